@@ -1,0 +1,1 @@
+"""Analysis: pure functions over arrays and frames. No files, no database, no printing."""

@@ -1,0 +1,131 @@
+"""`drago import` (the lab) and `drago log` (the snow): getting sessions in."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from drago.cli import app, open_lab
+from drago.cli.output import stderr, stdout
+from drago.importing import FileOutcome, ImportReport
+
+Athlete = Annotated[str, typer.Option("--athlete", "-a", help="The athlete's name.")]
+#: Up to this many files, every file gets its own line; beyond, only failures and skips do.
+QUIET_ABOVE = 50
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(help="Files and folders (read recursively).")],
+    athlete: Athlete,
+    recover: Annotated[
+        bool,
+        typer.Option("--recover", help="Import the whole part of damaged files, marked recovered."),
+    ] = False,
+) -> None:
+    """Import recordings (FIT, TCX, GPX) for an athlete; the same file twice is a no-op.
+
+    Exit 0 when nothing failed, 1 when any file failed, 2 on bad usage.
+
+    Example: drago import ~/garmin-export --athlete drago
+    """
+    lab = open_lab(ctx)
+    lab.athlete(athlete)
+    with Progress(
+        TextColumn("[bold]importing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        console=stderr,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("", total=None)
+        verbose: list[bool] = []
+
+        def report(outcome: FileOutcome, total: int) -> None:
+            if not verbose:
+                verbose.append(total <= QUIET_ABOVE)
+                progress.update(task, total=total)
+            progress.update(task, advance=1, description=escape(outcome.path.name))
+            line = _line(outcome)
+            if outcome.status == "failed":
+                progress.console.print(line, highlight=False)
+            elif verbose[0] or outcome.status == "skipped":
+                stdout.print(line, highlight=False)
+
+        result = lab.import_paths(paths, athlete=athlete, recover=recover, progress=report)
+    stdout.print(_summary(result), highlight=False)
+    if result.failed:
+        raise typer.Exit(1)
+
+
+def _line(outcome: FileOutcome) -> str:
+    name = escape(str(outcome.path))
+    if outcome.status == "imported":
+        n = len(outcome.session_ids)
+        recovered = (
+            f" [yellow](recovered: {escape(outcome.reason)})[/yellow]" if outcome.reason else ""
+        )
+        return f"imported {name}: {n} session{'s' * (n != 1)}{recovered}"
+    if outcome.status == "already imported":
+        return f"{name}: already imported"
+    if outcome.status == "skipped":
+        return f"[dim]skipped {name}: {escape(outcome.reason or '')}[/dim]"
+    return f"[red]error:[/red] {name}: {escape(outcome.reason or 'failed')}"
+
+
+def _summary(result: ImportReport) -> str:
+    return (
+        f"imported {result.count('imported')} files ({result.n_sessions} sessions), "
+        f"already imported {result.count('already imported')}, skipped {result.count('skipped')}, "
+        f"failed {result.count('failed')}"
+    )
+
+
+@app.command("log")
+def log(
+    ctx: typer.Context,
+    athlete: Athlete,
+    day: Annotated[
+        datetime,
+        typer.Option("--date", formats=["%Y-%m-%d"], help="Local date, YYYY-MM-DD."),
+    ],
+    minutes: Annotated[float, typer.Option("--minutes", help="Duration in minutes.")],
+    rpe: Annotated[float, typer.Option("--rpe", help="Session RPE on the CR-10 scale (0-10).")],
+    activity: Annotated[
+        str,
+        typer.Option(
+            "--activity",
+            help="run, ride, swim, walk, hike, row, ski, strength, conditioning, bag, pads, "
+            "sparring, fight or other.",
+        ),
+    ],
+    at: Annotated[
+        datetime | None,
+        typer.Option("--time", formats=["%H:%M"], help="Local start time, HH:MM (default 12:00)."),
+    ] = None,
+    notes: Annotated[
+        str | None, typer.Option("--notes", help="Free text: what, where, how.")
+    ] = None,
+) -> None:
+    """Log a session by hand: minutes and perceived exertion count as much as a sensor file.
+
+    Example: drago log --athlete rocky --date 2026-11-20 --minutes 45 --rpe 7 --activity run
+    """
+    session_id = open_lab(ctx).log_session(
+        athlete=athlete,
+        day=day.date(),
+        at=at.time() if at else None,
+        minutes=minutes,
+        rpe=rpe,
+        activity=activity,
+        notes=notes,
+    )
+    stdout.print(f"logged session {session_id}", highlight=False)

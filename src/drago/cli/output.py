@@ -1,0 +1,75 @@
+"""One way to print every listing: `--format table|csv|json`, and one-line errors."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from typing import Annotated, Any
+
+import polars as pl
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+stdout = Console(soft_wrap=True)
+#: Width of tables written to a pipe or file, where no terminal says how wide to be.
+PIPE_WIDTH = 200
+stderr = Console(stderr=True, soft_wrap=True)
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+Fmt = Annotated[
+    OutputFormat, typer.Option("--format", "-f", help="Output as a table, csv or json.")
+]
+
+
+def _plain(frame: pl.DataFrame, *, short: bool = False) -> pl.DataFrame:
+    """Dates and times as ISO 8601 text; UTC instants end in Z (`short`: minutes, for tables)."""
+    conversions = []
+    for name, dtype in frame.schema.items():
+        if isinstance(dtype, pl.Datetime):
+            column = pl.col(name)
+            if dtype.time_zone is not None:
+                column = column.dt.convert_time_zone("UTC")
+            suffix = "Z" if dtype.time_zone is not None else ""
+            pattern = "%Y-%m-%d %H:%M" if short else f"%Y-%m-%dT%H:%M:%S{suffix}"
+            conversions.append(column.dt.strftime(pattern).alias(name))
+        elif dtype == pl.Date:
+            conversions.append(pl.col(name).dt.strftime("%Y-%m-%d").alias(name))
+    return frame.with_columns(conversions) if conversions else frame
+
+
+def emit(frame: pl.DataFrame, fmt: OutputFormat, *, table: pl.DataFrame | None = None) -> None:
+    """Print a frame; `table` is an optional human-friendly version for the table format."""
+    if fmt is OutputFormat.json:
+        rows: list[dict[str, Any]] = _plain(frame).to_dicts()
+        sys.stdout.write(json.dumps(rows, indent=2, allow_nan=False, default=str) + "\n")
+    elif fmt is OutputFormat.csv:
+        sys.stdout.write(_plain(frame).write_csv())
+    else:
+        shown = _plain(table if table is not None else frame, short=True)
+        grid = Table(show_lines=False, header_style="bold")
+        for name in shown.columns:
+            grid.add_column(name, overflow="fold")
+        for row in shown.iter_rows():
+            grid.add_row(*("" if value is None else _cell(value) for value in row))
+        console = Console(width=None if sys.stdout.isatty() else PIPE_WIDTH)
+        console.print(grid)
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:.1f}" if abs(value) < 1e6 else f"{value:.0f}"
+    return str(value)
+
+
+def error(message: str) -> None:
+    """One line on stderr, the way every failure reaches a user."""
+    stderr.print(f"[red]error:[/red] {escape(message)}", highlight=False)

@@ -1,0 +1,146 @@
+"""The demo lab: two athletes through an eight-week fight camp.
+
+drago trains in the lab: real FIT recordings (MIT-licensed sample files shipped in
+`drago/demo_data/`, see its SOURCES.md) re-timed into the camp, plus gym sessions logged with
+RPE. rocky trains in the snow: every session hand-logged with minutes and RPE. Every entry that
+is not a real recording says "simulated" in its notes.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from importlib import resources
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from drago.ingest.fit.retime import retime
+from drago.lab import Lab
+from drago.store import default_db_path
+
+MARKER = ".drago-demo"
+CAMP_WEEKS = 8
+SIMULATED = "simulated demo entry"
+
+#: drago's sensor sessions: (weekday, demo file, local start hour).
+DRAGO_FILES = (
+    (0, "garmin-fenix2-run.fit", 7),
+    (2, "garmin-edge800-indoor-trainer.fit", 17),
+    (4, "garmin-vivoactivehr-indoor-rowing.fit", 17),
+    (5, "garmin-edge530-indoor-hrv.fit", 9),
+)
+#: Gym sessions logged by hand: (weekday, activity, minutes, rpe, local hour).
+DRAGO_GYM = (
+    (0, "strength", 60, 6, 17),
+    (1, "bag", 45, 7, 17),
+    (2, "pads", 40, 8, 10),
+    (3, "sparring", 48, 8, 17),
+    (4, "strength", 50, 6, 10),
+)
+ROCKY_WEEK = (
+    (0, "run", 50, 7, 6, "run through the snow"),
+    (1, "strength", 45, 8, 10, "wood chopping"),
+    (2, "conditioning", 40, 9, 10, "sled pulls through the snow"),
+    (3, "sparring", 36, 8, 15, "sparring in the barn"),
+    (4, "run", 70, 8, 6, "mountain run to the summit"),
+    (5, "strength", 50, 7, 10, "log carries and rock lifts"),
+)
+
+
+@dataclass(frozen=True)
+class DemoLab:
+    path: Path
+    fight_night: date
+    n_sessions: int
+
+
+def demo_dir(directory: Path | None) -> Path:
+    return directory or default_db_path().parent / "demo"
+
+
+def _prepare(folder: Path) -> None:
+    if folder.exists():
+        if not (folder / MARKER).exists() and any(folder.iterdir()):
+            raise FileExistsError(f"{folder} exists and is not a drago demo lab: not touching it")
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    (folder / MARKER).write_text("built by drago demo; safe to delete\n")
+
+
+def build(directory: Path | None = None, *, today: date | None = None, seed: int = 4) -> DemoLab:
+    """Build the demo lab (replacing an older demo lab in the same folder)."""
+    folder = demo_dir(directory)
+    _prepare(folder)
+    today = today or datetime.now(UTC).date()
+    first_day = today - timedelta(weeks=CAMP_WEEKS)
+    rng = random.Random(seed)
+    db = folder / "drago.duckdb"
+    with Lab(db) as lab:
+        lab.add_athlete(
+            "drago",
+            sex="m",
+            tz="Europe/Moscow",
+            hr_max_bpm=196,
+            hr_rest_bpm=46,
+            birth_year=1985,
+            weight_class="heavyweight",
+            stance="orthodox",
+        )
+        lab.add_athlete(
+            "rocky",
+            sex="m",
+            tz="America/New_York",
+            hr_max_bpm=188,
+            hr_rest_bpm=52,
+            birth_year=1976,
+            weight_class="heavyweight",
+            stance="southpaw",
+        )
+        _drago_camp(lab, first_day, rng)
+        _rocky_camp(lab, first_day, rng)
+        n_sessions = lab.sessions().height
+    return DemoLab(db, today + timedelta(days=7), n_sessions)
+
+
+def _drago_camp(lab: Lab, first_day: date, rng: random.Random) -> None:
+    demo_data = resources.files("drago").joinpath("demo_data")
+    with tempfile.TemporaryDirectory(prefix="drago-demo-") as tmp:
+        files = []
+        for week in range(CAMP_WEEKS):
+            for weekday, name, hour in DRAGO_FILES:
+                day = first_day + timedelta(weeks=week, days=weekday)
+                start = datetime.combine(day, time(hour), tzinfo=ZoneInfo("Europe/Moscow"))
+                target = Path(tmp) / f"w{week + 1}-{day.isoformat()}-{name}"
+                target.write_bytes(retime(demo_data.joinpath(name).read_bytes(), start))
+                files.append(target)
+        lab.import_paths(files, athlete="drago")
+    for week in range(CAMP_WEEKS):
+        taper = week == CAMP_WEEKS - 1
+        for weekday, activity, minutes, rpe, hour in DRAGO_GYM:
+            lab.log_session(
+                athlete="drago",
+                day=first_day + timedelta(weeks=week, days=weekday),
+                at=time(hour),
+                minutes=minutes * (0.6 if taper else 1.0) + rng.randint(-5, 5),
+                rpe=max(0, min(10, rpe - (2 if taper else 0) + rng.choice((-1, 0, 0, 1)))),
+                activity=activity,
+                notes=f"{SIMULATED}: gym session",
+            )
+
+
+def _rocky_camp(lab: Lab, first_day: date, rng: random.Random) -> None:
+    for week in range(CAMP_WEEKS):
+        taper = week == CAMP_WEEKS - 1
+        for weekday, activity, minutes, rpe, hour, what in ROCKY_WEEK:
+            lab.log_session(
+                athlete="rocky",
+                day=first_day + timedelta(weeks=week, days=weekday),
+                at=time(hour),
+                minutes=minutes * (0.6 if taper else 1.0) + rng.randint(-5, 10),
+                rpe=max(0, min(10, rpe - (2 if taper else 0) + rng.choice((-1, 0, 1)))),
+                activity=activity,
+                notes=f"{SIMULATED}: {what}",
+            )

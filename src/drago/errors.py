@@ -1,0 +1,37 @@
+"""One exception family: every error a user can cause is a `DragoError` with one human sentence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class DragoError(Exception):
+    """Base of every error drago raises on purpose; the CLI prints it as one line."""
+
+
+class BadInput(DragoError):
+    """A file or value that cannot be imported, with the reason in one line.
+
+    `recoverable` is true when the damage leaves whole messages that `--recover` can import.
+    """
+
+    def __init__(self, path: str | Path | None, reason: str, *, recoverable: bool = False) -> None:
+        self.path = None if path is None else str(path)
+        self.reason = reason
+        self.recoverable = recoverable
+        super().__init__(f"{self.path}: {reason}" if self.path else reason)
+
+    def __reduce__(self) -> tuple[type[BadInput], tuple[str | None, str], dict[str, bool]]:
+        return (type(self), (self.path, self.reason), {"recoverable": self.recoverable})
+
+
+class UsageError(DragoError):
+    """A command used wrongly: an unknown athlete, a value out of range (exit code 2)."""
+
+
+class NotFound(UsageError):
+    """Something named that does not exist (an athlete, a session)."""
+
+
+class Conflict(UsageError):
+    """Something that already exists, such as an athlete of the same name."""

@@ -1,0 +1,47 @@
+"""Ingest: one module per file format, each turning bytes into a `Recording` or `BadInput`.
+
+Every format module exposes `FORMAT`, `SUFFIXES`, `sniff(head: bytes) -> bool` and
+`read(path, *, recover=False) -> Recording`. `read_file` below picks the module by content
+first and by file suffix second; it never touches the database.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import ModuleType
+
+from drago.errors import BadInput
+from drago.ingest import fit, gpx, tcx
+from drago.recording import Recording
+
+FORMATS: tuple[ModuleType, ...] = (fit, tcx, gpx)
+SNIFF_BYTES = 4096
+
+
+def detect_format(path: Path, head: bytes) -> ModuleType | None:
+    """The format module for a file: the first whose `sniff` accepts its head, else by suffix."""
+    for module in FORMATS:
+        if module.sniff(head):
+            return module
+    suffix = path.suffix.lower()
+    for module in FORMATS:
+        if suffix in module.SUFFIXES:
+            return module
+    return None
+
+
+def read_file(path: str | Path, *, recover: bool = False) -> Recording:
+    """Decode any supported recording into a `Recording`, or raise `BadInput`."""
+    path = Path(path)
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(SNIFF_BYTES)
+    except OSError as exc:
+        raise BadInput(path, f"cannot read: {exc.strerror or exc}") from exc
+    if not head:
+        raise BadInput(path, "empty file (0 bytes)")
+    module = detect_format(path, head)
+    if module is None:
+        raise BadInput(path, "not a recording drago reads (FIT, TCX or GPX)")
+    recording: Recording = module.read(path, recover=recover)
+    return recording

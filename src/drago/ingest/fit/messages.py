@@ -1,0 +1,292 @@
+"""From raw field values of the wanted FIT messages to a `Recording`: vectorised NumPy, Polars.
+
+Units follow the FIT profile (Garmin FIT SDK, Profile.xlsx): value = raw / scale - offset,
+positions are semicircles (degrees = semicircles * 180 / 2^31), date_time counts seconds from
+1989-12-31T00:00:00Z. `enhanced_speed`/`enhanced_altitude` win over `speed`/`altitude`; the
+`compressed_speed_distance` component field (record field 8: 12 bits of speed at 1/100 m/s,
+12 bits of accumulated distance at 1/16 m) fills speed and distance where they are absent.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from drago.activities import activity_for
+from drago.errors import BadInput
+from drago.ingest.fit import _names
+from drago.ingest.fit import profile as p
+from drago.recording import Recording, SessionMeta
+
+SEMICIRCLE_DEG = 180.0 / 2**31
+
+
+class _Kind:
+    """The messages of one kind: a column-major block of the kernel's value matrix."""
+
+    def __init__(self, values: np.ndarray, start: np.ndarray, kind: int) -> None:
+        self.kind = kind
+        self.v = values[:, int(start[kind]) : int(start[kind + 1])]
+        self.n = self.v.shape[1]
+
+    def raw(self, name: str) -> np.ndarray:
+        """Raw values of field `name` (NaN where absent or invalid)."""
+        out: np.ndarray = self.v[p.COLUMN[self.kind, name]]
+        return out
+
+    def col(self, name: str) -> np.ndarray:
+        """Field `name` in profile units: raw / scale - offset."""
+        scale, offset = p.SCALES.get((self.kind, name), (1.0, 0.0))
+        raw = self.raw(name)
+        return raw if scale == 1.0 and offset == 0.0 else raw / scale - offset
+
+    @property
+    def time(self) -> np.ndarray:
+        """FIT date_time of each message (its timestamp field or compressed header), NaN if none."""
+        out: np.ndarray = self.v[p.ROW_TIME]
+        return out
+
+    def message(self, i: int) -> int:
+        """Row of message i in the walk's message list."""
+        return int(self.v[p.ROW_MESSAGE, i])
+
+
+def _first(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """`a` where it is a number, else `b`."""
+    return np.where(np.isnan(a), b, a)
+
+
+def _compressed(rec: _Kind) -> tuple[np.ndarray, np.ndarray] | None:
+    """Speed (m/s) and accumulated distance (m) from record.compressed_speed_distance."""
+    c = p.COLUMN[p.RECORD, "compressed_speed_distance"]
+    raw = rec.v[c : c + 3]
+    present = ~np.isnan(raw[0])
+    if not present.any():
+        return None
+    ok = present & ~(raw == 255).all(axis=0)
+    speed = np.full(rec.n, np.nan)
+    dist = np.full(rec.n, np.nan)
+    if not ok.any():
+        return speed, dist
+    b = raw[:, ok].astype(np.int64)
+    speed[ok] = (b[0] | ((b[1] & 0x0F) << 8)) / 100.0
+    d12 = (b[1] >> 4) | (b[2] << 4)
+    steps = np.diff(d12) % 4096  # the 12-bit counter rolls over (FIT "accumulated" fields)
+    dist[ok] = np.concatenate(([d12[0]], d12[0] + np.cumsum(steps))) / 16.0
+    return speed, dist
+
+
+def _series(name: str, values: np.ndarray) -> pl.Series:
+    return pl.Series(name, values, dtype=pl.Float64, nan_to_null=True)
+
+
+def _times(name: str, fit_s: np.ndarray) -> pl.Series:
+    """FIT date_time seconds (NaN = none) as a UTC microsecond Datetime series."""
+    us = (fit_s + p.FIT_EPOCH_S) * 1e6
+    series = pl.Series(name, us, dtype=pl.Float64, nan_to_null=True).cast(pl.Int64)
+    return series.cast(pl.Datetime("us", "UTC"))
+
+
+def _assign(ts: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Index of the window [start, end] holding each time, else of the nearest window.
+
+    When windows overlap (a device's session summaries may), the one that started last wins.
+    """
+    m = len(starts)
+    if m == 1:
+        return np.zeros(len(ts), dtype=np.int32)
+    t = np.nan_to_num(ts, nan=float(np.nanmin(starts)))
+    out = np.empty(len(t), dtype=np.int32)
+    for lo in range(0, len(t), 65536):  # bounded memory: (sessions x chunk) booleans
+        c = t[lo : lo + 65536]
+        inside = (c >= starts[:, None]) & (c <= ends[:, None])
+        dist = np.maximum(starts[:, None] - c, 0) + np.maximum(c - ends[:, None], 0)
+        latest = np.where(inside, starts[:, None], -np.inf).argmax(axis=0)
+        out[lo : lo + 65536] = np.where(inside.any(axis=0), latest, dist.argmin(axis=0))
+    return out
+
+
+def _string(
+    data: bytes, offset: int, d: int, defs: np.ndarray, fields: np.ndarray, num: int
+) -> str:
+    """A string field of one message ('' when absent), cut at its NUL (FIT strings may lack one)."""
+    first, count = int(defs[d, 2]), int(defs[d, 3])
+    for f in range(first, first + count):
+        if fields[f, 0] == num and fields[f, 2] == 7:
+            start = offset + int(fields[f, 3])
+            raw = data[start : start + int(fields[f, 1])].split(b"\0", 1)[0]
+            return raw.decode("utf-8", "replace").strip()
+    return ""
+
+
+def _name(table: dict[int, str], value: float) -> str | None:
+    if np.isnan(value):
+        return None
+    return table.get(int(value), str(int(value)))
+
+
+def _device(
+    data: bytes, msgs: np.ndarray, fid: _Kind, dev: _Kind, defs: np.ndarray, fields: np.ndarray
+) -> str | None:
+    """'maker product' from file_id (product name string, else the profile's product name)."""
+    if fid.n == 0:
+        return None
+    maker_raw = fid.raw("manufacturer")[0]
+    product_raw = fid.raw("product")[0]
+    row = msgs[fid.message(0)]
+    product = _string(data, int(row[0]), int(row[1]), defs, fields, p.FILE_ID_PRODUCT_NAME)
+    if not product:
+        for i in np.flatnonzero(dev.raw("device_index") == 0)[:1]:
+            row = msgs[dev.message(int(i))]
+            product = _string(
+                data, int(row[0]), int(row[1]), defs, fields, p.DEVICE_INFO_PRODUCT_NAME
+            )
+    maker = _name(_names.MANUFACTURER, maker_raw)
+    if not product and not np.isnan(product_raw):
+        code = -1 if np.isnan(maker_raw) else int(maker_raw)
+        if code in p.GARMIN_PRODUCT_MAKERS:
+            product = _names.GARMIN_PRODUCT.get(int(product_raw), str(int(product_raw)))
+        elif code == p.FAVERO_MAKER:
+            product = _names.FAVERO_PRODUCT.get(int(product_raw), str(int(product_raw)))
+        else:
+            product = str(int(product_raw))
+    words = [w for w in (maker, product) if w]
+    return " ".join(words) or None
+
+
+def _sessions(
+    ses: _Kind, sport: _Kind, rec_ts: np.ndarray, device: str | None
+) -> tuple[list[SessionMeta], np.ndarray, np.ndarray]:
+    """Sessions and their [start, end] windows in FIT seconds.
+
+    From the FIT session messages, else one session over the records' span with the sport
+    of the `sport` message (msg 12) if any.
+    """
+    if ses.n:
+        elapsed = ses.col("total_elapsed_time")
+        starts = _first(ses.col("start_time"), ses.time - np.nan_to_num(elapsed))
+        starts = _first(starts, np.full(ses.n, np.nanmin(rec_ts)))
+        ends = starts + np.nan_to_num(elapsed)
+        sports = [_name(_names.SPORT, v) for v in ses.raw("sport")]
+        subs = [_name(_names.SUB_SPORT, v) for v in ses.raw("sub_sport")]
+        timers = ses.col("total_timer_time")
+        dists = ses.col("total_distance")
+    else:
+        starts, ends = np.array([np.nanmin(rec_ts)]), np.array([np.nanmax(rec_ts)])
+        elapsed = ends - starts
+        sports = [_name(_names.SPORT, sport.raw("sport")[0]) if sport.n else None]
+        subs = [_name(_names.SUB_SPORT, sport.raw("sub_sport")[0]) if sport.n else None]
+        timers = dists = np.array([np.nan])
+    sessions = [
+        SessionMeta(
+            index=i,
+            start=datetime.fromtimestamp(float(starts[i]) + p.FIT_EPOCH_S, tz=UTC),
+            duration_s=float(np.nan_to_num(elapsed[i])),
+            activity=activity_for(sports[i], subs[i]),
+            sport=sports[i],
+            sub_sport=subs[i],
+            timer_s=None if np.isnan(timers[i]) else float(timers[i]),
+            distance_m=None if np.isnan(dists[i]) else float(dists[i]),
+            device=device,
+        )
+        for i in range(len(starts))
+    ]
+    return sessions, starts, ends
+
+
+def build(
+    data: bytes,
+    msgs: np.ndarray,
+    values: np.ndarray,
+    start: np.ndarray,
+    defs: np.ndarray,
+    fields: np.ndarray,
+    *,
+    path: str | Path | None,
+) -> Recording:
+    """Assemble sessions, records, laps and RR intervals from the kernel's value matrix."""
+    rec = _Kind(values, start, p.RECORD)
+    rec_ts = rec.time
+    if rec.n == 0 or np.isnan(rec_ts).all():
+        raise BadInput(path, "no timed samples (no record messages with a timestamp)")
+    device = _device(
+        data,
+        msgs,
+        _Kind(values, start, p.FILE_ID),
+        _Kind(values, start, p.DEVICE_INFO),
+        defs,
+        fields,
+    )
+    sessions, starts, ends = _sessions(
+        _Kind(values, start, p.SESSION), _Kind(values, start, p.SPORT), rec_ts, device
+    )
+
+    # Records.
+    rec_session = _assign(rec_ts, starts, ends)
+    speed = _first(rec.col("enhanced_speed"), rec.col("speed"))
+    distance = rec.col("distance")
+    compressed = _compressed(rec)
+    if compressed is not None:
+        speed, distance = _first(speed, compressed[0]), _first(distance, compressed[1])
+    records = pl.DataFrame(
+        [
+            pl.Series("session_index", rec_session, dtype=pl.Int32),
+            _times("timestamp", rec_ts),
+            _series("hr_bpm", rec.raw("heart_rate")),
+            _series("speed_ms", speed),
+            _series("distance_m", distance),
+            _series("altitude_m", _first(rec.col("enhanced_altitude"), rec.col("altitude"))),
+            _series("cadence_rpm", rec.raw("cadence")),
+            _series("power_w", rec.raw("power")),
+            _series("lat_deg", rec.raw("position_lat") * SEMICIRCLE_DEG),
+            _series("lon_deg", rec.raw("position_long") * SEMICIRCLE_DEG),
+            _series("temperature_c", rec.raw("temperature")),
+        ]
+    )
+
+    # Laps, numbered within their session.
+    lap = _Kind(values, start, p.LAP)
+    lap_elapsed = lap.col("total_elapsed_time")
+    lap_start = _first(lap.col("start_time"), lap.time - lap_elapsed)
+    lap_session = _assign(lap_start, starts, ends)
+    lap_index = np.zeros(lap.n, dtype=np.int32)
+    for s in np.unique(lap_session):
+        mine = lap_session == s
+        lap_index[mine] = np.arange(int(mine.sum()), dtype=np.int32)
+    laps = pl.DataFrame(
+        [
+            pl.Series("session_index", lap_session, dtype=pl.Int32),
+            pl.Series("lap_index", lap_index, dtype=pl.Int32),
+            _times("start", lap_start),
+            _series("duration_s", lap_elapsed),
+            _series("distance_m", lap.col("total_distance")),
+            _series("hr_avg_bpm", lap.raw("avg_heart_rate")),
+            _series("hr_max_bpm", lap.raw("max_heart_rate")),
+        ]
+    )
+
+    # RR intervals: hrv.time is in 1/1000 s, so the raw value is milliseconds. Each hrv
+    # message belongs to the session of the last record before it in the file.
+    hrv = _Kind(values, start, p.HRV)
+    rr_raw = hrv.v[: p.HRV_SLOTS].T
+    before = hrv.v[p.ROW_RECORDS_BEFORE].astype(np.int64) - 1
+    hrv_session = rec_session[np.clip(before, 0, rec.n - 1)]
+    valid = ~np.isnan(rr_raw)
+    rr = pl.DataFrame(
+        [
+            pl.Series("session_index", np.repeat(hrv_session, valid.sum(axis=1)), dtype=pl.Int32),
+            pl.Series("rr_ms", rr_raw[valid], dtype=pl.Float64),
+        ]
+    )
+    return Recording(
+        format="fit",
+        sessions=sessions,
+        records=records,
+        laps=laps,
+        rr=rr,
+        path=None if path is None else Path(path),
+        device=device,
+    )

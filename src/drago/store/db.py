@@ -1,0 +1,116 @@
+"""Opening the DuckDB store, applying numbered migrations, and running transactions."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import platformdirs
+import polars as pl
+
+from drago.errors import DragoError
+from drago.store.originals import Originals
+
+DB_NAME = "drago.duckdb"
+
+
+def default_db_path() -> Path:
+    """The store's file: `$DRAGO_HOME/drago.duckdb`, else in the platform's user data dir."""
+    home = os.environ.get("DRAGO_HOME")
+    base = Path(home).expanduser() if home else Path(platformdirs.user_data_dir("drago"))
+    return base / DB_NAME
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """The packaged migrations as (version, name, sql), in version order."""
+    found = []
+    for entry in resources.files("drago.store").joinpath("migrations").iterdir():
+        if entry.name.endswith(".sql"):
+            version = int(entry.name.split("_", 1)[0])
+            found.append((version, entry.name, entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+def utc_now() -> datetime:
+    """Now, as a naive UTC datetime (the store's convention)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Store:
+    """A drago store: one DuckDB file and its `originals/` folder.
+
+    Opening applies any migration not yet applied, each in its own transaction.
+    """
+
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
+        self.path = Path(path).expanduser() if path is not None else default_db_path()
+        if not read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.Error as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise DragoError(f"{self.path}: cannot open the store: {first}") from exc
+        self.originals = Originals(self.path.parent / "originals")
+        if not read_only:
+            self._migrate()
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        row = self.one("SELECT max(version) FROM schema_migrations")
+        return int(row[0]) if row and row[0] is not None else 0
+
+    def _migrate(self) -> None:
+        self.run(
+            "CREATE TABLE IF NOT EXISTS schema_migrations "
+            "(version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_utc TIMESTAMP NOT NULL)"
+        )
+        current = self.schema_version
+        for version, name, sql in migrations():
+            if version <= current:
+                continue
+            with self.transaction():
+                self.con.execute(sql).fetchall()
+                self.run(
+                    "INSERT INTO schema_migrations VALUES (?, ?, ?)", [version, name, utc_now()]
+                )
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """All of it or none of it: commit on success, roll back on any exception."""
+        self.con.begin()
+        try:
+            yield self.con
+        except BaseException:
+            self.con.rollback()
+            raise
+        self.con.commit()
+
+    def frame(self, sql: str, params: list[Any] | None = None) -> pl.DataFrame:
+        """A query's answer as a Polars frame (through Arrow, no copy of the columns)."""
+        frame: pl.DataFrame = self.con.sql(sql, params=params or None).pl()
+        return frame
+
+    def run(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
+        """Execute a statement and fetch all of its rows (leaving no result open)."""
+        return self.con.execute(sql, params or []).fetchall()
+
+    def one(self, sql: str, params: list[Any] | None = None) -> tuple[Any, ...] | None:
+        """The first row of a query, or None."""
+        rows = self.run(sql, params)
+        return rows[0] if rows else None

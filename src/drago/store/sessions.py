@@ -1,0 +1,222 @@
+"""Sessions, their streams, and the imported files they came from."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from drago.recording import Recording, SessionMeta
+from drago.store.db import Store, utc_now
+
+SESSION_FIELDS = (
+    "athlete_id",
+    "start_utc",
+    "duration_s",
+    "timer_s",
+    "activity",
+    "sport",
+    "sub_sport",
+    "distance_m",
+    "hr_avg_bpm",
+    "hr_max_bpm",
+    "hr_low_bpm",
+    "n_records",
+    "n_rr",
+    "rpe",
+    "notes",
+    "device",
+    "source_sha256",
+    "source_index",
+    "recovered",
+    "recovery_reason",
+    "created_utc",
+)
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    """What the store keeps about an original besides its bytes."""
+
+    sha256: str
+    format: str
+    ext: str
+    original_name: str
+    size_bytes: int
+
+
+def naive_utc(moment: datetime) -> datetime:
+    """A datetime as naive UTC, the store's convention (naive input is taken as UTC)."""
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def has_file(store: Store, sha256: str) -> bool:
+    return store.one("SELECT 1 FROM files WHERE sha256 = ?", [sha256]) is not None
+
+
+def known_hashes(store: Store) -> set[str]:
+    return {row[0] for row in store.run("SELECT sha256 FROM files")}
+
+
+def insert_session(store: Store, fields: Mapping[str, Any]) -> int:
+    """Insert one session row from a mapping of `SESSION_FIELDS` (missing ones are null)."""
+    values = [fields.get(name) for name in SESSION_FIELDS]
+    placeholders = ", ".join("?" * len(SESSION_FIELDS))
+    row = store.one(
+        f"INSERT INTO sessions ({', '.join(SESSION_FIELDS)}) VALUES ({placeholders}) RETURNING id",
+        values,
+    )
+    assert row is not None
+    return int(row[0])
+
+
+def insert_recording(
+    store: Store,
+    athlete_id: int,
+    info: FileInfo,
+    recording: Recording,
+    summaries: Mapping[int, Mapping[str, float | None]],
+) -> list[int]:
+    """Insert a file row, its sessions and their streams; the caller holds the transaction.
+
+    `summaries` maps a session index to its summary metrics (hr_avg_bpm, hr_max_bpm, hr_low_bpm).
+    """
+    now = utc_now()
+    store.run(
+        "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            info.sha256,
+            info.format,
+            info.ext,
+            info.original_name,
+            info.size_bytes,
+            athlete_id,
+            recording.device,
+            recording.recovered,
+            recording.recovery_reason,
+            now,
+        ],
+    )
+    n_records = _counts(recording.records)
+    n_rr = _counts(recording.rr)
+    ids: dict[int, int] = {}
+    for meta in recording.sessions:
+        fields = _session_fields(meta, recording, summaries.get(meta.index, {}))
+        fields |= {
+            "athlete_id": athlete_id,
+            "source_sha256": info.sha256,
+            "n_records": n_records.get(meta.index, 0),
+            "n_rr": n_rr.get(meta.index, 0),
+            "created_utc": now,
+        }
+        ids[meta.index] = insert_session(store, fields)
+    _insert_streams(store, recording, ids)
+    return list(ids.values())
+
+
+def _counts(frame: pl.DataFrame) -> dict[int, int]:
+    if frame.height == 0:
+        return {}
+    grouped = frame.group_by("session_index").len()
+    return dict(zip(grouped["session_index"].to_list(), grouped["len"].to_list(), strict=True))
+
+
+def _session_fields(
+    meta: SessionMeta, recording: Recording, summary: Mapping[str, float | None]
+) -> dict[str, Any]:
+    return {
+        "start_utc": naive_utc(meta.start),
+        "duration_s": meta.duration_s,
+        "timer_s": meta.timer_s,
+        "activity": meta.activity,
+        "sport": meta.sport,
+        "sub_sport": meta.sub_sport,
+        "distance_m": meta.distance_m,
+        "hr_avg_bpm": summary.get("hr_avg_bpm"),
+        "hr_max_bpm": summary.get("hr_max_bpm"),
+        "hr_low_bpm": summary.get("hr_low_bpm"),
+        "device": meta.device or recording.device,
+        "source_index": meta.index,
+        "recovered": recording.recovered,
+        "recovery_reason": recording.recovery_reason,
+    }
+
+
+def _with_session_id(frame: pl.DataFrame, ids: Mapping[int, int]) -> pl.DataFrame:
+    mapping = pl.DataFrame(
+        {"session_index": list(ids), "session_id": list(ids.values())},
+        schema={"session_index": pl.Int32, "session_id": pl.Int32},
+    )
+    return frame.join(mapping, on="session_index", how="inner", maintain_order="left")
+
+
+def _insert_streams(store: Store, recording: Recording, ids: Mapping[int, int]) -> None:
+    records = _with_session_id(recording.records, ids).select(
+        "session_id",
+        pl.col("timestamp").dt.replace_time_zone(None).alias("ts_utc"),
+        "hr_bpm",
+        "speed_ms",
+        "distance_m",
+        "altitude_m",
+        "cadence_rpm",
+        "power_w",
+        "lat_deg",
+        "lon_deg",
+        "temperature_c",
+    )
+    laps = _with_session_id(recording.laps, ids).select(
+        "session_id",
+        "lap_index",
+        pl.col("start").dt.replace_time_zone(None).alias("start_utc"),
+        "duration_s",
+        "distance_m",
+        "hr_avg_bpm",
+        "hr_max_bpm",
+    )
+    rr = _with_session_id(recording.rr, ids).select(
+        "session_id",
+        (pl.int_range(pl.len()).over("session_id")).cast(pl.Int32).alias("beat_index"),
+        "rr_ms",
+    )
+    for table, frame in (("records", records), ("laps", laps), ("rr_intervals", rr)):
+        if frame.height:
+            store.con.register("incoming", frame.to_arrow())
+            try:
+                store.run(f"INSERT INTO {table} SELECT * FROM incoming")
+            finally:
+                with suppress(duckdb.Error):  # an aborted transaction refuses even this
+                    store.con.unregister("incoming")
+
+
+def list_sessions(
+    store: Store, *, athlete_id: int | None = None, since: date | None = None
+) -> pl.DataFrame:
+    """Sessions with their athlete's name, oldest first; `since` is a UTC date."""
+    where: list[str] = ["true"]
+    params: list[Any] = []
+    if athlete_id is not None:
+        where.append("s.athlete_id = ?")
+        params.append(athlete_id)
+    if since is not None:
+        where.append("s.start_utc >= ?")
+        params.append(datetime.combine(since, datetime.min.time()))
+    return store.frame(
+        f"""
+        SELECT s.id, a.name AS athlete, s.start_utc, s.activity, s.duration_s, s.distance_m,
+               s.hr_avg_bpm, s.hr_max_bpm, s.rpe, s.n_records, s.n_rr, s.source_sha256,
+               f.format AS source_format, s.recovered, s.recovery_reason, s.device, s.sport,
+               s.sub_sport, s.notes
+        FROM sessions s JOIN athletes a ON a.id = s.athlete_id
+        LEFT JOIN files f ON f.sha256 = s.source_sha256
+        WHERE {" AND ".join(where)}
+        ORDER BY s.start_utc, s.id
+        """,
+        params,
+    )
