@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from drago.cli.reference import commands, render
@@ -26,3 +27,14 @@ def test_every_command_and_option_is_explained() -> None:
 def test_readme_gives_the_two_commands_and_the_licence() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "make demo" in readme and "make test" in readme and "MIT" in readme
+
+
+def test_activity_mapping_is_documented() -> None:
+    from drago.activities import SPORT_ACTIVITY, STRAVA_TYPES, SUB_SPORT_ACTIVITY
+
+    doc = (ROOT / "docs" / "formats.md").read_text(encoding="utf-8")
+    for table in (SUB_SPORT_ACTIVITY, SPORT_ACTIVITY, STRAVA_TYPES):
+        for word, activity in table.items():
+            assert re.search(rf"^\| `{re.escape(word)}` \| [^|]+ \| {activity} \|$", doc, re.M), (
+                word
+            )
