@@ -3,6 +3,9 @@
 Facts come from fitdecode 0.11 (garmin-fit-sdk for the file fitdecode refuses), never from
 drago itself, and each entry says which decoder gave them. Sources and licences are parsed
 from the SOURCES.md tables beside the files. Run: .venv/bin/python scripts/gen_fit_manifest.py
+
+A device-relative start (an int below 0x10000000, as in garmin-fr70) comes out raw: drago
+anchors it on the activity's local time, so edit that entry's start by hand (see its comment).
 """
 
 from __future__ import annotations

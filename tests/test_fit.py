@@ -38,13 +38,14 @@ COLUMNS = {  # drago column -> reference field names, first present wins
 }
 
 
-def _fit_seconds(value: Any) -> float:
-    """A FIT date_time as decoded by a peer (datetime, or int below 0x10000000) in FIT s."""
+def _fit_seconds(value: Any, anchor: float = 0.0) -> float:
+    """A FIT date_time as decoded by a peer in FIT seconds; a device-relative one (an int
+    below 0x10000000) is moved by `anchor`, the file's local time minus its device clock."""
     if value is None:
         return float("nan")
     if isinstance(value, datetime):
         return value.timestamp() - FIT_EPOCH_S
-    return float(value)
+    return float(value) + anchor
 
 
 def _elements(value: Any) -> tuple[Any, ...]:
@@ -64,6 +65,7 @@ def reference(name: str) -> dict[str, Any]:
     rows: list[dict[str, Any]] = []
     sessions: list[dict[str, Any]] = []
     rr: list[float] = []
+    anchor = 0.0
     if VALID[name]["reference"].startswith("garmin-fit-sdk"):
         from garmin_fit_sdk import Decoder, Stream
 
@@ -88,8 +90,13 @@ def reference(name: str) -> dict[str, Any]:
                     (rows if frame.name == "record" else sessions).append(values)
                 elif frame.name == "hrv":
                     rr.extend(_elements(frame.get_value("time", fallback=None)))
+                elif frame.name == "activity":
+                    local = frame.get_value("local_timestamp", fallback=None)
+                    clock = frame.get_value("timestamp", fallback=None)
+                    if isinstance(local, datetime) and isinstance(clock, int):
+                        anchor = local.timestamp() - FIT_EPOCH_S - clock
     table: dict[str, np.ndarray] = {
-        "timestamp": np.array([_fit_seconds(r.get("timestamp")) for r in rows], dtype=float)
+        "timestamp": np.array([_fit_seconds(r.get("timestamp"), anchor) for r in rows], dtype=float)
     }
     for column, names in COLUMNS.items():
         picked = [next((r[n] for n in names if r.get(n) is not None), None) for r in rows]
@@ -99,7 +106,7 @@ def reference(name: str) -> dict[str, Any]:
     return {
         "records": table,
         "sessions": [
-            (str(s.get("sport")), s.get("sub_sport"), _fit_seconds(s.get("start_time")))
+            (str(s.get("sport")), s.get("sub_sport"), _fit_seconds(s.get("start_time"), anchor))
             for s in sessions
         ],
         "rr_ms": np.array([v * 1000.0 for v in rr if v is not None], dtype=float),
@@ -135,10 +142,7 @@ def test_shapes_and_manifest_facts(name: str) -> None:
     assert len(rec.sessions) == max(1, len(entry["sessions"]))
     for meta, want in zip(rec.sessions, entry["sessions"], strict=False):
         assert meta.sport == want["sport"] and meta.sub_sport == want["sub_sport"]
-        if want["start"].isdigit():  # device-relative time (below 0x10000000): FIT seconds
-            assert meta.start.timestamp() - FIT_EPOCH_S == int(want["start"])
-        else:
-            assert meta.start.isoformat() == want["start"]
+        assert meta.start.isoformat() == want["start"]
         assert meta.start.tzinfo is not None and meta.duration_s >= 0
     maker = entry["device"].split(" /")[0]
     assert rec.device is not None and rec.device.startswith(maker)

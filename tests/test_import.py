@@ -168,3 +168,19 @@ def test_parallel_folder_import_matches_serial(
     parallel = [tuple(r[k] for k in keys) for r in cli.json("sessions")]
     one_by_one = [tuple(r[k] for k in keys) for r in serial.json("sessions")]
     assert len(parallel) >= len(names) and parallel == one_by_one
+
+
+def test_hr_values_are_estimated_from_data_until_given(
+    cli: Cli, athlete: Callable[..., str]
+) -> None:
+    athlete("drago")
+    cli("import", str(FIT / "garmin-edge500-ride.fit"), "--athlete", "drago")
+    [session] = cli.json("sessions")
+    [row] = cli.json("athlete", "list")
+    assert row["hr_max_estimated"] is True and row["hr_max_bpm"] == session["hr_max_bpm"]
+    assert row["hr_rest_estimated"] is True and 40 < row["hr_rest_bpm"] < session["hr_avg_bpm"]
+    assert "estimated from data" in cli("athlete", "show", "drago").stdout
+    cli("athlete", "set", "drago", "--hr-max", "191", "--hr-rest", "50")
+    [row] = cli.json("athlete", "list")
+    assert (row["hr_max_bpm"], row["hr_max_estimated"]) == (191, False)
+    assert (row["hr_rest_bpm"], row["hr_rest_estimated"]) == (50, False)

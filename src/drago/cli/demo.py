@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from drago import demo as demo_lab
 from drago.cli import app
 from drago.cli.output import stdout
 
@@ -24,6 +23,8 @@ def demo(
 
     Example: drago demo --dir /tmp/demo-lab
     """
+    from drago import demo as demo_lab  # loads the FIT decoder: only when asked for
+
     built = demo_lab.build(directory)
     db = shlex.quote(str(built.path))
     stdout.print(

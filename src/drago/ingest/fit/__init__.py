@@ -12,7 +12,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from drago.errors import BadInput
-from drago.ingest.fit.decode import decode
 from drago.recording import Recording
 
 FORMAT = "fit"
@@ -24,6 +23,17 @@ __all__ = ["FORMAT", "SUFFIXES", "decode", "read", "sniff"]
 def sniff(head: bytes) -> bool:
     """True when `head` starts with a FIT header: size 12 or 14 and ".FIT" at bytes 8..12."""
     return len(head) >= 12 and head[0] in (12, 14) and head[8:12] == b".FIT"
+
+
+def decode(data: bytes, *, path: str | Path | None = None, recover: bool = False) -> Recording:
+    """Decode FIT bytes (the one function the decoder sits behind; see `_decoder.decode`).
+
+    The compiled kernels are imported here, not at import time, so commands that only list or
+    sniff files do not load Numba.
+    """
+    from drago.ingest.fit._decoder import decode as decode_bytes
+
+    return decode_bytes(data, path=path, recover=recover)
 
 
 def read(path: str | Path, *, recover: bool = False) -> Recording:

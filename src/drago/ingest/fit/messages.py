@@ -197,6 +197,30 @@ def _sessions(
     return sessions, starts, ends
 
 
+def _anchor_device_clock(values: np.ndarray, start: np.ndarray) -> None:
+    """Move a device-relative clock onto the activity's local time, in place.
+
+    date_time values below 0x10000000 count seconds since the device was switched on (FIT
+    protocol, "date_time"). When every time in the file is such, and the `activity` message
+    pairs one with its `local_timestamp`, the difference anchors them all. The UTC offset of
+    that local time is unknown, so the result is local time read as UTC.
+    """
+    times = values[p.ROW_TIME]
+    known = times[np.isfinite(times)]
+    activity = _Kind(values, start, p.ACTIVITY)
+    if activity.n == 0 or known.size == 0 or known.max() >= p.MIN_DATE_TIME:
+        return
+    local, at = activity.raw("local_timestamp"), activity.time
+    paired = np.isfinite(local) & np.isfinite(at) & (local >= p.MIN_DATE_TIME)
+    if not paired.any():
+        return
+    offset = float(local[paired][0] - at[paired][0])
+    values[p.ROW_TIME] += offset
+    for kind in (p.SESSION, p.LAP):
+        block = values[p.COLUMN[kind, "start_time"], int(start[kind]) : int(start[kind + 1])]
+        block[block < p.MIN_DATE_TIME] += offset
+
+
 def build(
     data: bytes,
     msgs: np.ndarray,
@@ -208,6 +232,7 @@ def build(
     path: str | Path | None,
 ) -> Recording:
     """Assemble sessions, records, laps and RR intervals from the kernel's value matrix."""
+    _anchor_device_clock(values, start)
     rec = _Kind(values, start, p.RECORD)
     rec_ts = rec.time
     if rec.n == 0 or np.isnan(rec_ts).all():

@@ -29,9 +29,10 @@ MESG_LAP: Final = 19
 MESG_RECORD: Final = 20
 MESG_DEVICE_INFO: Final = 23
 MESG_HRV: Final = 78
+MESG_ACTIVITY: Final = 34
 
 #: Message kinds: rows of the column table below (small ints, the kernel indexes with them).
-RECORD, SESSION, LAP, HRV, FILE_ID, DEVICE_INFO, SPORT = range(7)
+RECORD, SESSION, LAP, HRV, FILE_ID, DEVICE_INFO, SPORT, ACTIVITY = range(8)
 KIND_MESG: Final = (
     MESG_RECORD,
     MESG_SESSION,
@@ -40,6 +41,7 @@ KIND_MESG: Final = (
     MESG_FILE_ID,
     MESG_DEVICE_INFO,
     MESG_SPORT,
+    MESG_ACTIVITY,
 )
 
 #: hrv.time holds up to this many RR intervals per message (devices write 5).
@@ -91,6 +93,7 @@ FIELDS: Final[tuple[tuple[tuple[str, int, int], ...], ...]] = (
         ("sport", 0, 1),
         ("sub_sport", 1, 1),
     ),
+    (("local_timestamp", 5, 1),),  # activity (34)
 )
 
 #: (scale, offset) of the fields that have them; the others are 1, 0.

@@ -16,7 +16,7 @@ import numpy as np
 
 from drago.errors import BadInput
 from drago.ingest.fit import _crc
-from drago.ingest.fit.decode import decode
+from drago.ingest.fit._decoder import decode
 from drago.ingest.fit.profile import MIN_DATE_TIME
 
 #: (global message, field) pairs of type date_time besides `timestamp` (253).
