@@ -116,6 +116,6 @@ def test_listing_formats(cli: Cli, athlete: Callable[..., str]) -> None:
         )
     assert len(cli.json("sessions", "--since", "2026-01-15")) == 1
     csv = cli("sessions", "--format", "csv").stdout.splitlines()
-    assert csv[0].startswith("id,athlete,start,activity") and len(csv) == 3
+    assert csv[0].startswith("id,athlete,team,start,activity") and len(csv) == 3
     table = cli("sessions").stdout
     assert "sparring" in table and "rocky" in table

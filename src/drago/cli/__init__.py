@@ -64,9 +64,28 @@ def open_lab(ctx: typer.Context, *, read_only: bool = False) -> Lab:
     return lab
 
 
-from drago.cli import athletes, demo, imports, sessions  # noqa: E402  (commands register on app)
+from drago.cli import (  # noqa: E402  (commands register on app)
+    athletes,
+    backups,
+    corrections,
+    demo,
+    imports,
+    sessions,
+    teams,
+)
 
-__all__ = ["app", "athletes", "demo", "imports", "main", "open_lab", "sessions"]
+__all__ = [
+    "app",
+    "athletes",
+    "backups",
+    "corrections",
+    "demo",
+    "imports",
+    "main",
+    "open_lab",
+    "sessions",
+    "teams",
+]
 
 
 def main() -> None:

@@ -32,6 +32,7 @@ Tz = Annotated[str | None, typer.Option("--tz", help="IANA time zone, e.g. Europ
 BirthYear = Annotated[int | None, typer.Option("--birth-year", help="Year of birth.")]
 WeightClass = Annotated[str | None, typer.Option("--weight-class", help="e.g. heavyweight.")]
 StanceOpt = Annotated[Stance | None, typer.Option("--stance", help="orthodox or southpaw.")]
+TeamOpt = Annotated[str | None, typer.Option("--team", help="The athlete's team (drago team add).")]
 
 
 @athlete_app.command("add")
@@ -45,6 +46,7 @@ def add(
     birth_year: BirthYear = None,
     weight_class: WeightClass = None,
     stance: StanceOpt = None,
+    team: TeamOpt = None,
 ) -> None:
     """Add an athlete. Names are unique whatever their case.
 
@@ -59,6 +61,7 @@ def add(
         birth_year=birth_year,
         weight_class=weight_class,
         stance=stance.value if stance else None,
+        team=team,
     )
     stdout.print(f"added athlete {name} (id {athlete_id})", highlight=False)
 
@@ -81,6 +84,7 @@ def set_(
     weight_class: WeightClass = None,
     stance: StanceOpt = None,
     sex: Annotated[Sex | None, typer.Option("--sex", help="m or f.")] = None,
+    team: TeamOpt = None,
     valid_from: Annotated[
         datetime | None,
         typer.Option(
@@ -109,19 +113,25 @@ def set_(
         weight_class=weight_class,
         stance=stance.value if stance else None,
         sex=sex.value if sex else None,
+        team=team,
     )
     stdout.print(f"updated athlete {name}", highlight=False)
 
 
 @athlete_app.command("list")
-def list_(ctx: typer.Context, fmt: Fmt = OutputFormat.table) -> None:
+def list_(
+    ctx: typer.Context,
+    team: Annotated[str | None, typer.Option("--team", help="Only this team's athletes.")] = None,
+    fmt: Fmt = OutputFormat.table,
+) -> None:
     """Every athlete, with current HR values (estimated from data where never given).
 
     Example: drago athlete list --format csv
     """
-    frame = open_lab(ctx).athletes()
+    frame = open_lab(ctx).athletes(team=team)
     table = frame.select(
         "name",
+        "team",
         "sex",
         "tz",
         "weight_class",

@@ -18,6 +18,9 @@ def sessions(
     athlete: Annotated[
         str | None, typer.Option("--athlete", "-a", help="Only this athlete's sessions.")
     ] = None,
+    team: Annotated[
+        str | None, typer.Option("--team", help="Only the sessions of this team's athletes.")
+    ] = None,
     since: Annotated[
         datetime | None,
         typer.Option("--since", formats=["%Y-%m-%d"], help="First day (UTC), YYYY-MM-DD."),
@@ -28,7 +31,9 @@ def sessions(
 
     Example: drago sessions --athlete drago --since 2026-10-01 --format json
     """
-    frame = open_lab(ctx).sessions(athlete=athlete, since=since.date() if since else None)
+    frame = open_lab(ctx).sessions(
+        athlete=athlete, team=team, since=since.date() if since else None
+    )
     table = frame.select(
         "id",
         "athlete",
@@ -40,6 +45,12 @@ def sessions(
         pl.col("hr_max_bpm").round(0).alias("hr_max"),
         "rpe",
         "device",
-        pl.when(pl.col("recovered")).then(pl.lit("recovered")).alias("flags"),
+        pl.concat_str(
+            pl.when(pl.col("recovered")).then(pl.lit("recovered ")),
+            pl.when(pl.col("duplicate_of").is_not_null()).then(
+                pl.format("duplicate of {}", "duplicate_of")
+            ),
+            ignore_nulls=True,
+        ).alias("flags"),
     )
     emit(frame, fmt, table=table)

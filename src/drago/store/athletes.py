@@ -26,9 +26,10 @@ class AthleteRow:
     birth_year: int | None
     weight_class: str | None
     stance: str | None
+    team_id: int | None
 
 
-_COLUMNS = "id, name, sex, tz, birth_year, weight_class, stance"
+_COLUMNS = "id, name, sex, tz, birth_year, weight_class, stance, team_id"
 
 
 def add_athlete(store: Store, name: str, *, sex: str, tz: str = "UTC", **profile: Any) -> int:
@@ -38,7 +39,7 @@ def add_athlete(store: Store, name: str, *, sex: str, tz: str = "UTC", **profile
         raise Conflict(f"athlete {name!r} already exists")
     row = store.one(
         "INSERT INTO athletes (name, name_key, sex, tz, birth_year, weight_class, stance, "
-        "created_utc) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        "team_id, created_utc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         [
             name.strip(),
             key,
@@ -47,6 +48,7 @@ def add_athlete(store: Store, name: str, *, sex: str, tz: str = "UTC", **profile
             profile.get("birth_year"),
             profile.get("weight_class"),
             profile.get("stance"),
+            profile.get("team_id"),
             utc_now(),
         ],
     )
@@ -73,7 +75,7 @@ def athlete_by_id(store: Store, athlete_id: int) -> AthleteRow:
 
 def update_profile(store: Store, athlete_id: int, **profile: Any) -> None:
     """Set undated profile fields (tz, birth_year, weight_class, stance, sex)."""
-    allowed = {"tz", "birth_year", "weight_class", "stance", "sex"}
+    allowed = {"tz", "birth_year", "weight_class", "stance", "sex", "team_id"}
     for column, value in profile.items():
         if column not in allowed:
             raise ValueError(f"unknown profile field {column}")
@@ -121,7 +123,7 @@ def list_athletes(store: Store) -> pl.DataFrame:
                    min(hr_low_bpm) AS hr_low_observed_bpm, max(start_utc) AS last_session_utc
             FROM sessions GROUP BY athlete_id
         )
-        SELECT a.id, a.name, a.sex, a.tz, a.birth_year, a.weight_class, a.stance,
+        SELECT a.id, a.name, t.name AS team, a.sex, a.tz, a.birth_year, a.weight_class, a.stance,
                (SELECT value FROM latest l WHERE l.athlete_id = a.id AND l.name = 'hr_max_bpm')
                    AS hr_max_bpm,
                (SELECT value FROM latest l WHERE l.athlete_id = a.id AND l.name = 'hr_rest_bpm')
@@ -131,6 +133,7 @@ def list_athletes(store: Store) -> pl.DataFrame:
                coalesce(d.n_sessions, 0) AS n_sessions,
                d.hr_max_observed_bpm, d.hr_low_observed_bpm, d.last_session_utc
         FROM athletes a LEFT JOIN data d ON d.athlete_id = a.id
+        LEFT JOIN teams t ON t.id = a.team_id
         ORDER BY a.name_key
         """
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -37,6 +38,33 @@ def migrations() -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
+def lock_timeout_s() -> float:
+    """How long to wait for another drago process to release the store ($DRAGO_LOCK_TIMEOUT_S)."""
+    return float(os.environ.get("DRAGO_LOCK_TIMEOUT_S", "30"))
+
+
+def _connect(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """Open the DuckDB file, waiting while another process holds its lock (DuckDB allows one
+    writing process); past the timeout, a one-line error says who holds it."""
+    deadline = time.monotonic() + lock_timeout_s()
+    pause = 0.05
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
+                raise DragoError(f"{path}: cannot open the store: {_first_line(exc)}") from exc
+            time.sleep(pause)
+            pause = min(pause * 2, 0.5)
+        except duckdb.Error as exc:
+            raise DragoError(f"{path}: cannot open the store: {_first_line(exc)}") from exc
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 def utc_now() -> datetime:
     """Now, as a naive UTC datetime (the store's convention)."""
     return datetime.now(UTC).replace(tzinfo=None)
@@ -52,11 +80,7 @@ class Store:
         self.path = Path(path).expanduser() if path is not None else default_db_path()
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self.con = duckdb.connect(str(self.path), read_only=read_only)
-        except duckdb.Error as exc:
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise DragoError(f"{self.path}: cannot open the store: {first}") from exc
+        self.con = _connect(self.path, read_only=read_only)
         self.originals = Originals(self.path.parent / "originals")
         if not read_only:
             self._migrate()
@@ -105,6 +129,27 @@ class Store:
         """A query's answer as a Polars frame (through Arrow, no copy of the columns)."""
         frame: pl.DataFrame = self.con.sql(sql, params=params or None).pl()
         return frame
+
+    def compact(self) -> None:
+        """Rewrite the store into a fresh file, so deleted rows leave no bytes behind.
+
+        DuckDB reuses the blocks of deleted rows but does not wipe them; copying the live
+        database into a new file and swapping it in does (used when an athlete is erased).
+        """
+        row = self.one("SELECT current_database()")
+        assert row is not None
+        fresh = self.path.with_name(f".{self.path.name}.compact")
+        fresh.unlink(missing_ok=True)
+        self.run("CHECKPOINT")
+        self.run(f"ATTACH '{fresh}' AS drago_compact")
+        try:
+            self.run(f'COPY FROM DATABASE "{row[0]}" TO drago_compact')
+        finally:
+            self.run("DETACH drago_compact")
+        self.con.close()
+        os.replace(fresh, self.path)
+        Path(f"{self.path}.wal").unlink(missing_ok=True)
+        self.con = _connect(self.path, read_only=False)
 
     def run(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
         """Execute a statement and fetch all of its rows (leaving no result open)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from contextlib import suppress
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 import duckdb
@@ -13,6 +13,7 @@ import polars as pl
 
 from drago.recording import Recording, SessionMeta
 from drago.store.db import Store, utc_now
+from drago.store.duplicates import link_duplicates
 
 SESSION_FIELDS = (
     "athlete_id",
@@ -118,6 +119,7 @@ def insert_recording(
         }
         ids[meta.index] = insert_session(store, fields)
     _insert_streams(store, recording, ids)
+    link_duplicates(store, ids.values())
     return list(ids.values())
 
 
@@ -196,24 +198,34 @@ def _insert_streams(store: Store, recording: Recording, ids: Mapping[int, int]) 
 
 
 def list_sessions(
-    store: Store, *, athlete_id: int | None = None, since: date | None = None
+    store: Store,
+    *,
+    athlete_id: int | None = None,
+    team_id: int | None = None,
+    since: date | None = None,
+    session_id: int | None = None,
 ) -> pl.DataFrame:
-    """Sessions with their athlete's name, oldest first; `since` is a UTC date."""
+    """Sessions with their athlete's and team's names, oldest first; `since` is a UTC date."""
     where: list[str] = ["true"]
     params: list[Any] = []
-    if athlete_id is not None:
-        where.append("s.athlete_id = ?")
-        params.append(athlete_id)
-    if since is not None:
-        where.append("s.start_utc >= ?")
-        params.append(datetime.combine(since, datetime.min.time()))
+    for condition, value in (
+        ("s.athlete_id = ?", athlete_id),
+        ("a.team_id = ?", team_id),
+        ("s.id = ?", session_id),
+        ("s.start_utc >= ?", None if since is None else datetime.combine(since, time())),
+    ):
+        if value is not None:
+            where.append(condition)
+            params.append(value)
     return store.frame(
         f"""
-        SELECT s.id, a.name AS athlete, s.start_utc, s.activity, s.duration_s, s.distance_m,
-               s.hr_avg_bpm, s.hr_max_bpm, s.rpe, s.n_records, s.n_rr, s.source_sha256,
-               f.format AS source_format, s.recovered, s.recovery_reason, s.device, s.sport,
-               s.sub_sport, s.notes
+        SELECT s.id, a.name AS athlete, t.name AS team, s.start_utc, s.activity, s.duration_s,
+               s.distance_m, s.hr_avg_bpm, s.hr_max_bpm, s.rpe, s.n_records, s.n_rr,
+               s.source_sha256, f.format AS source_format, s.recovered, s.recovery_reason,
+               s.duplicate_of, s.device, s.sport, s.sub_sport, s.notes, s.timer_s,
+               s.source_index, f.original_name
         FROM sessions s JOIN athletes a ON a.id = s.athlete_id
+        LEFT JOIN teams t ON t.id = a.team_id
         LEFT JOIN files f ON f.sha256 = s.source_sha256
         WHERE {" AND ".join(where)}
         ORDER BY s.start_utc, s.id

@@ -1,0 +1,34 @@
+"""The service layer: every surface (CLI, web, notebooks) calls a `Lab`.
+
+A Lab opens a store, validates what users give it, calls ingest and analysis, and answers
+with Polars frames or plain dataclasses. It never prints. Each family of operations is a
+mixin in its own module: athletes and teams, sessions, privacy and backups.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from drago.lab.athletes import AthletesMixin, AthleteView
+from drago.lab.base import check_range, check_tz
+from drago.lab.privacy import Erased, PrivacyMixin, restore
+from drago.lab.sessions import SessionsMixin
+from drago.store import Store
+
+__all__ = ["AthleteView", "Erased", "Lab", "check_range", "check_tz", "restore"]
+
+
+class Lab(AthletesMixin, SessionsMixin, PrivacyMixin):
+    """A drago lab over one store (`path`: the DuckDB file; default: the user's data dir)."""
+
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
+        self.store = Store(path, read_only=read_only)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Lab:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,130 @@
+"""Athletes and teams: who trains, with what physiology, in which gym."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import polars as pl
+
+from drago.errors import UsageError
+from drago.lab.base import LabBase, check_range, check_tz
+from drago.store import athletes as athlete_rows
+from drago.store import teams as team_rows
+
+
+@dataclass(frozen=True)
+class AthleteView:
+    """One athlete: profile, dated values, and what the data says when values are missing."""
+
+    profile: dict[str, Any]
+    values: pl.DataFrame
+    estimates: dict[str, float | None]
+
+
+class AthletesMixin(LabBase):
+    def add_athlete(
+        self,
+        name: str,
+        *,
+        sex: str,
+        tz: str = "UTC",
+        hr_max_bpm: float | None = None,
+        hr_rest_bpm: float | None = None,
+        birth_year: int | None = None,
+        weight_class: str | None = None,
+        stance: str | None = None,
+        team: str | None = None,
+    ) -> int:
+        """Add an athlete; values given here apply to their whole history."""
+        if not name.strip():
+            raise UsageError("an athlete needs a name")
+        if sex not in ("m", "f"):
+            raise UsageError(f"sex must be m or f, not {sex!r}")
+        check_range("hr_max_bpm", hr_max_bpm)
+        check_range("hr_rest_bpm", hr_rest_bpm)
+        check_range("birth_year", birth_year)
+        team_id = team_rows.team_id(self.store, team) if team else None
+        with self.store.transaction():
+            athlete_id = athlete_rows.add_athlete(
+                self.store,
+                name,
+                sex=sex,
+                tz=check_tz(tz),
+                birth_year=birth_year,
+                weight_class=weight_class,
+                stance=stance,
+                team_id=team_id,
+            )
+            for key, value in (("hr_max_bpm", hr_max_bpm), ("hr_rest_bpm", hr_rest_bpm)):
+                if value is not None:
+                    athlete_rows.set_value(
+                        self.store, athlete_id, key, value, athlete_rows.BEGINNING
+                    )
+        return athlete_id
+
+    def set_athlete(
+        self,
+        name: str,
+        *,
+        valid_from: date | None = None,
+        values: dict[str, float | None] | None = None,
+        team: str | None = None,
+        **profile: Any,
+    ) -> None:
+        """Change an athlete: dated values apply from `valid_from` on.
+
+        Without `valid_from`, a value of a kind the athlete never had applies to their whole
+        history, and a change of one they had applies from today (in their time zone).
+        """
+        row = athlete_rows.get_athlete(self.store, name)
+        if profile.get("tz") is not None:
+            check_tz(profile["tz"])
+        check_range("birth_year", profile.get("birth_year"))
+        if team is not None:
+            profile["team_id"] = team_rows.team_id(self.store, team)
+        today = datetime.now(ZoneInfo(row.tz)).date()
+        with self.store.transaction():
+            athlete_rows.update_profile(self.store, row.id, **profile)
+            for key, value in (values or {}).items():
+                if value is None:
+                    continue
+                check_range(key, value)
+                start = valid_from
+                if start is None:
+                    known = athlete_rows.has_value(self.store, row.id, key)
+                    start = today if known else athlete_rows.BEGINNING
+                athlete_rows.set_value(self.store, row.id, key, value, start)
+
+    def athletes(self, *, team: str | None = None) -> pl.DataFrame:
+        """Every athlete with current values; estimates from data where values are missing."""
+        frame = athlete_rows.list_athletes(self.store).with_columns(
+            pl.col("hr_max_bpm").is_null().alias("hr_max_estimated"),
+            pl.col("hr_rest_bpm").is_null().alias("hr_rest_estimated"),
+            pl.col("hr_max_bpm").fill_null(pl.col("hr_max_observed_bpm")),
+            pl.col("hr_rest_bpm").fill_null(pl.col("hr_low_observed_bpm")),
+        )
+        if team is not None:
+            team_rows.team_id(self.store, team)
+            frame = frame.filter(pl.col("team").str.to_lowercase() == team.strip().casefold())
+        return frame
+
+    def athlete(self, name: str) -> AthleteView:
+        row = athlete_rows.get_athlete(self.store, name)
+        listing = self.athletes().filter(pl.col("id") == row.id).row(0, named=True)
+        estimates = {
+            "hr_max_bpm": listing["hr_max_observed_bpm"],
+            "hr_rest_bpm": listing["hr_low_observed_bpm"],
+        }
+        return AthleteView(listing, athlete_rows.values(self.store, row.id), estimates)
+
+    def add_team(self, name: str) -> int:
+        if not name.strip():
+            raise UsageError("a team needs a name")
+        with self.store.transaction():
+            return team_rows.add_team(self.store, name)
+
+    def teams(self) -> pl.DataFrame:
+        return team_rows.list_teams(self.store)

@@ -1,0 +1,43 @@
+"""What every part of the lab shares: the store, and checks of what users type."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from drago.errors import UsageError
+from drago.store import Store
+
+#: Plausible ranges of the values a user types; outside them is a typo, not physiology.
+RANGES: dict[str, tuple[float, float]] = {
+    "hr_max_bpm": (100, 250),
+    "hr_rest_bpm": (25, 120),
+    "hr_threshold_bpm": (80, 240),
+    "hr_threshold2_bpm": (80, 240),
+    "rpe": (0, 10),
+    "minutes": (1, 24 * 60),
+    "birth_year": (1900, 2100),
+}
+
+
+def check_range(name: str, value: float | None) -> None:
+    """Raise UsageError when a typed value is outside its plausible range."""
+    if value is None:
+        return
+    low, high = RANGES[name]
+    if not low <= value <= high:
+        raise UsageError(f"{name.replace('_', ' ')} {value:g} is outside {low:g}-{high:g}")
+
+
+def check_tz(tz: str) -> str:
+    """A valid IANA time zone name, or UsageError."""
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise UsageError(f"unknown time zone {tz!r}: use an IANA name like Europe/Moscow") from exc
+    return tz
+
+
+class LabBase:
+    """The store a lab works on; every part of the lab is a mixin over it."""
+
+    store: Store

@@ -1,0 +1,53 @@
+"""Taking data away and erasing it, backups and restores."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from drago.errors import UsageError
+from drago.lab.base import LabBase
+from drago.store import athletes as athlete_rows
+from drago.store import backup as store_backup
+from drago.store import default_db_path
+from drago.store.privacy import delete_athlete_rows, export_athlete, remove_files
+
+
+@dataclass(frozen=True)
+class Erased:
+    """What erasing an athlete removed."""
+
+    rows: dict[str, int]
+    originals: int
+
+
+class PrivacyMixin(LabBase):
+    def export_athlete(self, name: str, out: Path) -> dict[str, Any]:
+        """Write everything held on an athlete to `out`: Parquet tables, originals, manifest."""
+        row = athlete_rows.get_athlete(self.store, name)
+        if out.exists() and any(out.iterdir()):
+            raise UsageError(f"{out} is not empty: export into a new or empty folder")
+        return export_athlete(self.store, row.id, out)
+
+    def delete_athlete(self, name: str) -> Erased:
+        """Erase an athlete: every row, every original, and the freed bytes of the store."""
+        row = athlete_rows.get_athlete(self.store, name)
+        with self.store.transaction():
+            rows, originals = delete_athlete_rows(self.store, row.id)
+        removed = remove_files(originals)
+        self.store.compact()
+        return Erased(rows, removed)
+
+    def backup(self, target: Path) -> dict[str, Any]:
+        """A consistent archive (.tar.gz) of the store and its originals."""
+        return store_backup.backup(self.store, target)
+
+
+def restore(source: Path, db_path: Path | None = None) -> tuple[Path, dict[str, Any]]:
+    """Restore a backup into an empty data directory (before any lab is opened on it).
+
+    Returns the restored store's path (default: the user's) and the backup's manifest.
+    """
+    db = db_path or default_db_path()
+    return db, store_backup.restore(source, db)

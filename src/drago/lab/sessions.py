@@ -1,0 +1,143 @@
+"""Sessions: imported from files, logged by hand, corrected after the fact."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import polars as pl
+
+from drago.activities import check_activity
+from drago.errors import UsageError
+from drago.importing import FileOutcome, ImportReport, import_paths
+from drago.lab.base import LabBase, check_range
+from drago.store import athletes as athlete_rows
+from drago.store import edits
+from drago.store import teams as team_rows
+from drago.store.db import utc_now
+from drago.store.privacy import remove_files
+from drago.store.sessions import insert_session, list_sessions
+
+#: Local time given to a hand-logged session without one (midday keeps the local date safe).
+DEFAULT_LOG_TIME = time(12, 0)
+
+
+def _activity(word: str) -> str:
+    try:
+        return check_activity(word)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+
+
+class SessionsMixin(LabBase):
+    def import_paths(
+        self,
+        paths: Sequence[str | Path],
+        *,
+        athlete: str,
+        recover: bool = False,
+        progress: Callable[[FileOutcome, int], None] | None = None,
+        workers: int | None = None,
+    ) -> ImportReport:
+        """Import files and folders (recursively) for one athlete, each file in one transaction."""
+        row = athlete_rows.get_athlete(self.store, athlete)
+        return import_paths(
+            self.store, row.id, paths, recover=recover, progress=progress, workers=workers
+        )
+
+    def log_session(
+        self,
+        *,
+        athlete: str,
+        day: date,
+        minutes: float,
+        rpe: float,
+        activity: str,
+        at: time | None = None,
+        notes: str | None = None,
+    ) -> int:
+        """Log a session by hand (the snow): local date and time, minutes and CR-10 RPE."""
+        row = athlete_rows.get_athlete(self.store, athlete)
+        check_range("minutes", minutes)
+        check_range("rpe", rpe)
+        local = datetime.combine(day, at or DEFAULT_LOG_TIME, tzinfo=ZoneInfo(row.tz))
+        fields = {
+            "athlete_id": row.id,
+            "start_utc": local.astimezone(UTC).replace(tzinfo=None),
+            "duration_s": minutes * 60.0,
+            "activity": _activity(activity),
+            "rpe": rpe,
+            "notes": notes,
+            "n_records": 0,
+            "n_rr": 0,
+            "recovered": False,
+            "created_utc": utc_now(),
+        }
+        with self.store.transaction():
+            return insert_session(self.store, fields)
+
+    def sessions(
+        self,
+        *,
+        athlete: str | None = None,
+        team: str | None = None,
+        since: date | None = None,
+        session_id: int | None = None,
+    ) -> pl.DataFrame:
+        """Sessions, oldest first, with `start` as a UTC datetime."""
+        frame = list_sessions(
+            self.store,
+            athlete_id=athlete_rows.get_athlete(self.store, athlete).id if athlete else None,
+            team_id=team_rows.team_id(self.store, team) if team else None,
+            since=since,
+            session_id=session_id,
+        )
+        return frame.rename({"start_utc": "start"}).with_columns(
+            pl.col("start").dt.replace_time_zone("UTC")
+        )
+
+    def session(self, session_id: int) -> dict[str, Any]:
+        """One session as a row of the listing, with its lap count, or NotFound."""
+        edits.session_row(self.store, session_id)
+        row = self.sessions(session_id=session_id).row(0, named=True)
+        laps = self.store.one("SELECT count(*) FROM laps WHERE session_id = ?", [session_id])
+        row["n_laps"] = int(laps[0]) if laps else 0
+        return row
+
+    def set_session(
+        self,
+        session_id: int,
+        *,
+        rpe: float | None = None,
+        notes: str | None = None,
+        activity: str | None = None,
+        athlete: str | None = None,
+        primary: bool = False,
+    ) -> None:
+        """Correct a session: RPE given after the fact, notes, activity, owner, or primary."""
+        check_range("rpe", rpe)
+        changes: dict[str, Any] = {}
+        if rpe is not None:
+            changes["rpe"] = rpe
+        if notes is not None:
+            changes["notes"] = notes
+        if activity is not None:
+            changes["activity"] = _activity(activity)
+        if athlete is not None:
+            changes["athlete_id"] = athlete_rows.get_athlete(self.store, athlete).id
+        with self.store.transaction():
+            edits.update_session(self.store, session_id, changes)
+            if primary:
+                edits.set_primary(self.store, session_id)
+
+    def delete_session(self, session_id: int) -> bool:
+        """Delete a session; its original goes too when no other session uses it (True)."""
+        with self.store.transaction():
+            sha = edits.delete_session(self.store, session_id)
+        if sha is None:
+            return False
+        remove_files(list(self.store.originals.root.glob(f"{sha}.*")))
+        return True

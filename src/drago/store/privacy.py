@@ -1,0 +1,127 @@
+"""An athlete's data, whole: exported to take away, or erased without a trace."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from drago.store.db import Store
+
+#: Per-athlete tables and the query that selects that athlete's rows (`?` = athlete id).
+ATHLETE_TABLES: dict[str, str] = {
+    "athlete_values": "SELECT * FROM athlete_values WHERE athlete_id = ? ORDER BY name, valid_from",
+    "sessions": "SELECT * FROM sessions WHERE athlete_id = ? ORDER BY start_utc, id",
+    "files": "SELECT * FROM files WHERE athlete_id = ? ORDER BY imported_utc",
+    "records": "SELECT r.* FROM records r JOIN sessions s ON s.id = r.session_id "
+    "WHERE s.athlete_id = ? ORDER BY r.session_id, r.ts_utc",
+    "laps": "SELECT l.* FROM laps l JOIN sessions s ON s.id = l.session_id "
+    "WHERE s.athlete_id = ? ORDER BY l.session_id, l.lap_index",
+    "rr_intervals": "SELECT r.* FROM rr_intervals r JOIN sessions s ON s.id = r.session_id "
+    "WHERE s.athlete_id = ? ORDER BY r.session_id, r.beat_index",
+    "imu_samples": "SELECT i.* FROM imu_samples i JOIN sessions s ON s.id = i.session_id "
+    "WHERE s.athlete_id = ? ORDER BY i.session_id, i.sensor, i.ts_utc",
+}
+#: Tables whose rows hang off a session, deleted before the sessions themselves.
+STREAM_TABLES = ("records", "laps", "rr_intervals", "imu_samples")
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def export_athlete(
+    store: Store, athlete_id: int, out: Path, extra: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Write every table's rows of one athlete as Parquet, their originals, and a manifest.
+
+    `extra` maps more Parquet file names to frames (e.g. the daily series) written alongside.
+    Returns the manifest (also written as `manifest.json`, with a SHA-256 per file).
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    counts: dict[str, int] = {}
+    for table, query in ATHLETE_TABLES.items():
+        frame = store.frame(query, [athlete_id])
+        counts[table] = frame.height
+        target = out / f"{table}.parquet"
+        frame.write_parquet(target)
+        written.append(target)
+    for name, frame in (extra or {}).items():
+        target = out / f"{name}.parquet"
+        frame.write_parquet(target)
+        counts[name] = frame.height
+        written.append(target)
+    profile = store.frame("SELECT * FROM athletes WHERE id = ?", [athlete_id]).to_dicts()[0]
+    (out / "athlete.json").write_text(json.dumps(profile, indent=2, default=str) + "\n")
+    written.append(out / "athlete.json")
+    originals = out / "originals"
+    originals.mkdir(exist_ok=True)
+    for sha, ext in store.run("SELECT sha256, ext FROM files WHERE athlete_id = ?", [athlete_id]):
+        source = store.originals.path_for(sha, ext)
+        target = originals / source.name
+        shutil.copyfile(source, target)
+        written.append(target)
+    manifest = {
+        "athlete": profile["name"],
+        "exported_utc": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "schema_version": store.schema_version,
+        "rows": counts,
+        "files": [
+            {
+                "path": path.relative_to(out).as_posix(),
+                "bytes": path.stat().st_size,
+                "sha256": sha256_file(path),
+            }
+            for path in written
+        ],
+    }
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    return manifest
+
+
+def delete_athlete_rows(store: Store, athlete_id: int) -> tuple[dict[str, int], list[Path]]:
+    """Delete every row of one athlete (in the caller's transaction).
+
+    Returns the rows removed per table and the originals to remove once committed.
+    """
+    removed: dict[str, int] = {}
+    originals = [
+        store.originals.path_for(sha, ext)
+        for sha, ext in store.run(
+            "SELECT sha256, ext FROM files WHERE athlete_id = ?", [athlete_id]
+        )
+    ]
+    for table in STREAM_TABLES:
+        of_athlete = "session_id IN (SELECT id FROM sessions WHERE athlete_id = ?)"
+        row = store.one(f"SELECT count(*) FROM {table} WHERE {of_athlete}", [athlete_id])
+        store.run(f"DELETE FROM {table} WHERE {of_athlete}", [athlete_id])
+        removed[table] = int(row[0]) if row else 0
+    for table, column in (
+        ("sessions", "athlete_id"),
+        ("files", "athlete_id"),
+        ("athlete_values", "athlete_id"),
+        ("athletes", "id"),
+    ):
+        row = store.one(f"SELECT count(*) FROM {table} WHERE {column} = ?", [athlete_id])
+        store.run(f"DELETE FROM {table} WHERE {column} = ?", [athlete_id])
+        removed[table] = int(row[0]) if row else 0
+    return removed, originals
+
+
+def remove_files(paths: list[Path]) -> int:
+    """Remove files (originals of deleted data); returns how many were there."""
+    count = 0
+    for path in paths:
+        if path.exists():
+            os.remove(path)
+            count += 1
+    return count
