@@ -2,13 +2,15 @@
 
 Decoding (pure: bytes to `Recording`, plus the per-session summaries) runs in worker
 processes; only the parent process writes, so the store sees one writer and each file lands
-whole or not at all.
+whole or not at all. Archives (`.zip`, nested zips) are listed while walking and each
+recording inside is a file of its own; gzip is undone when the bytes are read (`ingest.archive`).
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -19,7 +21,7 @@ from typing import Literal
 
 from drago.analysis.summary import session_hr_summary
 from drago.errors import BadInput
-from drago.ingest import SNIFF_BYTES, detect_format, read_file
+from drago.ingest import SNIFF_BYTES, archive, detect_format, read_bytes
 from drago.recording import Recording
 from drago.store import Store
 from drago.store.originals import sha256_hex
@@ -80,15 +82,22 @@ class Decoded:
 
 @dataclass(frozen=True)
 class Candidate:
-    path: Path
+    """A file to decode: one on disk, or a member of an archive (`entry.info` set)."""
+
+    entry: archive.Entry
     explicit: bool
 
+    @property
+    def path(self) -> Path:
+        return self.entry.display
 
-def walk(paths: Iterable[str | Path]) -> Iterator[Candidate | FileOutcome]:
-    """Files named explicitly, and every file under named folders, in name order.
 
-    While walking a folder, hidden files and files that are plainly not recordings by name and
-    content are yielded as skipped outcomes.
+def walk(paths: Iterable[str | Path], workdir: Path) -> Iterator[Candidate | FileOutcome]:
+    """Files named explicitly, every file under named folders and in archives, in name order.
+
+    While walking a folder or an archive, hidden files and files that are plainly not
+    recordings by name and content are yielded as skipped outcomes. Archives are listed, not
+    read (nested zips are copied to `workdir`); one over the limits is a failed outcome.
     """
     for raw in paths:
         path = Path(raw)
@@ -96,41 +105,59 @@ def walk(paths: Iterable[str | Path]) -> Iterator[Candidate | FileOutcome]:
             for child in sorted(p for p in path.rglob("*") if p.is_file()):
                 if any(part.startswith(".") for part in child.relative_to(path).parts):
                     continue
-                reason = _not_a_recording(child)
-                if reason:
-                    yield FileOutcome(child, "skipped", reason)
-                else:
-                    yield Candidate(child, explicit=False)
+                yield from _file(child, workdir, explicit=False)
         elif path.exists():
-            yield Candidate(path, explicit=True)
+            yield from _file(path, workdir, explicit=True)
         else:
             yield FileOutcome(path, "failed", "no such file or folder")
 
 
-def _not_a_recording(path: Path) -> str | None:
-    suffix = path.suffix.lower()
+def _file(path: Path, workdir: Path, *, explicit: bool) -> Iterator[Candidate | FileOutcome]:
+    if not archive.is_zip(path):
+        yield _classify(archive.Entry(path, path), explicit=explicit)
+        return
+    for item in archive.expand(path, workdir):
+        if isinstance(item, archive.Refused):
+            yield FileOutcome(item.display, "failed", item.reason)
+        else:
+            yield _classify(item, explicit=False)
+
+
+def _classify(entry: archive.Entry, *, explicit: bool) -> Candidate | FileOutcome:
+    """A candidate, or a skipped outcome for what is plainly not a recording."""
+    if explicit:
+        return Candidate(entry, explicit=True)
+    name = archive.inner_name(entry.display)
+    suffix = name.suffix.lower()
     try:
-        with path.open("rb") as handle:
-            head = handle.read(SNIFF_BYTES)
+        head = archive.head(entry, SNIFF_BYTES)
     except OSError as exc:
-        return f"cannot read: {exc.strerror or exc}"
-    module = detect_format(path, head)
+        return FileOutcome(entry.display, "skipped", f"cannot read: {exc.strerror or exc}")
+    module = detect_format(name, head)
     if module is not None and not (suffix in SKIP_SUFFIXES and not module.sniff(head)):
-        return None
-    return f"not a recording ({suffix or 'no suffix'} file)"
+        return Candidate(entry, explicit=False)
+    return FileOutcome(entry.display, "skipped", f"not a recording ({suffix or 'no suffix'} file)")
 
 
-def decode(path: Path, recover: bool, known: frozenset[str]) -> Decoded:
-    """Hash and decode one file (runs in a worker); never raises for bad input."""
+def decode(candidate: Candidate, recover: bool, known: frozenset[str]) -> Decoded:
+    """Read (gunzip), hash and decode one file (runs in a worker); never raises for bad input.
+
+    The hash is of the decompressed recording, so a file from an archive and the same file
+    from the watch are one import.
+    """
+    path = candidate.path
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return Decoded(path, "", error=BadInput(path, f"cannot read: {exc.strerror or exc}"))
+        data = archive.read(candidate.entry)
+    except BadInput as exc:
+        return Decoded(path, "", error=exc)
+    except Exception as exc:  # an unforeseen archive error must not stop the other files
+        reason = f"internal error while reading ({type(exc).__name__}: {exc})"
+        return Decoded(path, "", error=BadInput(path, reason))
     sha256 = sha256_hex(data)
     if sha256 in known:
         return Decoded(path, sha256)
     try:
-        recording = read_file(path, recover=recover)
+        recording = read_bytes(data, archive.inner_name(path), recover=recover)
     except BadInput as exc:
         return Decoded(path, sha256, error=exc)
     except Exception as exc:  # a decoder bug must not stop the other files
@@ -173,9 +200,28 @@ def import_paths(
     progress: Callable[[FileOutcome, int], None] | None = None,
     workers: int | None = None,
 ) -> ImportReport:
-    """Import files and folders for one athlete; `progress(outcome, total)` after each file."""
+    """Import files, folders and archives for one athlete; `progress(outcome, total)` after each.
+
+    Every recording inside an archive counts as a file of its own.
+    """
+    with tempfile.TemporaryDirectory(prefix="drago-import-") as workdir:
+        try:
+            return _import(store, athlete_id, paths, recover, progress, workers, Path(workdir))
+        finally:
+            archive.close_cached()
+
+
+def _import(
+    store: Store,
+    athlete_id: int,
+    paths: Sequence[str | Path],
+    recover: bool,
+    progress: Callable[[FileOutcome, int], None] | None,
+    workers: int | None,
+    workdir: Path,
+) -> ImportReport:
     report = ImportReport()
-    items = list(walk(paths))
+    items = list(walk(paths, workdir))
     total = len(items)
 
     def done(outcome: FileOutcome) -> None:
@@ -183,17 +229,17 @@ def import_paths(
         if progress is not None:
             progress(outcome, total)
 
-    candidates = []
+    candidates: list[Candidate] = []
     for item in items:
         if isinstance(item, FileOutcome):
             done(item)
         else:
-            candidates.append(item.path)
+            candidates.append(item)
     known = frozenset(known_hashes(store))
     n_workers = workers if workers is not None else min(2, os.cpu_count() or 1)
     if len(candidates) < POOL_THRESHOLD or n_workers <= 1:
-        for path in candidates:
-            done(store_decoded(store, athlete_id, decode(path, recover, known)))
+        for candidate in candidates:
+            done(store_decoded(store, athlete_id, decode(candidate, recover, known)))
         return report
     queue = deque(candidates)
     while queue:
@@ -204,7 +250,7 @@ def import_paths(
 
 
 def _decode_in_pool(
-    queue: deque[Path],
+    queue: deque[Candidate],
     recover: bool,
     known: frozenset[str],
     n_workers: int,
@@ -219,17 +265,17 @@ def _decode_in_pool(
     with ProcessPoolExecutor(
         max_workers=n_workers, mp_context=context, initializer=_init_worker, initargs=(known,)
     ) as pool:
-        pending: deque[tuple[Path, Future[Decoded]]] = deque()
+        pending: deque[tuple[Candidate, Future[Decoded]]] = deque()
         while queue or pending:
             while queue and len(pending) < AHEAD_PER_WORKER * n_workers:
-                path = queue.popleft()
-                pending.append((path, pool.submit(_decode_in_worker, path, recover)))
-            path, future = pending.popleft()
+                candidate = queue.popleft()
+                pending.append((candidate, pool.submit(_decode_in_worker, candidate, recover)))
+            candidate, future = pending.popleft()
             try:
                 decoded = future.result()
             except BrokenProcessPool:
                 reason = "the decoder crashed on this file"
-                handle(Decoded(path, "", error=BadInput(path, reason)))
+                handle(Decoded(candidate.path, "", error=BadInput(candidate.path, reason)))
                 queue.extendleft(reversed([p for p, _ in pending]))
                 return
             handle(decoded)
@@ -243,5 +289,5 @@ def _init_worker(known: frozenset[str]) -> None:
     _KNOWN = known
 
 
-def _decode_in_worker(path: Path, recover: bool) -> Decoded:
-    return decode(path, recover, _KNOWN)
+def _decode_in_worker(candidate: Candidate, recover: bool) -> Decoded:
+    return decode(candidate, recover, _KNOWN)

@@ -70,6 +70,7 @@ from drago.cli import (  # noqa: E402  (commands register on app)
     corrections,
     demo,
     imports,
+    load,
     sessions,
     teams,
 )
@@ -81,6 +82,7 @@ __all__ = [
     "corrections",
     "demo",
     "imports",
+    "load",
     "main",
     "open_lab",
     "sessions",

@@ -21,6 +21,11 @@ class Sex(StrEnum):
     f = "f"
 
 
+class ZoneModel(StrEnum):
+    karvonen = "karvonen"
+    hrmax = "hrmax"
+
+
 class Stance(StrEnum):
     orthodox = "orthodox"
     southpaw = "southpaw"
@@ -85,6 +90,13 @@ def set_(
     stance: StanceOpt = None,
     sex: Annotated[Sex | None, typer.Option("--sex", help="m or f.")] = None,
     team: TeamOpt = None,
+    zone_model: Annotated[
+        ZoneModel | None,
+        typer.Option(
+            "--zone-model",
+            help="HR zones as % of HR reserve (karvonen, the default) or of HR max (hrmax).",
+        ),
+    ] = None,
     valid_from: Annotated[
         datetime | None,
         typer.Option(
@@ -114,6 +126,7 @@ def set_(
         stance=stance.value if stance else None,
         sex=sex.value if sex else None,
         team=team,
+        zone_model=zone_model.value if zone_model else None,
     )
     stdout.print(f"updated athlete {name}", highlight=False)
 

@@ -74,3 +74,23 @@ def delete(
     gone = open_lab(ctx).delete_session(session_id)
     note = " and its original file" if gone else ""
     stdout.print(f"deleted session {session_id}{note}", highlight=False)
+
+
+@session_app.command("rounds")
+def rounds(
+    ctx: typer.Context,
+    session_id: SessionId,
+    work: Annotated[
+        float, typer.Option("--work", help="Round length in seconds when the file has no laps.")
+    ] = 180,
+    rest: Annotated[
+        float, typer.Option("--rest", help="Rest length in seconds when the file has no laps.")
+    ] = 60,
+    fmt: Fmt = OutputFormat.table,
+) -> None:
+    """Per-round HR of an interval session (sparring, pads, bag) and HR recovery in each rest
+    minute: from the file's laps, else a work/rest template from the first sample.
+
+    Example: drago session rounds 12 --work 180 --rest 60
+    """
+    emit(open_lab(ctx).session_rounds(session_id, work_s=work, rest_s=rest), fmt)

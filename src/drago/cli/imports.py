@@ -22,14 +22,18 @@ QUIET_ABOVE = 50
 @app.command("import")
 def import_(
     ctx: typer.Context,
-    paths: Annotated[list[Path], typer.Argument(help="Files and folders (read recursively).")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="Files, folders (read recursively) and .zip/.gz exports.")
+    ],
     athlete: Athlete,
     recover: Annotated[
         bool,
         typer.Option("--recover", help="Import the whole part of damaged files, marked recovered."),
     ] = False,
 ) -> None:
-    """Import recordings (FIT, TCX, GPX) for an athlete; the same file twice is a no-op.
+    """Import recordings (FIT, TCX, GPX; also gzipped, in zips, zips in zips) for an athlete.
+
+    The same recording twice is a no-op ("already imported").
 
     Exit 0 when nothing failed, 1 when any file failed, 2 on bad usage.
 

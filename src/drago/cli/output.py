@@ -30,10 +30,15 @@ Fmt = Annotated[
 ]
 
 
-def _plain(frame: pl.DataFrame, *, short: bool = False) -> pl.DataFrame:
-    """Dates and times as ISO 8601 text; UTC instants end in Z (`short`: minutes, for tables)."""
+def _plain(frame: pl.DataFrame, *, short: bool = False, flat: bool = False) -> pl.DataFrame:
+    """Dates and times as ISO 8601 text; UTC instants end in Z (`short`: minutes, for tables);
+    `flat`: lists as `;`-separated text (CSV holds no nested values)."""
     conversions = []
     for name, dtype in frame.schema.items():
+        if flat and isinstance(dtype, pl.List):
+            text = pl.col(name).list.eval(pl.element().round(1).cast(pl.String))
+            conversions.append(text.list.join(";").alias(name))
+            continue
         if isinstance(dtype, pl.Datetime):
             column = pl.col(name)
             if dtype.time_zone is not None:
@@ -52,9 +57,9 @@ def emit(frame: pl.DataFrame, fmt: OutputFormat, *, table: pl.DataFrame | None =
         rows: list[dict[str, Any]] = _plain(frame).to_dicts()
         sys.stdout.write(json.dumps(rows, indent=2, allow_nan=False, default=str) + "\n")
     elif fmt is OutputFormat.csv:
-        sys.stdout.write(_plain(frame).write_csv())
+        sys.stdout.write(_plain(frame, flat=True).write_csv())
     else:
-        shown = _plain(table if table is not None else frame, short=True)
+        shown = _plain(table if table is not None else frame, short=True, flat=True)
         grid = Table(show_lines=False, header_style="bold")
         for name in shown.columns:
             grid.add_column(name, overflow="fold")

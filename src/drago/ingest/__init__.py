@@ -2,7 +2,8 @@
 
 Every format module exposes `FORMAT`, `SUFFIXES`, `sniff(head: bytes) -> bool` and
 `read(path, *, recover=False) -> Recording`. `read_file` below picks the module by content
-first and by file suffix second; it never touches the database.
+first and by file suffix second, and `read_bytes` does the same for bytes already in memory (an
+archive member); neither touches the database.
 """
 
 from __future__ import annotations
@@ -44,4 +45,18 @@ def read_file(path: str | Path, *, recover: bool = False) -> Recording:
     if module is None:
         raise BadInput(path, "not a recording drago reads (FIT, TCX or GPX)")
     recording: Recording = module.read(path, recover=recover)
+    return recording
+
+
+def read_bytes(data: bytes, path: str | Path, *, recover: bool = False) -> Recording:
+    """`read_file` for bytes in memory (an archive member); `path` names them in errors."""
+    path = Path(path)
+    if not data:
+        raise BadInput(path, "empty file (0 bytes)")
+    module = detect_format(path, data[:SNIFF_BYTES])
+    if module is None:
+        raise BadInput(path, "not a recording drago reads (FIT, TCX or GPX)")
+    if module is fit:
+        return fit.decode(data, path=path, recover=recover)
+    recording: Recording = module.read_bytes(data, path, recover=recover)
     return recording

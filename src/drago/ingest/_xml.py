@@ -94,12 +94,15 @@ def local(tag: object) -> str:
     return LOCAL[tag]
 
 
-def read_root(path: Path, expected: str, format_name: str) -> etree._Element:
-    """Parse `path` safely and return its root element, or raise `BadInput`."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise BadInput(path, f"cannot read: {exc.strerror or exc}") from exc
+def read_root(
+    path: Path, expected: str, format_name: str, data: bytes | None = None
+) -> etree._Element:
+    """Parse `path` (or `data`, named `path`) safely and return its root, or raise `BadInput`."""
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise BadInput(path, f"cannot read: {exc.strerror or exc}") from exc
     parser = etree.XMLParser(
         resolve_entities=False,
         no_network=True,

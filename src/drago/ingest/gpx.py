@@ -79,8 +79,16 @@ def sniff(head: bytes) -> bool:
 
 def read(path: str | Path, *, recover: bool = False) -> Recording:
     """Decode a GPX file into a `Recording`, or raise `BadInput`."""
-    path = Path(path)
-    root = read_root(path, ROOT, "GPX")
+    return _read(Path(path), None)
+
+
+def read_bytes(data: bytes, path: str | Path, *, recover: bool = False) -> Recording:
+    """Decode GPX held in memory (an archive member); `path` names it in errors."""
+    return _read(Path(path), data)
+
+
+def _read(path: Path, data: bytes | None) -> Recording:
+    root = read_root(path, ROOT, "GPX", data)
     device = (root.get("creator") or "").strip() or None
     default_type = None
     counts = dict.fromkeys(_WORDS, 0)

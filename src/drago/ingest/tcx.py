@@ -62,8 +62,16 @@ def sniff(head: bytes) -> bool:
 
 def read(path: str | Path, *, recover: bool = False) -> Recording:
     """Decode a TCX file into a `Recording`, or raise `BadInput`."""
-    path = Path(path)
-    root = read_root(path, ROOT, "TCX")
+    return _read(Path(path), None)
+
+
+def read_bytes(data: bytes, path: str | Path, *, recover: bool = False) -> Recording:
+    """Decode TCX held in memory (an archive member); `path` names it in errors."""
+    return _read(Path(path), data)
+
+
+def _read(path: Path, data: bytes | None) -> Recording:
+    root = read_root(path, ROOT, "TCX", data)
     columns = Columns()
     laps = _Laps()
     sessions: list[SessionMeta] = []

@@ -2,7 +2,7 @@
 
 A Lab opens a store, validates what users give it, calls ingest and analysis, and answers
 with Polars frames or plain dataclasses. It never prints. Each family of operations is a
-mixin in its own module: athletes and teams, sessions, privacy and backups.
+mixin in its own module: athletes and teams, sessions, training load, privacy and backups.
 """
 
 from __future__ import annotations
@@ -11,14 +11,15 @@ from pathlib import Path
 
 from drago.lab.athletes import AthletesMixin, AthleteView
 from drago.lab.base import check_range, check_tz
+from drago.lab.load import LoadMixin, Status
 from drago.lab.privacy import Erased, PrivacyMixin, restore
 from drago.lab.sessions import SessionsMixin
 from drago.store import Store
 
-__all__ = ["AthleteView", "Erased", "Lab", "check_range", "check_tz", "restore"]
+__all__ = ["AthleteView", "Erased", "Lab", "Status", "check_range", "check_tz", "restore"]
 
 
-class Lab(AthletesMixin, SessionsMixin, PrivacyMixin):
+class Lab(AthletesMixin, SessionsMixin, LoadMixin, PrivacyMixin):
     """A drago lab over one store (`path`: the DuckDB file; default: the user's data dir)."""
 
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:

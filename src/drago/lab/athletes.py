@@ -97,6 +97,11 @@ class AthletesMixin(LabBase):
                     known = athlete_rows.has_value(self.store, row.id, key)
                     start = today if known else athlete_rows.BEGINNING
                 athlete_rows.set_value(self.store, row.id, key, value, start)
+        load_inputs = ("sex", "zone_model")
+        if any(v is not None for v in (values or {}).values()) or any(
+            profile.get(key) is not None for key in load_inputs
+        ):
+            self.recompute_loads(athlete=row.name)
 
     def athletes(self, *, team: str | None = None) -> pl.DataFrame:
         """Every athlete with current values; estimates from data where values are missing."""

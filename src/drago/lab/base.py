@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import polars as pl
 
 from drago.errors import UsageError
 from drago.store import Store
@@ -38,6 +41,18 @@ def check_tz(tz: str) -> str:
 
 
 class LabBase:
-    """The store a lab works on; every part of the lab is a mixin over it."""
+    """The store a lab works on; every part of the lab is a mixin over it.
+
+    The methods below are the ones mixins call on each other; `Lab` gets them from the mixin
+    that owns them.
+    """
 
     store: Store
+
+    def athletes(self, *, team: str | None = None) -> pl.DataFrame:
+        raise NotImplementedError
+
+    def recompute_loads(
+        self, *, athlete: str | None = None, session_ids: Sequence[int] | None = None
+    ) -> int:
+        raise NotImplementedError

@@ -44,9 +44,17 @@ class SessionsMixin(LabBase):
     ) -> ImportReport:
         """Import files and folders (recursively) for one athlete, each file in one transaction."""
         row = athlete_rows.get_athlete(self.store, athlete)
-        return import_paths(
+        report = import_paths(
             self.store, row.id, paths, recover=recover, progress=progress, workers=workers
         )
+        new = [i for outcome in report.outcomes for i in outcome.session_ids]
+        if new:
+            estimated = self.athletes().filter(pl.col("id") == row.id).row(0, named=True)
+            if estimated["hr_max_estimated"] or estimated["hr_rest_estimated"]:
+                self.recompute_loads(athlete=row.name)  # the estimates may have moved
+            else:
+                self.recompute_loads(session_ids=new)
+        return report
 
     def log_session(
         self,
@@ -77,7 +85,9 @@ class SessionsMixin(LabBase):
             "created_utc": utc_now(),
         }
         with self.store.transaction():
-            return insert_session(self.store, fields)
+            session_id = insert_session(self.store, fields)
+        self.recompute_loads(session_ids=[session_id])
+        return session_id
 
     def sessions(
         self,
@@ -132,6 +142,8 @@ class SessionsMixin(LabBase):
             edits.update_session(self.store, session_id, changes)
             if primary:
                 edits.set_primary(self.store, session_id)
+        if changes:
+            self.recompute_loads(session_ids=[session_id])
 
     def delete_session(self, session_id: int) -> bool:
         """Delete a session; its original goes too when no other session uses it (True)."""

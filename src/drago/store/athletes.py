@@ -75,7 +75,7 @@ def athlete_by_id(store: Store, athlete_id: int) -> AthleteRow:
 
 def update_profile(store: Store, athlete_id: int, **profile: Any) -> None:
     """Set undated profile fields (tz, birth_year, weight_class, stance, sex)."""
-    allowed = {"tz", "birth_year", "weight_class", "stance", "sex", "team_id"}
+    allowed = {"tz", "birth_year", "weight_class", "stance", "sex", "team_id", "zone_model"}
     for column, value in profile.items():
         if column not in allowed:
             raise ValueError(f"unknown profile field {column}")
@@ -124,6 +124,7 @@ def list_athletes(store: Store) -> pl.DataFrame:
             FROM sessions GROUP BY athlete_id
         )
         SELECT a.id, a.name, t.name AS team, a.sex, a.tz, a.birth_year, a.weight_class, a.stance,
+               a.zone_model,
                (SELECT value FROM latest l WHERE l.athlete_id = a.id AND l.name = 'hr_max_bpm')
                    AS hr_max_bpm,
                (SELECT value FROM latest l WHERE l.athlete_id = a.id AND l.name = 'hr_rest_bpm')

@@ -223,7 +223,8 @@ def list_sessions(
                s.distance_m, s.hr_avg_bpm, s.hr_max_bpm, s.rpe, s.n_records, s.n_rr,
                s.source_sha256, f.format AS source_format, s.recovered, s.recovery_reason,
                s.duplicate_of, s.device, s.sport, s.sub_sport, s.notes, s.timer_s,
-               s.source_index, f.original_name
+               s.source_index, f.original_name, s.hr_time_s, s.zone_s, s.trimp_banister,
+               s.trimp_edwards, s.trimp_lucia, s.srpe_load
         FROM sessions s JOIN athletes a ON a.id = s.athlete_id
         LEFT JOIN teams t ON t.id = a.team_id
         LEFT JOIN files f ON f.sha256 = s.source_sha256

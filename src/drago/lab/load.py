@@ -1,0 +1,200 @@
+"""Training load: per-session loads kept current, and the daily series a coach decides by."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import polars as pl
+
+from drago.analysis.load import daily_series
+from drago.analysis.rounds import rounds_from_laps, rounds_from_template
+from drago.analysis.trimp import session_loads, srpe_load
+from drago.errors import UsageError
+from drago.lab.base import LabBase
+from drago.store import athletes as athlete_rows
+from drago.store import edits
+from drago.store import loads as load_rows
+
+#: Dated athlete values that per-session load depends on, and their names in `session_loads`.
+LOAD_VALUES = {
+    "hr_rest_bpm": "hr_rest_bpm",
+    "hr_max_bpm": "hr_max_bpm",
+    "hr_threshold_bpm": "hr_vt1_bpm",
+    "hr_threshold2_bpm": "hr_vt2_bpm",
+}
+METHODS = ("auto", "trimp", "edwards", "srpe")
+
+
+@dataclass(frozen=True)
+class Status:
+    """One athlete's load status on a day, and the days before it."""
+
+    athlete: str
+    day: date
+    today: dict[str, Any]
+    recent: pl.DataFrame
+
+
+def with_local_date(frame: pl.DataFrame, column: str = "start_utc") -> pl.DataFrame:
+    """Add `date`: the local calendar day of each row's UTC `column` in its `tz`."""
+    parts = [
+        part.with_columns(
+            pl.col(column)
+            .dt.replace_time_zone("UTC")
+            .dt.convert_time_zone(str(part["tz"][0]))
+            .dt.date()
+            .alias("date")
+        )
+        for part in frame.partition_by("tz", maintain_order=True)
+    ]
+    if not parts:
+        return frame.with_columns(pl.lit(None, pl.Date).alias("date"))
+    return pl.concat(parts).sort("athlete_id", "date", "id")
+
+
+class LoadMixin(LabBase):
+    def recompute_loads(
+        self, *, athlete: str | None = None, session_ids: Sequence[int] | None = None
+    ) -> int:
+        """Recompute the per-session loads (zones, TRIMPs, sRPE) of an athlete, some sessions,
+        or everyone; returns how many sessions were computed."""
+        athlete_id = athlete_rows.get_athlete(self.store, athlete).id if athlete else None
+        inputs = load_rows.load_inputs(self.store, athlete_id=athlete_id, ids=session_ids)
+        if inputs.height == 0:
+            return 0
+        inputs = self._with_hr_values(with_local_date(inputs))
+        records = load_rows.hr_records(
+            self.store, inputs.filter(pl.col("n_records") > 0)["id"].to_list()
+        )
+        keys = ["sex", "zone_model", *LOAD_VALUES.values()]
+        computed = []
+        for group in inputs.filter(pl.col("n_records") > 0).partition_by(keys, as_dict=False):
+            first = group.row(0, named=True)
+            if first["hr_rest_bpm"] is None or first["hr_max_bpm"] is None:
+                continue
+            mine = records.filter(pl.col("session_index").is_in(group["id"].implode()))
+            computed.append(
+                session_loads(
+                    mine,
+                    sex=first["sex"],
+                    hr_rest_bpm=first["hr_rest_bpm"],
+                    hr_max_bpm=first["hr_max_bpm"],
+                    hr_vt1_bpm=first["hr_vt1_bpm"],
+                    hr_vt2_bpm=first["hr_vt2_bpm"],
+                    zone_model=first["zone_model"],
+                ).rename({"session_index": "id"})
+            )
+        hr_loads = pl.concat(computed) if computed else None
+        srpe = [
+            None if rpe is None else srpe_load(rpe, duration)
+            for rpe, duration in zip(inputs["rpe"], inputs["duration_s"], strict=True)
+        ]
+        out = inputs.select(pl.col("id")).with_columns(pl.Series("srpe_load", srpe, pl.Float64))
+        if hr_loads is not None:
+            out = out.join(
+                hr_loads.with_columns(pl.col("id").cast(out.schema["id"])), on="id", how="left"
+            )
+        for column in load_rows.LOAD_COLUMNS:
+            if column not in out.columns:
+                dtype = pl.List(pl.Float64) if column == "zone_s" else pl.Float64
+                out = out.with_columns(pl.lit(None, dtype).alias(column))
+        with self.store.transaction():
+            load_rows.write_loads(self.store, out)
+        return out.height
+
+    def _with_hr_values(self, inputs: pl.DataFrame) -> pl.DataFrame:
+        """Each session's HR values: the dated value in force on its local date, else the
+        athlete's estimate from data (highest HR seen; lowest sustained HR)."""
+        ids = inputs["athlete_id"].unique().to_list()
+        values = load_rows.athlete_values_all(self.store, ids)
+        estimates = self.athletes().select(
+            pl.col("id").alias("athlete_id"),
+            pl.col("hr_max_observed_bpm").alias("est_hr_max_bpm"),
+            pl.col("hr_low_observed_bpm").alias("est_hr_rest_bpm"),
+        )
+        out = inputs.sort("date").join(
+            estimates.with_columns(pl.col("athlete_id").cast(inputs.schema["athlete_id"])),
+            on="athlete_id",
+            how="left",
+        )
+        for stored, name in LOAD_VALUES.items():
+            dated = (
+                values.filter(pl.col("name") == stored)
+                .select(
+                    pl.col("athlete_id").cast(inputs.schema["athlete_id"]),
+                    pl.col("valid_from"),
+                    pl.col("value").alias(name),
+                )
+                .sort("valid_from")
+            )
+            out = out.join_asof(
+                dated,
+                left_on="date",
+                right_on="valid_from",
+                by="athlete_id",
+                strategy="backward",
+                check_sortedness=False,
+            ).drop("valid_from")
+        return out.with_columns(
+            pl.col("hr_max_bpm").fill_null(pl.col("est_hr_max_bpm")),
+            pl.col("hr_rest_bpm").fill_null(pl.col("est_hr_rest_bpm")),
+        )
+
+    def load_series(
+        self,
+        name: str,
+        *,
+        since: date | None = None,
+        until: date | None = None,
+        as_of: date | None = None,
+        method: str = "auto",
+    ) -> pl.DataFrame:
+        """The daily series (load, CTL, ATL, TSB, ACWR, monotony, strain) of one athlete, from
+        the first session (or `since`) to `until` (default: `as_of`, default today)."""
+        if method not in METHODS:
+            raise UsageError(f"unknown load method {method!r}: use one of {', '.join(METHODS)}")
+        row = athlete_rows.get_athlete(self.store, name)
+        end = until or as_of or datetime.now(ZoneInfo(row.tz)).date()
+        sessions = with_local_date(
+            self.store.frame(
+                "SELECT s.id, s.athlete_id, s.start_utc, a.tz, s.trimp_banister, s.trimp_edwards, "
+                "s.srpe_load, s.duplicate_of IS NULL AS counts FROM sessions s "
+                "JOIN athletes a ON a.id = s.athlete_id WHERE s.athlete_id = ?",
+                [row.id],
+            )
+        ).filter(pl.col("date") <= (as_of or end))
+        if sessions.height == 0:
+            return pl.DataFrame(schema={"date": pl.Date, "load": pl.Float64})
+        series = daily_series(sessions, method=method, start=since, end=end)
+        return series.drop("athlete_id")
+
+    def status(self, name: str, *, as_of: date | None = None, method: str = "auto") -> Status:
+        """Fitness, fatigue, form, ACWR band, monotony and strain on `as_of` (default today)."""
+        row = athlete_rows.get_athlete(self.store, name)
+        day = as_of or datetime.now(ZoneInfo(row.tz)).date()
+        series = self.load_series(name, until=day, as_of=day, method=method)
+        if series.height == 0:
+            raise UsageError(f"{row.name} has no sessions up to {day.isoformat()}")
+        return Status(row.name, day, series.row(-1, named=True), series.tail(14))
+
+    def session_rounds(
+        self, session_id: int, *, work_s: float = 180, rest_s: float = 60
+    ) -> pl.DataFrame:
+        """Per-round HR of an interval session: from its laps when it has them, else from a
+        work/rest template (3 min work, 1 min rest by default) from its first sample."""
+        edits.session_row(self.store, session_id)
+        records = load_rows.hr_records(self.store, [session_id])
+        if records.height == 0:
+            raise UsageError(f"session {session_id} has no heart-rate records to split in rounds")
+        laps = self.store.frame(
+            "SELECT session_id AS session_index, lap_index, start_utc AS start, duration_s "
+            "FROM laps WHERE session_id = ? ORDER BY lap_index",
+            [session_id],
+        ).with_columns(pl.col("start").dt.replace_time_zone("UTC"))
+        if laps.height >= 2:
+            return rounds_from_laps(laps, records)
+        return rounds_from_template(records, work_s=work_s, rest_s=rest_s)
