@@ -160,6 +160,10 @@ def test_export_erase_and_reimport(
     athlete("rocky")
     cli("import", str(RUN), str(MULTISPORT), "--athlete", "Ivan Zzyzx-Erasable")
     cli("import", str(FIT / "garmin-fenix5-run-short-hrv.fit"), "--athlete", "rocky")
+    morning = DATA / "rr" / "hrvlogger_h10_daily" / "ot_m60_RRIntervals.csv"
+    cli("import", str(morning), "--athlete", "Ivan Zzyzx-Erasable")
+    cli("wellness", "Ivan Zzyzx-Erasable", "--date", "2026-01-03", "--sleep", "2", "--stress",
+        "3", "--fatigue", "2", "--soreness", "2", "--rhr-bpm", "47.123")  # fmt: skip
     cli(
         "log",
         "--athlete",
@@ -186,10 +190,14 @@ def test_export_erase_and_reimport(
     assert pl.read_parquet(out / "sessions.parquet").height == len(before)
     records = pl.read_parquet(out / "records.parquet").height
     assert records == sum(s["n_records"] for s in before)
-    assert len(list((out / "originals").iterdir())) == 2
+    assert len(list((out / "originals").iterdir())) == 3
+    assert pl.read_parquet(out / "wellness.parquet").height == 1
+    assert pl.read_parquet(out / "measurement_rr.parquet").height > 100
+    daily = pl.read_parquet(out / "daily_load.parquet")
+    assert daily.height > 1 and {"load", "ctl", "atl", "tsb", "acwr_ewma"} <= set(daily.columns)
 
     result = cli("athlete", "delete", "Ivan Zzyzx-Erasable", "--yes")
-    assert "erased athlete" in result.stdout and "2 original files" in result.stdout
+    assert "erased athlete" in result.stdout and "3 original files" in result.stdout
     with duckdb.connect(str(db), read_only=True) as con:
         for (table,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall():
             rows = con.execute(f"SELECT * FROM {table}").fetchall()
@@ -207,6 +215,7 @@ def test_export_erase_and_reimport(
     again = cli.json("sessions", "--athlete", "Ivan Zzyzx-Erasable")
     keys = ("start", "activity", "n_records", "source_sha256", "hr_avg_bpm")
     recorded = [tuple(s[k] for k in keys) for s in before if s["source_sha256"]]
+    assert len(cli.json("readiness", "Ivan Zzyzx-Erasable")) == 1
     assert [tuple(s[k] for k in keys) for s in again] == recorded
 
 

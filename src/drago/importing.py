@@ -16,12 +16,16 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
+from drago.analysis.hrv import HrvResult
 from drago.analysis.summary import session_hr_summary
 from drago.errors import BadInput
-from drago.ingest import SNIFF_BYTES, archive, detect_format, read_bytes
+from drago.ingest import SNIFF_BYTES, archive, detect_format, read_bytes, rr
+from drago.ingest.rr import RRRecording
+from drago.morning import decode_rr, store_rr
 from drago.recording import Recording
 from drago.store import Store
 from drago.store.originals import sha256_hex
@@ -37,6 +41,16 @@ SKIP_SUFFIXES = frozenset(
 POOL_THRESHOLD = 4
 #: Files decoded ahead of the writer, per worker (bounds memory on huge imports).
 AHEAD_PER_WORKER = 4
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """How to import: `recover` damaged files; RR files `as_kind` "morning" or "activity"
+    (default: by length), on local date `day` (default: the first beat's)."""
+
+    recover: bool = False
+    as_kind: str | None = None
+    day: date | None = None
 
 
 @dataclass
@@ -78,6 +92,8 @@ class Decoded:
     recording: Recording | None = None
     summaries: dict[int, dict[str, float | None]] = field(default_factory=dict)
     error: BadInput | None = None
+    rr: RRRecording | None = None
+    hrv: HrvResult | None = None
 
 
 @dataclass(frozen=True)
@@ -136,10 +152,12 @@ def _classify(entry: archive.Entry, *, explicit: bool) -> Candidate | FileOutcom
     module = detect_format(name, head)
     if module is not None and not (suffix in SKIP_SUFFIXES and not module.sniff(head)):
         return Candidate(entry, explicit=False)
+    if rr.sniff(head):
+        return Candidate(entry, explicit=False)
     return FileOutcome(entry.display, "skipped", f"not a recording ({suffix or 'no suffix'} file)")
 
 
-def decode(candidate: Candidate, recover: bool, known: frozenset[str]) -> Decoded:
+def decode(candidate: Candidate, options: ImportOptions, known: frozenset[str]) -> Decoded:
     """Read (gunzip), hash and decode one file (runs in a worker); never raises for bad input.
 
     The hash is of the decompressed recording, so a file from an archive and the same file
@@ -156,8 +174,13 @@ def decode(candidate: Candidate, recover: bool, known: frozenset[str]) -> Decode
     sha256 = sha256_hex(data)
     if sha256 in known:
         return Decoded(path, sha256)
+    name = archive.inner_name(path)
+    if options.as_kind == "morning" or (
+        detect_format(name, data[:SNIFF_BYTES]) is None and rr.sniff(data[:SNIFF_BYTES])
+    ):
+        return decode_rr(path, name, sha256, data, options.as_kind)
     try:
-        recording = read_bytes(data, archive.inner_name(path), recover=recover)
+        recording = read_bytes(data, name, recover=options.recover)
     except BadInput as exc:
         return Decoded(path, sha256, error=exc)
     except Exception as exc:  # a decoder bug must not stop the other files
@@ -168,13 +191,32 @@ def decode(candidate: Candidate, recover: bool, known: frozenset[str]) -> Decode
     return Decoded(path, sha256, data, recording, summaries)
 
 
-def store_decoded(store: Store, athlete_id: int, decoded: Decoded) -> FileOutcome:
+def store_decoded(
+    store: Store, athlete_id: int, decoded: Decoded, options: ImportOptions | None = None
+) -> FileOutcome:
     """Write one decoded file in one transaction, keeping its original first."""
     if decoded.error is not None:
         return FileOutcome(
             decoded.path, "failed", decoded.error.reason, recoverable=decoded.error.recoverable
         )
-    if decoded.recording is None or decoded.data is None or has_file(store, decoded.sha256):
+    if decoded.data is None or has_file(store, decoded.sha256):
+        return FileOutcome(decoded.path, "already imported")
+    if decoded.rr is not None and decoded.hrv is not None:
+        try:
+            store_rr(
+                store,
+                athlete_id,
+                decoded.path,
+                decoded.sha256,
+                decoded.data,
+                decoded.rr,
+                decoded.hrv,
+                (options or ImportOptions()).day,
+            )
+        except BadInput as exc:
+            return FileOutcome(decoded.path, "failed", exc.reason)
+        return FileOutcome(decoded.path, "imported", "morning RR measurement")
+    if decoded.recording is None:
         return FileOutcome(decoded.path, "already imported")
     recording = decoded.recording
     info = FileInfo(
@@ -196,7 +238,7 @@ def import_paths(
     athlete_id: int,
     paths: Sequence[str | Path],
     *,
-    recover: bool = False,
+    options: ImportOptions | None = None,
     progress: Callable[[FileOutcome, int], None] | None = None,
     workers: int | None = None,
 ) -> ImportReport:
@@ -206,7 +248,15 @@ def import_paths(
     """
     with tempfile.TemporaryDirectory(prefix="drago-import-") as workdir:
         try:
-            return _import(store, athlete_id, paths, recover, progress, workers, Path(workdir))
+            return _import(
+                store,
+                athlete_id,
+                paths,
+                options or ImportOptions(),
+                progress,
+                workers,
+                Path(workdir),
+            )
         finally:
             archive.close_cached()
 
@@ -215,7 +265,7 @@ def _import(
     store: Store,
     athlete_id: int,
     paths: Sequence[str | Path],
-    recover: bool,
+    options: ImportOptions,
     progress: Callable[[FileOutcome, int], None] | None,
     workers: int | None,
     workdir: Path,
@@ -239,19 +289,23 @@ def _import(
     n_workers = workers if workers is not None else min(2, os.cpu_count() or 1)
     if len(candidates) < POOL_THRESHOLD or n_workers <= 1:
         for candidate in candidates:
-            done(store_decoded(store, athlete_id, decode(candidate, recover, known)))
+            done(store_decoded(store, athlete_id, decode(candidate, options, known), options))
         return report
     queue = deque(candidates)
     while queue:
         _decode_in_pool(
-            queue, recover, known, n_workers, lambda d: done(store_decoded(store, athlete_id, d))
+            queue,
+            options,
+            known,
+            n_workers,
+            lambda d: done(store_decoded(store, athlete_id, d, options)),
         )
     return report
 
 
 def _decode_in_pool(
     queue: deque[Candidate],
-    recover: bool,
+    options: ImportOptions,
     known: frozenset[str],
     n_workers: int,
     handle: Callable[[Decoded], None],
@@ -269,7 +323,7 @@ def _decode_in_pool(
         while queue or pending:
             while queue and len(pending) < AHEAD_PER_WORKER * n_workers:
                 candidate = queue.popleft()
-                pending.append((candidate, pool.submit(_decode_in_worker, candidate, recover)))
+                pending.append((candidate, pool.submit(_decode_in_worker, candidate, options)))
             candidate, future = pending.popleft()
             try:
                 decoded = future.result()
@@ -289,5 +343,5 @@ def _init_worker(known: frozenset[str]) -> None:
     _KNOWN = known
 
 
-def _decode_in_worker(candidate: Candidate, recover: bool) -> Decoded:
-    return decode(candidate, recover, _KNOWN)
+def _decode_in_worker(candidate: Candidate, options: ImportOptions) -> Decoded:
+    return decode(candidate, options, _KNOWN)

@@ -71,6 +71,7 @@ from drago.cli import (  # noqa: E402  (commands register on app)
     demo,
     imports,
     load,
+    readiness,
     sessions,
     teams,
 )
@@ -85,6 +86,7 @@ __all__ = [
     "load",
     "main",
     "open_lab",
+    "readiness",
     "sessions",
     "teams",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -13,6 +14,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from drago.cli import app, open_lab
 from drago.cli.output import stderr, stdout
 from drago.importing import FileOutcome, ImportReport
+
+
+class AsKind(StrEnum):
+    morning = "morning"
+    activity = "activity"
+
 
 Athlete = Annotated[str, typer.Option("--athlete", "-a", help="The athlete's name.")]
 #: Up to this many files, every file gets its own line; beyond, only failures and skips do.
@@ -30,6 +37,20 @@ def import_(
         bool,
         typer.Option("--recover", help="Import the whole part of damaged files, marked recovered."),
     ] = False,
+    as_kind: Annotated[
+        AsKind | None,
+        typer.Option(
+            "--as",
+            help="RR files: morning (a readiness measurement; default up to 10 min) or "
+            "activity (a session with an RR stream).",
+        ),
+    ] = None,
+    day: Annotated[
+        datetime | None,
+        typer.Option(
+            "--date", formats=["%Y-%m-%d"], help="RR files: the local date of the measurement."
+        ),
+    ] = None,
 ) -> None:
     """Import recordings (FIT, TCX, GPX; also gzipped, in zips, zips in zips) for an athlete.
 
@@ -64,7 +85,14 @@ def import_(
             elif verbose[0] or outcome.status == "skipped":
                 stdout.print(line, highlight=False)
 
-        result = lab.import_paths(paths, athlete=athlete, recover=recover, progress=report)
+        result = lab.import_paths(
+            paths,
+            athlete=athlete,
+            recover=recover,
+            as_kind=as_kind.value if as_kind else None,
+            day=day.date() if day else None,
+            progress=report,
+        )
     stdout.print(_summary(result), highlight=False)
     if result.failed:
         raise typer.Exit(1)
@@ -73,6 +101,8 @@ def import_(
 def _line(outcome: FileOutcome) -> str:
     name = escape(str(outcome.path))
     if outcome.status == "imported":
+        if not outcome.session_ids and outcome.reason:
+            return f"imported {name}: {escape(outcome.reason)}"
         n = len(outcome.session_ids)
         recovered = (
             f" [yellow](recovered: {escape(outcome.reason)})[/yellow]" if outcome.reason else ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import polars as pl
@@ -50,6 +51,9 @@ class LabBase:
     store: Store
 
     def athletes(self, *, team: str | None = None) -> pl.DataFrame:
+        raise NotImplementedError
+
+    def load_series(self, name: str, *, until: date | None = None) -> pl.DataFrame:
         raise NotImplementedError
 
     def recompute_loads(

@@ -28,7 +28,8 @@ class PrivacyMixin(LabBase):
         row = athlete_rows.get_athlete(self.store, name)
         if out.exists() and any(out.iterdir()):
             raise UsageError(f"{out} is not empty: export into a new or empty folder")
-        return export_athlete(self.store, row.id, out)
+        daily = self.load_series(row.name)
+        return export_athlete(self.store, row.id, out, extra={"daily_load": daily})
 
     def delete_athlete(self, name: str) -> Erased:
         """Erase an athlete: every row, every original, and the freed bytes of the store."""

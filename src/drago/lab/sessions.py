@@ -12,7 +12,7 @@ import polars as pl
 
 from drago.activities import check_activity
 from drago.errors import UsageError
-from drago.importing import FileOutcome, ImportReport, import_paths
+from drago.importing import FileOutcome, ImportOptions, ImportReport, import_paths
 from drago.lab.base import LabBase, check_range
 from drago.store import athletes as athlete_rows
 from drago.store import edits
@@ -39,13 +39,22 @@ class SessionsMixin(LabBase):
         *,
         athlete: str,
         recover: bool = False,
+        as_kind: str | None = None,
+        day: date | None = None,
         progress: Callable[[FileOutcome, int], None] | None = None,
         workers: int | None = None,
     ) -> ImportReport:
-        """Import files and folders (recursively) for one athlete, each file in one transaction."""
+        """Import files and folders (recursively) for one athlete, each file in one transaction.
+
+        RR files are morning measurements up to 10 minutes, activities beyond (`as_kind`
+        overrides), dated by their first beat in the athlete's time zone (`day` overrides).
+        """
         row = athlete_rows.get_athlete(self.store, athlete)
+        if as_kind not in (None, "morning", "activity"):
+            raise UsageError(f"--as must be morning or activity, not {as_kind!r}")
+        options = ImportOptions(recover=recover, as_kind=as_kind, day=day)
         report = import_paths(
-            self.store, row.id, paths, recover=recover, progress=progress, workers=workers
+            self.store, row.id, paths, options=options, progress=progress, workers=workers
         )
         new = [i for outcome in report.outcomes for i in outcome.session_ids]
         if new:

@@ -25,6 +25,10 @@ ATHLETE_TABLES: dict[str, str] = {
     "WHERE s.athlete_id = ? ORDER BY r.session_id, r.beat_index",
     "imu_samples": "SELECT i.* FROM imu_samples i JOIN sessions s ON s.id = i.session_id "
     "WHERE s.athlete_id = ? ORDER BY i.session_id, i.sensor, i.ts_utc",
+    "rr_measurements": "SELECT * FROM rr_measurements WHERE athlete_id = ? ORDER BY date, id",
+    "measurement_rr": "SELECT b.* FROM measurement_rr b JOIN rr_measurements m "
+    "ON m.id = b.measurement_id WHERE m.athlete_id = ? ORDER BY b.measurement_id, b.beat_index",
+    "wellness": "SELECT * FROM wellness WHERE athlete_id = ? ORDER BY date",
 }
 #: Tables whose rows hang off a session, deleted before the sessions themselves.
 STREAM_TABLES = ("records", "laps", "rr_intervals", "imu_samples")
@@ -105,7 +109,13 @@ def delete_athlete_rows(store: Store, athlete_id: int) -> tuple[dict[str, int], 
         row = store.one(f"SELECT count(*) FROM {table} WHERE {of_athlete}", [athlete_id])
         store.run(f"DELETE FROM {table} WHERE {of_athlete}", [athlete_id])
         removed[table] = int(row[0]) if row else 0
+    of_measurements = "measurement_id IN (SELECT id FROM rr_measurements WHERE athlete_id = ?)"
+    row = store.one(f"SELECT count(*) FROM measurement_rr WHERE {of_measurements}", [athlete_id])
+    store.run(f"DELETE FROM measurement_rr WHERE {of_measurements}", [athlete_id])
+    removed["measurement_rr"] = int(row[0]) if row else 0
     for table, column in (
+        ("rr_measurements", "athlete_id"),
+        ("wellness", "athlete_id"),
         ("sessions", "athlete_id"),
         ("files", "athlete_id"),
         ("athlete_values", "athlete_id"),

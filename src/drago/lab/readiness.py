@@ -1,0 +1,113 @@
+"""Readiness: morning HRV, resting HR and wellness, for the lab and for the snow."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import polars as pl
+
+from drago.analysis.hrv import CORRECTIONS, hrv_analyse
+from drago.analysis.readiness import readiness_series
+from drago.errors import UsageError
+from drago.ingest.rr import read_rr
+from drago.lab.base import LabBase
+from drago.store import athletes as athlete_rows
+from drago.store import readiness as readiness_rows
+
+#: Columns of `Lab.readiness`, the command contract first.
+READINESS_COLUMNS = (
+    "date",
+    "ln_rmssd",
+    "ln_rmssd_7d",
+    "normal_low",
+    "normal_high",
+    "rhr_bpm",
+    "hooper",
+    "verdict",
+    "reason",
+    "reliable",
+    "cv_pct",
+    "rhr_7d",
+    "acwr",
+    "sleep",
+    "stress",
+    "fatigue",
+    "soreness",
+    "mood",
+)
+WELLNESS_ITEMS = ("sleep", "stress", "fatigue", "soreness", "mood")
+
+
+class ReadinessMixin(LabBase):
+    def analyse_rr_file(
+        self,
+        path: Path,
+        *,
+        correction: str = "auto",
+        window_s: tuple[float, float] | None = None,
+    ) -> dict[str, Any]:
+        """HRV of one RR file (no store involved): metrics, artefacts, and whether to trust it."""
+        if correction not in CORRECTIONS:
+            raise UsageError(f"--correction must be one of {', '.join(CORRECTIONS)}")
+        rr = read_rr(path)
+        try:
+            result = hrv_analyse(rr.rr_ms, correction=correction, window_s=window_s)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from exc
+        out = result.to_dict()
+        out |= {"file": str(path), "format": rr.format, "unit_detected": rr.unit_detected,
+                "unit_reason": rr.unit_reason}  # fmt: skip
+        return out
+
+    def log_wellness(
+        self,
+        name: str,
+        *,
+        day: date | None = None,
+        rhr_bpm: float | None = None,
+        **items: int | None,
+    ) -> date:
+        """Record the morning questionnaire (each item 1-7, 1 best); returns its date."""
+        row = athlete_rows.get_athlete(self.store, name)
+        for item, value in items.items():
+            if item not in WELLNESS_ITEMS:
+                raise UsageError(f"unknown wellness item {item}")
+            if value is not None and not 1 <= value <= 7:
+                raise UsageError(f"{item} {value} is outside 1-7 (1 best)")
+        if rhr_bpm is not None and not 25 <= rhr_bpm <= 150:
+            raise UsageError(f"resting HR {rhr_bpm:g} is outside 25-150")
+        when = day or datetime.now(ZoneInfo(row.tz)).date()
+        with self.store.transaction():
+            readiness_rows.upsert_wellness(self.store, row.id, when, {**items, "rhr_bpm": rhr_bpm})
+        return when
+
+    def readiness(
+        self, name: str, *, since: date | None = None, as_of: date | None = None
+    ) -> pl.DataFrame:
+        """One row per day with a measurement or a questionnaire: ln rMSSD and its baselines,
+        resting HR, Hooper score, and a green/amber/red verdict with its reason."""
+        row = athlete_rows.get_athlete(self.store, name)
+        days = readiness_rows.daily_inputs(self.store, row.id)
+        if as_of is not None:
+            days = days.filter(pl.col("date") <= as_of)
+        if days.height == 0:
+            return pl.DataFrame(schema={c: pl.Float64 for c in READINESS_COLUMNS}).with_columns(
+                pl.col("date").cast(pl.Date), pl.col("verdict", "reason").cast(pl.String)
+            )
+        last = days["date"].max()
+        load = self.load_series(row.name, until=last if isinstance(last, date) else None)
+        if "acwr_ewma" in load.columns:
+            acwr = load.select("date", pl.col("acwr_ewma").alias("acwr"))
+            days = days.join(acwr, on="date", how="left")
+        series = readiness_series(days)
+        if since is not None:
+            series = series.filter(pl.col("date") >= since)
+        return series.select([c for c in READINESS_COLUMNS if c in series.columns])
+
+    def measurements(self, name: str) -> pl.DataFrame:
+        """Every morning RR measurement of an athlete with its HRV."""
+        row = athlete_rows.get_athlete(self.store, name)
+        return readiness_rows.measurements(self.store, row.id)

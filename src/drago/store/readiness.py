@@ -1,0 +1,105 @@
+"""Morning RR measurements and wellness questionnaires."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from drago.store.db import Store, utc_now
+
+MEASUREMENT_FIELDS = (
+    "athlete_id",
+    "date",
+    "start_utc",
+    "source_sha256",
+    "format",
+    "unit_detected",
+    "n_beats",
+    "duration_s",
+    "artefact_pct",
+    "reliable",
+    "reason",
+    "correction",
+    "mean_rr_ms",
+    "mean_hr_bpm",
+    "rmssd_ms",
+    "ln_rmssd",
+    "sdnn_ms",
+    "pnn50_pct",
+)
+WELLNESS_ITEMS = ("sleep", "stress", "fatigue", "soreness", "mood", "rhr_bpm")
+
+
+def insert_measurement(store: Store, fields: dict[str, Any], rr_ms: np.ndarray) -> int:
+    """One morning measurement and its raw beats (in the caller's transaction)."""
+    values = [fields.get(name) for name in MEASUREMENT_FIELDS]
+    placeholders = ", ".join("?" * (len(MEASUREMENT_FIELDS) + 1))
+    row = store.one(
+        f"INSERT INTO rr_measurements ({', '.join(MEASUREMENT_FIELDS)}, created_utc) "
+        f"VALUES ({placeholders}) RETURNING id",
+        [*values, utc_now()],
+    )
+    assert row is not None
+    measurement_id = int(row[0])
+    beats = pl.DataFrame(
+        {
+            "measurement_id": np.full(rr_ms.size, measurement_id, dtype=np.int32),
+            "beat_index": np.arange(rr_ms.size, dtype=np.int32),
+            "rr_ms": rr_ms.astype(np.float64),
+        }
+    )
+    store.con.register("incoming_beats", beats.to_arrow())
+    try:
+        store.run("INSERT INTO measurement_rr SELECT * FROM incoming_beats")
+    finally:
+        store.con.unregister("incoming_beats")
+    return measurement_id
+
+
+def insert_file_row(
+    store: Store, sha256: str, fmt: str, ext: str, name: str, size: int, athlete_id: int
+) -> None:
+    store.run(
+        "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, NULL, false, NULL, ?)",
+        [sha256, fmt, ext, name, size, athlete_id, utc_now()],
+    )
+
+
+def upsert_wellness(store: Store, athlete_id: int, day: date, items: dict[str, Any]) -> None:
+    """Record (or replace) the day's questionnaire."""
+    values = [items.get(name) for name in WELLNESS_ITEMS]
+    store.run(
+        f"INSERT OR REPLACE INTO wellness (athlete_id, date, {', '.join(WELLNESS_ITEMS)}, "
+        "created_utc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [athlete_id, day, *values, utc_now()],
+    )
+
+
+def daily_inputs(store: Store, athlete_id: int) -> pl.DataFrame:
+    """Per day with a measurement or a questionnaire: the day's first reliable measurement
+    (else its first one), and the questionnaire."""
+    return store.frame(
+        """
+        WITH ranked AS (
+            SELECT *, row_number() OVER (
+                PARTITION BY date ORDER BY reliable DESC, start_utc NULLS LAST, id) AS k
+            FROM rr_measurements WHERE athlete_id = ?
+        ), m AS (SELECT * FROM ranked WHERE k = 1)
+        SELECT coalesce(m.date, w.date) AS date, m.ln_rmssd, m.reliable, m.rmssd_ms,
+               m.mean_hr_bpm, m.reason AS measurement_reason,
+               coalesce(w.rhr_bpm, m.mean_hr_bpm) AS rhr_bpm,
+               w.sleep, w.stress, w.fatigue, w.soreness, w.mood
+        FROM m FULL OUTER JOIN (SELECT * FROM wellness WHERE athlete_id = ?) w ON w.date = m.date
+        ORDER BY 1
+        """,
+        [athlete_id, athlete_id],
+    )
+
+
+def measurements(store: Store, athlete_id: int) -> pl.DataFrame:
+    return store.frame(
+        "SELECT * FROM rr_measurements WHERE athlete_id = ? ORDER BY date, id", [athlete_id]
+    )
