@@ -1,0 +1,68 @@
+"""`drago plot`: charts written to PNG, SVG or interactive HTML files."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from drago.cli import app, open_lab
+from drago.cli.load import AsOf, Method, MethodOpt, Name
+from drago.cli.output import stdout
+from drago.errors import UsageError
+from drago.plots import NothingToPlot, pmc_renderer, pmc_title
+
+plot_app = typer.Typer(
+    help="Draw charts to .png, .svg or interactive .html files.", no_args_is_help=True
+)
+app.add_typer(plot_app, name="plot")
+
+Out = Annotated[
+    Path,
+    typer.Option("--out", "-o", help="The file to write: .png, .svg or .html (interactive)."),
+]
+
+
+@plot_app.command("load")
+def load(
+    ctx: typer.Context,
+    name: Name,
+    out: Out,
+    since: Annotated[
+        datetime | None,
+        typer.Option("--since", formats=["%Y-%m-%d"], help="First day shown (local)."),
+    ] = None,
+    until: Annotated[
+        datetime | None,
+        typer.Option("--until", formats=["%Y-%m-%d"], help="Last day (default: --as-of)."),
+    ] = None,
+    as_of: AsOf = None,
+    method: MethodOpt = Method.auto,
+) -> None:
+    """Chart daily load, fitness (CTL), fatigue (ATL) and form (TSB) of athlete NAME.
+
+    Static .png and .svg, or an .html page to zoom and hover that opens offline.
+
+    Example: drago plot load rocky -o rocky-load.png --since 2026-09-01
+    """
+    try:
+        render = pmc_renderer(out)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    if not out.parent.is_dir():
+        raise UsageError(f"{out}: no such directory {out.parent}")
+    series = open_lab(ctx).load_series(
+        name,
+        since=since.date() if since else None,
+        until=until.date() if until else None,
+        as_of=as_of.date() if as_of else None,
+        method=method.value,
+    )
+    try:
+        render(series, out, title=pmc_title(name, method.value))
+    except NothingToPlot as exc:
+        raise UsageError(f"{name}: {exc}") from exc
+    days = series["date"].sort()
+    stdout.print(f"drew {len(days)} days ({days[0]} to {days[-1]}) to {out}", highlight=False)
