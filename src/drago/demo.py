@@ -3,7 +3,8 @@
 drago trains in the lab: real FIT recordings (MIT-licensed sample files shipped in
 `drago/demo_data/`, see its SOURCES.md) re-timed into the camp, plus gym sessions logged with
 RPE. rocky trains in the snow: every session hand-logged with minutes and RPE. Every entry that
-is not a real recording says "simulated" in its notes.
+is not a real recording says "simulated" in its notes; both athletes' morning wellness checks
+are simulated too.
 """
 
 from __future__ import annotations
@@ -101,6 +102,7 @@ def build(directory: Path | None = None, *, today: date | None = None, seed: int
         )
         _drago_camp(lab, first_day, rng)
         _rocky_camp(lab, first_day, rng)
+        _wellness(lab, first_day, today, rng)
         n_sessions = lab.sessions().height
     return DemoLab(db, today + timedelta(days=7), n_sessions)
 
@@ -129,6 +131,24 @@ def _drago_camp(lab: Lab, first_day: date, rng: random.Random) -> None:
                 activity=activity,
                 notes=f"{SIMULATED}: gym session",
             )
+
+
+def _wellness(lab: Lab, first_day: date, today: date, rng: random.Random) -> None:
+    """Simulated morning checks for both (Hooper items 1-7, 1 best; resting HR), drifting
+    worse in the heaviest weeks and better in the taper."""
+    for athlete, rhr in (("drago", 46.0), ("rocky", 52.0)):
+        day = first_day
+        while day < today:
+            week = (day - first_day).days // 7
+            strain = 1 if week in (4, 5, 6) else (-1 if week == CAMP_WEEKS - 1 else 0)
+            items = {
+                item: max(1, min(7, 3 + strain + rng.choice((-1, 0, 0, 1))))
+                for item in ("sleep", "stress", "fatigue", "soreness")
+            }
+            lab.log_wellness(
+                athlete, day=day, rhr_bpm=round(rhr + 2 * strain + rng.uniform(-2, 2), 1), **items
+            )
+            day += timedelta(days=1)
 
 
 def _rocky_camp(lab: Lab, first_day: date, rng: random.Random) -> None:

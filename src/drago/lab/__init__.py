@@ -2,7 +2,8 @@
 
 A Lab opens a store, validates what users give it, calls ingest and analysis, and answers
 with Polars frames or plain dataclasses. It never prints. Each family of operations is a
-mixin in its own module: athletes and teams, sessions, training load, readiness, privacy and backups.
+mixin in its own module: athletes and teams, sessions, training load, readiness, privacy and
+backups.
 """
 
 from __future__ import annotations
