@@ -38,6 +38,7 @@ test: lint pytest
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/bench_fit.py
 	$(BIN)/python bench/bench_import.py
+	$(BIN)/python bench/bench_load.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
