@@ -28,7 +28,11 @@ def test_demo_lab(tmp_path: Path) -> None:
         assert {"run", "strength", "conditioning", "sparring"} <= set(rocky["activity"])
         status = lab.status("rocky", as_of=date(2026, 11, 25))
         assert status.today["ctl"] > 0
-        assert lab.readiness("drago").height == 7 * CAMP_WEEKS
+        readiness = lab.readiness("drago")
+        assert readiness.height == 7 * CAMP_WEEKS
+        assert readiness["ln_rmssd"].is_not_null().all() and readiness["reliable"].all()
+        assert readiness["normal_low"].is_not_null().sum() > 0
+        assert lab.readiness("rocky")["ln_rmssd"].is_null().all()
     with pytest.raises(FileExistsError):
         (tmp_path / "mine").mkdir()
         (tmp_path / "mine" / "thesis.tex").write_text("precious")

@@ -4,11 +4,12 @@ drago trains in the lab: real FIT recordings (MIT-licensed sample files shipped 
 `drago/demo_data/`, see its SOURCES.md) re-timed into the camp, plus gym sessions logged with
 RPE. rocky trains in the snow: every session hand-logged with minutes and RPE. Every entry that
 is not a real recording says "simulated" in its notes; both athletes' morning wellness checks
-are simulated too.
+and drago's morning RR recordings (files named simulated-morning-*.csv) are simulated too.
 """
 
 from __future__ import annotations
 
+import math
 import random
 import shutil
 import tempfile
@@ -103,6 +104,7 @@ def build(directory: Path | None = None, *, today: date | None = None, seed: int
         _drago_camp(lab, first_day, rng)
         _rocky_camp(lab, first_day, rng)
         _wellness(lab, first_day, today, rng)
+        _mornings(lab, first_day, today, rng)
         n_sessions = lab.sessions().height
     return DemoLab(db, today + timedelta(days=7), n_sessions)
 
@@ -148,6 +150,27 @@ def _wellness(lab: Lab, first_day: date, today: date, rng: random.Random) -> Non
             lab.log_wellness(
                 athlete, day=day, rhr_bpm=round(rhr + 2 * strain + rng.uniform(-2, 2), 1), **items
             )
+            day += timedelta(days=1)
+
+
+def _mornings(lab: Lab, first_day: date, today: date, rng: random.Random) -> None:
+    """Simulated 5-minute morning RR recordings for drago (his lab measures him every day):
+    ln rMSSD near 4.3, dipping in the heaviest weeks, rebounding in the taper. rocky has none:
+    his readiness comes from the questionnaire alone."""
+    with tempfile.TemporaryDirectory(prefix="drago-demo-rr-") as tmp:
+        day = first_day
+        while day < today:
+            week = (day - first_day).days // 7
+            dip = 0.25 if week in (4, 5, 6) else (-0.1 if week == CAMP_WEEKS - 1 else 0.0)
+            rmssd_ms = math.exp(4.3 - dip + rng.gauss(0, 0.08))
+            mean_rr_ms = 60000 / (46 + 8 * dip + rng.uniform(-1.5, 1.5))
+            beats, elapsed = [], 0.0
+            while elapsed < 300_000:
+                beats.append(round(mean_rr_ms + rng.gauss(0, rmssd_ms / math.sqrt(2)), 1))
+                elapsed += beats[-1]
+            path = Path(tmp) / f"simulated-morning-{day.isoformat()}.csv"
+            path.write_text("rr_ms\n" + "\n".join(str(b) for b in beats) + "\n")
+            lab.import_paths([path], athlete="drago", as_kind="morning", day=day)
             day += timedelta(days=1)
 
 

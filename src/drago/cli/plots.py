@@ -12,7 +12,7 @@ from drago.cli import app, open_lab
 from drago.cli.load import AsOf, Method, MethodOpt, Name
 from drago.cli.output import stdout
 from drago.errors import UsageError
-from drago.plots import NothingToPlot, pmc_renderer, pmc_title
+from drago.plots import NothingToPlot, pmc_renderer, pmc_title, readiness_renderer
 
 plot_app = typer.Typer(
     help="Draw charts to .png, .svg or interactive .html files.", no_args_is_help=True
@@ -66,3 +66,34 @@ def load(
         raise UsageError(f"{name}: {exc}") from exc
     days = series["date"].sort()
     stdout.print(f"drew {len(days)} days ({days[0]} to {days[-1]}) to {out}", highlight=False)
+
+
+@plot_app.command("readiness")
+def readiness(
+    ctx: typer.Context,
+    name: Name,
+    out: Out,
+    since: Annotated[
+        datetime | None,
+        typer.Option("--since", formats=["%Y-%m-%d"], help="First day shown (local)."),
+    ] = None,
+    as_of: AsOf = None,
+) -> None:
+    """Chart morning ln rMSSD with its 7-day mean and normal range, and the wellness scores.
+
+    Example: drago plot readiness rocky -o rocky-readiness.png
+    """
+    try:
+        render = readiness_renderer(out)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    if not out.parent.is_dir():
+        raise UsageError(f"{out}: no such directory {out.parent}")
+    days = open_lab(ctx).readiness(
+        name, since=since.date() if since else None, as_of=as_of.date() if as_of else None
+    )
+    try:
+        render(days, out, title=f"{name}: morning readiness")
+    except NothingToPlot as exc:
+        raise UsageError(f"{name}: {exc}") from exc
+    stdout.print(f"drew {days.height} days to {out}", highlight=False)

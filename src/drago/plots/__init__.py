@@ -25,7 +25,8 @@ from drago.plots.load import (
     pmc_title,
     pmc_traces,
 )
-from drago.plots.render import FORMATS, pmc_renderer, render_pmc
+from drago.plots.readiness import readiness_plotly, readiness_traces
+from drago.plots.render import FORMATS, pmc_renderer, readiness_renderer, render_pmc
 
 __all__ = [
     "COLOURS",
@@ -44,5 +45,8 @@ __all__ = [
     "pmc_renderer",
     "pmc_title",
     "pmc_traces",
+    "readiness_plotly",
+    "readiness_renderer",
+    "readiness_traces",
     "render_pmc",
 ]

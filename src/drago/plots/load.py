@@ -253,7 +253,12 @@ def plotly_js_path() -> Path:
 
 def pmc_html(series: pl.DataFrame, *, title: str) -> str:
     """A self-contained HTML page with the interactive PMC: plotly.js inlined, no CDN."""
-    spec = json.dumps(pmc_plotly(series, title=title), allow_nan=False, separators=(",", ":"))
+    return page_html(pmc_plotly(series, title=title), title=title)
+
+
+def page_html(figure: dict[str, Any], *, title: str) -> str:
+    """A self-contained HTML page showing a plotly figure spec: plotly.js inlined, no CDN."""
+    spec = json.dumps(figure, allow_nan=False, separators=(",", ":"))
     spec = spec.replace("</", "<\\/")  # no "</script>" inside the script, whatever the title
     script = plotly_js_path().read_text(encoding="utf-8")
     return "".join(

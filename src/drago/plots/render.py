@@ -9,6 +9,11 @@ from typing import Final, Protocol
 import polars as pl
 
 from drago.plots.load import pmc_figure_html, pmc_figure_png, pmc_figure_svg
+from drago.plots.readiness import (
+    readiness_figure_html,
+    readiness_figure_png,
+    readiness_figure_svg,
+)
 
 
 class Renderer(Protocol):
@@ -40,6 +45,20 @@ def pmc_renderer(path: str | os.PathLike[str]) -> Renderer:
             f"{os.fspath(path)}: cannot draw {suffix or 'suffix-less'!r} files; use {valid}"
         )
     return FORMATS[suffix]
+
+
+#: The readiness chart's renderers, by file suffix.
+READINESS_FORMATS: Final[dict[str, Renderer]] = {
+    ".png": readiness_figure_png,
+    ".svg": readiness_figure_svg,
+    ".html": readiness_figure_html,
+}
+
+
+def readiness_renderer(path: str | os.PathLike[str]) -> Renderer:
+    """The readiness renderer for `path`'s suffix (same suffixes and errors as the PMC's)."""
+    pmc_renderer(path)  # the same check of the suffix, the same error
+    return READINESS_FORMATS[Path(path).suffix.lower()]
 
 
 def render_pmc(series: pl.DataFrame, path: str | os.PathLike[str], *, title: str) -> None:
