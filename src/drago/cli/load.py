@@ -22,7 +22,14 @@ class Method(StrEnum):
 
 
 Name = Annotated[str, typer.Argument(help="The athlete's name.")]
-Day = Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"])]
+Since = Annotated[
+    datetime | None,
+    typer.Option("--since", formats=["%Y-%m-%d"], help="First day shown (local)."),
+]
+Until = Annotated[
+    datetime | None,
+    typer.Option("--until", formats=["%Y-%m-%d"], help="Last day (default: --as-of)."),
+]
 MethodOpt = Annotated[
     Method,
     typer.Option(
@@ -43,22 +50,12 @@ BAND_WORDS = {
 }
 
 
-def _date(value: datetime | None) -> object:
-    return value.date() if value else None
-
-
 @app.command("load")
 def load(
     ctx: typer.Context,
     name: Name,
-    since: Annotated[
-        datetime | None,
-        typer.Option("--since", formats=["%Y-%m-%d"], help="First day shown (local)."),
-    ] = None,
-    until: Annotated[
-        datetime | None,
-        typer.Option("--until", formats=["%Y-%m-%d"], help="Last day (default: --as-of)."),
-    ] = None,
+    since: Since = None,
+    until: Until = None,
     as_of: AsOf = None,
     method: MethodOpt = Method.auto,
     fmt: Fmt = OutputFormat.table,

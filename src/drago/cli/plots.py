@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from drago.cli import app, open_lab
-from drago.cli.load import AsOf, Method, MethodOpt, Name
+from drago.cli.load import AsOf, Method, MethodOpt, Name, Since, Until
 from drago.cli.output import stdout
 from drago.errors import UsageError
 from drago.plots import NothingToPlot, pmc_renderer, pmc_title, readiness_renderer
@@ -30,14 +29,8 @@ def load(
     ctx: typer.Context,
     name: Name,
     out: Out,
-    since: Annotated[
-        datetime | None,
-        typer.Option("--since", formats=["%Y-%m-%d"], help="First day shown (local)."),
-    ] = None,
-    until: Annotated[
-        datetime | None,
-        typer.Option("--until", formats=["%Y-%m-%d"], help="Last day (default: --as-of)."),
-    ] = None,
+    since: Since = None,
+    until: Until = None,
     as_of: AsOf = None,
     method: MethodOpt = Method.auto,
 ) -> None:
@@ -73,10 +66,7 @@ def readiness(
     ctx: typer.Context,
     name: Name,
     out: Out,
-    since: Annotated[
-        datetime | None,
-        typer.Option("--since", formats=["%Y-%m-%d"], help="First day shown (local)."),
-    ] = None,
+    since: Since = None,
     as_of: AsOf = None,
 ) -> None:
     """Chart morning ln rMSSD with its 7-day mean and normal range, and the wellness scores.
