@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test lint typecheck pytest bench clean
+.PHONY: demo test lint typecheck pytest bench clean train-punches eval-punches
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,15 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/bench_fit.py
 	$(BIN)/python bench/bench_import.py
 	$(BIN)/python bench/bench_load.py
+	$(BIN)/python bench/bench_punches.py
+
+train-punches: $(VENV)/.installed-dev
+	@test -n "$(PUNCH_DATA)" || { echo "usage: make train-punches PUNCH_DATA=DIR"; exit 2; }
+	$(BIN)/python scripts/train_punches.py $(PUNCH_DATA)
+
+eval-punches: $(VENV)/.installed-dev
+	@test -n "$(PUNCH_DATA)" || { echo "usage: make eval-punches PUNCH_DATA=DIR"; exit 2; }
+	$(BIN)/python scripts/eval_punches.py $(PUNCH_DATA)
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

@@ -2,8 +2,8 @@
 
 A Lab opens a store, validates what users give it, calls ingest and analysis, and answers
 with Polars frames or plain dataclasses. It never prints. Each family of operations is a
-mixin in its own module: athletes and teams, sessions, training load, readiness, privacy and
-backups.
+mixin in its own module: athletes and teams, sessions, training load, readiness, punches,
+privacy and backups.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from drago.lab.athletes import AthletesMixin, AthleteView
 from drago.lab.base import check_range, check_tz
 from drago.lab.load import LoadMixin, Status
 from drago.lab.privacy import Erased, PrivacyMixin, restore
+from drago.lab.punches import PunchesMixin
 from drago.lab.readiness import ReadinessMixin
 from drago.lab.sessions import SessionsMixin
 from drago.store import Store
@@ -21,7 +22,7 @@ from drago.store import Store
 __all__ = ["AthleteView", "Erased", "Lab", "Status", "check_range", "check_tz", "restore"]
 
 
-class Lab(AthletesMixin, SessionsMixin, LoadMixin, ReadinessMixin, PrivacyMixin):
+class Lab(AthletesMixin, SessionsMixin, LoadMixin, ReadinessMixin, PunchesMixin, PrivacyMixin):
     """A drago lab over one store (`path`: the DuckDB file; default: the user's data dir)."""
 
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:

@@ -1,0 +1,112 @@
+"""Punch classification: straight, hook or uppercut from orientation-invariant features, then
+jab / cross / lead_hook / rear_hook / lead_uppercut / rear_uppercut from hand and stance.
+
+The model is a multinomial logistic regression (standardised features, softmax), trained by
+`scripts/train_punches.py` with scikit-learn and shipped as plain numbers in `model.json`,
+so prediction needs only NumPy. Two variants are stored: `gyro` (all features) and `acc`
+(accelerometer features only, for recordings without a gyroscope: less accurate, see
+docs/punches.md). A punch whose best class has probability below `UNSURE_BELOW` is `unknown`.
+
+References
+----------
+Worsey M. T. O., Espinosa H. G., Shepherd J. B., Thiel D. V. (2020) An evaluation of wearable
+inertial sensor configuration and supervised machine learning models for automatic punch
+classification in boxing. IoT 1(2), 360-381.
+Cizmic D. et al. (2023) Smart boxing glove "RD α": IMU combined with force sensor for highly
+accurate technique and target recognition using machine learning. Applied Sciences 13, 9073.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any, Final, Literal
+
+import numpy as np
+
+from drago.analysis.punches.features import feature_matrix
+
+Hand = Literal["left", "right"]
+Stance = Literal["orthodox", "southpaw"]
+CLASSES: Final = ("straight", "hook", "uppercut")
+TYPES: Final = (
+    "jab",
+    "cross",
+    "lead_hook",
+    "rear_hook",
+    "lead_uppercut",
+    "rear_uppercut",
+    "unknown",
+)
+UNSURE_BELOW: Final = 0.5
+_TYPE: Final = {
+    ("straight", "lead"): "jab",
+    ("straight", "rear"): "cross",
+    ("hook", "lead"): "lead_hook",
+    ("hook", "rear"): "rear_hook",
+    ("uppercut", "lead"): "lead_uppercut",
+    ("uppercut", "rear"): "rear_uppercut",
+}
+
+
+@cache
+def load_model() -> dict[str, Any]:
+    """The shipped model (`model.json` beside this module)."""
+    text = resources.files("drago.analysis.punches").joinpath("model.json").read_text("utf-8")
+    model: dict[str, Any] = json.loads(text)
+    return model
+
+
+def punch_proba(
+    features: dict[str, np.ndarray], *, has_gyro: bool, model: dict[str, Any] | None = None
+) -> np.ndarray:
+    """(punches, 3) probabilities of straight, hook, uppercut (columns as in `CLASSES`)."""
+    model = model or load_model()
+    part = model["gyro" if has_gyro else "acc"]
+    names = tuple(part["features"])
+    x = feature_matrix(features, names)
+    if x.shape[0] == 0:
+        return np.zeros((0, len(CLASSES)))
+    z = (x - np.asarray(part["mean"])) / np.asarray(part["scale"])
+    logits = z @ np.asarray(part["coef"]).T + np.asarray(part["intercept"])
+    logits -= logits.max(axis=1, keepdims=True)
+    p = np.exp(logits)
+    p /= p.sum(axis=1, keepdims=True)
+    order = [list(part["classes"]).index(c) if c in part["classes"] else -1 for c in CLASSES]
+    out = np.zeros((x.shape[0], len(CLASSES)))
+    for j, i in enumerate(order):
+        if i >= 0:
+            out[:, j] = p[:, i]
+    return out
+
+
+def punch_classes(proba: np.ndarray, *, unsure_below: float = UNSURE_BELOW) -> list[str]:
+    """`straight`, `hook`, `uppercut`, or `unknown` when the best probability is too low."""
+    best = proba.argmax(axis=1) if proba.size else np.zeros(0, dtype=int)
+    sure = proba.max(axis=1) >= unsure_below if proba.size else np.zeros(0, dtype=bool)
+    return [CLASSES[b] if s else "unknown" for b, s in zip(best, sure, strict=True)]
+
+
+def lead_or_rear(hand: Hand | None, stance: Stance) -> str | None:
+    """`lead` or `rear` for a hand in a stance (orthodox: left leads; southpaw: right leads).
+
+    >>> lead_or_rear("left", "orthodox"), lead_or_rear("left", "southpaw")
+    ('lead', 'rear')
+    """
+    if hand is None:
+        return None
+    lead = "left" if stance == "orthodox" else "right"
+    return "lead" if hand == lead else "rear"
+
+
+def punch_type(cls: str, hand: Hand | None, stance: Stance) -> str:
+    """The drago type of a class thrown by `hand` (`unknown` when the class or hand is).
+
+    >>> punch_type("straight", "right", "orthodox"), punch_type("hook", "right", "southpaw")
+    ('cross', 'lead_hook')
+    """
+    side = lead_or_rear(hand, stance)
+    if side is None:
+        return "unknown"
+    return _TYPE.get((cls, side), "unknown")

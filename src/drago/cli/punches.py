@@ -1,0 +1,122 @@
+"""`drago punches`: punch counts, types, speed/power proxies and rounds from an IMU file."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import polars as pl
+import typer
+
+from drago.cli import app, open_lab
+from drago.cli.output import Fmt, OutputFormat, emit, stdout
+
+
+class HandOpt(StrEnum):
+    left = "left"
+    right = "right"
+
+
+class StanceOpt(StrEnum):
+    orthodox = "orthodox"
+    southpaw = "southpaw"
+
+
+def render(report: dict[str, Any], fmt: OutputFormat) -> None:
+    """Print a punch report: JSON as the whole object, CSV one row per punch, table a summary."""
+    if fmt is OutputFormat.json:
+        sys.stdout.write(json.dumps(report, indent=2, allow_nan=False) + "\n")
+        return
+    punches = pl.DataFrame(
+        report["punches"],
+        schema={
+            "t_s": pl.Float64,
+            "onset_s": pl.Float64,
+            "end_s": pl.Float64,
+            "hand": pl.String,
+            "class": pl.String,
+            "type": pl.String,
+            "confidence": pl.Float64,
+            "peak_acc_ms2": pl.Float64,
+            "peak_acc_g": pl.Float64,
+            "speed_ms": pl.Float64,
+            "power_au": pl.Float64,
+            "round": pl.Int64,
+        },
+    )
+    if fmt is OutputFormat.csv:
+        emit(punches, fmt)
+        return
+    by_type = ", ".join(f"{k} {v}" for k, v in report["by_type"].items()) or "none"
+    stdout.print(
+        f"[bold]{report['n_punches']} punches[/bold] in {report['duration_s']:.0f} s "
+        f"({report['rate_hz']:.0f} Hz, {'acc + gyro' if report['has_gyro'] else 'acc only'}): "
+        f"{by_type}",
+        highlight=False,
+    )
+    emit(pl.DataFrame(report["rounds"]), fmt)
+    if report.get("fatigue_index_pct") is not None:
+        stdout.print(f"fatigue index (decrement score): {report['fatigue_index_pct']:.1f} %")
+    for note in report["notes"]:
+        stdout.print(f"note: {note}", highlight=False)
+
+
+@app.command("punches")
+def punches(
+    ctx: typer.Context,
+    file: Annotated[
+        Path, typer.Argument(help="IMU CSV (MetaWear export or drago's generic format).")
+    ],
+    gyro: Annotated[
+        Path | None,
+        typer.Option(
+            "--gyro",
+            help="Gyroscope CSV (default: for MetaWear, FILE with "
+            "_Accelerometer_ replaced by _Gyroscope_, if it exists).",
+        ),
+    ] = None,
+    hand: Annotated[
+        HandOpt | None, typer.Option("--hand", help="Hand wearing the sensor (left or right).")
+    ] = None,
+    stance: Annotated[
+        StanceOpt, typer.Option("--stance", help="orthodox (left leads) or southpaw.")
+    ] = StanceOpt.orthodox,
+    work: Annotated[float, typer.Option("--work", help="Work time of a round, seconds.")] = 180.0,
+    rest: Annotated[float, typer.Option("--rest", help="Rest between rounds, seconds.")] = 60.0,
+    mapping: Annotated[
+        str | None,
+        typer.Option(
+            "--map",
+            help="Columns and units of other layouts, e.g. "
+            "'time=seconds_elapsed,ax=accX,ay=accY,az=accZ,gx=gyrX,gy=gyrY,gz=gyrZ,"
+            "acc=ms2,gyro=rads'.",
+        ),
+    ] = None,
+    other: Annotated[
+        Path | None,
+        typer.Option(
+            "--other",
+            help="The other hand's IMU file: removes punches felt "
+            "through the body and reports both hands.",
+        ),
+    ] = None,
+    fmt: Fmt = OutputFormat.table,
+) -> None:
+    """Punches (time, hand, type, peak acceleration, speed and power proxies) and rounds.
+
+    Example: drago punches "Left Jab 25 Matt_Accelerometer_2019.csv" --hand left --format json
+    """
+    report = open_lab(ctx, read_only=True).analyse_punch_file(
+        file,
+        gyro=gyro,
+        hand=hand.value if hand else None,
+        stance=stance.value,
+        work_s=work,
+        rest_s=rest,
+        mapping=mapping,
+        other=other,
+    )
+    render(report, fmt)
