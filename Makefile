@@ -40,6 +40,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/bench_import.py
 	$(BIN)/python bench/bench_load.py
 	$(BIN)/python bench/bench_punches.py
+	$(BIN)/python bench/bench_camp.py
 
 train-punches: $(VENV)/.installed-dev
 	@test -n "$(PUNCH_DATA)" || { echo "usage: make train-punches PUNCH_DATA=DIR"; exit 2; }
