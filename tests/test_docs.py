@@ -38,3 +38,9 @@ def test_activity_mapping_is_documented() -> None:
             assert re.search(rf"^\| `{re.escape(word)}` \| [^|]+ \| {activity} \|$", doc, re.M), (
                 word
             )
+
+
+def test_every_command_has_a_one_line_summary() -> None:
+    for name, command in commands():
+        summary = (command.help or "").split("\n\n")[0]
+        assert "\n" not in summary.strip(), f"{name}: make the first paragraph one line"

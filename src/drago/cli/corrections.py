@@ -88,8 +88,9 @@ def rounds(
     ] = 60,
     fmt: Fmt = OutputFormat.table,
 ) -> None:
-    """Per-round HR of an interval session (sparring, pads, bag) and HR recovery in each rest
-    minute: from the file's laps, else a work/rest template from the first sample.
+    """Per-round HR of an interval session and its recovery in each rest minute.
+
+    Rounds come from the file's laps, else from a work/rest template from the first sample.
 
     Example: drago session rounds 12 --work 180 --rest 60
     """

@@ -48,8 +48,9 @@ def hrv(
     ] = None,
     fmt: Fmt = OutputFormat.table,
 ) -> None:
-    """HRV of one RR recording, with its artefacts and whether it can be trusted (exit 0
-    even when it cannot: the reason says why).
+    """HRV of one RR recording, its artefacts, and whether it can be trusted.
+
+    Exits 0 even when the recording cannot be trusted: the reason says why.
 
     Example: drago hrv morning.csv --window 60:300 --format json
     """
@@ -115,8 +116,9 @@ def readiness(
     ] = None,
     fmt: Fmt = OutputFormat.table,
 ) -> None:
-    """Each morning's readiness: ln rMSSD against its normal range, resting HR, wellness, a
-    green/amber/red verdict and the signal that drove it.
+    """Each morning's readiness verdict (green/amber/red) and the signal that drove it.
+
+    ln rMSSD against its normal range, resting HR, wellness and ACWR, day by day.
 
     Example: drago readiness drago --since 2026-11-01
     """
