@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test lint typecheck pytest bench clean train-punches eval-punches
+.PHONY: demo test lint typecheck pytest browser bench clean train-punches eval-punches
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,14 +23,22 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	touch $(VENV)/.installed $(VENV)/.installed-test $@
 
 demo: $(VENV)/.installed
-	$(BIN)/drago demo
+	$(BIN)/drago demo --serve
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 
-pytest: $(VENV)/.installed-test
+# Browser tests drive Debian's Chromium (no browser downloads here); installed when root.
+browser:
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "chromium missing and not root: browser tests will skip"; fi
+
+pytest: $(VENV)/.installed-test browser
 	$(BIN)/python -m pytest -n 2 -q
 
 test: lint pytest
@@ -41,6 +49,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/bench_load.py
 	$(BIN)/python bench/bench_punches.py
 	$(BIN)/python bench/bench_camp.py
+	$(BIN)/python bench/bench_web.py
 
 train-punches: $(VENV)/.installed-dev
 	@test -n "$(PUNCH_DATA)" || { echo "usage: make train-punches PUNCH_DATA=DIR"; exit 2; }

@@ -31,6 +31,7 @@ def modules(package: str) -> list[Path]:
         ("cli", ("duckdb", "drago.analysis", "drago.store")),
         ("analysis", ("duckdb", "drago.store", "drago.ingest", "drago.cli", "drago.lab")),
         ("ingest", ("duckdb", "drago.store", "drago.cli", "drago.lab")),
+        ("web", ("duckdb", "drago.store", "drago.analysis", "drago.ingest")),
     ],
 )
 def test_layers_import_only_downstream(package: str, forbidden: tuple[str, ...]) -> None:

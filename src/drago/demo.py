@@ -81,8 +81,11 @@ def build(directory: Path | None = None, *, today: date | None = None, seed: int
     rng = random.Random(seed)
     db = folder / "drago.duckdb"
     with Lab(db) as lab:
+        lab.add_team("Soviet Union")
+        lab.add_team("Mighty Micks")
         lab.add_athlete(
             "drago",
+            team="Soviet Union",
             sex="m",
             tz="Europe/Moscow",
             hr_max_bpm=196,
@@ -93,6 +96,7 @@ def build(directory: Path | None = None, *, today: date | None = None, seed: int
         )
         lab.add_athlete(
             "rocky",
+            team="Mighty Micks",
             sex="m",
             tz="America/New_York",
             hr_max_bpm=188,

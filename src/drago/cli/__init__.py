@@ -74,6 +74,7 @@ from drago.cli import (  # noqa: E402  (commands register on app)
     plots,
     punches,
     readiness,
+    serve,
     sessions,
     teams,
 )
@@ -91,6 +92,7 @@ __all__ = [
     "plots",
     "punches",
     "readiness",
+    "serve",
     "sessions",
     "teams",
 ]

@@ -18,10 +18,14 @@ def demo(
         Path | None,
         typer.Option("--dir", help="Where to build it (default: the data dir's demo/ folder)."),
     ] = None,
+    serve: Annotated[
+        bool, typer.Option("--serve", help="Then serve its dashboard on 127.0.0.1 (Ctrl-C stops).")
+    ] = False,
+    port: Annotated[int, typer.Option("--port", help="Port of the dashboard.")] = 8000,
 ) -> None:
     """Build the demo lab: drago's camp from real FIT files, rocky's logged by hand in the snow.
 
-    Example: drago demo --dir /tmp/demo-lab
+    Example: drago demo --dir /tmp/demo-lab --serve
     """
     from drago import demo as demo_lab  # loads the FIT decoder: only when asked for
 
@@ -36,6 +40,13 @@ def demo(
         "look at it:\n"
         f"  drago --db {db} athlete list\n"
         f"  drago --db {db} sessions --athlete drago\n"
-        f"  drago --db {db} sessions --athlete rocky --format csv",
+        f"  drago --db {db} sessions --athlete rocky --format csv\n"
+        f"  drago --db {db} status drago\n"
+        f"  drago --db {db} readiness rocky\n"
+        f"  drago --db {db} serve   (the dashboard)",
         highlight=False,
     )
+    if serve:
+        from drago.cli.serve import run_server
+
+        run_server(built.path, port=port)

@@ -17,12 +17,21 @@ from drago.lab.privacy import Erased, PrivacyMixin, restore
 from drago.lab.punches import PunchesMixin
 from drago.lab.readiness import ReadinessMixin
 from drago.lab.sessions import SessionsMixin
+from drago.lab.streams import StreamsMixin
 from drago.store import Store
 
 __all__ = ["AthleteView", "Erased", "Lab", "Status", "check_range", "check_tz", "restore"]
 
 
-class Lab(AthletesMixin, SessionsMixin, LoadMixin, ReadinessMixin, PunchesMixin, PrivacyMixin):
+class Lab(
+    AthletesMixin,
+    SessionsMixin,
+    StreamsMixin,
+    LoadMixin,
+    ReadinessMixin,
+    PunchesMixin,
+    PrivacyMixin,
+):
     """A drago lab over one store (`path`: the DuckDB file; default: the user's data dir)."""
 
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:

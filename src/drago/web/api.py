@@ -1,0 +1,261 @@
+"""The JSON API under /api/: every page's numbers, paginated lists, uploads through the CLI's
+import code. Routes parse, call the lab, and format; errors are drago's, mapped in `app`."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import polars as pl
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
+from fastapi import Path as PathParam
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
+
+from drago.errors import UsageError
+from drago.web.app import MAX_UPLOAD_BYTES, WebLab, error_response, lab_dependency
+from drago.web.app import upload_too_large as too_large
+
+router = APIRouter(prefix="/api", tags=["api"])
+LabDep = Annotated[WebLab, Depends(lab_dependency)]
+#: Page sizes of the list endpoints.
+DEFAULT_LIMIT, MAX_LIMIT = 500, 5000
+#: Dates the API accepts (a typo like 0202 would otherwise ask for 1,800 years of days).
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2100, 12, 31)
+UPLOAD_CHUNK = 1024 * 1024
+
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page.")]
+Offset = Annotated[int, Query(ge=0, le=10**9, description="Items to skip.")]
+Name = Annotated[str, PathParam(description="The athlete's name (any case, URL-encoded).")]
+SessionId = Annotated[int, PathParam(ge=1, le=2**31 - 1, description="The session's id.")]
+Day = Annotated[date | None, Query(description="A date, YYYY-MM-DD.")]
+
+
+class Page(BaseModel):
+    """A page of a list: `next` is the URL of the next page, null on the last."""
+
+    items: list[dict[str, Any]]
+    next: str | None
+
+
+class Error(BaseModel):
+    """Every error the API answers."""
+
+    ok: Literal[False] = False
+    error: str
+    status: int
+
+
+class Streams(BaseModel):
+    """A session's records, column by column (`timestamp` in UTC ISO 8601)."""
+
+    session_id: int
+    columns: dict[str, list[Any]]
+
+
+class FileResult(BaseModel):
+    file: str
+    status: Literal["imported", "already imported", "skipped", "failed"]
+    reason: str | None
+    session_ids: list[int]
+
+
+class ImportResult(BaseModel):
+    """One result per uploaded file; `ok` is false when any file failed."""
+
+    ok: bool
+    athlete: str
+    results: list[FileResult]
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": Error} for code in (400, 404, 413, 422, 503)
+}
+
+
+def json_frame(frame: pl.DataFrame) -> pl.DataFrame:
+    """A frame ready for JSON: naive datetimes (the store's UTC) marked as UTC."""
+    fixes = [
+        pl.col(name).dt.replace_time_zone("UTC")
+        for name, dtype in frame.schema.items()
+        if isinstance(dtype, pl.Datetime) and dtype.time_zone is None
+    ]
+    return frame.with_columns(fixes) if fixes else frame
+
+
+def rows_json(frame: pl.DataFrame) -> str:
+    """Rows as a JSON array, written by Polars (NaN and inf as null, dates ISO 8601)."""
+    return json_frame(frame).write_json()
+
+
+def columns_json(frame: pl.DataFrame) -> str:
+    """Columns as one JSON object of arrays (no per-row work in Python)."""
+    return json_frame(frame).select(pl.all().implode()).write_json()[1:-1]
+
+
+def raw_json(text: str) -> Response:
+    return Response(text, media_type="application/json")
+
+
+def page(request: Request, frame: pl.DataFrame, limit: int, offset: int) -> Response:
+    """One page of `frame` as `{"items": [...], "next": URL or null}`."""
+    more = offset + limit < frame.height
+    nxt = (
+        str(request.url.include_query_params(limit=limit, offset=offset + limit)) if more else None
+    )
+    body = f'{{"items":{rows_json(frame.slice(offset, limit))},"next":{json.dumps(nxt)}}}'
+    return raw_json(body)
+
+
+def check_day(value: date | None, what: str) -> date | None:
+    if value is not None and not FIRST_DAY <= value <= LAST_DAY:
+        raise UsageError(f"{what} {value.isoformat()} is outside {FIRST_DAY.year}-{LAST_DAY.year}")
+    return value
+
+
+@router.get("/athletes", response_model=Page, responses=ERRORS)
+def athletes(
+    request: Request,
+    lab: LabDep,
+    limit: Limit = DEFAULT_LIMIT,
+    offset: Offset = 0,
+    team: Annotated[str | None, Query(description="Only this team.")] = None,
+) -> Response:
+    """Every athlete with current HR values (estimated from data where missing)."""
+    return page(request, lab.athletes(team=team), limit, offset)
+
+
+@router.get("/athletes/{name}", responses=ERRORS)
+def athlete(name: Name, lab: LabDep) -> Response:
+    """One athlete: profile, dated HR values, and the estimates from data."""
+    view = lab.athlete(name)
+    profile = rows_json(pl.DataFrame([view.profile]))[1:-1]
+    estimates = json.dumps(view.estimates)
+    return raw_json(
+        f'{{"profile":{profile},"values":{rows_json(view.values)},"estimates":{estimates}}}'
+    )
+
+
+@router.get("/athletes/{name}/sessions", response_model=Page, responses=ERRORS)
+def athlete_sessions(
+    request: Request,
+    name: Name,
+    lab: LabDep,
+    limit: Limit = DEFAULT_LIMIT,
+    offset: Offset = 0,
+    since: Day = None,
+    order: Annotated[
+        Literal["asc", "desc"],
+        Query(description="asc: oldest first (as the CLI); desc: newest first."),
+    ] = "asc",
+) -> Response:
+    """An athlete's sessions with their summaries and loads."""
+    frame = lab.sessions(athlete=name, since=check_day(since, "since"))
+    return page(request, frame.reverse() if order == "desc" else frame, limit, offset)
+
+
+@router.get("/athletes/{name}/load", response_model=Page, responses=ERRORS)
+def athlete_load(
+    request: Request,
+    name: Name,
+    lab: LabDep,
+    limit: Limit = DEFAULT_LIMIT,
+    offset: Offset = 0,
+    since: Day = None,
+    until: Day = None,
+    as_of: Day = None,
+    method: Literal["auto", "trimp", "edwards", "srpe"] = "auto",
+) -> Response:
+    """The daily series: load, fitness (CTL), fatigue (ATL), form (TSB), ACWR, monotony."""
+    series = lab.load_series(
+        name,
+        since=check_day(since, "since"),
+        until=check_day(until, "until"),
+        as_of=check_day(as_of, "as_of"),
+        method=method,
+    )
+    return page(request, series, limit, offset)
+
+
+@router.get("/athletes/{name}/readiness", response_model=Page, responses=ERRORS)
+def athlete_readiness(
+    request: Request,
+    name: Name,
+    lab: LabDep,
+    limit: Limit = DEFAULT_LIMIT,
+    offset: Offset = 0,
+    since: Day = None,
+    as_of: Day = None,
+) -> Response:
+    """Morning HRV against its normal range, resting HR, Hooper score and the day's verdict."""
+    frame = lab.readiness(name, since=check_day(since, "since"), as_of=check_day(as_of, "as_of"))
+    return page(request, frame, limit, offset)
+
+
+@router.get("/sessions/{session_id}", responses=ERRORS)
+def session(session_id: SessionId, lab: LabDep) -> Response:
+    """One session: summary, loads and time in zones, and its lap count."""
+    return raw_json(rows_json(pl.DataFrame([lab.session(session_id)]))[1:-1])
+
+
+@router.get("/sessions/{session_id}/streams", response_model=Streams, responses=ERRORS)
+def session_streams(session_id: SessionId, lab: LabDep) -> Response:
+    """The session's records column by column; columns with no value at all are left out."""
+    frame = lab.session_streams(session_id)
+    return raw_json(f'{{"session_id":{session_id},"columns":{columns_json(frame)}}}')
+
+
+@router.get("/sessions/{session_id}/punches", response_model=Page, responses=ERRORS)
+def session_punches(session_id: SessionId, lab: LabDep) -> Response:
+    """Punches of a session (detection is not built yet: always an empty list)."""
+    lab.session(session_id)
+    return raw_json('{"items":[],"next":null}')
+
+
+@router.post("/athletes/{name}/imports", response_model=ImportResult, responses=ERRORS)
+async def upload(
+    request: Request,
+    name: Name,
+    lab: LabDep,
+    files: Annotated[list[UploadFile], File(description="FIT, TCX, GPX, RR files or zips.")],
+) -> Response:
+    """Import uploaded files for an athlete with the CLI's import code: each file in one
+    transaction, the same bytes twice is "already imported", a bad file fails alone."""
+    athlete_name = str((await run_in_threadpool(lab.athlete, name)).profile["name"])
+    with tempfile.TemporaryDirectory(prefix="drago-upload-") as tmp:
+        total = 0
+        saved: list[Path] = []
+        for index, item in enumerate(files):
+            target = Path(tmp) / str(index) / (Path(item.filename or "upload").name or "upload")
+            target.parent.mkdir()
+            with target.open("wb") as out:
+                while chunk := await item.read(UPLOAD_CHUNK):
+                    total += len(chunk)
+                    if total > MAX_UPLOAD_BYTES:
+                        return error_response(request, 413, too_large())
+                    out.write(chunk)
+            saved.append(target)
+        report = await run_in_threadpool(lab.import_paths, saved, athlete=athlete_name)
+        results = [
+            {
+                "file": _shown(outcome.path, Path(tmp)),
+                "status": outcome.status,
+                "reason": outcome.reason,
+                "session_ids": outcome.session_ids,
+            }
+            for outcome in report.outcomes
+        ]
+    payload = {"ok": not report.failed, "athlete": athlete_name, "results": results}
+    return JSONResponse(payload)
+
+
+def _shown(path: Path, tmp: Path) -> str:
+    """An uploaded file's name as the user sent it (an archive's members under its name)."""
+    try:
+        return str(Path(*path.relative_to(tmp).parts[1:]))
+    except ValueError:
+        return path.name

@@ -1,0 +1,156 @@
+"""The FastAPI app: a lab per request, drago's errors as JSON, plotly.js served locally."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from drago.errors import BadInput, DragoError, NotFound, UsageError
+from drago.lab import Lab
+from drago.plots import plotly_js_path
+from drago.web.keeper import StoreKeeper
+
+HERE = Path(__file__).parent
+#: Largest upload accepted, body included (413 beyond it).
+MAX_UPLOAD_BYTES = 64 * 1024 * 1024
+#: How long a browser may keep plotly.js and drago's static files (they change with releases).
+STATIC_MAX_AGE_S = 3600
+
+
+#: The lab the web opens per request.
+WebLab = Lab
+
+
+templates = Jinja2Templates(directory=HERE / "templates")
+
+
+def lab_dependency(request: Request) -> Iterator[WebLab]:
+    """A lab opened for one request and closed after it: DuckDB allows one writing process,
+    and `drago import` in another process must get its turn (`keeper.StoreKeeper` keeps the
+    store warm while busy and lets go of it when idle and regularly under load)."""
+    keeper: StoreKeeper = request.app.state.keeper
+    keeper.before_request()
+    lab = WebLab(request.app.state.db_path)
+    try:
+        yield lab
+    finally:
+        lab.close()
+        keeper.after_request()
+
+
+def error_status(exc: DragoError) -> int:
+    """The HTTP status of one of drago's errors."""
+    if isinstance(exc, NotFound):
+        return 404
+    if isinstance(exc, UsageError | BadInput):
+        return 400
+    return 503  # the store is busy (another process holds it) or cannot be opened
+
+
+def error_response(request: Request, status: int, message: str) -> Response:
+    """The one error body of the API, `{"ok": false, "error": ..., "status": ...}`; pages
+    get the same sentence as a small HTML page."""
+    headers = {"Retry-After": "5"} if status == 503 else None
+    if request.url.path.startswith("/api") or request.url.path == "/openapi.json":
+        body = {"ok": False, "error": message, "status": status}
+        return JSONResponse(body, status_code=status, headers=headers)
+    return templates.TemplateResponse(
+        request,
+        "error.html",
+        {"status": status, "message": message, "title": f"{status}"},
+        status_code=status,
+        headers=headers,
+    )
+
+
+def _validation_message(exc: RequestValidationError) -> str:
+    parts = []
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err.get("loc", ()) if p not in ("query", "path", "body"))
+        parts.append(f"{where}: {err.get('msg', 'invalid')}" if where else err.get("msg", ""))
+    return "; ".join(parts) or "invalid request"
+
+
+def create_app(db_path: str | Path | None = None, *, linger_s: float | None = None) -> FastAPI:
+    """The dashboard over the store at `db_path` (default: `$DRAGO_HOME/drago.duckdb`);
+    `linger_s`: how long the store stays open after the last request (0: open per request
+    only; default `$DRAGO_WEB_LINGER_S`, else 1 s)."""
+    from drago.web.api import router as api_router  # the routers use this module's helpers
+    from drago.web.pages import router as pages_router
+
+    keeper = StoreKeeper(None if db_path is None else Path(db_path), WebLab, linger_s=linger_s)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        keeper.start()
+        try:
+            yield
+        finally:
+            keeper.stop()
+
+    app = FastAPI(
+        lifespan=lifespan,
+        title="drago",
+        summary="An open sports-science lab for boxers: athletes, sessions, load, readiness.",
+        version="1",
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
+    app.state.db_path = keeper.path
+    app.state.keeper = keeper
+
+    @app.exception_handler(DragoError)
+    async def drago_error(request: Request, exc: DragoError) -> Response:
+        return error_response(request, error_status(exc), str(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        return error_response(request, exc.status_code, str(exc.detail))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        return error_response(request, 422, _validation_message(exc))
+
+    @app.middleware("http")
+    async def limit_uploads(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        """Refuse a body announced larger than MAX_UPLOAD_BYTES before reading it."""
+        length = request.headers.get("content-length", "")
+        if length.isdigit() and int(length) > MAX_UPLOAD_BYTES:
+            return error_response(request, 413, upload_too_large())
+        return await call_next(request)
+
+    @app.middleware("http")
+    async def server_timing(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        """Say how long the answer took in the app (`Server-Timing`, read by bench_web)."""
+        start = time.perf_counter()
+        response = await call_next(request)
+        response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - start) * 1000:.1f}"
+        return response
+
+    @app.get("/static/plotly.min.js", include_in_schema=False)
+    def plotly_js() -> Response:
+        """plotly.js from the installed `plotly` package: the dashboard works offline."""
+        headers = {"Cache-Control": f"max-age={STATIC_MAX_AGE_S}"}
+        return FileResponse(plotly_js_path(), media_type="text/javascript", headers=headers)
+
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.include_router(api_router)
+    app.include_router(pages_router)
+    return app
+
+
+def upload_too_large() -> str:
+    return f"upload larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MiB: send fewer files at once"
