@@ -86,18 +86,29 @@ def _column(frame: pl.DataFrame, name: str) -> np.ndarray:
 
 
 def _rolling(day: np.ndarray, x: np.ndarray, days: int, need: int) -> tuple[np.ndarray, ...]:
-    """Mean, sample SD and count of the finite values over `days` calendar days to each day."""
+    """Mean, sample SD and count of the finite values over `days` calendar days to each day.
+
+    Vectorised with prefix sums of the values centred on their overall mean (which keeps the
+    variance's subtraction well conditioned), so years of mornings cost one pass.
+    """
     n = day.size
-    mean, sd, count = np.full(n, np.nan), np.full(n, np.nan), np.zeros(n, dtype=int)
+    finite = np.isfinite(x)
+    centre = float(x[finite].mean()) if finite.any() else 0.0
+    v = np.where(finite, x - centre, 0.0)
+    counts = np.concatenate(([0], np.cumsum(finite)))
+    sums = np.concatenate(([0.0], np.cumsum(v)))
+    squares = np.concatenate(([0.0], np.cumsum(v * v)))
     starts = np.searchsorted(day, day - days + 1, side="left")
-    for i in range(n):
-        window = x[starts[i] : i + 1]
-        window = window[np.isfinite(window)]
-        count[i] = window.size
-        if window.size >= need:
-            mean[i] = window.mean()
-            sd[i] = window.std(ddof=1)
-    return mean, sd, count
+    ends = np.arange(1, n + 1)
+    count = counts[ends] - counts[starts]
+    total = sums[ends] - sums[starts]
+    square = squares[ends] - squares[starts]
+    enough = count >= need
+    safe = np.maximum(count, 1)
+    mean = np.where(enough, total / safe + centre, np.nan)
+    variance = (square - total * total / safe) / np.maximum(count - 1, 1)
+    sd = np.where(enough & (count > 1), np.sqrt(np.maximum(variance, 0.0)), np.nan)
+    return mean, sd, count.astype(int)
 
 
 def readiness_series(days: pl.DataFrame) -> pl.DataFrame:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import polars as pl
 
 from drago.analysis.hrv import CORRECTIONS, hrv_analyse
-from drago.analysis.readiness import readiness_series
+from drago.analysis.readiness import LONG_DAYS, readiness_series
 from drago.errors import UsageError
 from drago.ingest.rr import read_rr
 from drago.lab.base import LabBase
@@ -39,6 +39,8 @@ READINESS_COLUMNS = (
     "mood",
 )
 WELLNESS_ITEMS = ("sleep", "stress", "fatigue", "soreness", "mood")
+#: The longest baseline window (the normal range), so `since` can trim what is read.
+LOOKBACK_DAYS = LONG_DAYS
 
 
 class ReadinessMixin(LabBase):
@@ -93,6 +95,8 @@ class ReadinessMixin(LabBase):
         days = readiness_rows.daily_inputs(self.store, row.id)
         if as_of is not None:
             days = days.filter(pl.col("date") <= as_of)
+        if since is not None:  # the baselines look back at most LOOKBACK days
+            days = days.filter(pl.col("date") >= since - timedelta(days=LOOKBACK_DAYS))
         if days.height == 0:
             return pl.DataFrame(schema={c: pl.Float64 for c in READINESS_COLUMNS}).with_columns(
                 pl.col("date").cast(pl.Date), pl.col("verdict", "reason").cast(pl.String)
