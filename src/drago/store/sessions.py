@@ -11,7 +11,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from drago.recording import Recording, SessionMeta
+from drago.recording import RECORD_SCHEMA, Recording, SessionMeta
 from drago.store.db import Store, utc_now
 from drago.store.duplicates import link_duplicates
 
@@ -163,15 +163,7 @@ def _insert_streams(store: Store, recording: Recording, ids: Mapping[int, int]) 
     records = _with_session_id(recording.records, ids).select(
         "session_id",
         pl.col("timestamp").dt.replace_time_zone(None).alias("ts_utc"),
-        "hr_bpm",
-        "speed_ms",
-        "distance_m",
-        "altitude_m",
-        "cadence_rpm",
-        "power_w",
-        "lat_deg",
-        "lon_deg",
-        "temperature_c",
+        *(c for c in RECORD_SCHEMA if c not in ("session_index", "timestamp")),
     )
     laps = _with_session_id(recording.laps, ids).select(
         "session_id",

@@ -6,20 +6,11 @@ from datetime import date
 
 import polars as pl
 
+from drago.recording import RECORD_SCHEMA
 from drago.store.db import Store
 
 #: Record columns in the order the API gives them (`timestamp` first, SI units in the names).
-RECORD_COLUMNS = (
-    "hr_bpm",
-    "speed_ms",
-    "distance_m",
-    "altitude_m",
-    "cadence_rpm",
-    "power_w",
-    "lat_deg",
-    "lon_deg",
-    "temperature_c",
-)
+RECORD_COLUMNS = tuple(c for c in RECORD_SCHEMA if c not in ("session_index", "timestamp"))
 
 
 def session_records(store: Store, session_id: int) -> pl.DataFrame:
