@@ -23,7 +23,9 @@ from typing import Literal
 from drago.analysis.hrv import HrvResult
 from drago.analysis.summary import session_hr_summary
 from drago.errors import BadInput
-from drago.ingest import SNIFF_BYTES, archive, detect_format, read_bytes, rr
+from drago.imu_import import decode_imu, store_imu
+from drago.ingest import SNIFF_BYTES, archive, detect_format, imu, read_bytes, rr
+from drago.ingest.imu import ImuRecording
 from drago.ingest.rr import RRRecording
 from drago.morning import decode_rr, store_rr
 from drago.recording import Recording
@@ -51,6 +53,7 @@ class ImportOptions:
     recover: bool = False
     as_kind: str | None = None
     day: date | None = None
+    hand: str | None = None
 
 
 @dataclass
@@ -94,6 +97,7 @@ class Decoded:
     error: BadInput | None = None
     rr: RRRecording | None = None
     hrv: HrvResult | None = None
+    imu: ImuRecording | None = None
 
 
 @dataclass(frozen=True)
@@ -175,6 +179,8 @@ def decode(candidate: Candidate, options: ImportOptions, known: frozenset[str]) 
     if sha256 in known:
         return Decoded(path, sha256)
     name = archive.inner_name(path)
+    if options.hand is not None and imu.sniff(data[:SNIFF_BYTES]):
+        return decode_imu(candidate, sha256, data)
     if options.as_kind == "morning" or (
         detect_format(name, data[:SNIFF_BYTES]) is None and rr.sniff(data[:SNIFF_BYTES])
     ):
@@ -201,6 +207,20 @@ def store_decoded(
         )
     if decoded.data is None or has_file(store, decoded.sha256):
         return FileOutcome(decoded.path, "already imported")
+    if decoded.imu is not None:
+        try:
+            session_id = store_imu(
+                store,
+                athlete_id,
+                decoded.path,
+                decoded.sha256,
+                decoded.data,
+                decoded.imu,
+                (options or ImportOptions()).hand or "unknown",
+            )
+        except BadInput as exc:
+            return FileOutcome(decoded.path, "failed", exc.reason)
+        return FileOutcome(decoded.path, "imported", None, [session_id])
     if decoded.rr is not None and decoded.hrv is not None:
         try:
             store_rr(

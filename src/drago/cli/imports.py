@@ -16,6 +16,11 @@ from drago.cli.output import stderr, stdout
 from drago.importing import FileOutcome, ImportReport
 
 
+class Hand(StrEnum):
+    left = "left"
+    right = "right"
+
+
 class AsKind(StrEnum):
     morning = "morning"
     activity = "activity"
@@ -49,6 +54,14 @@ def import_(
         datetime | None,
         typer.Option(
             "--date", formats=["%Y-%m-%d"], help="RR files: the local date of the measurement."
+        ),
+    ] = None,
+    hand: Annotated[
+        Hand | None,
+        typer.Option(
+            "--hand",
+            help="IMU files: the hand wearing the sensor; the recording joins the session it "
+            "overlaps, else a new one.",
         ),
     ] = None,
 ) -> None:
@@ -91,6 +104,7 @@ def import_(
             recover=recover,
             as_kind=as_kind.value if as_kind else None,
             day=day.date() if day else None,
+            hand=hand.value if hand else None,
             progress=report,
         )
     stdout.print(_summary(result), highlight=False)

@@ -68,7 +68,11 @@ def render(report: dict[str, Any], fmt: OutputFormat) -> None:
 def punches(
     ctx: typer.Context,
     file: Annotated[
-        Path, typer.Argument(help="IMU CSV (MetaWear export or drago's generic format).")
+        Path,
+        typer.Argument(
+            help="IMU CSV (MetaWear export or drago's generic format), or a session id whose "
+            "IMU streams were imported with --hand."
+        ),
     ],
     gyro: Annotated[
         Path | None,
@@ -82,8 +86,12 @@ def punches(
         HandOpt | None, typer.Option("--hand", help="Hand wearing the sensor (left or right).")
     ] = None,
     stance: Annotated[
-        StanceOpt, typer.Option("--stance", help="orthodox (left leads) or southpaw.")
-    ] = StanceOpt.orthodox,
+        StanceOpt | None,
+        typer.Option(
+            "--stance",
+            help="orthodox (left leads) or southpaw (default: the athlete's, else orthodox).",
+        ),
+    ] = None,
     work: Annotated[float, typer.Option("--work", help="Work time of a round, seconds.")] = 180.0,
     rest: Annotated[float, typer.Option("--rest", help="Rest between rounds, seconds.")] = 60.0,
     mapping: Annotated[
@@ -108,12 +116,22 @@ def punches(
     """Punches (time, hand, type, peak acceleration, speed and power proxies) and rounds.
 
     Example: drago punches "Left Jab 25 Matt_Accelerometer_2019.csv" --hand left --format json
+    Example: drago punches 42 --format json  (a session with imported IMU streams)
     """
-    report = open_lab(ctx, read_only=True).analyse_punch_file(
+    lab = open_lab(ctx)
+    if not file.exists() and str(file).isdigit():
+        render(
+            lab.session_punches(
+                int(str(file)), stance=stance.value if stance else None, work_s=work, rest_s=rest
+            ),
+            fmt,
+        )
+        return
+    report = lab.analyse_punch_file(
         file,
         gyro=gyro,
         hand=hand.value if hand else None,
-        stance=stance.value,
+        stance=stance.value if stance else None,
         work_s=work,
         rest_s=rest,
         mapping=mapping,

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Final, cast
+
+import numpy as np
+import polars as pl
 
 from drago.analysis.punches.analyse import punches_analyse, punches_analyse_pair
 from drago.analysis.punches.classify import TYPES, Hand, Stance
 from drago.analysis.punches.rounds import decrement_score, round_of, round_table
 from drago.errors import UsageError
-from drago.ingest.imu import read_imu
+from drago.ingest.imu import ACC_COLUMNS, GYRO_COLUMNS, read_imu
 from drago.lab.base import LabBase
+from drago.store.edits import session_row
+from drago.store.imu import imu_samples
 
 HANDS: Final = ("left", "right")
 STANCES: Final = ("orthodox", "southpaw")
@@ -75,57 +81,114 @@ class PunchesMixin(LabBase):
                 left, right, right_offset_s=offset if hand == "left" else -offset, stance=st
             )
             duration = max(duration, rec2.duration_s + max(offset, 0.0))
-        t = table["t_s"].to_numpy()
-        power = table["power_au"].to_numpy()
-        rounds_col = round_of(t, work_s=work_s, rest_s=rest_s)
-        rounds = round_table(t, power, duration, work_s=work_s, rest_s=rest_s)
-        punches = [
-            {
-                "t_s": round(row["t_s"], 3),
-                "onset_s": round(row["onset_s"], 3),
-                "end_s": round(row["end_s"], 3),
-                "hand": row["hand"],
-                "class": row["class"],
-                "type": row["type"],
-                "confidence": round(row["confidence"], 3),
-                "peak_acc_ms2": round(row["peak_acc_ms2"], 2),
-                "peak_acc_g": round(row["peak_acc_g"], 3),
-                "speed_ms": round(row["speed_ms"], 3),
-                "power_au": round(row["power_au"], 2),
-                "round": int(k) if k else None,
-            }
-            for row, k in zip(table.iter_rows(named=True), rounds_col, strict=True)
-        ]
-        types = table["type"].to_list()
-        hands = [h or "unknown" for h in table["hand"].to_list()]
-        return {
+        meta = {
             "file": str(path),
             "format": rec.format,
             "rate_hz": round(rec.rate_hz, 3),
             "resampled": rec.resampled,
             "has_gyro": rec.has_gyro,
             "start_utc": None if rec.start is None else rec.start.isoformat(),
-            "duration_s": round(duration, 3),
-            "stance": stance,
-            "n_punches": len(punches),
-            "by_type": {k: types.count(k) for k in TYPES if types.count(k)},
-            "by_class": {k: v for k, v in _counts(table["class"].to_list()).items()},
-            "by_hand": _counts(hands),
-            "punches": punches,
-            "rounds": [
-                {k: _round(v) if isinstance(v, float) else v for k, v in r.items()} for r in rounds
-            ],
-            "fatigue_index_pct": _round(decrement_score([r["mean_power_au"] for r in rounds]), 2),
-            "fatigue_method": "decrement score of mean power per round (Fitzsimons et al. 1993)",
-            "notes": [RELATIVE_NOTE]
-            + (
-                []
-                if rec.has_gyro
-                else [
-                    "accelerometer only: type classification is less accurate (see docs/punches.md)"
-                ]
-            ),
         }
+        return punch_report(table, duration, st, work_s, rest_s, meta, has_gyro=rec.has_gyro)
+
+    def session_punches(
+        self,
+        session_id: int,
+        *,
+        stance: str | None = None,
+        work_s: float = 180.0,
+        rest_s: float = 60.0,
+    ) -> dict[str, Any]:
+        """Punches and rounds of a stored session's IMU streams (one per hand), as `drago
+        punches FILE` reports them; the stance defaults to the athlete's."""
+        session_row(self.store, session_id)
+        samples = imu_samples(self.store, session_id)
+        if samples.height == 0:
+            raise UsageError(f"session {session_id} has no IMU recording: import one with --hand")
+        if stance is None:
+            owner = self.store.one(
+                "SELECT a.stance FROM sessions s JOIN athletes a ON a.id = s.athlete_id "
+                "WHERE s.id = ?",
+                [session_id],
+            )
+            stance = (owner[0] if owner else None) or "orthodox"
+        st = cast(Stance, stance)
+        tables: list[pl.DataFrame] = []
+        duration, gyro = 0.0, True
+        t0 = samples["ts_utc"].min()
+        assert isinstance(t0, datetime)
+        for part in samples.partition_by("sensor", maintain_order=True):
+            hand = str(part["sensor"][0])
+            t = (part["ts_utc"] - t0).dt.total_microseconds().to_numpy() / 1e6
+            rate = 1.0 / float(np.median(np.diff(t))) if t.size > 1 else 1.0
+            acc = part.select(ACC_COLUMNS).to_numpy().astype(np.float64)
+            has_gyro = part["gyro_x_rads"].is_not_null().all()
+            gyro = gyro and bool(has_gyro)
+            rads = part.select(GYRO_COLUMNS).to_numpy().astype(np.float64) if has_gyro else None
+            table = punches_analyse(
+                acc, rads, rate, hand=cast(Hand | None, hand if hand in HANDS else None), stance=st
+            )
+            tables.append(table.with_columns(pl.col("t_s") + float(t[0])))
+            duration = max(duration, float(t[-1]))
+        table = pl.concat(tables).sort("t_s")
+        meta = {"session_id": session_id, "start_utc": t0.isoformat() + "Z"}
+        return punch_report(table, duration, st, work_s, rest_s, meta, has_gyro=gyro)
+
+
+def punch_report(
+    table: pl.DataFrame,
+    duration: float,
+    stance: str,
+    work_s: float,
+    rest_s: float,
+    meta: dict[str, Any],
+    *,
+    has_gyro: bool,
+) -> dict[str, Any]:
+    """The JSON contract of `drago punches` from a table of punches (see docs/punches.md)."""
+    t = table["t_s"].to_numpy()
+    power = table["power_au"].to_numpy()
+    rounds_col = round_of(t, work_s=work_s, rest_s=rest_s)
+    rounds = round_table(t, power, duration, work_s=work_s, rest_s=rest_s)
+    punches = [
+        {
+            "t_s": round(row["t_s"], 3),
+            "onset_s": round(row["onset_s"], 3),
+            "end_s": round(row["end_s"], 3),
+            "hand": row["hand"],
+            "class": row["class"],
+            "type": row["type"],
+            "confidence": round(row["confidence"], 3),
+            "peak_acc_ms2": round(row["peak_acc_ms2"], 2),
+            "peak_acc_g": round(row["peak_acc_g"], 3),
+            "speed_ms": round(row["speed_ms"], 3),
+            "power_au": round(row["power_au"], 2),
+            "round": int(k) if k else None,
+        }
+        for row, k in zip(table.iter_rows(named=True), rounds_col, strict=True)
+    ]
+    types = table["type"].to_list()
+    hands = [h or "unknown" for h in table["hand"].to_list()]
+    return meta | {
+        "duration_s": round(duration, 3),
+        "stance": stance,
+        "n_punches": len(punches),
+        "by_type": {k: types.count(k) for k in TYPES if types.count(k)},
+        "by_class": {k: v for k, v in _counts(table["class"].to_list()).items()},
+        "by_hand": _counts(hands),
+        "punches": punches,
+        "rounds": [
+            {k: _round(v) if isinstance(v, float) else v for k, v in r.items()} for r in rounds
+        ],
+        "fatigue_index_pct": _round(decrement_score([r["mean_power_au"] for r in rounds]), 2),
+        "fatigue_method": "decrement score of mean power per round (Fitzsimons et al. 1993)",
+        "notes": [RELATIVE_NOTE]
+        + (
+            []
+            if has_gyro
+            else ["accelerometer only: type classification is less accurate (see docs/punches.md)"]
+        ),
+    }
 
 
 def _counts(values: list[str]) -> dict[str, int]:

@@ -41,6 +41,7 @@ class SessionsMixin(LabBase):
         recover: bool = False,
         as_kind: str | None = None,
         day: date | None = None,
+        hand: str | None = None,
         progress: Callable[[FileOutcome, int], None] | None = None,
         workers: int | None = None,
     ) -> ImportReport:
@@ -48,11 +49,14 @@ class SessionsMixin(LabBase):
 
         RR files are morning measurements up to 10 minutes, activities beyond (`as_kind`
         overrides), dated by their first beat in the athlete's time zone (`day` overrides).
+        IMU files (with `hand`) become streams of the session they overlap, or a new session.
         """
         row = athlete_rows.get_athlete(self.store, athlete)
         if as_kind not in (None, "morning", "activity"):
             raise UsageError(f"--as must be morning or activity, not {as_kind!r}")
-        options = ImportOptions(recover=recover, as_kind=as_kind, day=day)
+        if hand not in (None, "left", "right"):
+            raise UsageError(f"--hand must be left or right, not {hand!r}")
+        options = ImportOptions(recover=recover, as_kind=as_kind, day=day, hand=hand)
         report = import_paths(
             self.store, row.id, paths, options=options, progress=progress, workers=workers
         )
