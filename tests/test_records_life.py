@@ -179,6 +179,11 @@ def test_export_erase_and_reimport(
         "--notes",
         "zzyzx private note",
     )
+    cli("fight", "new", "--red", "Ivan Zzyzx-Erasable", "--blue", "Apollo", "--date",
+        "2026-02-01", "--rounds", "12")  # fmt: skip
+    cli("weight", "Ivan Zzyzx-Erasable", "--kg", "95.5", "--date", "2026-01-03")
+    cli("test", "add", "Ivan Zzyzx-Erasable", "--date", "2026-01-03", "--test", "zzyzx bag",
+        "--value", "88")  # fmt: skip
     before = cli.json("sessions", "--athlete", "Ivan Zzyzx-Erasable")
     out = tmp_path / "export"
     cli("athlete", "export", "Ivan Zzyzx-Erasable", "-o", str(out))
@@ -192,6 +197,8 @@ def test_export_erase_and_reimport(
     assert records == sum(s["n_records"] for s in before)
     assert len(list((out / "originals").iterdir())) == 3
     assert pl.read_parquet(out / "wellness.parquet").height == 1
+    assert pl.read_parquet(out / "fights.parquet").height == 1
+    assert pl.read_parquet(out / "body_mass.parquet").height == 1
     assert pl.read_parquet(out / "measurement_rr.parquet").height > 100
     daily = pl.read_parquet(out / "daily_load.parquet")
     assert daily.height > 1 and {"load", "ctl", "atl", "tsb", "acwr_ewma"} <= set(daily.columns)

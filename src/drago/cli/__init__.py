@@ -67,6 +67,7 @@ def open_lab(ctx: typer.Context, *, read_only: bool = False) -> Lab:
 from drago.cli import (  # noqa: E402  (commands register on app)
     athletes,
     backups,
+    camp,
     corrections,
     demo,
     imports,
@@ -83,6 +84,7 @@ __all__ = [
     "app",
     "athletes",
     "backups",
+    "camp",
     "corrections",
     "demo",
     "imports",

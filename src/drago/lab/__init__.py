@@ -12,6 +12,7 @@ from pathlib import Path
 
 from drago.lab.athletes import AthletesMixin, AthleteView
 from drago.lab.base import check_range, check_tz
+from drago.lab.camp import CampMixin
 from drago.lab.load import LoadMixin, Status
 from drago.lab.privacy import Erased, PrivacyMixin, restore
 from drago.lab.punches import PunchesMixin
@@ -30,6 +31,7 @@ class Lab(
     LoadMixin,
     ReadinessMixin,
     PunchesMixin,
+    CampMixin,
     PrivacyMixin,
 ):
     """A drago lab over one store (`path`: the DuckDB file; default: the user's data dir)."""

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from drago.store import camp as camp_rows
 from drago.store.db import Store
 
 #: Per-athlete tables and the query that selects that athlete's rows (`?` = athlete id).
@@ -29,6 +30,10 @@ ATHLETE_TABLES: dict[str, str] = {
     "measurement_rr": "SELECT b.* FROM measurement_rr b JOIN rr_measurements m "
     "ON m.id = b.measurement_id WHERE m.athlete_id = ? ORDER BY b.measurement_id, b.beat_index",
     "wellness": "SELECT * FROM wellness WHERE athlete_id = ? ORDER BY date",
+    "performance_tests": "SELECT * FROM performance_tests WHERE athlete_id = ? ORDER BY date",
+    "body_mass": "SELECT * FROM body_mass WHERE athlete_id = ? ORDER BY date",
+    "suspensions": "SELECT * FROM suspensions WHERE athlete_id = ? ORDER BY first_day",
+    "fights": "SELECT * FROM fights WHERE ? IN (red_athlete_id, blue_athlete_id) ORDER BY date",
 }
 #: Tables whose rows hang off a session, deleted before the sessions themselves.
 STREAM_TABLES = ("records", "laps", "rr_intervals", "imu_samples")
@@ -113,6 +118,7 @@ def delete_athlete_rows(store: Store, athlete_id: int) -> tuple[dict[str, int], 
     row = store.one(f"SELECT count(*) FROM measurement_rr WHERE {of_measurements}", [athlete_id])
     store.run(f"DELETE FROM measurement_rr WHERE {of_measurements}", [athlete_id])
     removed["measurement_rr"] = int(row[0]) if row else 0
+    removed |= camp_rows.delete_athlete_rows(store, athlete_id)
     for table, column in (
         ("rr_measurements", "athlete_id"),
         ("wellness", "athlete_id"),

@@ -1,0 +1,400 @@
+"""Fight camps and fight night: tests, weight, suspensions, the camp plan, and the towel."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import polars as pl
+
+from drago.analysis import fight as fight_stats
+from drago.analysis.camp.model import PerformanceFit, performance_fit, performance_predict
+from drago.analysis.camp.plan import CampPlan, plan_camp
+from drago.analysis.camp.weight import (
+    BODIES,
+    WeightTrajectory,
+    lb_to_kg,
+    weight_class,
+    weight_trajectory,
+)
+from drago.errors import NotFound, UsageError
+from drago.lab.base import LabBase
+from drago.store import athletes as athlete_rows
+from drago.store import camp as camp_rows
+
+#: Plausible body mass of a boxer, kg (outside it is a typo, or lb typed as kg).
+KG_RANGE = (30.0, 200.0)
+#: The official weigh-in is the day before the fight (professional practice).
+WEIGH_IN_DAYS_BEFORE = 1
+#: Contract names of the per-corner counts in `FightReport.rounds`.
+CONTRACT_COUNTS = {"jab_thrown": "jabs_thrown", "jab_landed": "jabs_landed",
+                   "power_thrown": "power_thrown", "power_landed": "power_landed",
+                   "knockdowns": "knockdowns"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ModelReport:
+    """An athlete's performance model: which test, the fit (or population values)."""
+
+    athlete: str
+    test: str | None
+    lower_is_better: bool
+    fit: PerformanceFit
+
+    def to_dict(self) -> dict[str, Any]:
+        fit = self.fit
+        return {"athlete": self.athlete, "test": self.test,
+                "lower_is_better": self.lower_is_better, "source": fit.source, "note": fit.note,
+                "n_tests": fit.n_tests, "r2": fit.r2, "rmse": fit.rmse,
+                "params": asdict(fit.params), "stderr": fit.stderr}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CampReport:
+    """A camp plan with the model behind it and, when known, the road to the scales."""
+
+    athlete: str
+    plan: CampPlan
+    model: ModelReport
+    weight: WeightTrajectory | None
+    weight_note: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `drago camp plan --format json` contract (dates as `date` objects)."""
+        plan, w = self.plan, self.weight
+        days = plan.days.with_columns(pl.col("target_load", "predicted_performance").round(2))
+        constraints = [
+            {k: v for k, v in asdict(c).items() if k not in ("low", "high")}
+            for c in plan.constraints
+        ]
+        weight = None
+        if w is not None:
+            weight = {"limit_kg": w.limit_kg, "current_kg": w.current_kg,
+                      "to_lose_kg": w.to_lose_kg, "gradual_pct_week": w.gradual_pct_week,
+                      "acute_pct": w.acute_pct, "observed_pct_week": w.observed_pct_week,
+                      "days": w.days.to_dicts()}  # fmt: skip
+        return {"athlete": self.athlete, "fight_date": plan.fight_date, "days": days.to_dicts(),
+                "fight_day_prediction": plan.fight_day_prediction,
+                "ramp_prediction": plan.ramp_prediction, "taper_days": plan.taper_days,
+                "taper_cut": plan.taper_cut, "weekly_volume": plan.weekly_volume,
+                "day_cap": plan.day_cap, "constraints": constraints,
+                "model": self.model.to_dict(), "weight": weight, "weight_note": self.weight_note,
+                "warnings": list(w.warnings) if w else []}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CampStatus:
+    """Where a camp stands on `as_of`: load done against planned, predicted fight-day form
+    (done so far, then the plan), and body mass against the trajectory."""
+
+    athlete: str
+    as_of: date
+    fight_date: date
+    camp_start: date
+    planned_load_to_date: float
+    done_load_to_date: float
+    predicted_fight_day: float
+    planned_fight_day: float
+    model_note: str
+    current_kg: float | None = None
+    planned_kg_today: float | None = None
+    limit_kg: float | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class FightReport:
+    """A fight: its row, per-round counts with the towel, totals, cards, and any alerts."""
+
+    fight: dict[str, Any]
+    rounds: list[dict[str, Any]]
+    totals: dict[str, dict[str, Any]]
+    scorecards: list[dict[str, Any]]
+    decision: dict[str, Any] | None
+    alerts: list[dict[str, Any]]
+    disclaimer: str = fight_stats.DISCLAIMER
+
+
+def _limit_kg(name: str) -> float | None:
+    """The limit of a weight class named in any body's terms (pro first); None for an open
+    class or a name no body knows (the plan then says there is no limit)."""
+    for body in BODIES:
+        try:
+            return weight_class(name, body=body).limit_kg
+        except NotFound:
+            continue
+    return None
+
+
+class CampMixin(LabBase):
+    def add_performance_test(
+        self, name: str, *, day: date, test: str, value: float, lower_is_better: bool = False
+    ) -> None:
+        """Record a performance test (any unit; `lower_is_better` for times)."""
+        row = athlete_rows.get_athlete(self.store, name)
+        if not test.strip():
+            raise UsageError("--test needs a name, e.g. 3min-bag-punches")
+        if not np.isfinite(value):
+            raise UsageError(f"test value must be a number, not {value}")
+        with self.store.transaction():
+            camp_rows.add_test(self.store, row.id, day, test.strip(), value, lower_is_better)
+
+    def _tests(self, athlete_id: int, test: str | None) -> tuple[str | None, bool, pl.DataFrame]:
+        """The chosen test's rows as `date`, `performance` (higher is better): `test`, else
+        the athlete's most frequent test."""
+        rows = camp_rows.tests(self.store, athlete_id, test)
+        if test is not None and rows.height == 0:
+            raise NotFound(f"no {test!r} tests: add them with drago test add")
+        if rows.height == 0:
+            return None, False, pl.DataFrame(schema={"date": pl.Date, "performance": pl.Float64})
+        chosen = test or Counter(rows["test"].to_list()).most_common(1)[0][0]
+        rows = rows.filter(pl.col("test").str.to_lowercase() == chosen.lower())
+        lower = bool(rows["lower_is_better"].any())
+        sign = -1.0 if lower else 1.0
+        perf = rows.select("date", (sign * pl.col("value")).alias("performance"))
+        return str(rows["test"][0]), lower, perf
+
+    def performance_model(
+        self, name: str, *, test: str | None = None, method: str = "busso2003"
+    ) -> ModelReport:
+        """Fit the performance model to the athlete's daily load and one test (default: the
+        most frequent); fewer than 8 tests give the population values, and say so."""
+        row = athlete_rows.get_athlete(self.store, name)
+        if method not in ("banister1975", "busso2003"):
+            raise UsageError(f"unknown model {method!r}: use banister1975 or busso2003")
+        daily = self.load_series(row.name).select("date", "load")
+        chosen, lower, perf = self._tests(row.id, test)
+        fit = performance_fit(daily, perf, method=method)  # type: ignore[arg-type]
+        return ModelReport(row.name, chosen, lower, fit)
+
+    def record_weight(
+        self,
+        name: str,
+        *,
+        kg: float | None = None,
+        lb: float | None = None,
+        day: date | None = None,
+    ) -> tuple[date, float]:
+        """Record the day's weigh-in, in kg or lb (exactly one); returns (date, kg)."""
+        row = athlete_rows.get_athlete(self.store, name)
+        if (kg is None) == (lb is None):
+            raise UsageError("give the body mass with exactly one of --kg or --lb")
+        mass = kg if kg is not None else lb_to_kg(float(lb))  # type: ignore[arg-type]
+        if not KG_RANGE[0] <= mass <= KG_RANGE[1]:
+            raise UsageError(f"body mass {mass:.1f} kg is outside {KG_RANGE[0]:g}-{KG_RANGE[1]:g}")
+        when = day or datetime.now(ZoneInfo(row.tz)).date()
+        with self.store.transaction():
+            camp_rows.upsert_body_mass(self.store, row.id, when, mass)
+        return when, mass
+
+    def body_mass(self, name: str) -> pl.DataFrame:
+        """Every weigh-in of an athlete: `date`, `kg`."""
+        return camp_rows.body_mass(self.store, athlete_rows.get_athlete(self.store, name).id)
+
+    def add_suspension(self, name: str, *, first_day: date, days: int, reason: str) -> int:
+        """Record a medical suspension (no sparring for `days` days from `first_day`)."""
+        row = athlete_rows.get_athlete(self.store, name)
+        if not 1 <= days <= 365:
+            raise UsageError(f"a suspension lasts 1-365 days, not {days}")
+        if not reason.strip():
+            raise UsageError("--reason cannot be empty")
+        with self.store.transaction():
+            return camp_rows.add_suspension(self.store, row.id, first_day, days, reason.strip())
+
+    def plan_camp(
+        self,
+        name: str,
+        *,
+        fight_date: date,
+        weeks: int = 8,
+        rest_days: int = 1,
+        weigh_in_kg: float | None = None,
+        until: date | None = None,
+    ) -> CampReport:
+        """The camp's daily target loads and sessions (see `drago.analysis.camp.plan`), from
+        the athlete's load history, suspensions and fitted model (population values with
+        fewer than 8 tests); with weigh-ins and a limit (`weigh_in_kg`, else the athlete's
+        weight class), the weight trajectory to a weigh-in the day before the fight."""
+        row = athlete_rows.get_athlete(self.store, name)
+        if weigh_in_kg is not None and not KG_RANGE[0] <= weigh_in_kg <= KG_RANGE[1]:
+            raise UsageError(f"--weigh-in-kg {weigh_in_kg:g} is outside 30-200")
+        history = self.load_series(row.name, until=until).select("date", "load")
+        if history.height == 0:
+            raise UsageError(f"{row.name} has no sessions: log some with drago log")
+        model = self.performance_model(row.name)
+        stops = [
+            (s["first_day"], s["last_day"])
+            for s in camp_rows.suspensions(self.store, row.id).iter_rows(named=True)
+        ]
+        params = model.fit.params if model.fit.source == "fitted" else None
+        plan = plan_camp(history, fight_date=fight_date, weeks=weeks, rest_days=rest_days,
+                         params=params, suspensions=stops)  # fmt: skip
+        limit = weigh_in_kg
+        if limit is None and row.weight_class:
+            limit = _limit_kg(row.weight_class)
+        weights = camp_rows.body_mass(self.store, row.id)
+        if until is not None:
+            weights = weights.filter(pl.col("date") <= until)
+        if limit is None:
+            note = f"no weight limit (class {row.weight_class or 'not set'}): give --weigh-in-kg"
+            return CampReport(row.name, plan, model, None, note)
+        if weights.height == 0:
+            note = "no weigh-ins: log them with drago weight"
+            return CampReport(row.name, plan, model, None, note)
+        weigh_in = fight_date - timedelta(WEIGH_IN_DAYS_BEFORE)
+        trajectory = weight_trajectory(weights, weigh_in, limit)
+        note = f"weigh-in {weigh_in} at {limit:.1f} kg"
+        return CampReport(row.name, plan, model, trajectory, note)
+
+    def _next_fight(self, athlete_id: int, as_of: date) -> date:
+        if (found := camp_rows.next_fight_date(self.store, athlete_id, as_of)) is None:
+            raise UsageError("no fight ahead: give --fight-date or add one with drago fight new")
+        return found
+
+    def camp_status(
+        self,
+        name: str,
+        *,
+        as_of: date | None = None,
+        fight_date: date | None = None,
+        weeks: int = 8,
+        rest_days: int = 1,
+        weigh_in_kg: float | None = None,
+    ) -> CampStatus:
+        """The camp on `as_of` (default today) before `fight_date` (default the athlete's
+        next fight in the store): load planned vs done since the camp began, predicted
+        fight-day performance if the rest of the plan is followed, and weight vs trajectory."""
+        row = athlete_rows.get_athlete(self.store, name)
+        day = as_of or datetime.now(ZoneInfo(row.tz)).date()
+        fight_day = fight_date or self._next_fight(row.id, day)
+        if fight_day <= day:
+            raise UsageError(f"the fight ({fight_day}) is not after {day}")
+        report = self.plan_camp(row.name, fight_date=fight_day, weeks=weeks, rest_days=rest_days,
+                                weigh_in_kg=weigh_in_kg, until=day)  # fmt: skip
+        start = fight_day - timedelta(weeks * 7)
+        history = self.load_series(row.name, until=day).select("date", "load")
+        first = min(history["date"][0], start)
+        calendar = pl.DataFrame({"date": pl.date_range(first, day, "1d", eager=True)})
+        done = calendar.join(history, on="date", how="left").with_columns(
+            pl.col("load").cast(pl.Float64).fill_null(0.0)
+        )
+        plan_days = report.plan.days
+        ahead = plan_days.filter(pl.col("date") > day)["target_load"].to_numpy()
+        series = np.concatenate([done["load"].to_numpy(), ahead, [0.0]])
+        predicted = float(performance_predict(series, report.plan.params)[-1])
+        so_far = plan_days.filter(pl.col("date") <= day)["target_load"].sum()
+        done_sum = done.filter(pl.col("date") >= start)["load"].sum()
+        extra: dict[str, Any] = {}
+        if report.weight is not None:
+            w = report.weight
+            today = w.days.filter(pl.col("date") == day)["planned_kg"]
+            extra = {"current_kg": w.current_kg, "limit_kg": w.limit_kg,
+                     "planned_kg_today": float(today[0]) if today.len() else None,
+                     "warnings": list(w.warnings)}  # fmt: skip
+        else:
+            extra = {"warnings": [report.weight_note]}
+        return CampStatus(row.name, day, fight_day, start, float(so_far), float(done_sum),
+                          predicted, report.plan.fight_day_prediction,
+                          report.model.fit.note, **extra)  # fmt: skip
+
+    # fight night
+
+    def new_fight(
+        self, *, red: str, blue: str, day: date, rounds: int, weight_class: str | None = None
+    ) -> int:
+        """A new fight; each corner is an athlete of the store (linked) or an external name."""
+        if not red.strip() or not blue.strip():
+            raise UsageError("both corners need a name")
+        if red.strip().casefold() == blue.strip().casefold():
+            raise UsageError("red and blue are the same boxer")
+        if not 1 <= rounds <= 15:
+            raise UsageError(f"a fight has 1-15 rounds, not {rounds}")
+        fields: dict[str, Any] = {"date": day, "rounds": rounds, "weight_class": weight_class}
+        for corner, who in (("red", red), ("blue", blue)):
+            try:
+                found = athlete_rows.get_athlete(self.store, who)
+                fields |= {f"{corner}_name": found.name, f"{corner}_athlete_id": found.id}
+            except NotFound:
+                fields[f"{corner}_name"] = who.strip()
+        with self.store.transaction():
+            return camp_rows.add_fight(self.store, fields)
+
+    def fight_round(
+        self,
+        fight_id: int,
+        *,
+        rnd: int,
+        corner: str,
+        counts: dict[str, int],
+        scores: list[int] | None = None,
+    ) -> FightReport:
+        """Enter one corner's counts (and judges' scores) for a round; returns the fight so far.
+
+        `scores` are this corner's score from each judge, in judge order (10,9,10: judge 1
+        gave 10...); the other corner's scores come with its own entry, and a judge's card
+        counts for the round once both are in. Re-entering a round replaces it."""
+        fight = camp_rows.get_fight(self.store, fight_id)
+        if corner not in fight_stats.CORNERS:
+            raise UsageError(f"corner must be red or blue, not {corner}")
+        if not 1 <= rnd <= fight["rounds"]:
+            raise UsageError(f"round {rnd} is outside 1-{fight['rounds']} for fight {fight_id}")
+        for key, label in CONTRACT_COUNTS.items():
+            if counts[key] < 0:
+                raise UsageError(f"{label.replace('_', ' ')} cannot be negative ({counts[key]})")
+        for kind in ("jab", "power"):
+            if counts[f"{kind}_landed"] > counts[f"{kind}_thrown"]:
+                raise UsageError(f"{kind} punches landed ({counts[f'{kind}_landed']}) exceed "
+                                 f"those thrown ({counts[f'{kind}_thrown']})")  # fmt: skip
+        if counts["knockdowns"] > 5:
+            raise UsageError(f"{counts['knockdowns']} knockdowns in one round is not plausible")
+        if scores is not None:
+            if not 1 <= len(scores) <= 5:
+                raise UsageError(f"give 1-5 judges' scores, not {len(scores)}")
+            if any(not 0 <= s <= 10 for s in scores):
+                raise UsageError("10-point-must scores run from 0 to 10")
+        with self.store.transaction():
+            camp_rows.upsert_round(self.store, fight_id, rnd, corner, counts)
+            if scores is not None:
+                camp_rows.upsert_scores(self.store, fight_id, rnd, corner, scores)
+        return self.fight_report(fight_id)
+
+    def fight_report(self, fight_id: int) -> FightReport:
+        """Per-round counts with the towel's risk and alert, CompuBox totals and scorecards."""
+        fight = camp_rows.get_fight(self.store, fight_id)
+        raw = camp_rows.fight_rounds(self.store, fight_id)
+        rounds: list[dict[str, Any]] = []
+        totals: dict[str, dict[str, Any]] = {}
+        alerts: list[dict[str, Any]] = []
+        if raw.height:
+            risk = fight_stats.towel(raw).select("round", "corner", "risk", "alert", "message")
+            merged = raw.join(risk, on=["round", "corner"], how="left")
+            for rnd in sorted(set(merged["round"].to_list())):
+                entry: dict[str, Any] = {"round": rnd, "red": None, "blue": None}
+                for r in merged.filter(pl.col("round") == rnd).iter_rows(named=True):
+                    side = {CONTRACT_COUNTS[k]: r[k] for k in CONTRACT_COUNTS}
+                    side |= {"risk": round(float(r["risk"]), 3), "alert": bool(r["alert"]),
+                             "message": r["message"]}  # fmt: skip
+                    entry[r["corner"]] = side
+                    if r["alert"]:
+                        alerts.append({"round": rnd, "corner": r["corner"], "risk": side["risk"],
+                                       "message": r["message"]})  # fmt: skip
+                rounds.append(entry)
+            for r in fight_stats.compubox(raw).iter_rows(named=True):
+                totals[r.pop("corner")] = {
+                    k: (round(v, 1) if isinstance(v, float) else v) for k, v in r.items()
+                }
+        scores = camp_rows.fight_scores(self.store, fight_id).drop_nulls(["red", "blue"])
+        cards: list[dict[str, Any]] = []
+        verdict = None
+        if scores.height:
+            cards = fight_stats.scorecards(scores).sort("round", "judge").to_dicts()
+            judges = scores["judge"].n_unique()
+            if scores.height == judges * fight["rounds"]:
+                d = fight_stats.decision(scores)
+                verdict = {"winner": d.winner, "kind": d.kind,
+                           "cards": [list(c) for c in d.cards]}  # fmt: skip
+        return FightReport(fight, rounds, totals, cards, verdict, alerts)
