@@ -53,3 +53,22 @@ def test_imu_without_overlap_makes_a_session_and_errors_are_one_line(
         "--activity", "run")  # fmt: skip
     plain = next(s for s in cli.json("sessions") if s["activity"] == "run")
     assert "no IMU recording" in cli("punches", str(plain["id"]), code=2).stderr
+
+
+def test_the_dashboard_shows_a_sessions_punches(cli: Cli, athlete: Callable[..., str]) -> None:
+    from fastapi.testclient import TestClient
+
+    from drago.web import create_app
+
+    athlete("matt")
+    cli("import", str(JAB), "--athlete", "matt", "--hand", "left")
+    [session] = cli.json("sessions")
+    report = json.loads(cli("punches", str(session["id"]), "--format", "json").stdout)
+    client = TestClient(create_app(cli.db))
+    answer = client.get(f"/api/sessions/{session['id']}/punches").json()
+    assert len(answer["items"]) == report["n_punches"] > 0
+    assert {"t_s", "hand", "type", "peak_acc_ms2", "speed_ms", "power_au", "round"} <= set(
+        answer["items"][0]
+    )
+    page = client.get(f"/sessions/{session['id']}").text
+    assert "Punches <span" in page and "relative estimates" in page

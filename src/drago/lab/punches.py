@@ -91,6 +91,11 @@ class PunchesMixin(LabBase):
         }
         return punch_report(table, duration, st, work_s, rest_s, meta, has_gyro=rec.has_gyro)
 
+    def has_imu(self, session_id: int) -> bool:
+        """True when the session holds IMU streams (imported with --hand)."""
+        row = self.store.one("SELECT 1 FROM imu_samples WHERE session_id = ? LIMIT 1", [session_id])
+        return row is not None
+
     def session_punches(
         self,
         session_id: int,

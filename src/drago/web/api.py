@@ -210,10 +210,20 @@ def session_streams(session_id: SessionId, lab: LabDep) -> Response:
 
 
 @router.get("/sessions/{session_id}/punches", response_model=Page, responses=ERRORS)
-def session_punches(session_id: SessionId, lab: LabDep) -> Response:
-    """Punches of a session (detection is not built yet: always an empty list)."""
+def session_punches(
+    request: Request,
+    session_id: SessionId,
+    lab: LabDep,
+    limit: Limit = DEFAULT_LIMIT,
+    offset: Offset = 0,
+) -> Response:
+    """Punches of a session's IMU streams (time, hand, type, measures, round); empty when the
+    session has no IMU recording (import one with `drago import FILE --hand left|right`)."""
     lab.session(session_id)
-    return raw_json('{"items":[],"next":null}')
+    if not lab.has_imu(session_id):
+        return raw_json('{"items":[],"next":null}')
+    report = lab.session_punches(session_id)
+    return page(request, pl.DataFrame(report["punches"]), limit, offset)
 
 
 @router.post("/athletes/{name}/imports", response_model=ImportResult, responses=ERRORS)

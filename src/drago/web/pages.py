@@ -167,6 +167,7 @@ def session_page(
         "track_fig": figures.track_figure(streams),
         "zones": list(enumerate(row["zone_s"] or [], start=1)),
         "rounds": rounds,
+        "punches": lab.session_punches(session_id) if lab.has_imu(session_id) else None,
     }
     return templates.TemplateResponse(request, "session.html", context)
 
