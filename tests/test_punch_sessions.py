@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 
 import drago
 from drago.ingest.imu import read_imu
@@ -72,3 +73,27 @@ def test_the_dashboard_shows_a_sessions_punches(cli: Cli, athlete: Callable[...,
     )
     page = client.get(f"/sessions/{session['id']}").text
     assert "Punches <span" in page and "relative estimates" in page
+
+
+def test_plot_punches_and_the_tale_of_the_tape(
+    cli: Cli, athlete: Callable[..., str], tmp_path: Path
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from drago.web import create_app
+
+    athlete("matt")
+    athlete("rahim")
+    cli("import", str(JAB), "--athlete", "matt", "--hand", "left")
+    [session] = cli.json("sessions")
+    png = tmp_path / "p.png"
+    assert "drew 10 punches" in cli("plot", "punches", str(session["id"]), "-o", str(png)).stdout
+    assert png.read_bytes()[:4] == b"\x89PNG"
+    html = tmp_path / "p.html"
+    cli("plot", "punches", str(session["id"]), "-o", str(html))
+    assert "Plotly.newPlot" in html.read_text()
+    assert "cannot draw '.pdf'" in cli("plot", "punches", "1", "-o", "x.pdf", code=2).stderr
+    client = TestClient(create_app(cli.db))
+    page = client.get("/compare", params={"a": "matt", "b": "rahim"}).text
+    assert "punches a session" in page and "no punches recorded" in page
+    assert 'id="punchtrace"' in client.get(f"/sessions/{session['id']}").text

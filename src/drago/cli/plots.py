@@ -12,6 +12,7 @@ from drago.cli.load import AsOf, Method, MethodOpt, Name, Since, Until
 from drago.cli.output import stdout
 from drago.errors import UsageError
 from drago.plots import NothingToPlot, pmc_renderer, pmc_title, readiness_renderer
+from drago.plots.punches import punches_figure_html, punches_figure_static
 
 plot_app = typer.Typer(
     help="Draw charts to .png, .svg or interactive .html files.", no_args_is_help=True
@@ -87,3 +88,31 @@ def readiness(
     except NothingToPlot as exc:
         raise UsageError(f"{name}: {exc}") from exc
     stdout.print(f"drew {days.height} days to {out}", highlight=False)
+
+
+@plot_app.command("punches")
+def punches(
+    ctx: typer.Context,
+    session_id: Annotated[int, typer.Argument(help="A session with IMU streams.")],
+    out: Out,
+) -> None:
+    """Chart a session's acceleration with its detected punches, and punches per round.
+
+    Example: drago plot punches 42 -o sparring-punches.png
+    """
+    suffix = out.suffix.lower()
+    if suffix not in (".png", ".svg", ".html"):
+        raise UsageError(
+            f"{out}: cannot draw {suffix or 'suffix-less'!r} files; use .png, .svg or .html"
+        )
+    if not out.parent.is_dir():
+        raise UsageError(f"{out}: no such directory {out.parent}")
+    lab = open_lab(ctx)
+    report = lab.session_punches(session_id)
+    trace = lab.session_imu_trace(session_id)
+    title = f"session {session_id}: {report['n_punches']} punches"
+    if suffix == ".html":
+        punches_figure_html(trace, report, out, title=title)
+    else:
+        punches_figure_static(trace, report, out, title=title, fmt=suffix.lstrip("."))
+    stdout.print(f"drew {report['n_punches']} punches to {out}", highlight=False)

@@ -91,6 +91,51 @@ class PunchesMixin(LabBase):
         }
         return punch_report(table, duration, st, work_s, rest_s, meta, has_gyro=rec.has_gyro)
 
+    def session_imu_trace(self, session_id: int, *, max_points: int = 6000) -> pl.DataFrame:
+        """Each hand's acceleration magnitude (m/s², gravity included) against seconds from the
+        session's first IMU sample, thinned to at most `max_points` per hand for drawing."""
+        samples = imu_samples(self.store, session_id)
+        if samples.height == 0:
+            return pl.DataFrame(schema={"sensor": pl.String, "t_s": pl.Float64,
+                                        "acc_ms2": pl.Float64})  # fmt: skip
+        t0 = samples["ts_utc"].min()
+        frame = samples.select(
+            "sensor",
+            ((pl.col("ts_utc") - t0).dt.total_microseconds() / 1e6).alias("t_s"),
+            (pl.col("acc_x_ms2") ** 2 + pl.col("acc_y_ms2") ** 2 + pl.col("acc_z_ms2") ** 2)
+            .sqrt()
+            .alias("acc_ms2"),
+        )
+        parts = []
+        for part in frame.partition_by("sensor", maintain_order=True):
+            step = max(1, part.height // max_points)
+            parts.append(part.gather_every(step))
+        return pl.concat(parts)
+
+    def punch_output(self, name: str, *, last: int = 5) -> dict[str, Any] | None:
+        """Punch output over an athlete's last `last` sessions with IMU streams: punches per
+        session and per minute, and mean power (relative); None when there are none."""
+        row = self.store.frame(
+            "SELECT DISTINCT s.id, s.start_utc FROM sessions s "
+            "JOIN athletes a ON a.id = s.athlete_id "
+            "WHERE a.name_key = ? AND s.id IN (SELECT session_id FROM imu_samples) "
+            "ORDER BY s.start_utc DESC LIMIT ?",
+            [name.strip().casefold(), last],
+        )
+        if row.height == 0:
+            return None
+        reports = [self.session_punches(int(i)) for i in row["id"]]
+        punches = sum(r["n_punches"] for r in reports)
+        minutes = sum(r["duration_s"] for r in reports) / 60
+        powers = [p["power_au"] for r in reports for p in r["punches"]]
+        return {
+            "sessions": len(reports),
+            "punches": punches,
+            "per_session": punches / len(reports),
+            "per_minute": punches / minutes if minutes else None,
+            "mean_power_au": sum(powers) / len(powers) if powers else None,
+        }
+
     def has_imu(self, session_id: int) -> bool:
         """True when the session holds IMU streams (imported with --hand)."""
         row = self.store.one("SELECT 1 FROM imu_samples WHERE session_id = ? LIMIT 1", [session_id])

@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from drago.errors import UsageError
 from drago.plots import NothingToPlot, pmc_plotly, pmc_title
+from drago.plots.punches import punches_plotly
 from drago.web import figures
 from drago.web.api import LabDep, Name
 from drago.web.app import MAX_UPLOAD_BYTES, WebLab, templates
@@ -158,6 +159,11 @@ def session_page(
         rounds = _rounds_table(lab.session_rounds(session_id), row["start"])
     except UsageError:
         rounds = []
+    punches, punch_fig = None, None
+    if lab.has_imu(session_id):
+        punches = lab.session_punches(session_id)
+        title = f"Acceleration and punches ({punches['n_punches']})"
+        punch_fig = punches_plotly(lab.session_imu_trace(session_id), punches, title=title)
     context = {
         "title": f"Session {session_id}",
         "s": row,
@@ -167,7 +173,8 @@ def session_page(
         "track_fig": figures.track_figure(streams),
         "zones": list(enumerate(row["zone_s"] or [], start=1)),
         "rounds": rounds,
-        "punches": lab.session_punches(session_id) if lab.has_imu(session_id) else None,
+        "punches": punches,
+        "punch_fig": punch_fig,
     }
     return templates.TemplateResponse(request, "session.html", context)
 
@@ -176,7 +183,14 @@ def _side(lab: WebLab, name: str) -> dict[str, Any]:
     view = lab.athlete(name)
     _, ready = _readiness(lab, view.profile["name"], RECENT_READINESS_DAYS)
     series = lab.load_series(view.profile["name"])
-    return {"profile": view.profile, "today": _today(series), "ready": ready, "series": series}
+    punches = lab.punch_output(view.profile["name"])
+    return {
+        "profile": view.profile,
+        "today": _today(series),
+        "ready": ready,
+        "series": series,
+        "punches": punches,
+    }
 
 
 @router.get("/compare", response_class=HTMLResponse)
