@@ -82,6 +82,8 @@ class Store:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         self.con = _connect(self.path, read_only=read_only)
         self.originals = Originals(self.path.parent / "originals")
+        #: Counts committed writes, so caches of derived values know when they are stale.
+        self.generation = 0
         if not read_only:
             self._migrate()
 
@@ -124,6 +126,7 @@ class Store:
             self.con.rollback()
             raise
         self.con.commit()
+        self.generation += 1
 
     def frame(self, sql: str, params: list[Any] | None = None) -> pl.DataFrame:
         """A query's answer as a Polars frame (through Arrow, no copy of the columns)."""
