@@ -102,7 +102,10 @@ class ReadinessMixin(LabBase):
                 pl.col("date").cast(pl.Date), pl.col("verdict", "reason").cast(pl.String)
             )
         last = days["date"].max()
-        load = self.load_series(row.name, until=last if isinstance(last, date) else None)
+        today = datetime.now(ZoneInfo(row.tz)).date()
+        # Up to today (the default) unless the mornings run later: the cached series serves both.
+        later = last if isinstance(last, date) and last > today else None
+        load = self.load_series(row.name, until=later)
         if "acwr_ewma" in load.columns:
             acwr = load.select("date", pl.col("acwr_ewma").alias("acwr"))
             days = days.join(acwr, on="date", how="left")
