@@ -14,6 +14,7 @@ from drago.lab.athletes import AthletesMixin, AthleteView
 from drago.lab.base import check_range, check_tz
 from drago.lab.camp import CampMixin
 from drago.lab.load import LoadMixin, Status
+from drago.lab.memo import Memo
 from drago.lab.privacy import Erased, PrivacyMixin, restore
 from drago.lab.punches import PunchesMixin
 from drago.lab.readiness import ReadinessMixin
@@ -21,7 +22,16 @@ from drago.lab.sessions import SessionsMixin
 from drago.lab.streams import StreamsMixin
 from drago.store import Store
 
-__all__ = ["AthleteView", "Erased", "Lab", "Status", "check_range", "check_tz", "restore"]
+__all__ = [
+    "AthleteView",
+    "Erased",
+    "Lab",
+    "Memo",
+    "Status",
+    "check_range",
+    "check_tz",
+    "restore",
+]
 
 
 class Lab(
@@ -34,10 +44,17 @@ class Lab(
     CampMixin,
     PrivacyMixin,
 ):
-    """A drago lab over one store (`path`: the DuckDB file; default: the user's data dir)."""
+    """A drago lab over one store (`path`: the DuckDB file; default: the user's data dir).
 
-    def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
+    `memo` keeps derived series between calls; pass one `Memo` to many labs of a process
+    (the web server does) to share them across requests.
+    """
+
+    def __init__(
+        self, path: str | Path | None = None, *, read_only: bool = False, memo: Memo | None = None
+    ) -> None:
         self.store = Store(path, read_only=read_only)
+        self.memo = memo if memo is not None else Memo()
 
     def close(self) -> None:
         self.store.close()

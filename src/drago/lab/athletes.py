@@ -105,11 +105,14 @@ class AthletesMixin(LabBase):
 
     def athletes(self, *, team: str | None = None) -> pl.DataFrame:
         """Every athlete with current values; estimates from data where values are missing."""
-        frame = athlete_rows.list_athletes(self.store).with_columns(
-            pl.col("hr_max_bpm").is_null().alias("hr_max_estimated"),
-            pl.col("hr_rest_bpm").is_null().alias("hr_rest_estimated"),
-            pl.col("hr_max_bpm").fill_null(pl.col("hr_max_observed_bpm")),
-            pl.col("hr_rest_bpm").fill_null(pl.col("hr_low_observed_bpm")),
+        frame = self.memoised(
+            ("athletes",),
+            lambda: athlete_rows.list_athletes(self.store).with_columns(
+                pl.col("hr_max_bpm").is_null().alias("hr_max_estimated"),
+                pl.col("hr_rest_bpm").is_null().alias("hr_rest_estimated"),
+                pl.col("hr_max_bpm").fill_null(pl.col("hr_max_observed_bpm")),
+                pl.col("hr_rest_bpm").fill_null(pl.col("hr_low_observed_bpm")),
+            ),
         )
         if team is not None:
             team_rows.team_id(self.store, team)

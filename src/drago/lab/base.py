@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from datetime import date
+from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import polars as pl
 
 from drago.errors import UsageError
+from drago.lab.memo import Memo
 from drago.store import Store
+
+T = TypeVar("T")
 
 #: Plausible ranges of the values a user types; outside them is a typo, not physiology.
 RANGES: dict[str, tuple[float, float]] = {
@@ -49,6 +53,14 @@ class LabBase:
     """
 
     store: Store
+    memo: Memo
+
+    def memoised(self, key: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
+        """`compute()`, kept in the lab's memo while the store is unchanged (computed afresh
+        inside a transaction, whose writes the store's state does not show yet)."""
+        if self.store.in_transaction:
+            return compute()
+        return self.memo.get_or_compute((*key, self.store.state()), compute)
 
     def athletes(self, *, team: str | None = None) -> pl.DataFrame:
         raise NotImplementedError

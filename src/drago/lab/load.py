@@ -159,19 +159,17 @@ class LoadMixin(LabBase):
             raise UsageError(f"unknown load method {method!r}: use one of {', '.join(METHODS)}")
         row = athlete_rows.get_athlete(self.store, name)
         end = until or as_of or datetime.now(ZoneInfo(row.tz)).date()
-        if as_of is not None and as_of < end:  # sessions after as_of must not count: no cache
+        if (as_of is not None and as_of < end) or self.store.in_transaction:
             return self._compute_series(row.id, since, end, as_of, method)
         # The series is causal: the rows up to a day do not depend on later days, so one full
         # series per athlete and method answers every `since`/`until` up to its end (kept
-        # until the store is written to: a new generation drops the cache).
-        cache: dict[tuple[object, ...], tuple[date, pl.DataFrame]]
-        cache = self.__dict__.setdefault("_series", {})
-        key = (row.id, method, self.store.generation)
-        if key not in cache or cache[key][0] < end:
-            if any(k[2] != self.store.generation for k in cache):
-                cache.clear()
-            cache[key] = (end, self._compute_series(row.id, None, end, None, method))
-        series = cache[key][1].filter(pl.col("date") <= end)
+        # while the store is unchanged, see `Memo`).
+        key = ("load_series", row.id, method, self.store.state())
+        cached: tuple[date, pl.DataFrame] | None = self.memo.get(key)
+        if cached is None or cached[0] < end:
+            series = self._compute_series(row.id, None, end, None, method)
+            cached = self.memo.put(key, (end, series))
+        series = cached[1].filter(pl.col("date") <= end)
         return series if since is None else series.filter(pl.col("date") >= since)
 
     def _compute_series(

@@ -16,6 +16,7 @@ from drago.ingest.rr import read_rr
 from drago.lab.base import LabBase
 from drago.store import athletes as athlete_rows
 from drago.store import readiness as readiness_rows
+from drago.store.athletes import AthleteRow
 
 #: Columns of `Lab.readiness`, the command contract first.
 READINESS_COLUMNS = (
@@ -92,6 +93,17 @@ class ReadinessMixin(LabBase):
         """One row per day with a measurement or a questionnaire: ln rMSSD and its baselines,
         resting HR, Hooper score, and a green/amber/red verdict with its reason."""
         row = athlete_rows.get_athlete(self.store, name)
+        today = datetime.now(ZoneInfo(row.tz)).date()
+        if as_of is None:  # the whole series, kept while the store is unchanged (`Memo`)
+            key = ("readiness", row.id, today)
+            series = self.memoised(key, lambda: self._readiness(row, None, None, today))
+        else:
+            series = self._readiness(row, since, as_of, today)
+        return series if since is None else series.filter(pl.col("date") >= since)
+
+    def _readiness(
+        self, row: AthleteRow, since: date | None, as_of: date | None, today: date
+    ) -> pl.DataFrame:
         days = readiness_rows.daily_inputs(self.store, row.id)
         if as_of is not None:
             days = days.filter(pl.col("date") <= as_of)
@@ -102,7 +114,6 @@ class ReadinessMixin(LabBase):
                 pl.col("date").cast(pl.Date), pl.col("verdict", "reason").cast(pl.String)
             )
         last = days["date"].max()
-        today = datetime.now(ZoneInfo(row.tz)).date()
         # Up to today (the default) unless the mornings run later: the cached series serves both.
         later = last if isinstance(last, date) and last > today else None
         load = self.load_series(row.name, until=later)
@@ -110,8 +121,6 @@ class ReadinessMixin(LabBase):
             acwr = load.select("date", pl.col("acwr_ewma").alias("acwr"))
             days = days.join(acwr, on="date", how="left")
         series = readiness_series(days)
-        if since is not None:
-            series = series.filter(pl.col("date") >= since)
         return series.select([c for c in READINESS_COLUMNS if c in series.columns])
 
     def measurements(self, name: str) -> pl.DataFrame:

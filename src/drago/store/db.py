@@ -84,11 +84,25 @@ class Store:
         self.originals = Originals(self.path.parent / "originals")
         #: Counts committed writes, so caches of derived values know when they are stale.
         self.generation = 0
+        self.in_transaction = False
         if not read_only:
             self._migrate()
 
     def close(self) -> None:
         self.con.close()
+
+    def state(self) -> tuple[Any, ...]:
+        """What changes whenever any lab or process commits to this store: this store's own
+        commit count, and the size and modification time of the database file and its
+        write-ahead log (DuckDB writes one of them on every commit, neither on reads)."""
+        files: list[Any] = [str(self.path), self.generation]
+        for path in (self.path, Path(f"{self.path}.wal")):
+            try:
+                stat = path.stat()
+                files += [stat.st_mtime_ns, stat.st_size]
+            except FileNotFoundError:
+                files += [None, None]
+        return tuple(files)
 
     def __enter__(self) -> Store:
         return self
@@ -120,11 +134,14 @@ class Store:
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """All of it or none of it: commit on success, roll back on any exception."""
         self.con.begin()
+        self.in_transaction = True
         try:
             yield self.con
         except BaseException:
             self.con.rollback()
             raise
+        finally:
+            self.in_transaction = False
         self.con.commit()
         self.generation += 1
 

@@ -15,7 +15,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from drago.errors import BadInput, DragoError, NotFound, UsageError
-from drago.lab import Lab
+from drago.lab import Lab, Memo
 from drago.plots import plotly_js_path
 from drago.web.keeper import StoreKeeper
 
@@ -39,7 +39,7 @@ def lab_dependency(request: Request) -> Iterator[WebLab]:
     store warm while busy and lets go of it when idle and regularly under load)."""
     keeper: StoreKeeper = request.app.state.keeper
     keeper.before_request()
-    lab = WebLab(request.app.state.db_path)
+    lab = WebLab(request.app.state.db_path, memo=request.app.state.memo)
     try:
         yield lab
     finally:
@@ -107,6 +107,7 @@ def create_app(db_path: str | Path | None = None, *, linger_s: float | None = No
     )
     app.state.db_path = keeper.path
     app.state.keeper = keeper
+    app.state.memo = Memo()
 
     @app.exception_handler(DragoError)
     async def drago_error(request: Request, exc: DragoError) -> Response:
