@@ -39,7 +39,9 @@ def test_shared_memo_answers_from_memory_until_another_lab_writes(tmp_path: Path
         assert total_load(lab) == before
         assert memo.hits > hits
     with Lab(db) as writer:
-        writer.log_session(athlete="ivan", day=DAY + timedelta(days=12), minutes=30, rpe=8, activity="sparring")
+        writer.log_session(
+            athlete="ivan", day=DAY + timedelta(days=12), minutes=30, rpe=8, activity="sparring"
+        )
     with Lab(db, memo=memo) as lab, Lab(db) as fresh:
         assert total_load(lab) == total_load(fresh) > before
 

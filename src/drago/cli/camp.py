@@ -1,71 +1,32 @@
-"""`drago test|model|weight|suspension|camp|fight`: the fight camp and fight night."""
+"""`drago test|model|weight|suspension|camp`: the fight camp."""
 
 from __future__ import annotations
 
 import dataclasses
-import json
-import math
-import sys
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any, cast
+from typing import Annotated
 
 import polars as pl
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from drago.cli import app, open_lab
-from drago.cli.output import PIPE_WIDTH, Fmt, OutputFormat, emit, stdout
-from drago.errors import UsageError
-from drago.lab.camp import CampMixin
+from drago.cli.output import Fmt, OutputFormat, emit, emit_object, stdout
 
 test_app = typer.Typer(help="Record performance tests.", no_args_is_help=True)
 suspension_app = typer.Typer(help="Record medical suspensions.", no_args_is_help=True)
 camp_app = typer.Typer(help="Plan a fight camp and follow it.", no_args_is_help=True)
-fight_app = typer.Typer(
-    help="Fight night: punch stats, scorecards, the towel.", no_args_is_help=True
-)
 app.add_typer(test_app, name="test")
 app.add_typer(suspension_app, name="suspension")
 app.add_typer(camp_app, name="camp")
-app.add_typer(fight_app, name="fight")
 
 Name = Annotated[str, typer.Argument(help="The athlete's name.")]
 Day = Annotated[datetime, typer.Option("--date", formats=["%Y-%m-%d"], help="Local date.")]
-FightId = Annotated[int, typer.Argument(help="The fight's id (from drago fight new).")]
-
-
-class Corner(StrEnum):
-    red = "red"
-    blue = "blue"
 
 
 class Model(StrEnum):
     busso2003 = "busso2003"
     banister1975 = "banister1975"
-
-
-def _clean(value: Any) -> Any:
-    """JSON-safe: dates as ISO text, non-finite floats as null, floats to 4 decimals."""
-    if isinstance(value, dict):
-        return {str(k): _clean(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
-    if isinstance(value, float):
-        return round(value, 4) if math.isfinite(value) else None
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    return value
-
-
-def _json(obj: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(_clean(obj), indent=2, allow_nan=False) + "\n")
-
-
-def _lab(ctx: typer.Context) -> CampMixin:
-    """The lab of the --db option (a `Lab`, which has `CampMixin`'s methods)."""
-    return cast(CampMixin, open_lab(ctx))
 
 
 def _print(text: str) -> None:
@@ -87,7 +48,7 @@ def test_add(
 
     Example: drago test add rocky --date 2026-11-20 --test 3min-bag-punches --value 412
     """
-    _lab(ctx).add_performance_test(
+    open_lab(ctx).add_performance_test(
         name, day=day.date(), test=test, value=value, lower_is_better=lower_is_better
     )
     _print(f"recorded {test} {value:g} for {name} on {day.date().isoformat()}")
@@ -111,10 +72,10 @@ def model(
 
     Example: drago model rocky --test 3min-bag-punches --format json
     """
-    report = _lab(ctx).performance_model(name, test=test, method=method.value)
+    report = open_lab(ctx).performance_model(name, test=test, method=method.value)
     out = report.to_dict()
     if fmt is OutputFormat.json:
-        _json(out)
+        emit_object(out)
         return
     rows = pl.DataFrame(
         [
@@ -152,7 +113,7 @@ def weight(
 
     Example: drago weight rocky --lb 152.4 --date 2026-11-20
     """
-    when, mass = _lab(ctx).record_weight(name, kg=kg, lb=lb, day=day.date() if day else None)
+    when, mass = open_lab(ctx).record_weight(name, kg=kg, lb=lb, day=day.date() if day else None)
     _print(f"recorded {mass:.2f} kg for {name} on {when.isoformat()}")
 
 
@@ -170,7 +131,7 @@ def suspension_add(
 
     Example: drago suspension add rocky --from 2026-11-01 --days 30 --reason "KO loss"
     """
-    sid = _lab(ctx).add_suspension(name, first_day=first_day.date(), days=days, reason=reason)
+    sid = open_lab(ctx).add_suspension(name, first_day=first_day.date(), days=days, reason=reason)
     _print(f"recorded suspension {sid} of {name}: {days} days from {first_day.date().isoformat()}")
 
 
@@ -203,11 +164,11 @@ def camp_plan(
 
     Example: drago camp plan rocky --fight-date 2026-12-19 --weeks 8 --format json
     """
-    report = _lab(ctx).plan_camp(name, fight_date=fight_date.date(), weeks=weeks,
+    report = open_lab(ctx).plan_camp(name, fight_date=fight_date.date(), weeks=weeks,
                                      rest_days=rest_days, weigh_in_kg=weigh_in_kg)  # fmt: skip
     out = report.to_dict()
     if fmt is OutputFormat.json:
-        _json(out)
+        emit_object(out)
         return
     plan, days = report.plan, pl.DataFrame(out["days"])
     if fmt is OutputFormat.csv:
@@ -253,14 +214,14 @@ def camp_status(
 
     Example: drago camp status rocky --as-of 2026-11-25
     """
-    s = _lab(ctx).camp_status(
+    s = open_lab(ctx).camp_status(
         name, as_of=as_of.date() if as_of else None,
         fight_date=fight_date.date() if fight_date else None,
         weeks=weeks, rest_days=rest_days, weigh_in_kg=weigh_in_kg,
     )  # fmt: skip
     out = dataclasses.asdict(s)
     if fmt is OutputFormat.json:
-        _json(out)
+        emit_object(out)
         return
     if fmt is OutputFormat.csv:
         emit(pl.DataFrame([{**out, "warnings": "; ".join(out["warnings"])}]), fmt)
@@ -278,121 +239,3 @@ def camp_status(
                f"limit {s.limit_kg:.1f} kg")  # fmt: skip
     for text in s.warnings:
         _print(f"  warning: {text}")
-
-
-@fight_app.command("new")
-def fight_new(
-    ctx: typer.Context,
-    red: Annotated[str, typer.Option("--red", help="Red corner: an athlete or any name.")],
-    blue: Annotated[str, typer.Option("--blue", help="Blue corner: an athlete or any name.")],
-    day: Annotated[datetime, typer.Option("--date", formats=["%Y-%m-%d"], help="Fight date.")],
-    rounds: Annotated[int, typer.Option("--rounds", help="Scheduled rounds (1-15).")],
-    weight_class: Annotated[
-        str | None, typer.Option("--weight-class", help="e.g. welterweight.")
-    ] = None,
-) -> None:
-    """Create a fight and print its id; a corner not in the store is kept as a name.
-
-    Example: drago fight new --red rocky --blue "Apollo Creed" --date 2026-12-19 --rounds 12
-    """
-    fid = _lab(ctx).new_fight(red=red, blue=blue, day=day.date(), rounds=rounds,
-                                  weight_class=weight_class)  # fmt: skip
-    _print(str(fid))
-
-
-def _scores(text: str | None) -> list[int] | None:
-    if text is None:
-        return None
-    try:
-        return [int(part) for part in text.split(",")]
-    except ValueError as exc:
-        raise UsageError(
-            f"--scores takes whole numbers per judge, e.g. 10,9,10, not {text!r}"
-        ) from exc
-
-
-@fight_app.command("round")
-def fight_round(
-    ctx: typer.Context,
-    fight_id: FightId,
-    rnd: Annotated[int, typer.Option("--round", help="The round number.")],
-    corner: Annotated[Corner, typer.Option("--corner", help="red or blue.")],
-    jabs_thrown: Annotated[int, typer.Option("--jabs-thrown", help="Jabs thrown.")],
-    jabs_landed: Annotated[int, typer.Option("--jabs-landed", help="Jabs landed.")],
-    power_thrown: Annotated[int, typer.Option("--power-thrown", help="Power punches thrown.")],
-    power_landed: Annotated[int, typer.Option("--power-landed", help="Power punches landed.")],
-    knockdowns: Annotated[
-        int, typer.Option("--knockdowns", help="Times this corner was knocked down.")
-    ] = 0,
-    scores: Annotated[
-        str | None,
-        typer.Option("--scores", help="This corner's score from each judge, e.g. 10,9,10."),
-    ] = None,
-) -> None:
-    """Enter one corner's counts for a round, and print the towel's alert if it rises.
-
-    --scores gives this corner's 10-point-must score from judge 1, 2, 3... in order; enter the
-    other corner's with its own `fight round`: a judge's round counts once both are in.
-    Re-entering a round replaces it.
-
-    Example: drago fight round 1 --round 3 --corner red --jabs-thrown 20 --jabs-landed 6
-    --power-thrown 25 --power-landed 10 --scores 10,10,9
-    """
-    counts = {"jab_thrown": jabs_thrown, "jab_landed": jabs_landed, "power_thrown": power_thrown,
-              "power_landed": power_landed, "knockdowns": knockdowns}  # fmt: skip
-    report = _lab(ctx).fight_round(fight_id, rnd=rnd, corner=corner.value, counts=counts,
-                                       scores=_scores(scores))  # fmt: skip
-    _print(f"fight {fight_id} round {rnd} {corner.value}: entered")
-    for alert in report.alerts:
-        if alert["round"] == rnd:
-            _print(f"ALERT {alert['corner']} (risk {alert['risk']:.2f}): {alert['message']}")
-
-
-def _side(side: dict[str, Any] | None) -> list[str]:
-    if side is None:
-        return ["", "", "", ""]
-    return [f"{side['jabs_landed']}/{side['jabs_thrown']}",
-            f"{side['power_landed']}/{side['power_thrown']}", str(side["knockdowns"]),
-            f"{side['risk']:.2f}" + (" !" if side["alert"] else "")]  # fmt: skip
-
-
-@fight_app.command("show")
-def fight_show(ctx: typer.Context, fight_id: FightId, fmt: Fmt = OutputFormat.table) -> None:
-    """A fight round by round, CompuBox style, with the towel's risk and the judges' cards.
-
-    Counts are landed/thrown; any towel alert is printed with its disclaimer. CSV gives one
-    row per round and corner.
-
-    Example: drago fight show 1 --format json
-    """
-    r = _lab(ctx).fight_report(fight_id)
-    if fmt is OutputFormat.json:
-        _json(dataclasses.asdict(r))
-        return
-    if fmt is OutputFormat.csv:
-        rows = [{"round": e["round"], "corner": c, **e[c]}
-                for e in r.rounds for c in ("red", "blue") if e[c]]  # fmt: skip
-        emit(pl.DataFrame(rows).drop("message", strict=False), fmt)
-        return
-    f = r.fight
-    _print(f"fight {f['id']} on {f['date']}: {f['red_name']} (red) vs {f['blue_name']} (blue), "
-           f"{f['rounds']} rounds")  # fmt: skip
-    grid = Table(header_style="bold")
-    for col in ("round", "red jabs", "red power", "red KD", "red risk", "blue jabs",
-                "blue power", "blue KD", "blue risk"):  # fmt: skip
-        grid.add_column(col)
-    for e in r.rounds:
-        grid.add_row(str(e["round"]), *_side(e["red"]), *_side(e["blue"]))
-    for corner, t in r.totals.items():
-        pct = "-" if t["total_pct"] is None else f"{t['total_pct']:.0f}%"
-        _print(f"{corner} total: landed {t['total_landed']}/{t['total_thrown']} ({pct})")
-    Console(width=None if sys.stdout.isatty() else PIPE_WIDTH).print(grid)
-    if r.scorecards:
-        emit(pl.DataFrame(r.scorecards), OutputFormat.table)
-    if r.decision:
-        _print(f"decision: {r.decision['kind']}" + (f", {r.decision['winner']}"
-               if r.decision["winner"] else ""))  # fmt: skip
-    for alert in r.alerts:
-        _print(f"ALERT round {alert['round']} {alert['corner']}: {alert['message']}")
-    if r.alerts:
-        _print(f"the towel is a {r.disclaimer}")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -67,6 +69,24 @@ def emit(frame: pl.DataFrame, fmt: OutputFormat, *, table: pl.DataFrame | None =
             grid.add_row(*("" if value is None else _cell(value) for value in row))
         console = Console(width=None if sys.stdout.isatty() else PIPE_WIDTH)
         console.print(grid)
+
+
+def json_safe(value: Any) -> Any:
+    """JSON-safe: dates as ISO text, non-finite floats as null, floats to 4 decimals."""
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    if isinstance(value, float):
+        return round(value, 4) if math.isfinite(value) else None
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value
+
+
+def emit_object(obj: dict[str, Any]) -> None:
+    """Print one JSON object (a report rather than a listing)."""
+    sys.stdout.write(json.dumps(json_safe(obj), indent=2, allow_nan=False) + "\n")
 
 
 def _cell(value: object) -> str:

@@ -13,6 +13,7 @@ from pathlib import Path
 from drago.lab.athletes import AthletesMixin, AthleteView
 from drago.lab.base import check_range, check_tz
 from drago.lab.camp import CampMixin
+from drago.lab.fight import FightMixin
 from drago.lab.load import LoadMixin, Status
 from drago.lab.memo import Memo
 from drago.lab.privacy import Erased, PrivacyMixin, restore
@@ -42,6 +43,7 @@ class Lab(
     ReadinessMixin,
     PunchesMixin,
     CampMixin,
+    FightMixin,
     PrivacyMixin,
 ):
     """A drago lab over one store (`path`: the DuckDB file; default: the user's data dir).

@@ -1,4 +1,4 @@
-"""Fight camps and fight night: tests, weight, suspensions, the camp plan, and the towel."""
+"""Fight camps: performance tests and the model, weight, suspensions, the camp plan."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import polars as pl
 
-from drago.analysis import fight as fight_stats
 from drago.analysis.camp.model import PerformanceFit, performance_fit, performance_predict
 from drago.analysis.camp.plan import CampPlan, plan_camp
 from drago.analysis.camp.weight import (
@@ -30,10 +29,6 @@ from drago.store import camp as camp_rows
 KG_RANGE = (30.0, 200.0)
 #: The official weigh-in is the day before the fight (professional practice).
 WEIGH_IN_DAYS_BEFORE = 1
-#: Contract names of the per-corner counts in `FightReport.rounds`.
-CONTRACT_COUNTS = {"jab_thrown": "jabs_thrown", "jab_landed": "jabs_landed",
-                   "power_thrown": "power_thrown", "power_landed": "power_landed",
-                   "knockdowns": "knockdowns"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -104,19 +99,6 @@ class CampStatus:
     planned_kg_today: float | None = None
     limit_kg: float | None = None
     warnings: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class FightReport:
-    """A fight: its row, per-round counts with the towel, totals, cards, and any alerts."""
-
-    fight: dict[str, Any]
-    rounds: list[dict[str, Any]]
-    totals: dict[str, dict[str, Any]]
-    scorecards: list[dict[str, Any]]
-    decision: dict[str, Any] | None
-    alerts: list[dict[str, Any]]
-    disclaimer: str = fight_stats.DISCLAIMER
 
 
 def _limit_kg(name: str) -> float | None:
@@ -300,101 +282,3 @@ class CampMixin(LabBase):
         return CampStatus(row.name, day, fight_day, start, float(so_far), float(done_sum),
                           predicted, report.plan.fight_day_prediction,
                           report.model.fit.note, **extra)  # fmt: skip
-
-    # fight night
-
-    def new_fight(
-        self, *, red: str, blue: str, day: date, rounds: int, weight_class: str | None = None
-    ) -> int:
-        """A new fight; each corner is an athlete of the store (linked) or an external name."""
-        if not red.strip() or not blue.strip():
-            raise UsageError("both corners need a name")
-        if red.strip().casefold() == blue.strip().casefold():
-            raise UsageError("red and blue are the same boxer")
-        if not 1 <= rounds <= 15:
-            raise UsageError(f"a fight has 1-15 rounds, not {rounds}")
-        fields: dict[str, Any] = {"date": day, "rounds": rounds, "weight_class": weight_class}
-        for corner, who in (("red", red), ("blue", blue)):
-            try:
-                found = athlete_rows.get_athlete(self.store, who)
-                fields |= {f"{corner}_name": found.name, f"{corner}_athlete_id": found.id}
-            except NotFound:
-                fields[f"{corner}_name"] = who.strip()
-        with self.store.transaction():
-            return camp_rows.add_fight(self.store, fields)
-
-    def fight_round(
-        self,
-        fight_id: int,
-        *,
-        rnd: int,
-        corner: str,
-        counts: dict[str, int],
-        scores: list[int] | None = None,
-    ) -> FightReport:
-        """Enter one corner's counts (and judges' scores) for a round; returns the fight so far.
-
-        `scores` are this corner's score from each judge, in judge order (10,9,10: judge 1
-        gave 10...); the other corner's scores come with its own entry, and a judge's card
-        counts for the round once both are in. Re-entering a round replaces it."""
-        fight = camp_rows.get_fight(self.store, fight_id)
-        if corner not in fight_stats.CORNERS:
-            raise UsageError(f"corner must be red or blue, not {corner}")
-        if not 1 <= rnd <= fight["rounds"]:
-            raise UsageError(f"round {rnd} is outside 1-{fight['rounds']} for fight {fight_id}")
-        for key, label in CONTRACT_COUNTS.items():
-            if counts[key] < 0:
-                raise UsageError(f"{label.replace('_', ' ')} cannot be negative ({counts[key]})")
-        for kind in ("jab", "power"):
-            if counts[f"{kind}_landed"] > counts[f"{kind}_thrown"]:
-                raise UsageError(f"{kind} punches landed ({counts[f'{kind}_landed']}) exceed "
-                                 f"those thrown ({counts[f'{kind}_thrown']})")  # fmt: skip
-        if counts["knockdowns"] > 5:
-            raise UsageError(f"{counts['knockdowns']} knockdowns in one round is not plausible")
-        if scores is not None:
-            if not 1 <= len(scores) <= 5:
-                raise UsageError(f"give 1-5 judges' scores, not {len(scores)}")
-            if any(not 0 <= s <= 10 for s in scores):
-                raise UsageError("10-point-must scores run from 0 to 10")
-        with self.store.transaction():
-            camp_rows.upsert_round(self.store, fight_id, rnd, corner, counts)
-            if scores is not None:
-                camp_rows.upsert_scores(self.store, fight_id, rnd, corner, scores)
-        return self.fight_report(fight_id)
-
-    def fight_report(self, fight_id: int) -> FightReport:
-        """Per-round counts with the towel's risk and alert, CompuBox totals and scorecards."""
-        fight = camp_rows.get_fight(self.store, fight_id)
-        raw = camp_rows.fight_rounds(self.store, fight_id)
-        rounds: list[dict[str, Any]] = []
-        totals: dict[str, dict[str, Any]] = {}
-        alerts: list[dict[str, Any]] = []
-        if raw.height:
-            risk = fight_stats.towel(raw).select("round", "corner", "risk", "alert", "message")
-            merged = raw.join(risk, on=["round", "corner"], how="left")
-            for rnd in sorted(set(merged["round"].to_list())):
-                entry: dict[str, Any] = {"round": rnd, "red": None, "blue": None}
-                for r in merged.filter(pl.col("round") == rnd).iter_rows(named=True):
-                    side = {CONTRACT_COUNTS[k]: r[k] for k in CONTRACT_COUNTS}
-                    side |= {"risk": round(float(r["risk"]), 3), "alert": bool(r["alert"]),
-                             "message": r["message"]}  # fmt: skip
-                    entry[r["corner"]] = side
-                    if r["alert"]:
-                        alerts.append({"round": rnd, "corner": r["corner"], "risk": side["risk"],
-                                       "message": r["message"]})  # fmt: skip
-                rounds.append(entry)
-            for r in fight_stats.compubox(raw).iter_rows(named=True):
-                totals[r.pop("corner")] = {
-                    k: (round(v, 1) if isinstance(v, float) else v) for k, v in r.items()
-                }
-        scores = camp_rows.fight_scores(self.store, fight_id).drop_nulls(["red", "blue"])
-        cards: list[dict[str, Any]] = []
-        verdict = None
-        if scores.height:
-            cards = fight_stats.scorecards(scores).sort("round", "judge").to_dicts()
-            judges = scores["judge"].n_unique()
-            if scores.height == judges * fight["rounds"]:
-                d = fight_stats.decision(scores)
-                verdict = {"winner": d.winner, "kind": d.kind,
-                           "cards": [list(c) for c in d.cards]}  # fmt: skip
-        return FightReport(fight, rounds, totals, cards, verdict, alerts)
