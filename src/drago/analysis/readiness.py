@@ -34,6 +34,7 @@ INPUT_COLUMNS: Final[dict[str, pl.DataType]] = {
     "soreness": pl.Float64(),
     "mood": pl.Float64(),
     "acwr": pl.Float64(),
+    "suspension": pl.String(),
 }
 HOOPER_ITEMS: Final = ("sleep", "stress", "fatigue", "soreness")
 #: Rolling windows (calendar days, ending on the day) and the values each needs.
@@ -128,7 +129,9 @@ def readiness_series(days: pl.DataFrame) -> pl.DataFrame:
         `normal_high` (60-day mean -/+ 0.5 SD of daily values, >= 14 values), `cv_pct` (7-day
         CV of ln rMSSD), `rhr_7d`, `rhr_60d`, `hooper`, `verdict` (green/amber/red, null
         without any signal) and `reason` (one line naming the signal that drove the verdict).
-        Nulls stay null; no NaN is ever produced.
+        Nulls stay null; no NaN is ever produced. A day with a `suspension` (its reason) is
+        red whatever the other signals say: a medical suspension bars contact until it ends
+        (Neidecker et al. 2019), and no morning number overrules the physician.
 
     Examples
     --------
@@ -152,6 +155,10 @@ def readiness_series(days: pl.DataFrame) -> pl.DataFrame:
 
     Gabbett T. J. (2016) The training-injury prevention paradox: should athletes be training
     smarter and harder? Br J Sports Med 50(5):273-280.
+
+    Neidecker J., Sethi N. K., Taylor R., et al. (2019) Concussion management in combat
+    sports: consensus statement from the Association of Ringside Physicians. Br J Sports Med
+    53(6):328-333.
     """
     if "date" not in days.columns:
         raise ValueError("readiness_series needs a 'date' column")
@@ -187,12 +194,15 @@ def readiness_series(days: pl.DataFrame) -> pl.DataFrame:
     with np.errstate(divide="ignore", invalid="ignore"):
         cv = np.where(ln7 != 0, 100.0 * sd7 / np.abs(ln7), np.nan)
     acwr = _column(frame, "acwr")
+    suspensions = frame["suspension"].to_list()
     verdicts: list[str | None] = []
     reasons: list[str] = []
     for i in range(day.size):
         signals = _signals(i, ln_ok, ln7, low, high, rhr7, rhr60, items, hooper[i], acwr)
         verdict, reason = _verdict(signals)
-        if verdict is None and not (math.isnan(ln[i]) and math.isnan(rhr[i])):
+        if suspensions[i] is not None:
+            verdict, reason = "red", f"red: medical suspension ({suspensions[i]})"
+        elif verdict is None and not (math.isnan(ln[i]) and math.isnan(rhr[i])):
             reason = "no verdict: baselines still building"
         notes = []
         if unreliable[i] and not math.isnan(ln[i]):

@@ -15,6 +15,7 @@ from drago.errors import UsageError
 from drago.ingest.rr import read_rr
 from drago.lab.base import LabBase
 from drago.store import athletes as athlete_rows
+from drago.store import camp as camp_rows
 from drago.store import readiness as readiness_rows
 from drago.store.athletes import AthleteRow
 
@@ -104,7 +105,11 @@ class ReadinessMixin(LabBase):
     def _readiness(
         self, row: AthleteRow, since: date | None, as_of: date | None, today: date
     ) -> pl.DataFrame:
-        days = readiness_rows.daily_inputs(self.store, row.id)
+        days = _with_suspensions(
+            readiness_rows.daily_inputs(self.store, row.id),
+            camp_rows.suspensions(self.store, row.id),
+            today,
+        )
         if as_of is not None:
             days = days.filter(pl.col("date") <= as_of)
         if since is not None:  # the baselines look back at most LOOKBACK days
@@ -127,3 +132,24 @@ class ReadinessMixin(LabBase):
         """Every morning RR measurement of an athlete with its HRV."""
         row = athlete_rows.get_athlete(self.store, name)
         return readiness_rows.measurements(self.store, row.id)
+
+
+def _with_suspensions(days: pl.DataFrame, suspensions: pl.DataFrame, today: date) -> pl.DataFrame:
+    """The per-day inputs with a `suspension` reason on every day of a medical suspension up
+    to today (or the last input), adding rows for suspended days without any input."""
+    if suspensions.height == 0:
+        return days
+    last_input = days["date"].max() if days.height else None
+    end = max(today, last_input) if isinstance(last_input, date) else today
+    spans = [
+        pl.DataFrame({
+            "date": pl.date_range(s["first_day"], min(s["last_day"], end), "1d", eager=True),
+            "suspension": s["reason"],
+        })
+        for s in suspensions.iter_rows(named=True)
+        if s["first_day"] <= end
+    ]  # fmt: skip
+    if not spans:
+        return days
+    calendar = pl.concat(spans).unique("date", keep="last").sort("date")
+    return days.join(calendar, on="date", how="full", coalesce=True).sort("date")
