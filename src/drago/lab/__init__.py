@@ -21,6 +21,7 @@ from drago.lab.punches import PunchesMixin
 from drago.lab.readiness import ReadinessMixin
 from drago.lab.sessions import SessionsMixin
 from drago.lab.streams import StreamsMixin
+from drago.lab.tape import TapeSide, tape_side
 from drago.store import Store
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "Lab",
     "Memo",
     "Status",
+    "TapeSide",
     "check_range",
     "check_tz",
     "restore",
@@ -57,6 +59,10 @@ class Lab(
     ) -> None:
         self.store = Store(path, read_only=read_only)
         self.memo = memo if memo is not None else Memo()
+
+    def tape(self, name: str) -> TapeSide:
+        """The tale of the tape for one athlete (`drago compare`, the dashboard's /compare)."""
+        return tape_side(self, name)
 
     def close(self) -> None:
         self.store.close()

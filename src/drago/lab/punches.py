@@ -114,7 +114,8 @@ class PunchesMixin(LabBase):
 
     def punch_output(self, name: str, *, last: int = 5) -> dict[str, Any] | None:
         """Punch output over an athlete's last `last` sessions with IMU streams: punches per
-        session and per minute, and mean power (relative); None when there are none."""
+        session and per minute, mean power (relative), and per round (`per_round`: mean
+        punches and power of round k over the sessions that had one); None when none."""
         row = self.store.frame(
             "SELECT DISTINCT s.id, s.start_utc FROM sessions s "
             "JOIN athletes a ON a.id = s.athlete_id "
@@ -128,12 +129,26 @@ class PunchesMixin(LabBase):
         punches = sum(r["n_punches"] for r in reports)
         minutes = sum(r["duration_s"] for r in reports) / 60
         powers = [p["power_au"] for r in reports for p in r["punches"]]
+        by_round: dict[int, list[dict[str, Any]]] = {}
+        for report in reports:
+            for r in report["rounds"]:
+                by_round.setdefault(int(r["round"]), []).append(r)
+        per_round = [
+            {
+                "round": k,
+                "sessions": len(rs),
+                "punches": sum(r["n_punches"] for r in rs) / len(rs),
+                "mean_power_au": _mean([r["mean_power_au"] for r in rs]),
+            }
+            for k, rs in sorted(by_round.items())
+        ]
         return {
             "sessions": len(reports),
             "punches": punches,
             "per_session": punches / len(reports),
             "per_minute": punches / minutes if minutes else None,
             "mean_power_au": sum(powers) / len(powers) if powers else None,
+            "per_round": per_round,
         }
 
     def has_imu(self, session_id: int) -> bool:
@@ -150,7 +165,14 @@ class PunchesMixin(LabBase):
         rest_s: float = 60.0,
     ) -> dict[str, Any]:
         """Punches and rounds of a stored session's IMU streams (one per hand), as `drago
-        punches FILE` reports them; the stance defaults to the athlete's."""
+        punches FILE` reports them; the stance defaults to the athlete's. The report is kept
+        while the store is unchanged (shared: read it, do not change it)."""
+        key = ("session_punches", session_id, stance, work_s, rest_s)
+        return self.memoised(key, lambda: self._session_punches(session_id, stance, work_s, rest_s))
+
+    def _session_punches(
+        self, session_id: int, stance: str | None, work_s: float, rest_s: float
+    ) -> dict[str, Any]:
         session_row(self.store, session_id)
         samples = imu_samples(self.store, session_id)
         if samples.height == 0:
@@ -239,6 +261,11 @@ def punch_report(
             else ["accelerometer only: type classification is less accurate (see docs/punches.md)"]
         ),
     }
+
+
+def _mean(values: list[float | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return sum(known) / len(known) if known else None
 
 
 def _counts(values: list[str]) -> dict[str, int]:

@@ -151,3 +151,15 @@ def delete_athlete_rows(store: Store, athlete_id: int) -> dict[str, int]:
             [athlete_id],
         )
     return counts
+
+
+def athlete_fights(store: Store, athlete_id: int) -> pl.DataFrame:
+    """Every fight of an athlete, newest first: `id`, `date`, `rounds`, `weight_class`,
+    `corner` (the athlete's) and `opponent`."""
+    return store.frame(
+        "SELECT id, date, rounds, weight_class, "
+        "CASE WHEN red_athlete_id = ? THEN 'red' ELSE 'blue' END AS corner, "
+        "CASE WHEN red_athlete_id = ? THEN blue_name ELSE red_name END AS opponent "
+        "FROM fights WHERE red_athlete_id = ? OR blue_athlete_id = ? ORDER BY date DESC, id DESC",
+        [athlete_id] * 4,
+    )

@@ -180,17 +180,9 @@ def session_page(
 
 
 def _side(lab: WebLab, name: str) -> dict[str, Any]:
-    view = lab.athlete(name)
-    _, ready = _readiness(lab, view.profile["name"], RECENT_READINESS_DAYS)
-    series = lab.load_series(view.profile["name"])
-    punches = lab.punch_output(view.profile["name"])
-    return {
-        "profile": view.profile,
-        "today": _today(series),
-        "ready": ready,
-        "series": series,
-        "punches": punches,
-    }
+    tape = lab.tape(name)
+    name = tape.profile["name"]
+    return tape.to_dict() | {"series": lab.load_series(name), "ready": tape.readiness}
 
 
 @router.get("/compare", response_class=HTMLResponse)

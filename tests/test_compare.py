@@ -1,0 +1,104 @@
+"""The tale of the tape (`drago compare`, `/compare`): every line comes from the lab's own
+numbers for each athlete, and the fight record follows the judges' cards."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date, timedelta
+
+import pytest
+
+import drago
+from drago.ingest.imu import read_imu
+from tests.conftest import Cli
+from tests.test_punch_sessions import JAB
+
+TODAY = date.today()
+
+
+def _round(cli: Cli, fight: str, rnd: int, corner: str, scores: str) -> None:
+    cli("fight", "round", fight, "--round", str(rnd), "--corner", corner, "--jabs-thrown", "20",
+        "--jabs-landed", "5", "--power-thrown", "15", "--power-landed", "6",
+        "--scores", scores)  # fmt: skip
+
+
+@pytest.fixture
+def tape(cli: Cli, athlete: Callable[..., str]) -> Cli:
+    athlete("drago", "--stance", "orthodox", "--birth-year", "1985",
+            "--weight-class", "heavyweight")  # fmt: skip
+    athlete("rocky", "--stance", "southpaw")
+    for i in range(1, 15):
+        day = (TODAY - timedelta(days=i)).isoformat()
+        cli("log", "--athlete", "drago", "--date", day, "--minutes", "60", "--rpe", "7",
+            "--activity", "sparring")  # fmt: skip
+        cli("log", "--athlete", "rocky", "--date", day, "--minutes", "45", "--rpe", "6",
+            "--activity", "run")  # fmt: skip
+    cli("weight", "drago", "--kg", "105.5", "--date", (TODAY - timedelta(days=2)).isoformat())
+    won = cli("fight", "new", "--red", "drago", "--blue", "Apollo Creed", "--date",
+              (TODAY - timedelta(days=60)).isoformat(), "--rounds", "2").stdout.strip()  # fmt: skip
+    for rnd in (1, 2):
+        _round(cli, won, rnd, "red", "10,10,10")
+        _round(cli, won, rnd, "blue", "9,9,9")
+    month_ago = (TODAY - timedelta(days=30)).isoformat()
+    lost = cli("fight", "new", "--red", "rocky", "--blue", "drago", "--date", month_ago,
+               "--rounds", "1").stdout.strip()  # fmt: skip
+    _round(cli, lost, 1, "red", "10,10,9")
+    _round(cli, lost, 1, "blue", "9,9,10")
+    cli("fight", "new", "--red", "drago", "--blue", "rocky", "--date",
+        (TODAY + timedelta(days=20)).isoformat(), "--rounds", "12")  # fmt: skip
+    return cli
+
+
+def test_compare_json_gathers_each_sides_numbers(tape: Cli) -> None:
+    out = json.loads(tape("compare", "Drago", "rocky", "--format", "json").stdout)
+    a, b = out["a"], out["b"]
+    assert a["profile"]["name"] == "drago" and b["profile"]["name"] == "rocky"
+    assert a["profile"]["age_years"] == TODAY.year - 1985 and b["profile"]["age_years"] is None
+    assert a["profile"]["kg"] == 105.5 and b["profile"]["kg"] is None
+    assert (a["profile"]["stance"], b["profile"]["stance"]) == ("orthodox", "southpaw")
+    assert a["record"] == {"wins": 1, "losses": 1, "draws": 0, "undecided": 1}
+    assert b["record"] == {"wins": 1, "losses": 0, "draws": 0, "undecided": 1}
+    assert [f["opponent"] for f in a["fights"]] == ["rocky", "rocky", "Apollo Creed"]
+    assert a["fights"][1]["decision"] == "split decision"
+    with drago.Lab(tape.db) as lab:
+        for side in (a, b):
+            status = lab.load_series(side["profile"]["name"]).row(-1, named=True)
+            assert side["today"]["ctl"] == pytest.approx(status["ctl"], abs=1e-3)
+            assert side["today"]["acwr_band"] == status["acwr_band"]
+    assert a["today"]["ctl"] > b["today"]["ctl"], "an hour of sparring outweighs a 45-min run"
+    assert a["punches"] is None
+
+
+def test_compare_shows_punch_output_per_round(tape: Cli) -> None:
+    start = read_imu(JAB).start
+    assert start is not None
+    tape("import", str(JAB), "--athlete", "drago", "--hand", "left")
+    out = json.loads(tape("compare", "drago", "rocky", "--format", "json").stdout)
+    punches = out["a"]["punches"]
+    [session] = [s for s in tape.json("sessions", "--athlete", "drago") if "IMU" in
+                 (s["notes"] or "")]  # fmt: skip
+    report = json.loads(tape("punches", str(session["id"]), "--format", "json").stdout)
+    assert punches["punches"] == report["n_punches"] > 0
+    assert [r["round"] for r in punches["per_round"]] == [r["round"] for r in report["rounds"]]
+    assert punches["per_round"][0]["punches"] == report["rounds"][0]["n_punches"]
+
+
+def test_compare_table_and_errors(tape: Cli) -> None:
+    text = tape("compare", "drago", "rocky").stdout
+    for line in ("weight now", "105.5 kg", "record (W-L-D)", "1-1-0", "readiness 28 d"):
+        assert line in text
+    assert "two different athletes" in tape("compare", "drago", "DRAGO", code=2).stderr
+    missing = tape("compare", "drago", "ivan", code=2).stderr
+    assert missing.count("\n") == 1 and "no athlete ivan" in missing
+
+
+def test_dashboard_tape_shows_the_record(tape: Cli) -> None:
+    from fastapi.testclient import TestClient
+
+    from drago.web.app import create_app
+
+    with TestClient(create_app(tape.db, linger_s=0)) as client:
+        page = client.get("/compare", params={"a": "drago", "b": "rocky"})
+    assert page.status_code == 200
+    assert "105.5 kg" in page.text and "1-1-0" in page.text and "vs Apollo Creed" in page.text
