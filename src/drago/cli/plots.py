@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -12,6 +13,7 @@ from drago.cli.load import AsOf, Method, MethodOpt, Name, Since, Until
 from drago.cli.output import stdout
 from drago.errors import UsageError
 from drago.plots import NothingToPlot, pmc_renderer, pmc_title, readiness_renderer
+from drago.plots.camp import camp_figure_html, camp_figure_static
 from drago.plots.punches import punches_figure_html, punches_figure_static
 
 plot_app = typer.Typer(
@@ -23,6 +25,18 @@ Out = Annotated[
     Path,
     typer.Option("--out", "-o", help="The file to write: .png, .svg or .html (interactive)."),
 ]
+
+
+def _check_out(out: Path) -> str:
+    """The output's suffix (.png, .svg or .html), or UsageError before any work is done."""
+    suffix = out.suffix.lower()
+    if suffix not in (".png", ".svg", ".html"):
+        raise UsageError(
+            f"{out}: cannot draw {suffix or 'suffix-less'!r} files; use .png, .svg or .html"
+        )
+    if not out.parent.is_dir():
+        raise UsageError(f"{out}: no such directory {out.parent}")
+    return suffix
 
 
 @plot_app.command("load")
@@ -100,13 +114,7 @@ def punches(
 
     Example: drago plot punches 42 -o sparring-punches.png
     """
-    suffix = out.suffix.lower()
-    if suffix not in (".png", ".svg", ".html"):
-        raise UsageError(
-            f"{out}: cannot draw {suffix or 'suffix-less'!r} files; use .png, .svg or .html"
-        )
-    if not out.parent.is_dir():
-        raise UsageError(f"{out}: no such directory {out.parent}")
+    suffix = _check_out(out)
     lab = open_lab(ctx)
     report = lab.session_punches(session_id)
     trace = lab.session_imu_trace(session_id)
@@ -116,3 +124,45 @@ def punches(
     else:
         punches_figure_static(trace, report, out, title=title, fmt=suffix.lstrip("."))
     stdout.print(f"drew {report['n_punches']} punches to {out}", highlight=False)
+
+
+@plot_app.command("camp")
+def camp(
+    ctx: typer.Context,
+    name: Name,
+    out: Out,
+    fight_date: Annotated[
+        datetime | None,
+        typer.Option("--fight-date", formats=["%Y-%m-%d"], help="Default: the next fight."),
+    ] = None,
+    as_of: AsOf = None,
+    weeks: Annotated[int, typer.Option("--weeks", help="Camp length in weeks.")] = 8,
+    rest_days: Annotated[int, typer.Option("--rest-days", help="Rest days a week.")] = 1,
+    weigh_in_kg: Annotated[
+        float | None, typer.Option("--weigh-in-kg", help="Weight limit (default: the class).")
+    ] = None,
+) -> None:
+    """Chart a camp: planned against done load, predicted performance to fight night, and
+    body mass against its trajectory to the weigh-in.
+
+    Example: drago plot camp drago -o drago-camp.png
+    """
+    suffix = _check_out(out)
+    days = open_lab(ctx).camp_chart(
+        name,
+        as_of=as_of.date() if as_of else None,
+        fight_date=fight_date.date() if fight_date else None,
+        weeks=weeks,
+        rest_days=rest_days,
+        weigh_in_kg=weigh_in_kg,
+    )
+    first, last = days["date"][0], days["date"][-1]
+    title = f"{name}: camp to {last}"
+    try:
+        if suffix == ".html":
+            camp_figure_html(days, out, title=title)
+        else:
+            camp_figure_static(days, out, title=title, fmt=suffix.lstrip("."))
+    except NothingToPlot as exc:
+        raise UsageError(f"{name}: {exc}") from exc
+    stdout.print(f"drew the camp {first} to {last} to {out}", highlight=False)

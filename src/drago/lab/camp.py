@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
@@ -258,18 +259,11 @@ class CampMixin(LabBase):
         report = self.plan_camp(row.name, fight_date=fight_day, weeks=weeks, rest_days=rest_days,
                                 weigh_in_kg=weigh_in_kg, until=day)  # fmt: skip
         start = fight_day - timedelta(weeks * 7)
-        history = self.load_series(row.name, until=day).select("date", "load")
-        first = min(history["date"][0], start)
-        calendar = pl.DataFrame({"date": pl.date_range(first, day, "1d", eager=True)})
-        done = calendar.join(history, on="date", how="left").with_columns(
-            pl.col("load").cast(pl.Float64).fill_null(0.0)
-        )
+        course = self._forecast(row.name, day, report)
+        predicted = float(course["predicted_performance"][-1])
         plan_days = report.plan.days
-        ahead = plan_days.filter(pl.col("date") > day)["target_load"].to_numpy()
-        series = np.concatenate([done["load"].to_numpy(), ahead, [0.0]])
-        predicted = float(performance_predict(series, report.plan.params)[-1])
         so_far = plan_days.filter(pl.col("date") <= day)["target_load"].sum()
-        done_sum = done.filter(pl.col("date") >= start)["load"].sum()
+        done_sum = course.filter((pl.col("date") >= start) & (pl.col("date") <= day))["load"].sum()
         extra: dict[str, Any] = {}
         if report.weight is not None:
             w = report.weight
@@ -282,3 +276,65 @@ class CampMixin(LabBase):
         return CampStatus(row.name, day, fight_day, start, float(so_far), float(done_sum),
                           predicted, report.plan.fight_day_prediction,
                           report.model.fit.note, **extra)  # fmt: skip
+
+    def _forecast(self, name: str, day: date, report: CampReport) -> pl.DataFrame:
+        """Every day from the first session to the fight: `date`, `load` (done up to `day`,
+        the re-planned target after it) and the model's `predicted_performance` (loads
+        before a day count; the last row is fight day, with no load of its own)."""
+        history = self.load_series(name, until=day).select("date", "load")
+        start = report.plan.days["date"].min()
+        assert isinstance(start, date)
+        first = min(history["date"][0], start)
+        calendar = pl.DataFrame({"date": pl.date_range(first, day, "1d", eager=True)})
+        done = calendar.join(history, on="date", how="left").with_columns(
+            pl.col("load").cast(pl.Float64).fill_null(0.0)
+        )
+        ahead = report.plan.days.filter(pl.col("date") > day).select(
+            "date", pl.col("target_load").alias("load")
+        )
+        fight = pl.DataFrame({"date": [report.plan.fight_date], "load": [0.0]})
+        course = pl.concat([done, ahead, fight]).unique("date", keep="first").sort("date")
+        predicted = performance_predict(course["load"].to_numpy(), report.plan.params)
+        return course.with_columns(pl.Series("predicted_performance", predicted))
+
+    def camp_chart(
+        self,
+        name: str,
+        *,
+        as_of: date | None = None,
+        fight_date: date | None = None,
+        weeks: int = 8,
+        rest_days: int = 1,
+        weigh_in_kg: float | None = None,
+    ) -> pl.DataFrame:
+        """The camp day by day for `drago plot camp`: `planned_load` (the plan as made the
+        day before the camp began, or today if it has not), `done_load` (up to `as_of`),
+        `replanned_load` (after it), `predicted_performance` (done, then re-planned), and
+        `planned_kg` / `kg` when there is a weight limit and weigh-ins."""
+        row = athlete_rows.get_athlete(self.store, name)
+        day = as_of or datetime.now(ZoneInfo(row.tz)).date()
+        fight_day = fight_date or self._next_fight(row.id, day)
+        start = fight_day - timedelta(weeks * 7)
+        options: dict[str, Any] = {"fight_date": fight_day, "weeks": weeks,
+                                   "rest_days": rest_days, "weigh_in_kg": weigh_in_kg}  # fmt: skip
+        now = self.plan_camp(row.name, until=day, **options)
+        original = now
+        if day >= start:
+            # Without sessions before the camp, today's plan is the only one.
+            with contextlib.suppress(UsageError):
+                original = self.plan_camp(row.name, until=start - timedelta(1), **options)
+        course = self._forecast(row.name, day, now).filter(pl.col("date") >= start)
+        frame = course.select(
+            "date",
+            pl.when(pl.col("date") <= day).then(pl.col("load")).alias("done_load"),
+            pl.when(pl.col("date") > day).then(pl.col("load")).alias("replanned_load"),
+            "predicted_performance",
+        ).join(
+            original.plan.days.select("date", pl.col("target_load").alias("planned_load")),
+            on="date",
+            how="left",
+        )
+        if now.weight is not None:
+            kg = now.weight.days.select("date", "planned_kg", pl.col("actual_kg").alias("kg"))
+            frame = frame.join(kg, on="date", how="left")
+        return frame.sort("date")
