@@ -102,3 +102,33 @@ def test_dashboard_tape_shows_the_record(tape: Cli) -> None:
         page = client.get("/compare", params={"a": "drago", "b": "rocky"})
     assert page.status_code == 200
     assert "105.5 kg" in page.text and "1-1-0" in page.text and "vs Apollo Creed" in page.text
+
+
+def test_a_fighters_glove_imu_fills_the_fight(cli: Cli, athlete: Callable[..., str]) -> None:
+    """A round not counted by hand is filled from the red corner's glove IMU that night; a
+    hand count replaces it but keeps the sensor's punch power for the towel."""
+    athlete("matt", "--stance", "orthodox")
+    start = read_imu(JAB).start
+    assert start is not None
+    cli("import", str(JAB), "--athlete", "matt", "--hand", "left")
+    fid = cli("fight", "new", "--red", "matt", "--blue", "Ivan", "--date",
+              start.date().isoformat(), "--rounds", "3").stdout.strip()  # fmt: skip
+    [session] = cli.json("sessions", "--athlete", "matt")
+    report = json.loads(cli("punches", str(session["id"]), "--format", "json").stdout)
+    first = [p for p in report["punches"] if p["round"] == 1]
+    fight = json.loads(cli("fight", "show", fid, "--format", "json").stdout)
+    red = fight["rounds"][0]["red"]
+    assert fight["rounds"][0]["blue"] is None
+    assert red["source"] == "imu"
+    assert red["jabs_thrown"] == sum(p["type"] == "jab" for p in first) > 0
+    assert red["jabs_thrown"] + red["power_thrown"] == len(first)
+    assert red["jabs_landed"] == red["power_landed"] == 0
+    assert red["power_index"] == pytest.approx(
+        sum(p["power_au"] for p in first) / len(first), abs=0.01
+    )
+    _round(cli, fid, 1, "red", "10,10,10")
+    red = json.loads(cli("fight", "show", fid, "--format", "json").stdout)["rounds"][0]["red"]
+    assert (red["source"], red["jabs_thrown"], red["power_thrown"]) == ("entered", 20, 15)
+    assert red["power_index"] == pytest.approx(
+        sum(p["power_au"] for p in first) / len(first), abs=0.01
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
 from datetime import date
-from typing import TypeVar
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import polars as pl
@@ -66,6 +66,19 @@ class LabBase:
         raise NotImplementedError
 
     def load_series(self, name: str, *, until: date | None = None) -> pl.DataFrame:
+        raise NotImplementedError
+
+    def session_punches(
+        self,
+        session_id: int,
+        *,
+        stance: str | None = None,
+        work_s: float = 180.0,
+        rest_s: float = 60.0,
+    ) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def session_streams(self, session_id: int) -> pl.DataFrame:
         raise NotImplementedError
 
     def recompute_loads(

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import polars as pl
 
@@ -96,7 +97,7 @@ class FightMixin(LabBase):
     def fight_report(self, fight_id: int) -> FightReport:
         """Per-round counts with the towel's risk and alert, CompuBox totals and scorecards."""
         fight = camp_rows.get_fight(self.store, fight_id)
-        raw = camp_rows.fight_rounds(self.store, fight_id)
+        raw = self._with_sensors(fight, camp_rows.fight_rounds(self.store, fight_id))
         rounds: list[dict[str, Any]] = []
         totals: dict[str, dict[str, Any]] = {}
         alerts: list[dict[str, Any]] = []
@@ -108,13 +109,17 @@ class FightMixin(LabBase):
                 for r in merged.filter(pl.col("round") == rnd).iter_rows(named=True):
                     side = {CONTRACT_COUNTS[k]: r[k] for k in CONTRACT_COUNTS}
                     side |= {"risk": round(float(r["risk"]), 3), "alert": bool(r["alert"]),
-                             "message": r["message"]}  # fmt: skip
+                             "message": r["message"], "source": r["source"],
+                             "power_index": _round(r["power_index"]),
+                             "hrr_60s_bpm": _round(r["hrr_60s_bpm"])}  # fmt: skip
                     entry[r["corner"]] = side
                     if r["alert"]:
                         alerts.append({"round": rnd, "corner": r["corner"], "risk": side["risk"],
                                        "message": r["message"]})  # fmt: skip
                 rounds.append(entry)
-            for r in fight_stats.compubox(raw).iter_rows(named=True):
+            for r in fight_stats.compubox(
+                raw.select("round", "corner", *fight_stats.COUNTS)
+            ).iter_rows(named=True):
                 totals[r.pop("corner")] = {
                     k: (round(v, 1) if isinstance(v, float) else v) for k, v in r.items()
                 }
@@ -129,3 +134,69 @@ class FightMixin(LabBase):
                 verdict = {"winner": d.winner, "kind": d.kind,
                            "cards": [list(c) for c in d.cards]}  # fmt: skip
         return FightReport(fight, rounds, totals, cards, verdict, alerts)
+
+    def _with_sensors(self, fight: dict[str, Any], entered: pl.DataFrame) -> pl.DataFrame:
+        """The entered rounds plus, for each corner that is an athlete with a glove IMU
+        recording on fight day, `power_index` and `hrr_60s_bpm` from their sensors; a round
+        not entered by hand is filled from the IMU (thrown by kind; landed unknown, so 0)
+        with `source` "imu" instead of "entered"."""
+        frames = [
+            self._corner_sensors(corner, int(fight[f"{corner}_athlete_id"]), fight)
+            for corner in fight_stats.CORNERS
+            if fight[f"{corner}_athlete_id"] is not None
+        ]
+        if not (frames := [f for f in frames if f.height]):
+            return entered.with_columns(
+                pl.lit("entered").alias("source"),
+                pl.lit(None, pl.Float64).alias("power_index"),
+                pl.lit(None, pl.Float64).alias("hrr_60s_bpm"),
+            )
+        merged = entered.join(pl.concat(frames), on=["round", "corner"], how="full", coalesce=True)
+        by_hand = pl.col("jab_landed").is_not_null()
+        return merged.filter(pl.col("round") <= fight["rounds"]).with_columns(
+            pl.when(by_hand).then(pl.col(c)).otherwise(pl.col(f"imu_{c}")).alias(c)
+            for c in ("jab_thrown", "power_thrown")
+        ).with_columns(
+            pl.col("jab_landed", "power_landed", "knockdowns").fill_null(0),
+            pl.when(by_hand).then(pl.lit("entered")).otherwise(pl.lit("imu")).alias("source"),
+        ).drop("imu_jab_thrown", "imu_power_thrown").sort("round", "corner")  # fmt: skip
+
+    def _corner_sensors(self, corner: str, athlete_id: int, fight: dict[str, Any]) -> pl.DataFrame:
+        """One corner's per-round sensor figures from their first IMU session on the fight's
+        local date (empty frame without one)."""
+        athlete = athlete_rows.athlete_by_id(self.store, athlete_id)
+        zone = ZoneInfo(athlete.tz)
+        day: date = fight["date"]
+        midnight = datetime(day.year, day.month, day.day, tzinfo=zone).astimezone(UTC)
+        first = midnight.replace(tzinfo=None)
+        candidates = camp_rows.imu_sessions(self.store, athlete_id, first, first + timedelta(1))
+        if not candidates:
+            return pl.DataFrame()
+        session_id = candidates[0][0]
+        report = self.session_punches(session_id)
+        t0 = datetime.fromisoformat(report["start_utc"].removesuffix("Z"))
+        punches = pl.DataFrame(
+            [(p["t_s"], p["type"], p["power_au"]) for p in report["punches"]],
+            schema={"t_s": pl.Float64, "type": pl.String, "power_au": pl.Float64},
+            orient="row",
+        )
+        rounds = pl.DataFrame(report["rounds"]).select("round", "start_s", "end_s")
+        streams = self.session_streams(session_id)
+        hr = None
+        if "hr_bpm" in streams.columns:
+            hr = streams.select(
+                ((pl.col("timestamp") - t0).dt.total_microseconds() / 1e6).alias("t_s"), "hr_bpm"
+            )
+        sensed = fight_stats.sensor_rounds(punches, rounds, hr)
+        return sensed.select(
+            pl.col("round").cast(pl.Int32),
+            pl.lit(corner).alias("corner"),
+            pl.col("jab_thrown").alias("imu_jab_thrown"),
+            pl.col("power_thrown").alias("imu_power_thrown"),
+            "power_index",
+            "hrr_60s_bpm",
+        )
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(float(value), 2)

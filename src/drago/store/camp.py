@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import polars as pl
@@ -163,3 +163,15 @@ def athlete_fights(store: Store, athlete_id: int) -> pl.DataFrame:
         "FROM fights WHERE red_athlete_id = ? OR blue_athlete_id = ? ORDER BY date DESC, id DESC",
         [athlete_id] * 4,
     )
+
+
+def imu_sessions(
+    store: Store, athlete_id: int, first_utc: datetime, last_utc: datetime
+) -> list[tuple[int, datetime]]:
+    """(id, start_utc) of the athlete's sessions with IMU streams starting in the window."""
+    rows = store.run(
+        "SELECT id, start_utc FROM sessions WHERE athlete_id = ? AND start_utc BETWEEN ? AND ? "
+        "AND id IN (SELECT DISTINCT session_id FROM imu_samples) ORDER BY start_utc, id",
+        [athlete_id, first_utc, last_utc],
+    )
+    return [(int(r[0]), r[1]) for r in rows]
