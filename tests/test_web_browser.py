@@ -123,6 +123,27 @@ def test_upload_through_the_picker_shows_the_new_session(page: Any, base_url: st
     page.wait_for_selector("#results li.already-imported", timeout=30_000)
 
 
+def test_fight_forms_create_a_fight_and_raise_the_towel(page: Any, base_url: str) -> None:
+    page.goto(base_url + "/fights")
+    page.fill("input[name=red]", "Drago")
+    page.fill("input[name=blue]", "Apollo Creed")
+    page.fill("input[name=rounds]", "3")
+    page.click("form.entry button[type=submit]")
+    page.wait_for_selector("#round-form")
+    for corner, counts, kd in (("blue", ("10", "1", "10", "1"), "3"), ("red", ("30", "15",
+                               "40", "25"), "0")):  # fmt: skip
+        page.select_option("select[name=corner]", corner)
+        for field, value in zip(("jabs_thrown", "jabs_landed", "power_thrown", "power_landed"),
+                                counts, strict=True):  # fmt: skip
+            page.fill(f"input[name={field}]", value)
+        page.fill("input[name=knockdowns]", kd)
+        page.fill("input[name=round]", "1")
+        page.click("#round-form button[type=submit]")
+        page.wait_for_selector("#round-1")
+    assert "consider stopping" in page.locator("p.alert").first.inner_text()
+    assert page.locator("#round-1 td.alert").count() == 1
+
+
 def screenshots(db: Path, out: Path) -> None:
     """Screenshots of the key pages of the store `db` (its first athletes and session)."""
     from playwright.sync_api import sync_playwright

@@ -15,6 +15,8 @@ from drago.lab.base import LabBase
 from drago.store import athletes as athlete_rows
 from drago.store import camp as camp_rows
 
+#: More punches than this in one round is a typo (CompuBox's busiest rounds hold about 150).
+MAX_ROUND_COUNT = 500
 #: Contract names of the per-corner counts in `FightReport.rounds`.
 CONTRACT_COUNTS = {"jab_thrown": "jabs_thrown", "jab_landed": "jabs_landed",
                    "power_thrown": "power_thrown", "power_landed": "power_landed",
@@ -55,6 +57,11 @@ class FightMixin(LabBase):
         with self.store.transaction():
             return camp_rows.add_fight(self.store, fields)
 
+    def fights(self) -> pl.DataFrame:
+        """Every fight, newest first (`id`, `date`, corners, `rounds`, `weight_class`,
+        `entries`: round entries so far)."""
+        return camp_rows.list_fights(self.store)
+
     def fight_round(
         self,
         fight_id: int,
@@ -77,6 +84,9 @@ class FightMixin(LabBase):
         for key, label in CONTRACT_COUNTS.items():
             if counts[key] < 0:
                 raise UsageError(f"{label.replace('_', ' ')} cannot be negative ({counts[key]})")
+            if counts[key] > MAX_ROUND_COUNT:
+                raise UsageError(f"{counts[key]} {label.replace('_', ' ')} in one round is not "
+                                 "plausible")  # fmt: skip
         for kind in ("jab", "power"):
             if counts[f"{kind}_landed"] > counts[f"{kind}_thrown"]:
                 raise UsageError(f"{kind} punches landed ({counts[f'{kind}_landed']}) exceed "

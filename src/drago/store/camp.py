@@ -175,3 +175,13 @@ def imu_sessions(
         [athlete_id, first_utc, last_utc],
     )
     return [(int(r[0]), r[1]) for r in rows]
+
+
+def list_fights(store: Store) -> pl.DataFrame:
+    """Every fight, newest first: `id`, `date`, `red_name`, `blue_name`, `rounds`,
+    `weight_class`, and how many round entries it has."""
+    return store.frame(
+        "SELECT f.id, f.date, f.red_name, f.blue_name, f.rounds, f.weight_class, "
+        "(SELECT count(*) FROM fight_rounds r WHERE r.fight_id = f.id) AS entries "
+        "FROM fights f ORDER BY f.date DESC, f.id DESC"
+    )

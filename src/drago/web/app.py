@@ -84,7 +84,8 @@ def create_app(db_path: str | Path | None = None, *, linger_s: float | None = No
     """The dashboard over the store at `db_path` (default: `$DRAGO_HOME/drago.duckdb`);
     `linger_s`: how long the store stays open after the last request (0: open per request
     only; default `$DRAGO_WEB_LINGER_S`, else 1 s)."""
-    from drago.web.api import router as api_router  # the routers use this module's helpers
+    from drago.web import fights  # the routers use this module's helpers
+    from drago.web.api import router as api_router
     from drago.web.pages import router as pages_router
 
     keeper = StoreKeeper(None if db_path is None else Path(db_path), WebLab, linger_s=linger_s)
@@ -149,7 +150,9 @@ def create_app(db_path: str | Path | None = None, *, linger_s: float | None = No
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(api_router)
+    app.include_router(fights.api)
     app.include_router(pages_router)
+    app.include_router(fights.pages)
     return app
 
 

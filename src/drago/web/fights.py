@@ -1,0 +1,146 @@
+"""Fight night in the browser and the API: the fights, one fight round by round with the
+towel, and forms to create a fight and enter a round (the same lab calls as `drago fight`)."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi import Path as PathParam
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
+
+from drago.errors import UsageError
+from drago.web.api import DEFAULT_LIMIT, ERRORS, LabDep, Limit, Offset, Page, page
+from drago.web.app import templates
+
+api = APIRouter(prefix="/api", tags=["api"])
+pages = APIRouter(include_in_schema=False)
+FightId = Annotated[int, PathParam(ge=1, le=2**31 - 1, description="The fight's id.")]
+Count = Annotated[int, Field(ge=0, le=1000)]
+
+
+class RoundEntry(BaseModel):
+    """One corner's CompuBox counts for a round; `scores`: this corner's score from each
+    judge, in judge order (10-point must)."""
+
+    round: int = Field(ge=1, le=15)
+    corner: str = Field(pattern="^(red|blue)$")
+    jabs_thrown: Count
+    jabs_landed: Count
+    power_thrown: Count
+    power_landed: Count
+    knockdowns: Count = 0
+    scores: list[int] | None = None
+
+
+def _report(lab: LabDep, fight_id: int) -> dict[str, Any]:
+    return dataclasses.asdict(lab.fight_report(fight_id))
+
+
+def _counts(entry: RoundEntry) -> dict[str, int]:
+    return {"jab_thrown": entry.jabs_thrown, "jab_landed": entry.jabs_landed,
+            "power_thrown": entry.power_thrown, "power_landed": entry.power_landed,
+            "knockdowns": entry.knockdowns}  # fmt: skip
+
+
+@api.get("/fights", response_model=Page, responses=ERRORS)
+def fights(
+    request: Request, lab: LabDep, limit: Limit = DEFAULT_LIMIT, offset: Offset = 0
+) -> Response:
+    """Every fight, newest first."""
+    return page(request, lab.fights(), limit, offset)
+
+
+@api.get("/fights/{fight_id}", responses=ERRORS)
+def fight(fight_id: FightId, lab: LabDep) -> Response:
+    """A fight round by round (the `drago fight show --format json` contract): counts, the
+    towel's risk and alerts, CompuBox totals, scorecards and decision."""
+    return JSONResponse(jsonable_encoder(_report(lab, fight_id)))
+
+
+@api.post("/fights/{fight_id}/rounds", responses=ERRORS)
+def enter_round(fight_id: FightId, entry: RoundEntry, lab: LabDep) -> Response:
+    """Enter (or replace) one corner's round; answers the fight so far."""
+    report = lab.fight_round(fight_id, rnd=entry.round, corner=entry.corner,
+                             counts=_counts(entry), scores=entry.scores)  # fmt: skip
+    return JSONResponse(jsonable_encoder(dataclasses.asdict(report)))
+
+
+@pages.get("/fights", response_class=HTMLResponse)
+def fights_page(request: Request, lab: LabDep) -> HTMLResponse:
+    """The fights, and a form for a new one."""
+    context = {
+        "title": "Fights",
+        "fights": lab.fights().to_dicts(),
+        "names": lab.athletes()["name"].to_list(),
+        "today": date.today().isoformat(),
+    }
+    return templates.TemplateResponse(request, "fights.html", context)
+
+
+@pages.post("/fights")
+def new_fight(
+    lab: LabDep,
+    red: Annotated[str, Form()],
+    blue: Annotated[str, Form()],
+    day: Annotated[date, Form(alias="date")],
+    rounds: Annotated[int, Form(ge=1, le=15)],
+    weight_class: Annotated[str | None, Form()] = None,
+) -> Response:
+    """Create a fight from the form, then show it."""
+    fid = lab.new_fight(red=red, blue=blue, day=day, rounds=rounds,
+                        weight_class=weight_class or None)  # fmt: skip
+    return RedirectResponse(f"/fights/{fid}", status_code=303)
+
+
+@pages.get("/fights/{fight_id}", response_class=HTMLResponse)
+def fight_page(request: Request, fight_id: FightId, lab: LabDep) -> HTMLResponse:
+    """One fight: CompuBox table with the towel's risk per round, alerts, cards, and the
+    round entry form."""
+    report = _report(lab, fight_id)
+    f = report["fight"]
+    entered = {(r["round"], c) for r in report["rounds"] for c in ("red", "blue") if r[c]}
+    next_round = next(
+        (
+            k
+            for k in range(1, f["rounds"] + 1)
+            if (k, "red") not in entered or (k, "blue") not in entered
+        ),
+        f["rounds"],
+    )
+    context = {"title": f"{f['red_name']} vs {f['blue_name']}", "r": report, "f": f,
+               "next_round": next_round}  # fmt: skip
+    return templates.TemplateResponse(request, "fight.html", context)
+
+
+@pages.post("/fights/{fight_id}/rounds")
+def fight_round_form(
+    fight_id: FightId,
+    lab: LabDep,
+    rnd: Annotated[int, Form(alias="round")],
+    corner: Annotated[str, Form()],
+    jabs_thrown: Annotated[int, Form()],
+    jabs_landed: Annotated[int, Form()],
+    power_thrown: Annotated[int, Form()],
+    power_landed: Annotated[int, Form()],
+    knockdowns: Annotated[int, Form()] = 0,
+    scores: Annotated[str | None, Form()] = None,
+) -> Response:
+    """Enter a round from the form, then show the fight (post/redirect/get)."""
+    judges = None
+    if scores and scores.strip():
+        try:
+            judges = [int(p) for p in scores.replace(" ", "").split(",")]
+        except ValueError as exc:
+            raise UsageError(
+                f"scores are whole numbers per judge, e.g. 10,9,10, not {scores!r}"
+            ) from exc
+    counts = {"jab_thrown": jabs_thrown, "jab_landed": jabs_landed,
+              "power_thrown": power_thrown, "power_landed": power_landed,
+              "knockdowns": knockdowns}  # fmt: skip
+    lab.fight_round(fight_id, rnd=rnd, corner=corner, counts=counts, scores=judges)
+    return RedirectResponse(f"/fights/{fight_id}#round-{rnd}", status_code=303)
