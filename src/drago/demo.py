@@ -57,6 +57,8 @@ class DemoLab:
     path: Path
     fight_night: date
     n_sessions: int
+    fight_id: int
+    first_fight_id: int
 
 
 def demo_dir(directory: Path | None) -> Path:
@@ -109,8 +111,13 @@ def build(directory: Path | None = None, *, today: date | None = None, seed: int
         _rocky_camp(lab, first_day, rng)
         _wellness(lab, first_day, today, rng)
         _mornings(lab, first_day, today, rng)
+        _weigh_ins(lab, first_day, today, rng)
+        first_fight = _first_fight(lab, first_day - timedelta(days=120))
+        fight_night = today + timedelta(days=7)
+        fight_id = lab.new_fight(red="drago", blue="rocky", day=fight_night, rounds=15,
+                                 weight_class="heavyweight")  # fmt: skip
         n_sessions = lab.sessions().height
-    return DemoLab(db, today + timedelta(days=7), n_sessions)
+    return DemoLab(db, fight_night, n_sessions, fight_id, first_fight)
 
 
 def _drago_camp(lab: Lab, first_day: date, rng: random.Random) -> None:
@@ -191,3 +198,36 @@ def _rocky_camp(lab: Lab, first_day: date, rng: random.Random) -> None:
                 activity=activity,
                 notes=f"{SIMULATED}: {what}",
             )
+
+
+def _weigh_ins(lab: Lab, first_day: date, today: date, rng: random.Random) -> None:
+    """Simulated morning weigh-ins: both heavyweights lean out slowly through the camp."""
+    for athlete, start_kg in (("drago", 118.0), ("rocky", 101.5)):
+        day = first_day
+        while day < today:
+            days = (day - first_day).days
+            kg = start_kg - 0.045 * days + rng.uniform(-0.4, 0.4)
+            lab.record_weight(athlete, kg=round(kg, 1), day=day)
+            day += timedelta(days=3)
+
+
+#: The exhibition nobody stopped (simulated from the film's story, not real statistics):
+#: per round, (drago's jabs thrown/landed, power thrown/landed), then Apollo's, and how often
+#: Apollo went down.
+FIRST_FIGHT = (
+    ((14, 6, 22, 14), (30, 9, 24, 6), 0),
+    ((12, 7, 40, 31), (16, 2, 10, 1), 2),
+)
+
+
+def _first_fight(lab: Lab, day: date) -> int:
+    """drago's exhibition against Apollo Creed, as the corner would have counted it: the
+    towel's alert rises in round 2."""
+    fight_id = lab.new_fight(red="drago", blue="Apollo Creed (simulated)", day=day, rounds=12,
+                             weight_class="heavyweight")  # fmt: skip
+    for rnd, (red, blue, apollo_down) in enumerate(FIRST_FIGHT, start=1):
+        for corner, counts, down in (("red", red, 0), ("blue", blue, apollo_down)):
+            keys = ("jab_thrown", "jab_landed", "power_thrown", "power_landed")
+            entry = dict(zip(keys, counts, strict=True)) | {"knockdowns": down}
+            lab.fight_round(fight_id, rnd=rnd, corner=corner, counts=entry)
+    return fight_id

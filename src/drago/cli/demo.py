@@ -36,13 +36,17 @@ def demo(
         f"  2 athletes (drago: real FIT recordings re-timed into an {demo_lab.CAMP_WEEKS}-week "
         f"camp plus logged gym work; rocky: hand-logged sessions in the snow), "
         f"{built.n_sessions} sessions; simulated entries say so in their notes\n"
-        f"  fight night: {built.fight_night.isoformat()}\n"
+        f"  fight night: {built.fight_night.isoformat()} (fight {built.fight_id})\n"
         "look at it:\n"
         f"  drago --db {db} athlete list\n"
         f"  drago --db {db} sessions --athlete drago\n"
         f"  drago --db {db} sessions --athlete rocky --format csv\n"
         f"  drago --db {db} status drago\n"
         f"  drago --db {db} readiness rocky\n"
+        f"  drago --db {db} compare drago rocky   (the tale of the tape)\n"
+        f"  drago --db {db} camp status drago\n"
+        f"  drago --db {db} plot camp drago -o drago-camp.png\n"
+        f"  drago --db {db} fight show {built.first_fight_id}   (the first fight: the towel)\n"
         f"  drago --db {db} serve   (the dashboard)",
         highlight=False,
     )
