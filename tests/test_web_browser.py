@@ -161,6 +161,9 @@ def screenshots(db: Path, out: Path) -> None:
             "session": (f"/sessions/{with_gps[0]}", ["hr", "track"]),
             "compare": (f"/compare?a={names[0]}&b={names[-1]}", ["tape"]),
         }
+        fights = httpx.get(base + "/api/fights").json()["items"]
+        if fights:
+            shots["fight"] = (f"/fights/{fights[-1]['id']}", [])
         out.mkdir(parents=True, exist_ok=True)
         with sync_playwright() as p:
             chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)

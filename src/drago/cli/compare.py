@@ -61,10 +61,10 @@ def compare(
     b: Annotated[str, typer.Argument(help="The second athlete (blue).")],
     fmt: Fmt = OutputFormat.table,
 ) -> None:
-    """The tale of the tape: profile and weight, fitness and form, readiness trend, punch
-    output and power per round, and fight record, side by side.
+    """The tale of the tape: two fighters side by side.
 
-    Punch power is a relative estimate (docs/punches.md); ages come from the birth year.
+    Profile and weight now, fitness and form, readiness and its 28-day trend, punch output
+    and power per round, and fight record. Punch power is a relative estimate (docs/punches.md); ages come from the birth year.
 
     Example: drago compare drago rocky
     """
