@@ -64,7 +64,8 @@ def compare(
     """The tale of the tape: two fighters side by side.
 
     Profile and weight now, fitness and form, readiness and its 28-day trend, punch output
-    and power per round, and fight record. Punch power is a relative estimate (docs/punches.md); ages come from the birth year.
+    and power per round, and fight record. Punch power is a relative estimate
+    (docs/punches.md); ages come from the birth year.
 
     Example: drago compare drago rocky
     """

@@ -142,8 +142,11 @@ def camp(
         float | None, typer.Option("--weigh-in-kg", help="Weight limit (default: the class).")
     ] = None,
 ) -> None:
-    """Chart a camp: planned against done load, predicted performance to fight night, and
-    body mass against its trajectory to the weigh-in.
+    """Chart a camp: planned against done load, predicted form, and weight.
+
+    Planned load is the plan as made the day before the camp began; after --as-of (default
+    today) the re-planned days follow, with performance predicted to fight night, and body
+    mass against its trajectory to the weigh-in when there is a limit.
 
     Example: drago plot camp drago -o drago-camp.png
     """
