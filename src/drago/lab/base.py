@@ -11,7 +11,7 @@ import polars as pl
 
 from drago.errors import UsageError
 from drago.lab.memo import Memo
-from drago.store import Store
+from drago.store import Store, edits
 
 T = TypeVar("T")
 
@@ -67,6 +67,12 @@ class LabBase:
 
     def load_series(self, name: str, *, until: date | None = None) -> pl.DataFrame:
         raise NotImplementedError
+
+    def session_row(self, session_id: int) -> dict[str, Any]:
+        """A session's stored row (a fresh copy), or NotFound; kept while the store is
+        unchanged, since one page asks for it several times."""
+        return dict(self.memoised(("session_row", session_id),
+                                  lambda: edits.session_row(self.store, session_id)))  # fmt: skip
 
     def session_punches(
         self,

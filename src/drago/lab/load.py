@@ -16,7 +16,6 @@ from drago.analysis.trimp import session_loads, srpe_load
 from drago.errors import UsageError
 from drago.lab.base import LabBase
 from drago.store import athletes as athlete_rows
-from drago.store import edits
 from drago.store import loads as load_rows
 
 #: Dated athlete values that per-session load depends on, and their names in `session_loads`.
@@ -202,7 +201,7 @@ class LoadMixin(LabBase):
     ) -> pl.DataFrame:
         """Per-round HR of an interval session: from its laps when it has them, else from a
         work/rest template (3 min work, 1 min rest by default) from its first sample."""
-        edits.session_row(self.store, session_id)
+        self.session_row(session_id)
         records = load_rows.hr_records(self.store, [session_id])
         if records.height == 0:
             raise UsageError(f"session {session_id} has no heart-rate records to split in rounds")

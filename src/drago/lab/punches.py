@@ -15,7 +15,6 @@ from drago.analysis.punches.rounds import decrement_score, round_of, round_table
 from drago.errors import UsageError
 from drago.ingest.imu import ACC_COLUMNS, GYRO_COLUMNS, read_imu
 from drago.lab.base import LabBase
-from drago.store.edits import session_row
 from drago.store.imu import imu_samples
 
 HANDS: Final = ("left", "right")
@@ -173,7 +172,7 @@ class PunchesMixin(LabBase):
     def _session_punches(
         self, session_id: int, stance: str | None, work_s: float, rest_s: float
     ) -> dict[str, Any]:
-        session_row(self.store, session_id)
+        self.session_row(session_id)
         samples = imu_samples(self.store, session_id)
         if samples.height == 0:
             raise UsageError(f"session {session_id} has no IMU recording: import one with --hand")

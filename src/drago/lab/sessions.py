@@ -124,7 +124,7 @@ class SessionsMixin(LabBase):
 
     def session(self, session_id: int) -> dict[str, Any]:
         """One session as a row of the listing, with its lap count, or NotFound."""
-        edits.session_row(self.store, session_id)
+        self.session_row(session_id)
         row = self.sessions(session_id=session_id).row(0, named=True)
         laps = self.store.one("SELECT count(*) FROM laps WHERE session_id = ?", [session_id])
         row["n_laps"] = int(laps[0]) if laps else 0

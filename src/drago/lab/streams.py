@@ -10,7 +10,6 @@ import polars as pl
 from drago.analysis.zones import ZONE_EDGES
 from drago.lab.base import LabBase
 from drago.store import athletes as athlete_rows
-from drago.store import edits
 from drago.store.streams import hr_values_on, session_records, zone_model
 
 
@@ -19,7 +18,7 @@ class StreamsMixin(LabBase):
         """One session's records in time order: `timestamp` (UTC) and every stream column
         that holds at least one value (`hr_bpm`, `speed_ms`, `lat_deg`...); NotFound when
         there is no such session. A hand-logged session has a frame with no rows."""
-        edits.session_row(self.store, session_id)
+        self.session_row(session_id)
         records = session_records(self.store, session_id)
         if records.height == 0:
             return records.select("timestamp")
@@ -28,7 +27,7 @@ class StreamsMixin(LabBase):
 
     def session_local_start(self, session_id: int) -> datetime:
         """When a session began in its athlete's time zone (an aware datetime)."""
-        session = edits.session_row(self.store, session_id)
+        session = self.session_row(session_id)
         athlete = athlete_rows.athlete_by_id(self.store, int(session["athlete_id"]))
         start: datetime = session["start_utc"].replace(tzinfo=UTC)
         return start.astimezone(ZoneInfo(athlete.tz))
@@ -39,7 +38,7 @@ class StreamsMixin(LabBase):
         (Karvonen) or of HR max, per the athlete's zone model, with the dated HR values in
         force on the session's local date, else the estimates from data. Empty when neither
         HR max nor HR rest is known."""
-        session = edits.session_row(self.store, session_id)
+        session = self.session_row(session_id)
         athlete_id = int(session["athlete_id"])
         values = hr_values_on(self.store, athlete_id, self.session_local_start(session_id).date())
         if "hr_max_bpm" not in values or "hr_rest_bpm" not in values:
