@@ -23,7 +23,6 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).parent))
 
 from train_punches import (
-    ACC_FEATURES,
     Session,
     dataset,
     detect,
@@ -33,8 +32,13 @@ from train_punches import (
 )
 
 from drago.analysis.punches.classify import CLASSES, punch_classes, punch_proba
-from drago.analysis.punches.detect import detect_from_score, punch_detect, punch_score
-from drago.analysis.punches.features import FEATURES
+from drago.analysis.punches.detect import (
+    detect_from_score,
+    drop_retractions,
+    gravity_ms2,
+    punch_detect,
+    punch_score,
+)
 
 
 def count_table(
@@ -76,28 +80,30 @@ def summarise_counts(rows: list[tuple[str, str, int, int, int, float]]) -> None:
 
 def loso_detection(sessions: list[Session]) -> None:
     """Detection parameters chosen without each subject, scored on that subject."""
-    grid = [(r, f) for r in (0.45, 0.5, 0.6) for f in (0.4, 0.5)]
-    errors: dict[tuple[float, float], dict[str, list[float]]] = {}
+    grid = [(r, f, p) for r in (0.45, 0.5, 0.6) for f in (0.4, 0.5) for p in (1.2, 1.4, 1.6)]
+    errors: dict[tuple[float, float, float], dict[str, list[float]]] = {}
     for s in sessions:
         rec = s.recording
-        gyr = rec.gyro_rads()
-        score = punch_score(rec.acc_ms2(), gyr, rec.rate_hz)
-        for r, f in grid:
-            n = detect_from_score(score, rec.rate_hz, refractory_s=r, rel_floor=f).n
-            errors.setdefault((r, f), {}).setdefault(s.subject, []).append(
+        acc, gyr = rec.acc_ms2(), rec.gyro_rads()
+        grav = gravity_ms2(acc, rec.rate_hz)
+        score = punch_score(acc, gyr, rec.rate_hz, grav)
+        for r, f, p in grid:
+            det = detect_from_score(score, rec.rate_hz, refractory_s=r, rel_floor=f)
+            n = drop_retractions(acc, grav, det, pause=p).n
+            errors.setdefault((r, f, p), {}).setdefault(s.subject, []).append(
                 100.0 * (n - s.count) / s.count
             )
 
     def cost(per: dict[str, list[float]], skip: str) -> float:
         return float(np.mean([np.median(np.abs(v)) for k, v in per.items() if k != skip]))
 
-    print("\n### LOSO detection parameters (refractory s, relative floor)\n")
+    print("\n### LOSO detection parameters (refractory s, relative floor, retraction pause)\n")
     print("| held-out subject | chosen on the others | median abs count error % |")
     print("|---|---|---|")
     for subject in sorted({s.subject for s in sessions}):
         best = min(grid, key=lambda g: cost(errors[g], subject))
         err = np.median(np.abs(errors[best][subject]))
-        print(f"| {subject} | {best[0]}, {best[1]} | {err:.1f} |")
+        print(f"| {subject} | {best[0]}, {best[1]}, {best[2]} | {err:.1f} |")
 
 
 def confusion(y: np.ndarray, pred: list[str]) -> str:
@@ -115,18 +121,23 @@ def confusion(y: np.ndarray, pred: list[str]) -> str:
 
 def loso(sessions: list[Session], *, has_gyro: bool) -> None:
     feats, y, groups = dataset(sessions)
-    names = FEATURES if has_gyro else ACC_FEATURES
     print(f"\n### LOSO type accuracy ({'acc + gyro' if has_gyro else 'accelerometer only'})\n")
     print(
-        "| held-out subject | punches | accuracy (unknown = wrong) | accuracy of sure | unknown % |"
+        "| held-out subject | punches | accuracy (unknown = wrong) | accuracy of sure | unknown % "
+        "| C, features (chosen on the others) |"
     )
-    print("|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|")
+    variant = "gyro" if has_gyro else "acc"
     all_pred: list[str] = []
     all_true: list[str] = []
+    per_subject: list[float] = []
+    glove = groups != "kharchenko"
     for subject in sorted(set(groups.tolist())):
         test = groups == subject
         train_feats = {k: v[~test] for k, v in feats.items()}
-        model = train(train_feats, y[~test])
+        model = train(train_feats, y[~test], groups[~test], (variant,))
+        part = model[variant]
+        chosen = f"{part['C']}, {len(part['features'])} features"  # type: ignore[index]
         test_feats = {k: v[test] for k, v in feats.items()}
         pred = punch_classes(punch_proba(test_feats, has_gyro=has_gyro, model=model))
         truth = y[test]
@@ -135,14 +146,19 @@ def loso(sessions: list[Session], *, has_gyro: bool) -> None:
         acc_sure = ok[sure].mean() * 100 if sure.any() else float("nan")
         print(
             f"| {subject} | {test.sum()} | {ok.mean() * 100:.1f} | {acc_sure:.1f} | "
-            f"{(~sure).mean() * 100:.1f} |"
+            f"{(~sure).mean() * 100:.1f} | {chosen} |"
         )
+        per_subject.append(float(ok.mean() * 100))
         all_pred += pred
         all_true += truth.tolist()
-    ok_all = np.mean([p == t for p, t in zip(all_pred, all_true, strict=True)]) * 100
+    ok_list = [p == t for p, t in zip(all_pred, all_true, strict=True)]
+    ok_all = np.mean(ok_list) * 100
+    # predictions are gathered subject by subject in sorted order: reorder the group labels
+    glove = np.concatenate([glove[groups == s] for s in sorted(set(groups.tolist()))])
     print(
         f"\nPooled LOSO accuracy: {ok_all:.1f} % over {len(all_true)} punches "
-        f"(features: {len(names)}).\n"
+        f"; mean over subjects {np.mean(per_subject):.1f} %; "
+        f"glove source (PBFC) pooled {np.mean(np.array(ok_list)[glove]) * 100:.1f} %.\n"
     )
     print(confusion(np.array(all_true), all_pred))
 
