@@ -164,21 +164,25 @@ def punch_detect(
     return drop_retractions(acc_ms2, grav, det)
 
 
-def velocity_directions(acc_ms2: np.ndarray, gravity: np.ndarray, det: Detection) -> np.ndarray:
-    """(punches, 3) unit direction of each punch's peak velocity, in the sensor frame.
+def velocity_directions(
+    acc_ms2: np.ndarray, gravity: np.ndarray, det: Detection, which: np.ndarray | None = None
+) -> np.ndarray:
+    """(punches, 3) unit direction of each punch's velocity at its peak, in the sensor frame.
 
-    v = ∫(a − g) dt from onset to end, minus the straight line from v(onset) = 0 to v(end).
+    v = ∫(a − g) dt from onset to the peak, g the gravity at the onset, minus the drift line
+    that takes v(end) back to 0 (the hand is still at both ends). `which` selects punches.
     """
-    n = acc_ms2.shape[0]
-    half = max(1, round(MAX_HALF_S * det.rate_hz))
-    idx = np.clip(det.peak[:, None] + np.arange(-half, half + 1)[None, :], 0, n - 1)
-    inside = (idx >= det.onset[:, None]) & (idx <= det.end[:, None])
-    a = (acc_ms2[idx] - gravity[det.onset][:, None, :]) * inside[:, :, None]
-    v = np.cumsum(a, axis=1) / det.rate_hz
-    frac = np.cumsum(inside, axis=1) / np.maximum(inside.sum(axis=1, keepdims=True), 1)
-    v = (v - frac[:, :, None] * v[:, -1:, :]) * inside[:, :, None]
-    peak = v[np.arange(det.n), norm3(v).argmax(axis=1)]
-    return np.asarray(peak / np.maximum(norm3(peak)[:, None], 1e-9), dtype=np.float64)
+    sel = np.arange(det.n) if which is None else which
+    onset, peak, end = det.onset[sel], det.peak[sel], det.end[sel]
+    cum = np.concatenate([np.zeros((1, 3)), np.cumsum(acc_ms2, axis=0)])
+    g = gravity[onset]
+
+    def v_at(i: np.ndarray) -> np.ndarray:
+        return np.asarray(cum[i + 1] - cum[onset + 1] - g * (i - onset)[:, None], dtype=float)
+
+    frac = (peak - onset) / np.maximum(end - onset, 1)
+    v = v_at(peak) - frac[:, None] * v_at(end)
+    return np.asarray(v / np.maximum(norm3(v)[:, None], 1e-9), dtype=np.float64)
 
 
 def drop_retractions(
