@@ -24,17 +24,26 @@ import polars as pl
 
 from drago.analysis.punches.classify import CLASSES
 from drago.analysis.punches.detect import Detection, punch_detect
-from drago.analysis.punches.features import FEATURES, punch_features
+from drago.analysis.punches.features import (
+    ACC_FEATURES,
+    FEATURES,
+    FRAME_FEATURES,
+    punch_features,
+)
 from drago.ingest.imu import ImuRecording, read_imu
 
 PBFC = "punch-buddy-fight-club"
 KHARCHENKO = "kharchenko-boxingpunchclassifier"
 PHONE_MAPPING = "time=seconds_elapsed,ax=accX,ay=accY,az=accZ,gx=gyrX,gy=gyrY,gz=gyrZ"
-ACC_FEATURES = tuple(
-    f
-    for f in FEATURES
-    if f not in {"peak_gyro_rads", "gyro_per_g", "vert_rot_frac", "dom_axis_vert", "rotation_rad"}
-)
+#: Regularisation strengths tried; the one kept is chosen by leave-one-subject-out inside the
+#: training data only (`choose_c`), so an evaluation fold never sees its own subject.
+C_GRID = (0.02, 0.1, 0.5)
+#: Candidate feature sets per variant: without and with the punch-frame features; chosen
+#: like C, on the training subjects only.
+FEATURE_SETS = {
+    variant: (tuple(f for f in names if f not in FRAME_FEATURES), names)
+    for variant, names in (("gyro", FEATURES), ("acc", ACC_FEATURES))
+}
 TO_CLASS = {"jab": "straight", "cross": "straight", "hook": "hook", "uppercut": "uppercut"}
 MODEL = Path(__file__).parents[1] / "src" / "drago" / "analysis" / "punches" / "model.json"
 
@@ -125,15 +134,15 @@ def true_labels(session: Session, det: Detection) -> list[str | None]:
     return out
 
 
-def fit(x: np.ndarray, y: np.ndarray, names: tuple[str, ...]) -> dict[str, object]:
-    """A standardised multinomial logistic regression, as plain numbers."""
+def fit(x: np.ndarray, y: np.ndarray, names: tuple[str, ...], c: float) -> dict[str, object]:
+    """A standardised, class-balanced multinomial logistic regression, as plain numbers."""
     from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
 
     mean = x.mean(axis=0)
     scale = np.where(x.std(axis=0) > 1e-9, x.std(axis=0), 1.0)
     classes = sorted(set(y.tolist()), key=CLASSES.index)
     weights = {c: len(y) / (len(classes) * max(1, int((y == c).sum()))) for c in classes}
-    model = LogisticRegression(C=0.5, max_iter=2000, class_weight=weights)
+    model = LogisticRegression(C=c, max_iter=3000, class_weight=weights)
     model.fit((x - mean) / scale, y)
     coef = model.coef_
     intercept = model.intercept_
@@ -147,7 +156,45 @@ def fit(x: np.ndarray, y: np.ndarray, names: tuple[str, ...]) -> dict[str, objec
         "scale": scale.round(6).tolist(),
         "coef": np.round(coef, 6).tolist(),
         "intercept": np.round(intercept, 6).tolist(),
+        "C": c,
     }
+
+
+def predict(part: dict[str, object], x: np.ndarray) -> np.ndarray:
+    """Class names predicted by one fitted model part (as `classify.punch_proba` does)."""
+    from drago.analysis.punches.classify import punch_classes, punch_proba
+
+    names = tuple(part["features"])  # type: ignore[call-overload]
+    feats = {name: x[:, i] for i, name in enumerate(names)}
+    return np.array(punch_classes(punch_proba(feats, has_gyro=True, model={"gyro": part})))
+
+
+def choose(
+    feats: dict[str, np.ndarray], y: np.ndarray, groups: np.ndarray, variant: str
+) -> tuple[tuple[str, ...], float]:
+    """The feature set (of `FEATURE_SETS`) and C (of `C_GRID`) with the best mean per-subject
+    accuracy, leaving each subject out in turn.
+
+    Only the data given is used: called on a training fold, it is a nested selection.
+    """
+    subjects = sorted(set(groups.tolist()))
+    candidates = [(names, c) for names in FEATURE_SETS[variant] for c in C_GRID]
+    if len(subjects) < 3:
+        return candidates[-1]
+    best, best_score = candidates[-1], -1.0
+    for names, c in candidates:
+        x = np.column_stack([feats[f] for f in names])
+        accs = []
+        for subject in subjects:
+            test = groups == subject
+            if len(set(y[~test].tolist())) < 2:
+                continue
+            part = fit(x[~test], y[~test], names, c)
+            accs.append(float((predict(part, x[test]) == y[test]).mean()))
+        score = float(np.mean(accs)) if accs else -1.0
+        if score > best_score:
+            best, best_score = (names, c), score
+    return best
 
 
 def dataset(sessions: list[Session]) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
@@ -167,16 +214,23 @@ def dataset(sessions: list[Session]) -> tuple[dict[str, np.ndarray], np.ndarray,
     return x, np.array(labels), np.array(groups)
 
 
-def train(feats: dict[str, np.ndarray], y: np.ndarray) -> dict[str, object]:
-    """Both model variants (with and without gyroscope) on one training set."""
-    full = np.column_stack([feats[f] for f in FEATURES])
-    acc = np.column_stack([feats[f] for f in ACC_FEATURES])
-    return {
+def train(
+    feats: dict[str, np.ndarray],
+    y: np.ndarray,
+    groups: np.ndarray,
+    variants: tuple[str, ...] = ("gyro", "acc"),
+) -> dict[str, object]:
+    """The model variants (with and without gyroscope) on one training set, each with its
+    feature set and C chosen by leave-one-subject-out within that set (`choose`)."""
+    model: dict[str, object] = {
         "about": "drago punch classifier: multinomial logistic regression on orientation-"
         "invariant features; trained by scripts/train_punches.py",
-        "gyro": fit(full, y, FEATURES),
-        "acc": fit(acc, y, ACC_FEATURES),
     }
+    for variant in variants:
+        names, c = choose(feats, y, groups, variant)
+        x = np.column_stack([feats[f] for f in names])
+        model[variant] = fit(x, y, names, c)
+    return model
 
 
 def main() -> None:
@@ -186,7 +240,7 @@ def main() -> None:
     args = parser.parse_args()
     sessions = load_sessions(args.data)
     feats, y, groups = dataset(sessions)
-    model = train(feats, y)
+    model = train(feats, y, groups)
     model["trained_on"] = {
         "punches": int(y.size),
         "by_class": {c: int((y == c).sum()) for c in CLASSES},

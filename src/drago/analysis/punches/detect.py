@@ -15,7 +15,11 @@ seconds, so it depends neither on how the sensor is mounted nor on the sample ra
 4. an adaptive floor drops peaks below `rel_floor` x the 90th percentile of the session's
    candidate peaks: footwork, guard movement, bag vibration and the other hand's punches
    felt through the body are much weaker than the hand's own punches;
-5. with both hands, `suppress_crosstalk` drops a peak of one hand that sits within
+5. a retraction counted as a punch (a phone or light sensor in the hand pulls back as hard
+   as it punches) is dropped by `drop_retractions`: two detections less than
+   `RETRACTION_S` apart whose velocities point in opposite directions, with pauses on both
+   sides longer than `RETRACTION_PAUSE` x their spacing, are one punch and its way back;
+6. with both hands, `suppress_crosstalk` drops a peak of one hand that sits within
    `CROSSTALK_S` of a peak more than `CROSSTALK_RATIO` times higher on the other hand.
 
 Onset and end are where the score falls below `EDGE_FRACTION` of the peak's height (searched
@@ -49,6 +53,9 @@ REL_FLOOR: Final = 0.5
 #: Without a gyroscope the score lacks its rotation term: the absolute threshold scales down.
 ACC_ONLY_FACTOR: Final = 0.5
 CROSSTALK_RATIO: Final = 2.0
+RETRACTION_S: Final = 1.0
+RETRACTION_COS: Final = -0.5
+RETRACTION_PAUSE: Final = 1.4
 
 
 @dataclass(frozen=True)
@@ -147,12 +154,66 @@ def punch_detect(
     >>> punch_detect(acc, None, rate).n
     3
     """
-    score = punch_score(acc_ms2, gyro_rads, rate_hz, gravity)
+    grav = gravity_ms2(acc_ms2, rate_hz) if gravity is None else gravity
+    score = punch_score(acc_ms2, gyro_rads, rate_hz, grav)
     if gyro_rads is None:
         min_score *= ACC_ONLY_FACTOR
-    return detect_from_score(
+    det = detect_from_score(
         score, rate_hz, min_score=min_score, refractory_s=refractory_s, rel_floor=rel_floor
     )
+    return drop_retractions(acc_ms2, grav, det)
+
+
+def velocity_directions(
+    acc_ms2: np.ndarray, gravity: np.ndarray, det: Detection, which: np.ndarray | None = None
+) -> np.ndarray:
+    """(punches, 3) unit direction of each punch's velocity at its peak, in the sensor frame.
+
+    v = ∫(a − g) dt from onset to the peak, g the gravity at the onset, minus the drift line
+    that takes v(end) back to 0 (the hand is still at both ends). `which` selects punches.
+    """
+    sel = np.arange(det.n) if which is None else which
+    onset, peak, end = det.onset[sel], det.peak[sel], det.end[sel]
+    cum = np.concatenate([np.zeros((1, 3)), np.cumsum(acc_ms2, axis=0)])
+    g = gravity[onset]
+
+    def v_at(i: np.ndarray) -> np.ndarray:
+        return np.asarray(cum[i + 1] - cum[onset + 1] - g * (i - onset)[:, None], dtype=float)
+
+    frac = (peak - onset) / np.maximum(end - onset, 1)
+    v = v_at(peak) - frac[:, None] * v_at(end)
+    return np.asarray(v / np.maximum(norm3(v)[:, None], 1e-9), dtype=np.float64)
+
+
+def drop_retractions(
+    acc_ms2: np.ndarray,
+    gravity: np.ndarray,
+    det: Detection,
+    *,
+    pause: float = RETRACTION_PAUSE,
+) -> Detection:
+    """Drop the retractions counted as punches (see the module docstring).
+
+    A pair (i, i+1) is a punch and its way back when the peaks are less than `RETRACTION_S`
+    apart, their velocity directions have a cosine below `RETRACTION_COS` (the sensor's own
+    frame: invariant to how it is mounted), and the gaps before i and after i+1 are both
+    longer than `pause` x their spacing (a retraction is followed by a pause; a run of
+    punches is evenly spaced). The higher peak of the pair is kept.
+    """
+    if det.n < 2:
+        return det
+    t = det.t_peak_s
+    gap = np.diff(t)
+    d = velocity_directions(acc_ms2, gravity, det)
+    cos = np.einsum("ij,ij->i", d[1:], d[:-1])
+    before = np.r_[np.inf, gap[:-1]]
+    after = np.r_[gap[1:], np.inf]
+    pair = (gap < RETRACTION_S) & (cos < RETRACTION_COS) & (np.minimum(before, after) > pause * gap)
+    keep = np.ones(det.n, dtype=bool)
+    for i in np.flatnonzero(pair):
+        if keep[i] and keep[i + 1]:
+            keep[i + 1 if det.score[i] >= det.score[i + 1] else i] = False
+    return det.keep(keep)
 
 
 def detect_from_score(

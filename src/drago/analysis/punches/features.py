@@ -1,11 +1,19 @@
 """Orientation-invariant features of each detected punch, for classification and measures.
 
-Every feature is a magnitude, a ratio of magnitudes, or a projection on the gravity direction
-measured before the punch (the only reference frame that exists without knowing how the
-sensor is mounted), so rotating the sensor's axes leaves them unchanged. Windows are in
-seconds (`BEFORE_S` before the peak, `AFTER_S` after it), so the features are comparable
-across sample rates. All punches are computed at once on gathered windows (no Python loop
-per punch), which keeps an hour of data well under a second.
+Every feature is a magnitude, a ratio of magnitudes, or a projection on a *punch frame*
+built from the signals themselves: up = the gravity direction measured before the punch,
+forward = the horizontal part of the punch's peak velocity, side = up x forward (the only
+reference frame that exists without knowing how the sensor is mounted), so rotating the
+sensor's axes leaves them unchanged (tests/test_punch_model.py checks it with random
+rotations). Windows are in seconds (`BEFORE_S` before the peak, `AFTER_S` after it), so the
+features are comparable across sample rates. All punches are computed at once on gathered
+windows (no Python loop per punch), which keeps an hour of data well under a second.
+
+References
+----------
+Worsey M. T. O., Espinosa H. G., Shepherd J. B., Thiel D. V. (2020) An evaluation of wearable
+inertial sensor configuration and supervised machine learning models for automatic punch
+classification in boxing. IoT 1(2), 360-381 (punch features from wrist IMU windows).
 """
 
 from __future__ import annotations
@@ -38,6 +46,42 @@ FEATURES: Final = (
     "acc_axis_align",
     "acc_axis_align_peak",
     "rot_planarity",
+    "fwd_acc_frac",
+    "side_acc_frac",
+    "dom_axis_fwd",
+    "dom_axis_side",
+    "net_vert_rot",
+    "net_fwd_rot",
+)
+#: Features that need a gyroscope (the accelerometer-only model leaves them out).
+GYRO_FEATURES: Final = frozenset(
+    {
+        "peak_gyro_rads",
+        "gyro_per_g",
+        "vert_rot_frac",
+        "dom_axis_vert",
+        "rotation_rad",
+        "acc_axis_align",
+        "acc_axis_align_peak",
+        "rot_planarity",
+        "dom_axis_fwd",
+        "dom_axis_side",
+        "net_vert_rot",
+        "net_fwd_rot",
+    }
+)
+ACC_FEATURES: Final = tuple(f for f in FEATURES if f not in GYRO_FEATURES)
+#: Features in the punch frame (up, forward, side); training may leave them out (see
+#: scripts/train_punches.py: the feature set is chosen on the training subjects).
+FRAME_FEATURES: Final = frozenset(
+    {
+        "fwd_acc_frac",
+        "side_acc_frac",
+        "dom_axis_fwd",
+        "dom_axis_side",
+        "net_vert_rot",
+        "net_fwd_rot",
+    }
 )
 
 
@@ -90,6 +134,13 @@ def punch_features(
     v_vert = np.einsum("kj,kj->k", v_peak, up)
     out["vert_vel_frac"] = np.abs(v_vert) / np.maximum(v_norm[rows, vi], 1e-9)
     out["up_vel"] = v_vert / np.maximum(v_norm[rows, vi], 1e-9)
+    # punch frame: up (gravity before the punch), forward (the horizontal part of the velocity
+    # at its peak: where the fist travels) and side (up x forward)
+    fwd = v_peak - v_vert[:, None] * up
+    fwd = fwd / np.maximum(np.linalg.norm(fwd, axis=1, keepdims=True), 1e-9)
+    side = np.cross(up, fwd)
+    out["fwd_acc_frac"] = np.abs(np.einsum("kwj,kj->kw", a, fwd)).sum(axis=1) / total
+    out["side_acc_frac"] = np.abs(np.einsum("kwj,kj->kw", a, side)).sum(axis=1) / total
     out["duration_s"] = (det.end - det.onset) / rate
     # change of the acceleration direction across the window (curved path: hooks)
     unit = a / np.maximum(a_norm[:, :, None], 1e-9)
@@ -97,17 +148,8 @@ def punch_features(
     mean_dir = norm3((unit * weights[:, :, None]).sum(axis=1))
     out["acc_dir_change"] = 1.0 - mean_dir
     if gyro_rads is None:
-        for name in (
-            "peak_gyro_rads",
-            "gyro_per_g",
-            "vert_rot_frac",
-            "dom_axis_vert",
-            "acc_axis_align",
-            "acc_axis_align_peak",
-            "rot_planarity",
-        ):
+        for name in GYRO_FEATURES:
             out[name] = np.zeros(k)
-        out["rotation_rad"] = np.zeros(k)
     else:
         w = gyro_rads[idx]
         w_norm = norm3(w)
@@ -128,6 +170,13 @@ def punch_features(
         out["acc_axis_align_peak"] = along[rows, peak_i] / np.maximum(a_norm[rows, peak_i], 1e-9)
         out["rot_planarity"] = vals[:, -1] / np.maximum(vals.sum(axis=1), 1e-12)
         out["rotation_rad"] = w_norm.sum(axis=1) / rate
+        # rotation in the punch frame: a hook swings about the vertical, a straight punch
+        # pronates about its direction of travel, an uppercut swings about the side axis
+        out["dom_axis_fwd"] = np.abs(np.einsum("kj,kj->k", dom, fwd))
+        out["dom_axis_side"] = np.abs(np.einsum("kj,kj->k", dom, side))
+        w_total = np.maximum(w_norm.sum(axis=1), 1e-9)
+        out["net_vert_rot"] = np.abs(np.einsum("kwj,kj->k", w, up)) / w_total
+        out["net_fwd_rot"] = np.abs(np.einsum("kwj,kj->k", w, fwd)) / w_total
     return {name: np.asarray(out[name], dtype=np.float64) for name in FEATURES}
 
 

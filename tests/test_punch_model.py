@@ -1,0 +1,142 @@
+"""Punch features and model: rotation invariance (hypothesis), the shipped model's inputs,
+and the merging of a punch with its retraction."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from drago.analysis.punches.classify import load_model, punch_classes, punch_proba
+from drago.analysis.punches.detect import (
+    G_MS2,
+    detect_from_score,
+    punch_detect,
+    punch_score,
+    velocity_directions,
+)
+from drago.analysis.punches.features import (
+    ACC_FEATURES,
+    FEATURES,
+    GYRO_FEATURES,
+    punch_features,
+)
+from drago.ingest.imu import read_imu
+
+PUNCH = Path(__file__).parent / "data" / "punch"
+PHONE_MAP = "time=seconds_elapsed,ax=accX,ay=accY,az=accZ,gx=gyrX,gy=gyrY,gz=gyrZ"
+HOOK = next((PUNCH / "metawear").glob("Left Hook 10 Rahim*/*_Accelerometer_*.csv"))
+
+
+@cache
+def _excerpt(name: str) -> tuple[np.ndarray, np.ndarray, float]:
+    if name == "hook":
+        rec = read_imu(HOOK)
+    else:
+        rec = read_imu(PUNCH / "phone" / f"{name}_excerpt.csv", mapping=PHONE_MAP)
+    gyro = rec.gyro_rads()
+    assert gyro is not None
+    return rec.acc_ms2(), gyro, rec.rate_hz
+
+
+def _rotation(q: tuple[float, float, float, float]) -> np.ndarray:
+    """The rotation matrix of a (not necessarily unit) quaternion."""
+    w, x, y, z = np.asarray(q) / np.linalg.norm(q)
+    return np.array(
+        [
+            [1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)],
+            [2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)],
+            [2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)],
+        ]
+    )
+
+
+quaternions = st.tuples(*[st.floats(-1.0, 1.0)] * 4).filter(
+    lambda q: float(np.linalg.norm(q)) > 0.2
+)
+
+
+@settings(max_examples=30, deadline=None)
+@given(q=quaternions, name=st.sampled_from(["hook", "jab_left_fast", "uppercut_left_fast"]))
+def test_random_rotation_gives_the_same_features_and_classes(
+    q: tuple[float, float, float, float], name: str
+) -> None:
+    acc, gyro, rate = _excerpt(name)
+    rot = _rotation(q)
+    det = punch_detect(acc, gyro, rate)
+    det_turned = punch_detect(acc @ rot.T, gyro @ rot.T, rate)
+    assert np.array_equal(det.peak, det_turned.peak)
+    base = punch_features(acc, gyro, det)
+    turned = punch_features(acc @ rot.T, gyro @ rot.T, det)
+    for feature in FEATURES:
+        assert np.allclose(base[feature], turned[feature], atol=1e-6), feature
+    p_base = punch_proba(base, has_gyro=True)
+    p_turned = punch_proba(turned, has_gyro=True)
+    assert np.allclose(p_base, p_turned, atol=1e-6)
+    assert punch_classes(p_base) == punch_classes(p_turned)
+
+
+def test_accelerometer_model_uses_no_gyroscope_feature() -> None:
+    model = load_model()
+    assert set(model["acc"]["features"]) <= set(ACC_FEATURES)
+    assert not set(model["acc"]["features"]) & GYRO_FEATURES
+    assert set(model["gyro"]["features"]) <= set(FEATURES)
+    for part in (model["acc"], model["gyro"]):
+        n = len(part["features"])
+        assert len(part["mean"]) == len(part["scale"]) == n
+        assert np.asarray(part["coef"]).shape == (len(part["classes"]), n)
+
+
+def test_accelerometer_only_features_ignore_the_gyroscope() -> None:
+    acc, gyro, rate = _excerpt("jab_left_fast")
+    det = punch_detect(acc, gyro, rate)
+    with_gyro = punch_features(acc, gyro, det)
+    without = punch_features(acc, None, det)
+    for feature in ACC_FEATURES:
+        assert np.allclose(with_gyro[feature], without[feature]), feature
+    for feature in GYRO_FEATURES:
+        assert (without[feature] == 0).all()
+
+
+def _track(rate: float, pushes: list[tuple[float, float]], n_s: float) -> np.ndarray:
+    """Gravity on z plus pushes along x at (time s, signed amplitude m/s²): each accelerates
+    for 0.15 s and brakes for 0.15 s."""
+    acc = np.tile([0.0, 0.0, G_MS2], (round(n_s * rate), 1))
+    t = np.arange(acc.shape[0]) / rate
+    for at_s, amp in pushes:
+        acc[(t >= at_s - 0.15) & (t < at_s), 0] += amp
+        acc[(t >= at_s) & (t < at_s + 0.15), 0] -= amp
+    return acc
+
+
+@pytest.mark.parametrize("rate", [25.0, 100.0])
+def test_a_punch_and_its_retraction_count_once(rate: float) -> None:
+    # four punches, each pulled back 0.6 s later almost as hard as it went out, then a pause
+    starts = [2.0, 4.5, 7.0, 9.5]
+    pushes = [(s + d, amp) for s in starts for d, amp in ((0.0, 60.0), (0.6, -50.0))]
+    acc = _track(rate, pushes, 12.0)
+    raw = detect_from_score(punch_score(acc, None, rate), rate, min_score=0.75)
+    assert raw.n == 8  # without the retraction check both humps count
+    det = punch_detect(acc, None, rate)
+    assert det.n == 4
+    assert np.allclose(det.t_peak_s, starts, atol=0.1)  # the stronger hump is kept
+
+
+def test_an_even_run_of_punches_is_not_merged() -> None:
+    # back-and-forth punches every 0.6 s with no pause: every one is a punch
+    rate = 100.0
+    times = [2.0 + 0.6 * k for k in range(8)]
+    acc = _track(rate, [(t, 60.0 if k % 2 == 0 else -60.0) for k, t in enumerate(times)], 8.5)
+    assert punch_detect(acc, None, rate).n == len(times)
+
+
+def test_velocity_directions_follow_the_push() -> None:
+    rate = 100.0
+    acc = _track(rate, [(2.0, 60.0), (5.0, -60.0)], 7.0)
+    det = punch_detect(acc, None, rate)
+    dirs = velocity_directions(acc, np.tile([0.0, 0.0, G_MS2], (acc.shape[0], 1)), det)
+    assert np.allclose(dirs, [[1.0, 0.0, 0.0], [-1.0, 0.0, 0.0]], atol=0.05)
