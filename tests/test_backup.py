@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -88,8 +89,12 @@ def test_backup_while_importing_loses_nothing(tmp_path: Path) -> None:
         stderr=subprocess.DEVNULL,
     )
     backups = [tmp_path / f"b{attempt}.tar.gz" for attempt in range(3)]
-    for target in backups:  # each waits for the store's lock, then snapshots a whole state
-        subprocess.run([*drago, "backup", "-o", str(target)], check=True, capture_output=True)
+    # Each waits for the store's lock, then snapshots a whole state; on a loaded machine the
+    # import may hold the store past the default 30 s wait, which is not what this tests.
+    patient = os.environ | {"DRAGO_LOCK_TIMEOUT_S": "600"}
+    for target in backups:
+        subprocess.run([*drago, "backup", "-o", str(target)], check=True, capture_output=True,
+                       env=patient)  # fmt: skip
     assert importing.wait() == 0
     listing = subprocess.run(
         [*drago, "sessions", "--format", "json"], capture_output=True, text=True, check=True
