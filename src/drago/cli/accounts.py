@@ -11,7 +11,6 @@ import typer
 from drago.cli import app, open_lab
 from drago.cli.output import Fmt, OutputFormat, emit, stdout
 from drago.errors import UsageError
-from drago.store.db import utc_now
 
 user_app = typer.Typer(help="Accounts of team mode (drago serve --team).", no_args_is_help=True)
 token_app = typer.Typer(help="API tokens of team mode accounts.", no_args_is_help=True)
@@ -104,10 +103,10 @@ def create(
 
     Example: drago token create coach --expires 30
     """
-    until = utc_now() + timedelta(days=expires) if expires else None
-    token_id, token = open_lab(ctx).create_token(login, expires_utc=until)
+    lasting = timedelta(days=expires) if expires else None
+    token_id, token = open_lab(ctx).create_token(login, expires_in=lasting)
     sys.stdout.write(token + "\n")
-    shown = f"expires {until:%Y-%m-%d %H:%M} UTC" if until else "never expires"
+    shown = f"expires in {expires} day(s)" if expires else "never expires"
     typer.echo(f"token {token_id} for {login}: {shown}; it is not shown again", err=True)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import polars as pl
 
@@ -101,10 +101,10 @@ class AccountsMixin(LabBase):
             rows.remove_user(self.store, user.id)
 
     def create_token(
-        self, login: str, *, expires_utc: datetime | None = None, kind: str = "api"
+        self, login: str, *, expires_in: timedelta | None = None, kind: str = "api"
     ) -> tuple[int, str]:
-        """A new token for `login`: (its id, the token). Only its hash is kept, so this is
-        the one time it can be shown."""
+        """A new token for `login`, valid for `expires_in` (None: until revoked): (its id,
+        the token). Only its hash is kept, so this is the one time it can be shown."""
         user = rows.get_user(self.store, login)
         token = passwords.new_token()
         with self.store.transaction():
@@ -113,7 +113,7 @@ class AccountsMixin(LabBase):
                 user.id,
                 kind=kind,
                 token_sha256=passwords.token_digest(token),
-                expires_utc=expires_utc,
+                expires_utc=None if expires_in is None else utc_now() + expires_in,
             )
         return token_id, token
 
@@ -145,8 +145,8 @@ class AccountsMixin(LabBase):
         if passwords.needs_rehash(user.password_hash):
             with self.store.transaction():
                 rows.set_password_hash(self.store, user.id, passwords.hash_password(password))
-        expires = utc_now() + timedelta(seconds=session_s)
-        _, token = self.create_token(user.login, expires_utc=expires, kind="session")
+        session = timedelta(seconds=session_s)
+        _, token = self.create_token(user.login, expires_in=session, kind="session")
         principal = self.principal(token, idle_s=None)
         assert principal is not None
         return Login(token, principal)
