@@ -120,7 +120,7 @@ def team(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Team]:
     with pytest.MonkeyPatch.context() as monkeypatch:
         cheap_hashing(monkeypatch)
         db = build_team_store(tmp_path_factory.mktemp("matrix") / "drago.duckdb")
-        app = create_app(db, team=TeamConfig(), linger_s=0)
+        app = create_app(db, team=TeamConfig())
         with TestClient(app) as client:
             yield Team(db, client, bearer_tokens(db), session_ids(db))
 

@@ -112,7 +112,7 @@ def test_the_form_login_lands_an_athlete_on_their_page_and_logout_ends_it(
 def test_login_goes_back_only_to_local_pages(client: TestClient) -> None:
     assert form_login(client, "mick", next="/compare").headers["location"] == "/compare"
     answer = form_login(client, "mick", next="//evil.example/x")
-    assert answer.headers["location"] == "/"
+    assert answer.headers["location"] == "/"  # the coach's landing: the overview
 
 
 def test_form_posts_need_the_csrf_token(client: TestClient) -> None:

@@ -101,7 +101,8 @@ def landing(principal: Principal) -> str:
 
 
 def safe_next(target: str | None) -> str | None:
-    """A local path to go back to after login, never another site."""
+    """A local path to go back to after login, never another site ("/": each role's own
+    landing page)."""
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return None
@@ -180,7 +181,9 @@ async def login_form(
             "message": WRONG,
         }
         return templates.TemplateResponse(request, "login.html", context, status_code=401)
-    answer = RedirectResponse(safe_next(next) or landing(tried.session.principal), status_code=303)
+    target = safe_next(next)
+    where = landing(tried.session.principal) if target in (None, "/") else target
+    answer = RedirectResponse(str(where), status_code=303)
     set_session_cookies(answer, request, tried.session.token, int(request.app.state.team.session_s))
     return answer
 
