@@ -49,7 +49,9 @@ def add(
     ] = None,
     password_stdin: PasswordStdin = False,
 ) -> None:
-    """Add an account: an athlete sees their own data, a coach their teams' athletes, an
+    """Add an account of team mode (drago serve --team); prompts for its password.
+
+    An athlete account sees its athlete's data, a coach the athletes of their teams, an
     analyst anonymised aggregates, an admin everything.
 
     Example: drago user add ivan --role athlete --athlete Drago
@@ -98,8 +100,9 @@ def create(
         int | None, typer.Option("--expires", min=1, help="Days until it expires (default never).")
     ] = None,
 ) -> None:
-    """Create an API token for LOGIN and print it once (only its hash is kept); send it as
-    `Authorization: Bearer TOKEN`.
+    """Create an API token for LOGIN and print it once (only its hash is kept).
+
+    Scripts send it as `Authorization: Bearer TOKEN`.
 
     Example: drago token create coach --expires 30
     """
@@ -159,8 +162,10 @@ def audit(
     ] = None,
     fmt: Fmt = OutputFormat.table,
 ) -> None:
-    """The audit log of team mode: who read or wrote which athlete's data through the
-    server, when, from where, and what they were answered; logins too.
+    """The audit log of team mode: who read or wrote which athlete's data, when, from where.
+
+    Every request for athlete data through the server, with the status it was answered,
+    and every login, failed login and logout.
 
     Example: drago audit --athlete Drago --since 2026-11-01 --format csv
     """

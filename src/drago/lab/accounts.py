@@ -14,7 +14,7 @@ from datetime import timedelta
 
 import polars as pl
 
-from drago.errors import UsageError
+from drago.errors import NotFound, UsageError
 from drago.lab import passwords
 from drago.lab.base import LabBase
 from drago.store import accounts as rows
@@ -174,8 +174,11 @@ class AccountsMixin(LabBase):
             team_ids = rows.team_ids(self.store, user.id)
             visible = frozenset(rows.athlete_ids_of_teams(self.store, team_ids))
         elif user.role == "athlete" and user.athlete_id is not None:
-            visible = frozenset({user.athlete_id})
-            athlete = athlete_rows.athlete_by_id(self.store, user.athlete_id).name
+            try:
+                athlete = athlete_rows.athlete_by_id(self.store, user.athlete_id).name
+                visible = frozenset({user.athlete_id})
+            except NotFound:  # the athlete was erased: nothing left to see
+                visible = frozenset()
         else:
             visible = frozenset()
         return Principal(user.login, user.role, athlete, visible, found.token_id, found.kind)
