@@ -131,6 +131,13 @@ def test_form_posts_need_the_csrf_token(client: TestClient) -> None:
     assert client.post("/logout", follow_redirects=False).status_code == 403
 
 
+def test_the_json_login_works_with_a_stale_or_a_live_session_cookie(client: TestClient) -> None:
+    client.cookies.set("drago_session", "drg_expired")
+    assert api_login(client, "mick").status_code == 200
+    assert api_login(client, "ivan").status_code == 200  # with mick's live cookie
+    assert client.get("/api/me").json()["login"] == "ivan"
+
+
 def test_bearer_requests_need_no_csrf_token(client: TestClient) -> None:
     token = api_login(client, "ivan").json()["token"]
     client.cookies.clear()

@@ -45,8 +45,10 @@ CSRF_HEADER, CSRF_FIELD = "x-csrf-token", "csrf_token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 #: Largest form body read for its CSRF field (forms of fields, not files).
 MAX_FORM_BYTES = 64 * 1024
-#: Paths whose posts are checked against the pre-session CSRF cookie, not a session's.
-LOGIN_FORM = "/login"
+#: The login form, checked against the pre-session CSRF cookie (double submit), and the JSON
+#: login, which needs no CSRF token: it takes JSON only, which a cross-site form cannot send
+#: (and a cross-site script cannot without a CORS preflight that drago never allows).
+LOGIN_FORM, JSON_LOGIN = "/login", "/api/login"
 
 
 @dataclass(frozen=True)
@@ -155,8 +157,12 @@ class TeamGuard:
         if found is None:
             missing = (404, "not found") if pattern is None else (405, "method not allowed")
             decision = Decision(*missing)
-        elif request.method not in SAFE_METHODS and (by_cookie or token is None):
-            checked = await self._check_csrf(request, receive, token if by_cookie else None)
+        elif (
+            request.method not in SAFE_METHODS
+            and request.url.path != JSON_LOGIN
+            and ((principal is not None and by_cookie) or request.url.path == LOGIN_FORM)
+        ):
+            checked = await self._check_csrf(request, receive, token)
             if checked is None:
                 decision = Decision(403, "missing or wrong CSRF token: reload the page")
             else:
@@ -219,15 +225,15 @@ class TeamGuard:
     async def _check_csrf(
         request: Request, receive: Receive, session_token: str | None
     ) -> Receive | None:
-        """The receive channel to go on with when the request carries the right CSRF token
-        (header, or a form's hidden field), None when it does not. Without a session, the
-        login form's token must match the pre-session cookie (double submit)."""
-        if request.url.path == LOGIN_FORM:
+        """The receive channel to go on with when a post made with the session cookie (or
+        to the login form) carries the right CSRF token (header, or a form's hidden field),
+        None when it does not. The login form's token must match the pre-session cookie
+        (double submit). Posts with a bearer token, and anonymous posts to the JSON login
+        (JSON only, which a cross-site form cannot send), need none."""
+        if request.url.path == LOGIN_FORM or session_token is None:
             expected = request.cookies.get(CSRF_COOKIE, "")
-        elif session_token is not None:
-            expected = csrf_for(session_token)
         else:
-            return receive  # anonymous, public (the JSON login takes JSON only)
+            expected = csrf_for(session_token)
         sent = request.headers.get(CSRF_HEADER, "")
         kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if not sent and kind == "application/x-www-form-urlencoded":
