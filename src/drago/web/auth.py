@@ -178,18 +178,23 @@ class TeamGuard:
                 status.append(int(message["status"]))
             await send(message)
 
-        if decision.status is not None:
-            answer = error_response(request, decision.status, decision.message)
-            await answer(scope, receive, send_status)
-        else:
-            await self.app(scope, receive, send_status)
-        if rule.kind in (Kind.athletes, Kind.aggregates):
-            answered = status[0] if status else 500
+        try:
+            if decision.status is not None:
+                answer = error_response(request, decision.status, decision.message)
+                await answer(scope, receive, send_status)
+            else:
+                await self.app(scope, receive, send_status)
+        finally:  # a request that failed is audited too (status 500)
+            if rule.kind in (Kind.athletes, Kind.aggregates):
+                answered = status[0] if status else 500
 
-            def audit(lab: ScopedLab) -> None:
-                self._audit(lab, request, principal, rule, decision, answered)
+                def audit(lab: ScopedLab) -> None:
+                    self._audit(lab, request, principal, rule, decision, answered)
 
-            await run_in_threadpool(with_lab, request, audit)
+                try:
+                    await run_in_threadpool(with_lab, request, audit)
+                except DragoError as exc:  # the answer is gone; say it where admins look
+                    log.error("audit entry of %s %s lost: %s", request.method, scope["path"], exc)
 
     @staticmethod
     def _check(
