@@ -65,6 +65,7 @@ def open_lab(ctx: typer.Context, *, read_only: bool = False) -> Lab:
 
 
 from drago.cli import (  # noqa: E402  (commands register on app)
+    accounts,
     athletes,
     backups,
     camp,
@@ -83,6 +84,7 @@ from drago.cli import (  # noqa: E402  (commands register on app)
 )
 
 __all__ = [
+    "accounts",
     "app",
     "athletes",
     "backups",

@@ -297,12 +297,17 @@ def _rr_column(cells: list[str]) -> tuple[int, str] | None:
     return found[0] if len(found) == 1 else None
 
 
+#: Largest magnitude read as a number: far beyond any RR interval, small enough that sums and
+#: medians of a whole file stay finite (9e307 twice overflows to inf).
+_LARGEST = 1e12
+
+
 def _number(text: str) -> float | None:
     try:
         value = float(text)
     except ValueError:
         return None
-    return value if np.isfinite(value) else None
+    return value if np.isfinite(value) and abs(value) <= _LARGEST else None
 
 
 def _numbers(

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from drago.lab.accounts import AccountsMixin
 from drago.lab.athletes import AthletesMixin, AthleteView
+from drago.lab.audit import AuditMixin
 from drago.lab.base import check_range, check_tz
 from drago.lab.camp import CampMixin
 from drago.lab.fight import FightMixin
@@ -47,6 +49,8 @@ class Lab(
     CampMixin,
     FightMixin,
     PrivacyMixin,
+    AccountsMixin,
+    AuditMixin,
 ):
     """A drago lab over one store (`path`: the DuckDB file; default: the user's data dir).
 

@@ -62,6 +62,10 @@ class FightMixin(LabBase):
         `entries`: round entries so far)."""
         return camp_rows.list_fights(self.store)
 
+    def fight_corner_ids(self, fight_id: int) -> tuple[int, ...] | None:
+        """The athlete ids of a fight's corners that are drago athletes (None: no fight)."""
+        return camp_rows.fight_corner_ids(self.store, fight_id)
+
     def fight_round(
         self,
         fight_id: int,

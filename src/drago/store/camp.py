@@ -179,9 +179,19 @@ def imu_sessions(
 
 def list_fights(store: Store) -> pl.DataFrame:
     """Every fight, newest first: `id`, `date`, `red_name`, `blue_name`, `rounds`,
-    `weight_class`, and how many round entries it has."""
+    `weight_class`, the corners' athlete ids (null for an outside boxer), and how many round
+    entries it has."""
     return store.frame(
         "SELECT f.id, f.date, f.red_name, f.blue_name, f.rounds, f.weight_class, "
+        "f.red_athlete_id, f.blue_athlete_id, "
         "(SELECT count(*) FROM fight_rounds r WHERE r.fight_id = f.id) AS entries "
         "FROM fights f ORDER BY f.date DESC, f.id DESC"
     )
+
+
+def fight_corner_ids(store: Store, fight_id: int) -> tuple[int, ...] | None:
+    """The athlete ids of a fight's corners that are drago athletes; None: no such fight."""
+    row = store.one("SELECT red_athlete_id, blue_athlete_id FROM fights WHERE id = ?", [fight_id])
+    if row is None:
+        return None
+    return tuple(int(i) for i in row if i is not None)

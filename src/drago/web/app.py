@@ -6,6 +6,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -18,6 +19,9 @@ from drago.errors import BadInput, DragoError, NotFound, UsageError
 from drago.lab import Lab, Memo
 from drago.plots import plotly_js_path
 from drago.web.keeper import StoreKeeper
+
+if TYPE_CHECKING:
+    from drago.web.auth import TeamConfig
 
 HERE = Path(__file__).parent
 #: Largest upload accepted, body included (413 beyond it).
@@ -39,7 +43,7 @@ def lab_dependency(request: Request) -> Iterator[WebLab]:
     store warm while busy and lets go of it when idle and regularly under load)."""
     keeper: StoreKeeper = request.app.state.keeper
     keeper.before_request()
-    lab = WebLab(request.app.state.db_path, memo=request.app.state.memo)
+    lab = request.app.state.open_lab(request)  # team mode: a lab scoped to the caller
     try:
         yield lab
     finally:
@@ -80,10 +84,16 @@ def _validation_message(exc: RequestValidationError) -> str:
     return "; ".join(parts) or "invalid request"
 
 
-def create_app(db_path: str | Path | None = None, *, linger_s: float | None = None) -> FastAPI:
+def create_app(
+    db_path: str | Path | None = None,
+    *,
+    linger_s: float | None = None,
+    team: TeamConfig | None = None,
+) -> FastAPI:
     """The dashboard over the store at `db_path` (default: `$DRAGO_HOME/drago.duckdb`);
     `linger_s`: how long the store stays open after the last request (0: open per request
-    only; default `$DRAGO_WEB_LINGER_S`, else 1 s)."""
+    only; default `$DRAGO_WEB_LINGER_S`, else 1 s); `team`: team mode, with accounts and
+    authorisation on every route (`drago.web.team`), None for the local dashboard."""
     from drago.web import fights  # the routers use this module's helpers
     from drago.web.api import router as api_router
     from drago.web.pages import router as pages_router
@@ -109,6 +119,7 @@ def create_app(db_path: str | Path | None = None, *, linger_s: float | None = No
     app.state.db_path = keeper.path
     app.state.keeper = keeper
     app.state.memo = Memo()
+    app.state.open_lab = lambda request: WebLab(keeper.path, memo=app.state.memo)
 
     @app.exception_handler(DragoError)
     async def drago_error(request: Request, exc: DragoError) -> Response:
@@ -153,6 +164,10 @@ def create_app(db_path: str | Path | None = None, *, linger_s: float | None = No
     app.include_router(fights.api)
     app.include_router(pages_router)
     app.include_router(fights.pages)
+    if team is not None:
+        from drago.web.team import install
+
+        install(app, team)
     return app
 
 

@@ -57,10 +57,8 @@ def hr_figure(streams: pl.DataFrame, zones: pl.DataFrame) -> dict[str, Any] | No
     )
     if hr.height == 0:
         return None
-    top = (
-        max(hr["hr_bpm"].cast(pl.Float64).fill_null(0).max() or 0.0, *zones["low_bpm"].to_list())
-        + 10
-    )  # type: ignore[operator]
+    highest = hr["hr_bpm"].cast(pl.Float64).fill_null(0).max() or 0.0
+    top = max([highest, *zones["low_bpm"].to_list()]) + 10  # type: ignore[operator]
     shapes, notes = [], []
     for zone, low, high in zones.iter_rows():  # five rows: the bands, not the samples
         shapes.append(

@@ -1,6 +1,26 @@
 // drago dashboard: draw the figure specs the server rendered, and upload files.
 "use strict";
 
+// Team mode: the session's CSRF token (cookie drago_csrf) goes with every post, as a header
+// from scripts and as a hidden field of every form (OWASP CSRF Prevention Cheat Sheet).
+function csrfToken() {
+  const found = document.cookie.split("; ").find((c) => c.startsWith("drago_csrf="));
+  return found ? decodeURIComponent(found.slice("drago_csrf=".length)) : "";
+}
+
+function protectForms() {
+  const token = csrfToken();
+  if (!token) return;
+  for (const form of document.querySelectorAll("form[method=post]")) {
+    if (form.querySelector("input[name=csrf_token]")) continue;
+    const field = document.createElement("input");
+    field.type = "hidden";
+    field.name = "csrf_token";
+    field.value = token;
+    form.append(field);
+  }
+}
+
 function drawFigures() {
   for (const node of document.querySelectorAll("script[data-figure]")) {
     const spec = JSON.parse(node.textContent);
@@ -62,7 +82,8 @@ async function upload(form, files) {
   for (const file of files) data.append("files", file, file.name);
   form.classList.add("busy");
   try {
-    const answer = await fetch(form.dataset.url, { method: "POST", body: data });
+    const headers = csrfToken() ? { "X-CSRF-Token": csrfToken() } : {};
+    const answer = await fetch(form.dataset.url, { method: "POST", body: data, headers });
     const body = await answer.json();
     const lines = answer.ok
       ? body.results.map((r) => [r.status, `${r.file}: ${r.status}${r.reason ? " (" + r.reason + ")" : ""}`])
@@ -102,5 +123,6 @@ function wireUpload() {
   });
 }
 
+protectForms();
 drawFigures();
 wireUpload();

@@ -1,0 +1,92 @@
+"""The audit log of team mode, and the anonymised aggregates analysts see."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+import polars as pl
+
+from drago.lab.base import LabBase
+from drago.store import athletes as athlete_rows
+from drago.store import audit as audit_rows
+from drago.store.sessions import list_sessions
+
+#: Fewest athletes a group of the aggregates may hold; smaller groups are left out, so no row
+#: describes one or two identifiable people (k-anonymity, Sweeney 2002).
+MIN_GROUP = 3
+
+
+class AuditMixin(LabBase):
+    def record_access(
+        self,
+        *,
+        login: str | None,
+        role: str | None,
+        action: str,
+        method: str,
+        path: str,
+        athlete_id: int | None,
+        status: int,
+        remote: str | None,
+    ) -> None:
+        """Append one entry to the audit log (who, what, when, from where, with what answer)."""
+        with self.store.transaction():
+            audit_rows.record(
+                self.store,
+                login=login,
+                role=role,
+                action=action,
+                method=method,
+                path=path,
+                athlete_id=athlete_id,
+                status=status,
+                remote=remote,
+            )
+
+    def audit(self, *, athlete: str | None = None, since: date | None = None) -> pl.DataFrame:
+        """Audit entries, oldest first; `since` is a UTC date."""
+        athlete_id = athlete_rows.get_athlete(self.store, athlete).id if athlete else None
+        start = datetime.combine(since, time()) if since else None
+        return audit_rows.entries(self.store, athlete_id=athlete_id, since=start)
+
+    def aggregates(self) -> pl.DataFrame:
+        """Anonymised training volume per team and in all: athletes, sessions, hours, mean
+        session HR and load. No names, no birth dates; groups under MIN_GROUP athletes are
+        left out."""
+        roster = athlete_rows.list_athletes(self.store).select(
+            pl.col("team").fill_null("no team"), "id"
+        )
+        sessions = list_sessions(self.store).select(
+            pl.col("team").fill_null("no team"),
+            pl.col("athlete"),
+            "duration_s",
+            "hr_avg_bpm",
+            pl.coalesce("trimp_banister", "srpe_load").alias("load"),
+        )
+        groups = [(roster, sessions)] + [
+            (roster.filter(pl.col("team") == team), sessions.filter(pl.col("team") == team))
+            for team in sorted(roster["team"].unique().to_list())
+        ]
+        out = []
+        for index, (people, done) in enumerate(groups):
+            if people.height < MIN_GROUP:
+                continue
+            out.append(
+                {
+                    "group": "all" if index == 0 else people["team"][0],
+                    "n_athletes": people.height,
+                    "n_sessions": done.height,
+                    "hours": float(done["duration_s"].sum()) / 3600,
+                    "hr_avg_bpm": done["hr_avg_bpm"].mean(),
+                    "load_mean": done["load"].mean(),
+                }
+            )
+        schema = {
+            "group": pl.String,
+            "n_athletes": pl.Int64,
+            "n_sessions": pl.Int64,
+            "hours": pl.Float64,
+            "hr_avg_bpm": pl.Float64,
+            "load_mean": pl.Float64,
+        }
+        return pl.DataFrame(out, schema=schema)

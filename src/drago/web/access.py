@@ -1,0 +1,248 @@
+"""Who may reach what in team mode: one rule per route, keyed by method and path pattern.
+
+Every route of the app needs a rule here; a route without one is refused to everybody (403),
+and `tests/test_team_matrix.py` fails until it gets one. Rules name a kind of data, and the
+roles that reach each kind:
+
+- `public`: everybody, logged in or not (the login page, static files);
+- `account`: any logged-in account (logout, who am I, the API docs);
+- `athletes`: athlete data, for admins (all), coaches (the athletes of their teams) and
+  athletes (their own); each athlete the request names, in the path (`{name}`,
+  `{session_id}`, `{fight_id}`: a fight is seen by whoever may see one of its corners) or in
+  the query (the rule's `query`), must be one the caller may see, and
+  one they may not see answers 404 exactly like one that does not exist (OWASP
+  Authorization Cheat Sheet: deny by default, do not leak existence);
+- `aggregates`: anonymised numbers without names, for admins, coaches and analysts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from starlette.routing import compile_path
+
+from drago.lab import Lab
+from drago.lab.accounts import Principal
+
+
+class Kind(StrEnum):
+    public = "public"
+    account = "account"
+    athletes = "athletes"
+    aggregates = "aggregates"
+
+
+#: The roles that reach each kind of data (the athletes in it are checked on top).
+ROLES: dict[Kind, frozenset[str]] = {
+    Kind.public: frozenset({"admin", "coach", "athlete", "analyst"}),
+    Kind.account: frozenset({"admin", "coach", "athlete", "analyst"}),
+    Kind.athletes: frozenset({"admin", "coach", "athlete"}),
+    Kind.aggregates: frozenset({"admin", "coach", "analyst"}),
+}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What a route serves (`kind`), whether it changes athlete data (`write`, for the audit
+    log), and which query parameters name athletes."""
+
+    kind: Kind
+    write: bool = False
+    query: tuple[str, ...] = ()
+    #: Only these roles, when narrower than the kind's (fight entries: admins and coaches).
+    roles: frozenset[str] | None = None
+
+
+PUBLIC, ACCOUNT = Rule(Kind.public), Rule(Kind.account)
+READ, WRITE = Rule(Kind.athletes), Rule(Kind.athletes, write=True)
+#: Fight night is entered by the corner's staff: admins and coaches (issue 10's roles).
+CORNER = Rule(Kind.athletes, write=True, roles=frozenset({"admin", "coach"}))
+
+#: One rule per (method, route path); HEAD follows GET.
+RULES: dict[tuple[str, str], Rule] = {
+    # pages
+    ("GET", "/"): READ,
+    ("GET", "/athletes/{name}"): READ,
+    ("GET", "/sessions/{session_id}"): READ,
+    ("GET", "/compare"): Rule(Kind.athletes, query=("a", "b")),
+    ("GET", "/fights"): READ,
+    ("POST", "/fights"): CORNER,
+    ("GET", "/fights/{fight_id}"): READ,
+    ("POST", "/fights/{fight_id}/rounds"): CORNER,
+    # the JSON API
+    ("GET", "/api/athletes"): READ,
+    ("GET", "/api/athletes/{name}"): READ,
+    ("GET", "/api/athletes/{name}/sessions"): READ,
+    ("GET", "/api/athletes/{name}/load"): READ,
+    ("GET", "/api/athletes/{name}/readiness"): READ,
+    ("GET", "/api/sessions/{session_id}"): READ,
+    ("GET", "/api/sessions/{session_id}/streams"): READ,
+    ("GET", "/api/sessions/{session_id}/punches"): READ,
+    ("POST", "/api/athletes/{name}/imports"): WRITE,
+    ("GET", "/api/fights"): READ,
+    ("GET", "/api/fights/{fight_id}"): READ,
+    ("POST", "/api/fights/{fight_id}/rounds"): CORNER,
+    ("GET", "/api/aggregates"): Rule(Kind.aggregates),
+    # accounts
+    ("GET", "/login"): PUBLIC,
+    ("POST", "/login"): PUBLIC,
+    ("POST", "/logout"): ACCOUNT,
+    ("POST", "/api/login"): PUBLIC,
+    ("POST", "/api/logout"): ACCOUNT,
+    ("GET", "/api/me"): ACCOUNT,
+    # the schema, its docs, static files
+    ("GET", "/openapi.json"): ACCOUNT,
+    ("GET", "/api/docs"): ACCOUNT,
+    ("GET", "/docs/oauth2-redirect"): ACCOUNT,
+    ("GET", "/static/plotly.min.js"): PUBLIC,
+    ("GET", "/static/{path:path}"): PUBLIC,
+}
+
+#: Path parameters that name an athlete, directly or through one of their sessions.
+ATHLETE_PARAMS = {"name": "athlete", "session_id": "session", "fight_id": "fight"}
+#: Session ids the API accepts; others are left to the route's own 422.
+MAX_ID = 2**31 - 1
+
+
+#: The rules' path patterns, compiled as Starlette compiles route paths.
+PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    (path, compile_path(path)[0]) for path in dict.fromkeys(path for _, path in RULES)
+]
+
+
+def match_rule(method: str, path: str) -> tuple[str | None, Rule | None, dict[str, str]]:
+    """The rule of a request: (its path pattern, its rule, the path parameters as sent).
+    A path no pattern matches gives (None, None, {}); a pattern without a rule for this
+    method gives (pattern, None, params). Either way the guard refuses it: a route without a
+    rule is never reached (deny by default)."""
+    wanted = "GET" if method == "HEAD" else method
+    found: tuple[str | None, Rule | None, dict[str, str]] = (None, None, {})
+    for pattern, regex in PATTERNS:
+        match = regex.match(path)
+        if match is None:
+            continue
+        rule = RULES.get((wanted, pattern))
+        if rule is not None:
+            return pattern, rule, match.groupdict()
+        if found[0] is None:
+            found = (pattern, None, match.groupdict())
+    return found
+
+
+def route_table(routes: list[Any], prefix: str = "") -> Iterator[tuple[str, str]]:
+    """Every (method, path pattern) an app serves, HEAD left out (it follows GET); walks
+    FastAPI's included routers and Starlette's mounts."""
+    for route in routes:
+        original = getattr(route, "original_router", None)
+        if original is not None:  # FastAPI >= 0.16x keeps included routers whole
+            context = getattr(route, "include_context", None)
+            yield from route_table(original.routes, prefix + getattr(context, "prefix", ""))
+        elif getattr(route, "methods", None):
+            for method in sorted(route.methods - {"HEAD"}):
+                yield method, prefix + route.path
+        elif hasattr(route, "routes") and hasattr(route, "path"):  # a mount
+            yield "GET", prefix + route.path + "/{path:path}"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The guard's answer: `status` None lets the request through; `athlete_ids` are the
+    athletes it names (for the audit log)."""
+
+    status: int | None
+    message: str = ""
+    athlete_ids: tuple[int, ...] = ()
+
+
+def missing_athlete(name: str) -> str:
+    """The lab's own sentence for an athlete that does not exist (store.athletes)."""
+    return f"no athlete {name}: add it with drago athlete add"
+
+
+def missing_fight(fight_id: int) -> str:
+    """The lab's own sentence for a fight that does not exist (store.camp)."""
+    return f"no fight {fight_id}: create one with drago fight new"
+
+
+def missing_session(session_id: int) -> str:
+    """The lab's own sentence for a session that does not exist (store.edits)."""
+    return f"no session {session_id}: see drago sessions for the ids"
+
+
+def decide(
+    lab: Lab,
+    principal: Principal,
+    rule: Rule,
+    path_params: Mapping[str, str],
+    query: Mapping[str, str],
+) -> Decision:
+    """May `principal` have what the request asks? 403 for a role that never may, 404 for
+    an athlete (or their session) it may not see, as if it did not exist."""
+    if principal.role not in ROLES[rule.kind]:
+        return Decision(403, f"a {principal.role} account may not see {rule.kind.value} data")
+    if rule.roles is not None and principal.role not in rule.roles:
+        return Decision(403, f"a {principal.role} account may not enter this")
+    if rule.kind is not Kind.athletes:
+        return Decision(None)
+    named: list[tuple[str, str]] = [
+        (ATHLETE_PARAMS.get(key, "unknown"), value) for key, value in path_params.items()
+    ]
+    named += [("athlete", query[key]) for key in rule.query if query.get(key)]
+    ids: list[int] = []
+    for what, value in named:
+        if what == "athlete":
+            athlete_id = lab.athlete_id_of(value)
+            message = missing_athlete(value)
+        elif what == "session":
+            if not value.isdigit() or not 1 <= int(value) <= MAX_ID:
+                continue  # the route answers 422
+            athlete_id = lab.athlete_id_of_session(int(value))
+            message = missing_session(int(value))
+        elif what == "fight":
+            if not value.isdigit() or not 1 <= int(value) <= MAX_ID:
+                continue  # the route answers 422
+            corners = lab.fight_corner_ids(int(value))
+            if principal.visible is not None and not any(
+                principal.may_see(i) for i in corners or ()
+            ):
+                return Decision(404, missing_fight(int(value)), tuple(corners or ()))
+            ids += corners or ()
+            continue
+        else:
+            return Decision(403, "no access rule for this parameter")
+        if principal.visible is not None and not principal.may_see(athlete_id):
+            seen = () if athlete_id is None else (athlete_id,)
+            return Decision(404, message, seen)
+        if athlete_id is not None:
+            ids.append(athlete_id)
+    return Decision(None, athlete_ids=tuple(ids))
+
+
+class ScopedLab(Lab):
+    """A lab whose athlete listings hold only the athletes a caller may see (the overview,
+    `GET /api/athletes`, the tale of the tape's choices); `visible` None: all."""
+
+    def __init__(self, path: str | Path | None, visible: frozenset[int] | None) -> None:
+        super().__init__(path)
+        self.visible = visible
+
+    def athletes(self, *, team: str | None = None) -> pl.DataFrame:
+        frame = super().athletes(team=team)
+        if self.visible is None:
+            return frame
+        return frame.filter(pl.col("id").is_in(sorted(self.visible)))
+
+    def fights(self) -> pl.DataFrame:
+        frame = super().fights()
+        if self.visible is None:
+            return frame
+        seen = sorted(self.visible)
+        return frame.filter(
+            pl.col("red_athlete_id").is_in(seen) | pl.col("blue_athlete_id").is_in(seen)
+        )

@@ -1,0 +1,175 @@
+"""The authorisation matrix of team mode, generated from the app's own route table: every
+route x every role, anonymous and an expired token -> the status the role's rights give.
+
+A route without a rule in `drago.web.access.RULES` fails here (and is refused to everybody by
+the server) until it gets one; so does a route whose parameters this test has no sample for.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from drago.lab import Lab
+from drago.web import create_app
+from drago.web.access import ATHLETE_PARAMS, RULES, Kind, route_table
+from drago.web.auth import TeamConfig
+from tests.team_store import (
+    ACCOUNTS,
+    OTHER,
+    OWN,
+    ROLE_LOGIN,
+    bearer_tokens,
+    build_team_store,
+    cheap_hashing,
+    fight_ids,
+    session_ids,
+)
+
+#: Every route of a team server, read off the app (no store is opened for this).
+ROUTES = sorted(set(route_table(create_app(Path("unused.duckdb"), team=TeamConfig()).routes)))
+WHO = ("anonymous", "expired", "admin", "coach", "athlete", "analyst")
+#: The only routes anybody reaches without logging in.
+PUBLIC = {("GET", "/login"), ("POST", "/login"), ("POST", "/api/login"),
+          ("GET", "/static/plotly.min.js"), ("GET", "/static/{path:path}")}  # fmt: skip
+#: Answers of a success that are not 200: forms redirect.
+SUCCESS = {("POST", "/login"): 303, ("POST", "/logout"): 303, ("POST", "/fights"): 303,
+           ("POST", "/fights/{fight_id}/rounds"): 303}  # fmt: skip
+ROUND = {"round": 1, "corner": "red", "jabs_thrown": 10, "jabs_landed": 3, "power_thrown": 8,
+         "power_landed": 2}  # fmt: skip
+#: Routes that end the session they are called with: each call gets a token of its own.
+ENDS_SESSION = {("POST", "/logout"), ("POST", "/api/logout")}
+PASSWORD = ACCOUNTS["boss"][1]
+
+
+def request_body(method: str, pattern: str) -> dict[str, Any]:
+    """What a well-formed request to a route sends (a new POST route needs an entry)."""
+    bodies: dict[tuple[str, str], dict[str, Any]] = {
+        ("POST", "/api/athletes/{name}/imports"): {
+            "files": {"files": ("bad.fit", b"not a FIT file")}
+        },
+        ("POST", "/api/login"): {"json": {"login": "boss", "password": PASSWORD}},
+        ("POST", "/login"): {
+            "data": {"login": "boss", "password": PASSWORD, "csrf_token": "t"},
+            "cookies": {"drago_csrf": "t"},
+        },
+        ("POST", "/logout"): {},
+        ("POST", "/api/logout"): {},
+        ("POST", "/fights"): {
+            "data": {"red": "Drago", "blue": "Clubber Lang", "date": "2026-12-01", "rounds": "3"}
+        },
+        ("POST", "/fights/{fight_id}/rounds"): {"data": {k: str(v) for k, v in ROUND.items()}},
+        ("POST", "/api/fights/{fight_id}/rounds"): {"json": ROUND},
+    }
+    if method == "GET":
+        return {}
+    assert (method, pattern) in bodies, f"no sample request for {method} {pattern}: add one"
+    return bodies[(method, pattern)]
+
+
+def expected(method: str, pattern: str, who: str, target: str) -> int:
+    """The status `who` must get; `target` "own": the athletes named are ones every role
+    but the analyst may see, "other": one only the admin may see."""
+    rule = RULES[(method, pattern)]
+    kind = rule.kind
+    success = SUCCESS.get((method, pattern), 200)
+    if kind is Kind.public:
+        return success
+    if who in ("anonymous", "expired"):
+        api = pattern.startswith("/api") or pattern == "/openapi.json"
+        return 401 if api else 303
+    if kind is Kind.account:
+        return success
+    if kind is Kind.aggregates:
+        return 403 if who == "athlete" else success
+    assert kind is Kind.athletes
+    if who == "analyst" or (rule.roles is not None and who not in rule.roles):
+        return 403
+    return success if who == "admin" or target == "own" else 404
+
+
+@dataclass
+class Team:
+    db: Path
+    client: TestClient
+    tokens: dict[str, str]
+    sessions: dict[str, int]
+    fights: dict[str, int]
+
+    def url(self, method: str, pattern: str, target: str) -> str:
+        athlete = OWN if target == "own" else OTHER
+        samples = {"name": athlete, "session_id": str(self.sessions[athlete]),
+                   "fight_id": str(self.fights[athlete]), "path": "drago.css"}  # fmt: skip
+        params = re.findall(r"{(\w+)(?::\w+)?}", pattern)
+        missing = [p for p in params if p not in samples]
+        assert not missing, f"no sample value for {missing} of {pattern}: add one"
+        url = re.sub(r"{(\w+)(?::\w+)?}", lambda m: samples[m.group(1)], pattern)
+        query = RULES[(method, pattern)].query
+        if query:  # the first names the own athlete, the others the target
+            names = [OWN] + [athlete] * (len(query) - 1)
+            url += "?" + "&".join(f"{key}={name}" for key, name in zip(query, names, strict=True))
+        return url
+
+    def headers(self, method: str, pattern: str, who: str) -> dict[str, str]:
+        if who == "anonymous":
+            return {}
+        token = self.tokens[who]
+        if (method, pattern) in ENDS_SESSION and who != "expired":
+            with Lab(self.db) as lab:
+                token = lab.create_token(ROLE_LOGIN[who])[1]
+        return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture(scope="module")
+def team(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Team]:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        cheap_hashing(monkeypatch)
+        db = build_team_store(tmp_path_factory.mktemp("matrix") / "drago.duckdb")
+        app = create_app(db, team=TeamConfig())
+        with TestClient(app) as client:
+            yield Team(db, client, bearer_tokens(db), session_ids(db), fight_ids(db))
+
+
+def test_every_route_has_a_rule_and_every_rule_a_route() -> None:
+    assert len(ROUTES) > 20
+    assert sorted(set(ROUTES) - set(RULES)) == [], "routes without a rule in access.RULES"
+    assert sorted(set(RULES) - set(ROUTES)) == [], "rules of routes that no longer exist"
+
+
+def test_athlete_data_is_never_public() -> None:
+    """A route naming an athlete or a session serves athlete data; public routes are few."""
+    for method, pattern in ROUTES:
+        params = set(re.findall(r"{(\w+)", pattern))
+        if params & set(ATHLETE_PARAMS):
+            assert RULES[(method, pattern)].kind is Kind.athletes, (method, pattern)
+        if RULES[(method, pattern)].kind is Kind.public:
+            assert (method, pattern) in PUBLIC, (method, pattern)
+
+
+@pytest.mark.parametrize(("method", "pattern"), ROUTES, ids=[f"{m} {p}" for m, p in ROUTES])
+def test_matrix(team: Team, method: str, pattern: str) -> None:
+    named = re.search(r"{(name|session_id|fight_id)}", pattern) or RULES[(method, pattern)].query
+    wrong = []
+    for target in ("own", "other") if named else ("own",):
+        for who in WHO:
+            team.client.cookies.clear()
+            body = request_body(method, pattern)
+            for key, value in body.pop("cookies", {}).items():
+                team.client.cookies.set(key, value)
+            answer = team.client.request(
+                method,
+                team.url(method, pattern, target),
+                headers=team.headers(method, pattern, who),
+                follow_redirects=False,
+                **body,
+            )
+            want = expected(method, pattern, who, target)
+            if answer.status_code != want:
+                wrong.append((who, target, answer.status_code, want, answer.text[:120]))
+    assert wrong == []
