@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
+from drago.analysis.athlete import with_local_date
 from drago.analysis.load import daily_series
 from drago.analysis.rounds import rounds_from_laps, rounds_from_template
 from drago.analysis.trimp import session_loads, srpe_load
@@ -37,23 +38,6 @@ class Status:
     day: date
     today: dict[str, Any]
     recent: pl.DataFrame
-
-
-def with_local_date(frame: pl.DataFrame, column: str = "start_utc") -> pl.DataFrame:
-    """Add `date`: the local calendar day of each row's UTC `column` in its `tz`."""
-    parts = [
-        part.with_columns(
-            pl.col(column)
-            .dt.replace_time_zone("UTC")
-            .dt.convert_time_zone(str(part["tz"][0]))
-            .dt.date()
-            .alias("date")
-        )
-        for part in frame.partition_by("tz", maintain_order=True)
-    ]
-    if not parts:
-        return frame.with_columns(pl.lit(None, pl.Date).alias("date"))
-    return pl.concat(parts).sort("athlete_id", "date", "id")
 
 
 class LoadMixin(LabBase):

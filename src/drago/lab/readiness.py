@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
+from drago.analysis.athlete import day_inputs, readiness_with_load
 from drago.analysis.hrv import CORRECTIONS, hrv_analyse
-from drago.analysis.readiness import LONG_DAYS, readiness_series
+from drago.analysis.readiness import LONG_DAYS
 from drago.errors import UsageError
 from drago.ingest.rr import read_rr
 from drago.lab.base import LabBase
@@ -92,7 +93,10 @@ class ReadinessMixin(LabBase):
         """One row per day with a measurement or a questionnaire: ln rMSSD and its baselines,
         resting HR, Hooper score, and a green/amber/red verdict with its reason."""
         row = athlete_rows.get_athlete(self.store, name)
-        days = readiness_rows.daily_inputs(self.store, row.id)
+        days = day_inputs(
+            readiness_rows.measurements(self.store, row.id),
+            readiness_rows.wellness(self.store, row.id),
+        )
         if as_of is not None:
             days = days.filter(pl.col("date") <= as_of)
         if since is not None:  # the baselines look back at most LOOKBACK days
@@ -105,11 +109,7 @@ class ReadinessMixin(LabBase):
         today = datetime.now(ZoneInfo(row.tz)).date()
         # Up to today (the default) unless the mornings run later: the cached series serves both.
         later = last if isinstance(last, date) and last > today else None
-        load = self.load_series(row.name, until=later)
-        if "acwr_ewma" in load.columns:
-            acwr = load.select("date", pl.col("acwr_ewma").alias("acwr"))
-            days = days.join(acwr, on="date", how="left")
-        series = readiness_series(days)
+        series = readiness_with_load(days, self.load_series(row.name, until=later))
         if since is not None:
             series = series.filter(pl.col("date") >= since)
         return series.select([c for c in READINESS_COLUMNS if c in series.columns])
