@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import polars as pl
@@ -54,6 +55,14 @@ class LabBase:
         raise NotImplementedError
 
     def load_series(self, name: str, *, until: date | None = None) -> pl.DataFrame:
+        raise NotImplementedError
+
+    def attached_lake(self) -> Path | None:
+        raise NotImplementedError
+
+    def lake_series(
+        self, name: str, *, since: date | None = None, until: date | None = None
+    ) -> pl.DataFrame:
         raise NotImplementedError
 
     def recompute_loads(

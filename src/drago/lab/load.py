@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
-from drago.analysis.athlete import with_local_date
+from drago.analysis.athlete import LOAD_COLUMNS, with_local_date
 from drago.analysis.load import daily_series
 from drago.analysis.rounds import rounds_from_laps, rounds_from_template
 from drago.analysis.trimp import session_loads, srpe_load
-from drago.errors import UsageError
+from drago.errors import NotFound, UsageError
 from drago.lab.base import LabBase
 from drago.store import athletes as athlete_rows
 from drago.store import edits
@@ -141,7 +141,13 @@ class LoadMixin(LabBase):
         the first session (or `since`) to `until` (default: `as_of`, default today)."""
         if method not in METHODS:
             raise UsageError(f"unknown load method {method!r}: use one of {', '.join(METHODS)}")
-        row = athlete_rows.get_athlete(self.store, name)
+        try:
+            row = athlete_rows.get_athlete(self.store, name)
+        except NotFound:  # an athlete of the attached lake (computed there with its method)
+            if self.attached_lake() is None:
+                raise
+            lake = self.lake_series(name, since=since, until=until or as_of)
+            return lake.filter(pl.col("load").is_not_null()).select("date", *LOAD_COLUMNS)
         end = until or as_of or datetime.now(ZoneInfo(row.tz)).date()
         if as_of is not None and as_of < end:  # sessions after as_of must not count: no cache
             return self._compute_series(row.id, since, end, as_of, method)

@@ -7,6 +7,7 @@ is in `drago.store.lake`, the science in `drago.analysis.athlete`. See docs/lake
 from __future__ import annotations
 
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -15,7 +16,15 @@ from typing import Any
 from drago.analysis.load import METHOD_COLUMNS
 from drago.errors import UsageError
 from drago.lake.apply import RESULT_SCHEMA, Step
-from drago.lake.engines import ENGINES, run_dask, run_local, run_spark, spark_session
+from drago.lake.engines import (
+    ENGINES,
+    dask_client,
+    run_dask,
+    run_local,
+    run_spark,
+    spark_context,
+    spark_session,
+)
 from drago.lake.synth import synth_federation
 from drago.store.lake import Written, read_athletes, read_manifest, write_lake, write_results
 
@@ -24,6 +33,7 @@ __all__ = [
     "RESULT_SCHEMA",
     "Computed",
     "Step",
+    "Written",
     "compute",
     "spark_session",
     "synth",
@@ -32,13 +42,15 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Computed:
-    """What a compute did: engine, athletes, daily rows, seconds, and the partitions written."""
+    """What a compute did: engine, athletes, daily rows, seconds computing (reading the lake,
+    the per-athlete step, collecting), seconds starting the engine, and what was written."""
 
     engine: str
     out: Path
     athletes: int
     rows: int
     seconds: float
+    startup_s: float
     written: Written
 
 
@@ -80,13 +92,20 @@ def compute(
     people = read_athletes(root)
     step = Step(dict(zip(people["athlete"], people["tz"], strict=True)), as_of, method)
     began = time.perf_counter()
-    if engine == "local":
-        daily = run_local(root, manifest, step)
-    elif engine == "dask":
-        daily = run_dask(root, manifest, step, scheduler=scheduler)
-    else:
-        daily = run_spark(root, manifest, step, spark=spark, master=master)
-    seconds = time.perf_counter() - began
+    with ExitStack() as stack:
+        if engine == "dask":
+            client = stack.enter_context(dask_client(scheduler))
+        elif engine == "spark" and spark is None:
+            spark = stack.enter_context(spark_context(master))
+        started = time.perf_counter()
+        if engine == "local":
+            daily = run_local(root, manifest, step)
+        elif engine == "dask":
+            daily = run_dask(root, manifest, step, client=client)
+        else:
+            daily = run_spark(root, manifest, step, spark=spark)
+        seconds = time.perf_counter() - started
+    startup_s = started - began
     target = out or root / "results"
     info = {
         "engine": engine,
@@ -96,4 +115,5 @@ def compute(
         "synthetic": bool(manifest.get("synthetic")),
     }
     written = write_results(target, daily, info)
-    return Computed(engine, target, daily["athlete"].n_unique(), daily.height, seconds, written)
+    athletes = daily["athlete"].n_unique()
+    return Computed(engine, target, athletes, daily.height, seconds, startup_s, written)

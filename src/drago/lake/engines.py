@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import reduce
 from pathlib import Path
 from typing import Any, Final
@@ -87,16 +89,38 @@ def _empty_pandas(schema: dict[str, pl.DataType]) -> Any:
     return pl.DataFrame(schema=schema).to_arrow().to_pandas(types_mapper=pd.ArrowDtype)
 
 
-def run_dask(
-    root: Path, manifest: dict[str, Any], step: Step, *, scheduler: str | None = None
-) -> pl.DataFrame:
-    """Dask: `read_parquet` per table, `groupby("athlete").apply(step)`, on a `distributed`
-    LocalCluster (2 single-threaded workers on 127.0.0.1) or the scheduler at `scheduler`."""
+@contextmanager
+def dask_client(scheduler: str | None = None) -> Iterator[Any]:
+    """A `distributed` client of the scheduler at `scheduler`, else of a LocalCluster of
+    single-threaded worker processes on 127.0.0.1 (as many as cores; $DRAGO_DASK_WORKERS)."""
     try:
-        import dask.dataframe as dd
         from distributed import Client, LocalCluster
     except ImportError as exc:
         raise UsageError("the dask engine needs: pip install 'drago[lake]'") from exc
+    if scheduler:
+        with Client(scheduler) as client:
+            yield client
+        return
+    workers = int(os.environ.get("DRAGO_DASK_WORKERS", str(os.cpu_count() or 2)))
+    with (
+        LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            host="127.0.0.1",
+            dashboard_address=None,
+            processes=True,
+            silence_logs=logging.ERROR,
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        yield client
+
+
+def run_dask(root: Path, manifest: dict[str, Any], step: Step, *, client: Any) -> pl.DataFrame:
+    """Dask: the lake's files read in batches (`from_map`), stacked, and
+    `groupby("athlete").apply(step)` on the `distributed` `client`."""
+    import dask.dataframe as dd
+
     parts = []
     input_meta = _empty_pandas(INPUT_SCHEMA)
     for table, (kind, columns) in PROJECTIONS.items():
@@ -115,23 +139,7 @@ def run_dask(
     result = union.groupby("athlete").apply(
         step.pandas, include_groups=False, meta=_empty_pandas(RESULT_SCHEMA)
     )
-    if scheduler:
-        with Client(scheduler) as client:
-            table = client.compute(result).result()
-    else:
-        workers = int(os.environ.get("DRAGO_DASK_WORKERS", "2"))
-        with (
-            LocalCluster(
-                n_workers=workers,
-                threads_per_worker=1,
-                host="127.0.0.1",
-                dashboard_address=None,
-                processes=True,
-                silence_logs=logging.ERROR,
-            ) as cluster,
-            Client(cluster) as client,
-        ):
-            table = client.compute(result).result()
+    table = client.compute(result).result()
     frame = pl.from_arrow(pa.Table.from_pandas(table, preserve_index=False))
     assert isinstance(frame, pl.DataFrame)
     return _finish(frame)
@@ -175,60 +183,55 @@ def spark_session(master: str | None = None) -> Any:
     return session
 
 
-def run_spark(
-    root: Path,
-    manifest: dict[str, Any],
-    step: Step,
-    *,
-    spark: Any = None,
-    master: str | None = None,
-) -> pl.DataFrame:
-    """Spark: `read.parquet` per table, union by name, `groupBy("athlete").applyInArrow(step)`.
+@contextmanager
+def spark_context(master: str | None = None) -> Iterator[Any]:
+    """`spark_session(master)`, stopped after."""
+    session = spark_session(master)
+    try:
+        yield session
+    finally:
+        session.stop()
 
-    Uses `spark` when given (tests share one session), else starts one on `master` (default
-    local mode) and stops it after."""
+
+def run_spark(root: Path, manifest: dict[str, Any], step: Step, *, spark: Any) -> pl.DataFrame:
+    """Spark: `read.parquet` per table, union by name, `groupBy("athlete").applyInArrow(step)`
+    on the SparkSession `spark`."""
     from pyspark.sql import functions as F
 
-    own = spark is None
-    session = spark_session(master) if own else spark
-    try:
-        frames = []
-        for table, (kind, columns) in PROJECTIONS.items():
-            if not files(root, manifest, table):
-                continue
-            # One directory, schema given: no listing job, no footer reading per file.
-            frame = (
-                session.read.schema(spark_schema(schema(table)))
-                .option("recursiveFileLookup", "true")
-                .option("pathGlobFilter", "*.parquet")
-                .parquet(str(root / table))
-            )
-            frames.append(
-                frame.select(
-                    F.col("athlete"),
-                    F.lit(kind).alias("kind"),
-                    *(F.col(src).alias(dst) for dst, src in columns.items()),
-                )
-            )
-        if not frames:
-            return pl.DataFrame(schema=RESULT_SCHEMA)
-        union = reduce(lambda a, b: a.unionByName(b, allowMissingColumns=True), frames)
-        union = union.select(
-            *(F.col(c).cast(_SPARK_TYPES[type(t)]).alias(c) for c, t in INPUT_SCHEMA.items())
+    frames = []
+    for table, (kind, columns) in PROJECTIONS.items():
+        if not files(root, manifest, table):
+            continue
+        # One directory, schema given: no listing job, no footer reading per file.
+        frame = (
+            spark.read.schema(spark_schema(schema(table)))
+            .option("recursiveFileLookup", "true")
+            .option("pathGlobFilter", "*.parquet")
+            .parquet(str(root / table))
         )
-        out_schema = pl.DataFrame(schema=RESULT_SCHEMA).to_arrow().schema
-        arrow_schema = pa.schema(
-            [pa.field(f.name, pa.string() if pa.types.is_large_string(f.type)
-                      or pa.types.is_string_view(f.type) else f.type) for f in out_schema]
-        )  # fmt: skip
+        frames.append(
+            frame.select(
+                F.col("athlete"),
+                F.lit(kind).alias("kind"),
+                *(F.col(src).alias(dst) for dst, src in columns.items()),
+            )
+        )
+    if not frames:
+        return pl.DataFrame(schema=RESULT_SCHEMA)
+    union = reduce(lambda a, b: a.unionByName(b, allowMissingColumns=True), frames)
+    union = union.select(
+        *(F.col(c).cast(_SPARK_TYPES[type(t)]).alias(c) for c, t in INPUT_SCHEMA.items())
+    )
+    out_schema = pl.DataFrame(schema=RESULT_SCHEMA).to_arrow().schema
+    arrow_schema = pa.schema(
+        [pa.field(f.name, pa.string() if pa.types.is_large_string(f.type)
+                  or pa.types.is_string_view(f.type) else f.type) for f in out_schema]
+    )  # fmt: skip
 
-        def apply(table: pa.Table) -> pa.Table:
-            return step.arrow(table).cast(arrow_schema)
+    def apply(table: pa.Table) -> pa.Table:
+        return step.arrow(table).cast(arrow_schema)
 
-        result = union.groupBy("athlete").applyInArrow(apply, schema=spark_schema(RESULT_SCHEMA))
-        frame = pl.from_arrow(result.toArrow())
-        assert isinstance(frame, pl.DataFrame)
-        return _finish(frame)
-    finally:
-        if own:
-            session.stop()
+    result = union.groupBy("athlete").applyInArrow(apply, schema=spark_schema(RESULT_SCHEMA))
+    frame = pl.from_arrow(result.toArrow())
+    assert isinstance(frame, pl.DataFrame)
+    return _finish(frame)

@@ -1,0 +1,141 @@
+"""The lake on three engines: a synthetic federation (1,000 athletes x 5 years by default)
+computed with `drago lake compute --engine local|dask|spark`.
+
+Each engine runs in its own process (as the CLI would), so its start-up (Dask's LocalCluster,
+Spark's JVM) counts in its wall time; the compute time excludes writing the results. Peak
+memory is the largest sum of RSS over the whole process tree (driver, Dask workers, the JVM
+and its Python workers), sampled every 0.2 s. The outputs are then checked equal.
+
+Run: .venv/bin/python bench/bench_lake.py [athletes] [years] [engines,...]   (make bench-lake)
+Work dir: $DRAGO_BENCH_DIR (default /tmp/drago-bench-lake); the lake is kept and reused.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import platform
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+import polars as pl  # noqa: E402
+import psutil  # noqa: E402
+from polars.testing import assert_frame_equal  # noqa: E402
+
+from drago.lake import synth  # noqa: E402
+from drago.store.lake import read_manifest, read_results  # noqa: E402
+
+RUN = """
+import json, sys, time
+from pathlib import Path
+from drago.lake import compute
+done = compute(Path(sys.argv[1]), engine=sys.argv[2], out=Path(sys.argv[3]))
+print(json.dumps({"seconds": done.seconds, "startup_s": done.startup_s, "rows": done.rows,
+                  "athletes": done.athletes}))
+"""
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory_gb = psutil.virtual_memory().total / 1e9
+    import dask
+    import pyspark
+
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {memory_gb:.0f} GB RAM, {platform.system()} "
+        f"{platform.release()}, Python {platform.python_version()}, polars {pl.__version__}, "
+        f"dask {dask.__version__}, pyspark {pyspark.__version__}; machine shared with other "
+        f"jobs (load average at start {os.getloadavg()[0]:.1f})"
+    )
+
+
+def tree_rss(process: psutil.Process) -> int:
+    total = 0
+    for p in [process, *process.children(recursive=True)]:
+        with contextlib.suppress(psutil.Error):
+            total += p.memory_info().rss
+    return total
+
+
+def run_engine(lake: Path, engine: str, out: Path) -> dict[str, float]:
+    began = time.perf_counter()
+    child = subprocess.Popen(
+        [sys.executable, "-c", RUN, str(lake), engine, str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    peak = 0
+    watched = psutil.Process(child.pid)
+    stop = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not stop.is_set():
+            peak = max(peak, tree_rss(watched))
+            stop.wait(0.2)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    stdout, _ = child.communicate()
+    stop.set()
+    sampler.join()
+    if child.returncode:
+        raise SystemExit(f"{engine} failed with exit code {child.returncode}")
+    result: dict[str, float] = json.loads(stdout.strip().splitlines()[-1])
+    return result | {"wall": time.perf_counter() - began, "peak_gb": peak / 1e9}
+
+
+def main() -> None:
+    athletes = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    years = float(sys.argv[2]) if len(sys.argv) > 2 else 5
+    engines = sys.argv[3].split(",") if len(sys.argv) > 3 else ["local", "dask", "spark"]
+    work = Path(os.environ.get("DRAGO_BENCH_DIR", "/tmp/drago-bench-lake"))
+    lake = work / f"lake-{athletes}x{years:g}"
+    print(f"machine: {machine()}", flush=True)
+    began = time.perf_counter()
+    done = synth(lake, athletes=athletes, years=years, seed=1)
+    manifest = read_manifest(lake)
+    rows = {t: manifest["tables"][t]["rows"] for t in ("sessions", "wellness", "rr_measurements")}
+    files = sum(len(manifest["tables"][t]["partitions"]) for t in rows)
+    print(
+        f"lake: {athletes} athletes x {years:g} years, {files:,} Parquet files, rows {rows}; "
+        f"synth wrote {done.written:,} partitions in {time.perf_counter() - began:.1f} s",
+        flush=True,
+    )
+    outputs = {}
+    for engine in engines:
+        out = work / f"out-{athletes}x{years:g}-{engine}"
+        r = run_engine(lake, engine, out)
+        outputs[engine] = out
+        print(
+            f"{engine:>5}: {r['athletes']:.0f} athletes, {r['rows']:,.0f} daily rows; compute "
+            f"{r['seconds']:.1f} s ({r['rows'] / r['seconds']:,.0f} rows/s), engine start-up "
+            f"{r['startup_s']:.1f} s, wall with process start and writing {r['wall']:.1f} s, "
+            f"peak memory {r['peak_gb']:.2f} GB",
+            flush=True,
+        )
+    first, *others = engines
+    reference = read_results(outputs[first])
+    for engine in others:
+        assert_frame_equal(reference, read_results(outputs[engine]), rel_tol=1e-9, abs_tol=1e-9)
+    if others:
+        print(f"outputs equal: {', '.join(engines)} ({reference.height:,} rows compared)")
+
+
+if __name__ == "__main__":
+    main()
