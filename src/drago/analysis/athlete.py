@@ -17,7 +17,7 @@ from typing import Final
 import polars as pl
 
 from drago.analysis.load import daily_series
-from drago.analysis.readiness import INPUT_COLUMNS, readiness_series
+from drago.analysis.readiness import readiness_series
 
 #: Columns of the load part of `athlete_daily` (from `daily_series`).
 LOAD_COLUMNS: Final = (
@@ -191,9 +191,6 @@ def athlete_daily(
         load = daily_series(sessions, method=method, end=end).drop("athlete_id")
     else:
         load = pl.DataFrame(schema={c: DAILY_SCHEMA[c] for c in ("date", *LOAD_COLUMNS)})
-    for name, dtype in INPUT_COLUMNS.items():
-        if name not in days.columns:
-            days = days.with_columns(pl.lit(None, dtype).alias(name))
     ready = readiness_with_load(days, load) if days.height else days.head(0)
     ready = ready.select([pl.col("date"), *(_column(ready, c) for c in READINESS_COLUMNS)])
     out = load.join(ready, on="date", how="full", coalesce=True).sort("date")

@@ -151,7 +151,7 @@ def overview(ctx: typer.Context, fmt: Fmt = OutputFormat.table) -> None:
 
     Example: drago lake overview --format csv
     """
-    frame = open_lab(ctx, read_only=True).lake_overview()
+    frame = open_lab(ctx).lake_overview()
     table = frame.with_columns(
         pl.col("ctl", "atl", "tsb", "load_7d").round(1), pl.col("acwr_ewma").round(2)
     )
