@@ -198,3 +198,25 @@ def _raises(call: Callable[[], object]) -> Exception:
     except Exception as exc:
         return exc
     raise AssertionError("no error raised")
+
+
+def test_dashboard_federation_page_reads_the_attached_lake(small_lake: Path, db: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from drago.web import create_app
+
+    out = small_lake.parent / "results-web"
+    compute(small_lake, engine="local", out=out)
+    with TestClient(create_app(db)) as client:
+        assert "no lake attached" in client.get("/federation").text
+        assert client.get("/api/federation").json()["ok"] is False
+        with Lab(db) as lab:
+            lab.attach_lake(out)
+        items = client.get("/api/federation").json()["items"]
+        assert [i["athlete"] for i in items] == [f"Synthetic {k:04d}" for k in range(1, 5)]
+        last = read_results(out, ["Synthetic 0004"]).row(-1, named=True)
+        assert items[3]["tsb"] == pytest.approx(last["tsb"]) and items[3]["date"] == str(
+            last["date"]
+        )
+        page = client.get("/federation").text
+        assert "Synthetic 0004" in page and f"{last['ctl']:.1f}" in page

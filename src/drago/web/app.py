@@ -85,6 +85,7 @@ def create_app(db_path: str | Path | None = None, *, linger_s: float | None = No
     `linger_s`: how long the store stays open after the last request (0: open per request
     only; default `$DRAGO_WEB_LINGER_S`, else 1 s)."""
     from drago.web.api import router as api_router  # the routers use this module's helpers
+    from drago.web.federation import router as federation_router
     from drago.web.pages import router as pages_router
 
     keeper = StoreKeeper(None if db_path is None else Path(db_path), WebLab, linger_s=linger_s)
@@ -149,6 +150,7 @@ def create_app(db_path: str | Path | None = None, *, linger_s: float | None = No
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(api_router)
     app.include_router(pages_router)
+    app.include_router(federation_router)
     return app
 
 
