@@ -63,8 +63,10 @@ def export(
         list[str] | None, typer.Option("--athlete", help="Only this athlete (repeatable).")
     ] = None,
 ) -> None:
-    """Export the store's athletes (sessions, wellness, morning HRV) to a Parquet lake,
-    partitioned by athlete and month; exporting again writes only what changed.
+    """Export the store's athletes to a Parquet lake, partitioned by athlete and month.
+
+    Sessions with their loads, wellness and morning HRV; exporting again writes only the
+    partitions that changed.
 
     Example: drago lake export --to /data/lake --athlete drago
     """
@@ -100,8 +102,10 @@ def compute(
         str | None, typer.Option("--master", help="Spark master URL (default: local mode).")
     ] = None,
 ) -> None:
-    """Daily load, CTL/ATL/TSB, ACWR, monotony, strain and readiness of every athlete in the
-    lake, written as Parquet under OUT/daily by athlete and month.
+    """Every lake athlete's daily load series and readiness, on one process, Dask or Spark.
+
+    Load, CTL/ATL/TSB, ACWR, monotony, strain and the readiness verdict, written as Parquet
+    under OUT/daily by athlete and month; all engines run the same per-athlete function.
 
     Example: drago lake compute /tmp/fed --engine dask --out /tmp/fed-dask
     """
@@ -125,8 +129,10 @@ def compute(
 
 @lake_app.command("attach")
 def attach(ctx: typer.Context, root: Dir) -> None:
-    """Let listings and the dashboard read a lake's results: `drago lake overview`, `drago
-    load NAME` for a lake athlete, and the dashboard's /federation page.
+    """Let listings and the dashboard read a lake's results (DIR or DIR/results).
+
+    Then `drago lake overview`, `drago load NAME` for a lake athlete and the dashboard's
+    /federation page read them; the path is noted in lake.json beside the store.
 
     Example: drago lake attach /tmp/fed
     """
@@ -146,8 +152,10 @@ def detach(ctx: typer.Context) -> None:
 
 @lake_app.command("overview")
 def overview(ctx: typer.Context, fmt: Fmt = OutputFormat.table) -> None:
-    """Every athlete of the attached lake on their latest day: fitness, fatigue, form, ACWR
-    band, last 7 days' load, and the latest readiness verdict.
+    """Every athlete of the attached lake on their latest day.
+
+    Fitness (CTL), fatigue (ATL), form (TSB), EWMA ACWR and band, the last 7 days' load and
+    the latest readiness verdict.
 
     Example: drago lake overview --format csv
     """
