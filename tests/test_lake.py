@@ -220,3 +220,10 @@ def test_dashboard_federation_page_reads_the_attached_lake(small_lake: Path, db:
         )
         page = client.get("/federation").text
         assert "Synthetic 0004" in page and f"{last['ctl']:.1f}" in page
+
+
+def test_the_lake_schema_is_documented() -> None:
+    from drago.store.lake import schema_reference
+
+    doc = (Path(__file__).parents[1] / "docs" / "lake.md").read_text(encoding="utf-8")
+    assert schema_reference() in doc, "regenerate the tables in docs/lake.md"

@@ -20,7 +20,14 @@ import polars as pl
 import pyarrow as pa
 
 from drago.errors import UsageError
-from drago.lake.apply import INPUT_SCHEMA, PROJECTIONS, RESULT_SCHEMA, Step, conform_input
+from drago.lake.apply import (
+    INPUT_SCHEMA,
+    PROJECTIONS,
+    RESULT_SCHEMA,
+    Step,
+    conform_input,
+    union_rows,
+)
 from drago.store.lake import files, read_table, schema
 
 ENGINES: Final = ("local", "dask", "spark")
@@ -41,8 +48,6 @@ _SPARK_TYPES: Final[dict[type[pl.DataType], str]] = {
 def run_local(root: Path, manifest: dict[str, Any], step: Step) -> pl.DataFrame:
     """One process: DuckDB reads the Parquet, Polars groups by athlete, the step runs in turn."""
     tables = {table: read_table(root, table) for table in PROJECTIONS}
-    from drago.lake.apply import union_rows
-
     rows = union_rows(tables)
     parts = [step.polars(group) for group in rows.partition_by("athlete", maintain_order=False)]
     return _finish(pl.concat(parts) if parts else pl.DataFrame(schema=RESULT_SCHEMA))

@@ -18,6 +18,7 @@ from drago.store.lake.layout import (
     partition_path,
     read_manifest,
     schema,
+    schema_reference,
     write_manifest,
 )
 from drago.store.lake.read import (
@@ -51,6 +52,7 @@ __all__ = [
     "results_manifest",
     "results_overview",
     "schema",
+    "schema_reference",
     "write_lake",
     "write_manifest",
     "write_partitions",

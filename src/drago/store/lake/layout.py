@@ -150,3 +150,16 @@ def files(
         for path, entry in sorted(parts.items())
         if athletes is None or entry["athlete"] in athletes
     ]
+
+
+def schema_reference() -> str:
+    """The tables as Markdown (docs/lake.md holds this text; a test keeps them equal)."""
+    names = {"Datetime": "timestamp[us] (UTC, naive)"}
+    out = []
+    for table, columns in TABLES.items():
+        out += [f"### `{table}`", "", "| column | type | meaning |", "|---|---|---|"]
+        for column, (dtype, meaning) in columns.items():
+            kind = names.get(type(dtype).__name__, str(dtype).lower())
+            out.append(f"| `{column}` | {kind} | {meaning} |")
+        out.append("")
+    return "\n".join(out)

@@ -10,10 +10,12 @@ from typing import Any
 
 import polars as pl
 
+from drago.errors import BadInput
 from drago.store.lake.layout import (
     ATHLETES_FILE,
     FORMAT,
     PARTITIONED,
+    RESULTS_FORMAT,
     VERSION,
     conform,
     partition_path,
@@ -50,7 +52,8 @@ def digest(frame: pl.DataFrame) -> str:
     return hashlib.sha256(frame.write_csv().encode()).hexdigest()[:32]
 
 
-def month_of(frame: pl.DataFrame, column: str) -> pl.Expr:
+def month_of(column: str) -> pl.Expr:
+    """The `YYYY-MM` partition key of a date or timestamp column."""
     return pl.col(column).dt.strftime("%Y-%m").alias("month")
 
 
@@ -69,7 +72,7 @@ def write_partitions(
     longer in `frame` are removed; other athletes' partitions are left alone."""
     done = Written()
     seen: set[str] = set()
-    keyed = frame.with_columns(month_of(frame, month_column)).sort("athlete", "month", *sort)
+    keyed = frame.with_columns(month_of(month_column)).sort("athlete", "month", *sort)
     for (athlete, month), part in keyed.group_by(["athlete", "month"], maintain_order=True):
         rows = part.drop("month")
         path = partition_path(table, str(athlete), str(month))
@@ -109,7 +112,8 @@ def write_lake(
     root.mkdir(parents=True, exist_ok=True)
     manifest = read_manifest(root) if (root / "manifest.json").exists() else {}
     if manifest and manifest.get("synthetic") != synthetic:
-        raise_mixed(root, manifest)
+        kind = "synthetic" if manifest.get("synthetic") else "exported"
+        raise BadInput(root, f"holds a {kind} lake; write the other kind to another directory")
     athletes = conform(tables["athletes"], "athletes")
     names = set(athletes["athlete"].to_list())
     done = Written()
@@ -142,18 +146,9 @@ def write_lake(
     return done
 
 
-def raise_mixed(root: Path, manifest: dict[str, Any]) -> None:
-    from drago.errors import BadInput
-
-    kind = "synthetic" if manifest.get("synthetic") else "exported"
-    raise BadInput(root, f"holds a {kind} lake; write the other kind to another directory")
-
-
 def write_results(out: Path, daily: pl.DataFrame, info: dict[str, Any]) -> Written:
     """Write a compute's `daily` rows under `out/daily` by athlete and month, with a results
     manifest. Results are whole: partitions of athletes no longer in `daily` are removed."""
-    from drago.store.lake.layout import RESULTS_FORMAT
-
     out.mkdir(parents=True, exist_ok=True)
     exists = (out / "manifest.json").exists()
     manifest = read_manifest(out, kind=RESULTS_FORMAT) if exists else {}
