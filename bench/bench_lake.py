@@ -7,6 +7,7 @@ memory is the largest sum of RSS over the whole process tree (driver, Dask worke
 and its Python workers), sampled every 0.2 s. The outputs are then checked equal.
 
 Run: .venv/bin/python bench/bench_lake.py [athletes] [years] [engines,...]   (make bench-lake)
+     .venv/bin/python bench/bench_lake.py 1000 5 step   (where the time of one process goes)
 Work dir: $DRAGO_BENCH_DIR (default /tmp/drago-bench-lake); the lake is kept and reused.
 """
 
@@ -100,6 +101,34 @@ def run_engine(lake: Path, engine: str, out: Path) -> dict[str, float]:
     return result | {"wall": time.perf_counter() - began, "peak_gb": peak / 1e9}
 
 
+def step_profile(lake: Path, athletes: int = 20) -> str:
+    """In one process, for the first `athletes`: DuckDB reading their files, and the step."""
+    from drago.lake.apply import Step, union_rows
+    from drago.store.lake import read_athletes, read_table
+
+    names = [f"Synthetic {k:04d}" for k in range(1, athletes + 1)]
+    manifest = read_manifest(lake)
+    began = time.perf_counter()
+    tables = {t: read_table(lake, t, names) for t in ("sessions", "rr_measurements", "wellness")}
+    read_s = time.perf_counter() - began
+    files = sum(
+        1 for t in tables for e in manifest["tables"][t]["partitions"].values()
+        if e["athlete"] in names
+    )  # fmt: skip
+    people = read_athletes(lake)
+    step = Step(dict(zip(people["athlete"], people["tz"], strict=True)))
+    groups = union_rows(tables).partition_by("athlete")
+    began = time.perf_counter()
+    for group in groups:
+        step.polars(group)
+    step_s = time.perf_counter() - began
+    return (
+        f"one process, {athletes} athletes: reading {files:,} files {read_s:.1f} s "
+        f"({read_s / files * 1000:.1f} ms a file); the per-athlete step "
+        f"{step_s / athletes * 1000:.0f} ms an athlete"
+    )
+
+
 def main() -> None:
     athletes = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
     years = float(sys.argv[2]) if len(sys.argv) > 2 else 5
@@ -108,15 +137,24 @@ def main() -> None:
     lake = work / f"lake-{athletes}x{years:g}"
     print(f"machine: {machine()}", flush=True)
     began = time.perf_counter()
-    done = synth(lake, athletes=athletes, years=years, seed=1)
+    made = (lake / "manifest.json").is_file() and "--seed 1" in read_manifest(lake)["source"]
+    done = None if made else synth(lake, athletes=athletes, years=years, seed=1)
     manifest = read_manifest(lake)
     rows = {t: manifest["tables"][t]["rows"] for t in ("sessions", "wellness", "rr_measurements")}
     files = sum(len(manifest["tables"][t]["partitions"]) for t in rows)
+    made_by = (
+        f"synth wrote {done.written:,} partitions in {time.perf_counter() - began:.1f} s"
+        if done
+        else "made by an earlier run"
+    )
     print(
         f"lake: {athletes} athletes x {years:g} years, {files:,} Parquet files, rows {rows}; "
-        f"synth wrote {done.written:,} partitions in {time.perf_counter() - began:.1f} s",
+        f"{made_by}",
         flush=True,
     )
+    if engines == ["step"]:
+        print(step_profile(lake), flush=True)
+        return
     outputs = {}
     for engine in engines:
         out = work / f"out-{athletes}x{years:g}-{engine}"
