@@ -175,6 +175,7 @@ def test_openapi_lists_the_api(api: TestClient) -> None:
         "/api/athletes/{name}/load", "/api/athletes/{name}/readiness",
         "/api/sessions/{session_id}", "/api/sessions/{session_id}/streams",
         "/api/sessions/{session_id}/punches", "/api/athletes/{name}/imports",
+        "/api/federation",
     } == set(paths)  # fmt: skip
     assert api.get("/api/docs").status_code == 200
 
