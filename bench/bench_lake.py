@@ -14,9 +14,11 @@ Work dir: $DRAGO_BENCH_DIR (default /tmp/drago-bench-lake); the lake is kept and
 from __future__ import annotations
 
 import contextlib
+import cProfile
 import json
 import os
 import platform
+import pstats
 import subprocess
 import sys
 import threading
@@ -122,10 +124,16 @@ def step_profile(lake: Path, athletes: int = 20) -> str:
     for group in groups:
         step.polars(group)
     step_s = time.perf_counter() - began
+    profile = cProfile.Profile()
+    profile.runcall(lambda: [step.polars(group) for group in groups])
+    stats = pstats.Stats(profile).stats  # type: ignore[attr-defined]
+    total = sum(v[3] for k, v in stats.items() if k[2] == "polars" and "apply.py" in k[0])
+    ready = sum(v[3] for k, v in stats.items() if k[2] == "readiness_series")
     return (
         f"one process, {athletes} athletes: reading {files:,} files {read_s:.1f} s "
         f"({read_s / files * 1000:.1f} ms a file); the per-athlete step "
-        f"{step_s / athletes * 1000:.0f} ms an athlete"
+        f"{step_s / athletes * 1000:.0f} ms an athlete, {100 * ready / total:.0f} % of it in "
+        f"readiness_series (cProfile)"
     )
 
 
