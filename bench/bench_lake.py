@@ -17,7 +17,6 @@ import contextlib
 import cProfile
 import json
 import os
-import platform
 import pstats
 import subprocess
 import sys
@@ -28,7 +27,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-import polars as pl  # noqa: E402
 import psutil  # noqa: E402
 from polars.testing import assert_frame_equal  # noqa: E402
 
@@ -46,23 +44,17 @@ print(json.dumps({"seconds": done.seconds, "startup_s": done.startup_s, "rows": 
 
 
 def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    memory_gb = psutil.virtual_memory().total / 1e9
+    """bench_fit's machine line, plus memory, the engines' versions and the machine's load."""
     import dask
     import pyspark
 
+    from bench_fit import _machine
+
+    memory_gb = psutil.virtual_memory().total / 1e9
     return (
-        f"{cpu}, {os.cpu_count()} cores, {memory_gb:.0f} GB RAM, {platform.system()} "
-        f"{platform.release()}, Python {platform.python_version()}, polars {pl.__version__}, "
-        f"dask {dask.__version__}, pyspark {pyspark.__version__}; machine shared with other "
-        f"jobs (load average at start {os.getloadavg()[0]:.1f})"
+        f"{_machine()}, {memory_gb:.0f} GB RAM, dask {dask.__version__}, pyspark "
+        f"{pyspark.__version__}; machine shared with other jobs (load average at start "
+        f"{os.getloadavg()[0]:.1f})"
     )
 
 
