@@ -176,6 +176,8 @@ def test_attach_lists_lake_athletes(small_lake: Path, cli: Cli, tmp_path: Path) 
     assert overview[0]["ctl"] == pytest.approx(last["ctl"])
     series = cli.json("load", "Synthetic 0001")  # a lake athlete, unknown to the store
     assert series[-1]["ctl"] == pytest.approx(last["ctl"])
+    status = cli("status", "Synthetic 0001").stdout
+    assert f"{last['ctl']:.1f}" in status or f"{last['ctl']:.0f}" in status
     assert "no athlete named" in cli("load", "Nobody", code=2).stderr
     assert "detached" in cli("lake", "detach").stdout
     assert "no athlete Synthetic 0001" in cli("load", "Synthetic 0001", code=2).stderr

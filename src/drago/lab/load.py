@@ -182,12 +182,19 @@ class LoadMixin(LabBase):
 
     def status(self, name: str, *, as_of: date | None = None, method: str = "auto") -> Status:
         """Fitness, fatigue, form, ACWR band, monotony and strain on `as_of` (default today)."""
-        row = athlete_rows.get_athlete(self.store, name)
-        day = as_of or datetime.now(ZoneInfo(row.tz)).date()
+        try:
+            row = athlete_rows.get_athlete(self.store, name)
+            shown, day = row.name, as_of or datetime.now(ZoneInfo(row.tz)).date()
+        except NotFound:  # an athlete of the attached lake: its series ends with its data
+            if self.attached_lake() is None:
+                raise
+            last = self.lake_series(name)["date"].max()
+            assert isinstance(last, date)
+            shown, day = name, as_of or last
         series = self.load_series(name, until=day, as_of=day, method=method)
         if series.height == 0:
-            raise UsageError(f"{row.name} has no sessions up to {day.isoformat()}")
-        return Status(row.name, day, series.row(-1, named=True), series.tail(14))
+            raise UsageError(f"{shown} has no sessions up to {day.isoformat()}")
+        return Status(shown, day, series.row(-1, named=True), series.tail(14))
 
     def session_rounds(
         self, session_id: int, *, work_s: float = 180, rest_s: float = 60
