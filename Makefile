@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test lint typecheck pytest browser bench clean train-punches eval-punches
+.PHONY: demo test lint typecheck pytest browser bench bench-lake clean train-punches eval-punches
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,11 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/bench_punches.py
 	$(BIN)/python bench/bench_camp.py
 	$(BIN)/python bench/bench_web.py
+	$(MAKE) bench-lake
+
+# 1,000 athletes x 5 years on the local, Dask and Spark engines (needs Java 17 for Spark).
+bench-lake: $(VENV)/.installed-dev
+	$(BIN)/python bench/bench_lake.py 1000 5
 
 train-punches: $(VENV)/.installed-dev
 	@test -n "$(PUNCH_DATA)" || { echo "usage: make train-punches PUNCH_DATA=DIR"; exit 2; }

@@ -3,7 +3,7 @@
 A Lab opens a store, validates what users give it, calls ingest and analysis, and answers
 with Polars frames or plain dataclasses. It never prints. Each family of operations is a
 mixin in its own module: athletes and teams, sessions, training load, readiness, punches,
-privacy and backups.
+privacy and backups, and the federation lake.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from drago.lab.audit import AuditMixin
 from drago.lab.base import check_range, check_tz
 from drago.lab.camp import CampMixin
 from drago.lab.fight import FightMixin
+from drago.lab.lake import LakeMixin
 from drago.lab.load import LoadMixin, Status
 from drago.lab.memo import Memo
 from drago.lab.privacy import Erased, PrivacyMixin, restore
@@ -51,6 +52,7 @@ class Lab(
     PrivacyMixin,
     AccountsMixin,
     AuditMixin,
+    LakeMixin,
 ):
     """A drago lab over one store (`path`: the DuckDB file; default: the user's data dir).
 

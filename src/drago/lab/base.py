@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
 from datetime import date
+from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -85,6 +86,14 @@ class LabBase:
         raise NotImplementedError
 
     def session_streams(self, session_id: int) -> pl.DataFrame:
+        raise NotImplementedError
+
+    def attached_lake(self) -> Path | None:
+        raise NotImplementedError
+
+    def lake_series(
+        self, name: str, *, since: date | None = None, until: date | None = None
+    ) -> pl.DataFrame:
         raise NotImplementedError
 
     def recompute_loads(

@@ -10,10 +10,11 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
+from drago.analysis.athlete import LOAD_COLUMNS, with_local_date
 from drago.analysis.load import daily_series
 from drago.analysis.rounds import rounds_from_laps, rounds_from_template
 from drago.analysis.trimp import session_loads, srpe_load
-from drago.errors import UsageError
+from drago.errors import NotFound, UsageError
 from drago.lab.base import LabBase
 from drago.store import athletes as athlete_rows
 from drago.store import loads as load_rows
@@ -36,23 +37,6 @@ class Status:
     day: date
     today: dict[str, Any]
     recent: pl.DataFrame
-
-
-def with_local_date(frame: pl.DataFrame, column: str = "start_utc") -> pl.DataFrame:
-    """Add `date`: the local calendar day of each row's UTC `column` in its `tz`."""
-    parts = [
-        part.with_columns(
-            pl.col(column)
-            .dt.replace_time_zone("UTC")
-            .dt.convert_time_zone(str(part["tz"][0]))
-            .dt.date()
-            .alias("date")
-        )
-        for part in frame.partition_by("tz", maintain_order=True)
-    ]
-    if not parts:
-        return frame.with_columns(pl.lit(None, pl.Date).alias("date"))
-    return pl.concat(parts).sort("athlete_id", "date", "id")
 
 
 class LoadMixin(LabBase):
@@ -156,7 +140,13 @@ class LoadMixin(LabBase):
         the first session (or `since`) to `until` (default: `as_of`, default today)."""
         if method not in METHODS:
             raise UsageError(f"unknown load method {method!r}: use one of {', '.join(METHODS)}")
-        row = athlete_rows.get_athlete(self.store, name)
+        try:
+            row = athlete_rows.get_athlete(self.store, name)
+        except NotFound:  # an athlete of the attached lake (computed there with its method)
+            if self.attached_lake() is None:
+                raise
+            lake = self.lake_series(name, since=since, until=until or as_of)
+            return lake.filter(pl.col("load").is_not_null()).select("date", *LOAD_COLUMNS)
         end = until or as_of or datetime.now(ZoneInfo(row.tz)).date()
         if (as_of is not None and as_of < end) or self.store.in_transaction:
             return self._compute_series(row.id, since, end, as_of, method)
@@ -189,12 +179,19 @@ class LoadMixin(LabBase):
 
     def status(self, name: str, *, as_of: date | None = None, method: str = "auto") -> Status:
         """Fitness, fatigue, form, ACWR band, monotony and strain on `as_of` (default today)."""
-        row = athlete_rows.get_athlete(self.store, name)
-        day = as_of or datetime.now(ZoneInfo(row.tz)).date()
+        try:
+            row = athlete_rows.get_athlete(self.store, name)
+            shown, day = row.name, as_of or datetime.now(ZoneInfo(row.tz)).date()
+        except NotFound:  # an athlete of the attached lake: its series ends with its data
+            if self.attached_lake() is None:
+                raise
+            last = self.lake_series(name)["date"].max()
+            assert isinstance(last, date)
+            shown, day = name, as_of or last
         series = self.load_series(name, until=day, as_of=day, method=method)
         if series.height == 0:
-            raise UsageError(f"{row.name} has no sessions up to {day.isoformat()}")
-        return Status(row.name, day, series.row(-1, named=True), series.tail(14))
+            raise UsageError(f"{shown} has no sessions up to {day.isoformat()}")
+        return Status(shown, day, series.row(-1, named=True), series.tail(14))
 
     def session_rounds(
         self, session_id: int, *, work_s: float = 180, rest_s: float = 60

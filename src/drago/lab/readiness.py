@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
+from drago.analysis.athlete import day_inputs, readiness_with_load
 from drago.analysis.hrv import CORRECTIONS, hrv_analyse
-from drago.analysis.readiness import LONG_DAYS, readiness_series
+from drago.analysis.readiness import LONG_DAYS
 from drago.errors import UsageError
 from drago.ingest.rr import read_rr
 from drago.lab.base import LabBase
@@ -106,7 +107,10 @@ class ReadinessMixin(LabBase):
         self, row: AthleteRow, since: date | None, as_of: date | None, today: date
     ) -> pl.DataFrame:
         days = _with_suspensions(
-            readiness_rows.daily_inputs(self.store, row.id),
+            day_inputs(
+                readiness_rows.measurements(self.store, row.id),
+                readiness_rows.wellness(self.store, row.id),
+            ),
             camp_rows.suspensions(self.store, row.id),
             today,
         )
@@ -121,11 +125,7 @@ class ReadinessMixin(LabBase):
         last = days["date"].max()
         # Up to today (the default) unless the mornings run later: the cached series serves both.
         later = last if isinstance(last, date) and last > today else None
-        load = self.load_series(row.name, until=later)
-        if "acwr_ewma" in load.columns:
-            acwr = load.select("date", pl.col("acwr_ewma").alias("acwr"))
-            days = days.join(acwr, on="date", how="left")
-        series = readiness_series(days)
+        series = readiness_with_load(days, self.load_series(row.name, until=later))
         return series.select([c for c in READINESS_COLUMNS if c in series.columns])
 
     def measurements(self, name: str) -> pl.DataFrame:

@@ -78,24 +78,12 @@ def upsert_wellness(store: Store, athlete_id: int, day: date, items: dict[str, A
     )
 
 
-def daily_inputs(store: Store, athlete_id: int) -> pl.DataFrame:
-    """Per day with a measurement or a questionnaire: the day's first reliable measurement
-    (else its first one), and the questionnaire."""
+def wellness(store: Store, athlete_id: int) -> pl.DataFrame:
+    """Every questionnaire of an athlete, by date."""
     return store.frame(
-        """
-        WITH ranked AS (
-            SELECT *, row_number() OVER (
-                PARTITION BY date ORDER BY reliable DESC, start_utc NULLS LAST, id) AS k
-            FROM rr_measurements WHERE athlete_id = ?
-        ), m AS (SELECT * FROM ranked WHERE k = 1)
-        SELECT coalesce(m.date, w.date) AS date, m.ln_rmssd, m.reliable, m.rmssd_ms,
-               m.mean_hr_bpm, m.reason AS measurement_reason,
-               coalesce(w.rhr_bpm, m.mean_hr_bpm) AS rhr_bpm,
-               w.sleep, w.stress, w.fatigue, w.soreness, w.mood
-        FROM m FULL OUTER JOIN (SELECT * FROM wellness WHERE athlete_id = ?) w ON w.date = m.date
-        ORDER BY 1
-        """,
-        [athlete_id, athlete_id],
+        f"SELECT date, {', '.join(WELLNESS_ITEMS)} FROM wellness WHERE athlete_id = ? "
+        "ORDER BY date",
+        [athlete_id],
     )
 
 

@@ -63,6 +63,8 @@ PUBLIC, ACCOUNT = Rule(Kind.public), Rule(Kind.account)
 READ, WRITE = Rule(Kind.athletes), Rule(Kind.athletes, write=True)
 #: Fight night is entered by the corner's staff: admins and coaches (issue 10's roles).
 CORNER = Rule(Kind.athletes, write=True, roles=frozenset({"admin", "coach"}))
+#: An attached federation lake names athletes the store's teams do not cover: admins only.
+LAKE = Rule(Kind.athletes, roles=frozenset({"admin"}))
 
 #: One rule per (method, route path); HEAD follows GET.
 RULES: dict[tuple[str, str], Rule] = {
@@ -89,6 +91,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/fights/{fight_id}"): READ,
     ("POST", "/api/fights/{fight_id}/rounds"): CORNER,
     ("GET", "/api/aggregates"): Rule(Kind.aggregates),
+    ("GET", "/federation"): LAKE,
+    ("GET", "/api/federation"): LAKE,
     # accounts
     ("GET", "/login"): PUBLIC,
     ("POST", "/login"): PUBLIC,

@@ -1,0 +1,179 @@
+"""The lake on three engines: a synthetic federation (1,000 athletes x 5 years by default)
+computed with `drago lake compute --engine local|dask|spark`.
+
+Each engine runs in its own process (as the CLI would), so its start-up (Dask's LocalCluster,
+Spark's JVM) counts in its wall time; the compute time excludes writing the results. Peak
+memory is the largest sum of RSS over the whole process tree (driver, Dask workers, the JVM
+and its Python workers), sampled every 0.2 s. The outputs are then checked equal.
+
+Run: .venv/bin/python bench/bench_lake.py [athletes] [years] [engines,...]   (make bench-lake)
+     .venv/bin/python bench/bench_lake.py 1000 5 step   (where the time of one process goes)
+Work dir: $DRAGO_BENCH_DIR (default /tmp/drago-bench-lake); the lake is kept and reused.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import cProfile
+import json
+import os
+import pstats
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+import psutil  # noqa: E402
+from polars.testing import assert_frame_equal  # noqa: E402
+
+from drago.lake import synth  # noqa: E402
+from drago.store.lake import read_manifest, read_results  # noqa: E402
+
+RUN = """
+import json, sys, time
+from pathlib import Path
+from drago.lake import compute
+done = compute(Path(sys.argv[1]), engine=sys.argv[2], out=Path(sys.argv[3]))
+print(json.dumps({"seconds": done.seconds, "startup_s": done.startup_s, "rows": done.rows,
+                  "athletes": done.athletes}))
+"""
+
+
+def machine() -> str:
+    """bench_fit's machine line, plus memory, the engines' versions and the machine's load."""
+    import dask
+    import pyspark
+
+    from bench_fit import _machine
+
+    memory_gb = psutil.virtual_memory().total / 1e9
+    return (
+        f"{_machine()}, {memory_gb:.0f} GB RAM, dask {dask.__version__}, pyspark "
+        f"{pyspark.__version__}; machine shared with other jobs (load average at start "
+        f"{os.getloadavg()[0]:.1f})"
+    )
+
+
+def tree_rss(process: psutil.Process) -> int:
+    total = 0
+    for p in [process, *process.children(recursive=True)]:
+        with contextlib.suppress(psutil.Error):
+            total += p.memory_info().rss
+    return total
+
+
+def run_engine(lake: Path, engine: str, out: Path) -> dict[str, float]:
+    began = time.perf_counter()
+    child = subprocess.Popen(
+        [sys.executable, "-c", RUN, str(lake), engine, str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    peak = 0
+    watched = psutil.Process(child.pid)
+    stop = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not stop.is_set():
+            peak = max(peak, tree_rss(watched))
+            stop.wait(0.2)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    stdout, _ = child.communicate()
+    stop.set()
+    sampler.join()
+    if child.returncode:
+        raise SystemExit(f"{engine} failed with exit code {child.returncode}")
+    result: dict[str, float] = json.loads(stdout.strip().splitlines()[-1])
+    return result | {"wall": time.perf_counter() - began, "peak_gb": peak / 1e9}
+
+
+def step_profile(lake: Path, athletes: int = 20) -> str:
+    """In one process, for the first `athletes`: DuckDB reading their files, and the step."""
+    from drago.lake.apply import Step, union_rows
+    from drago.store.lake import read_athletes, read_table
+
+    names = [f"Synthetic {k:04d}" for k in range(1, athletes + 1)]
+    manifest = read_manifest(lake)
+    began = time.perf_counter()
+    tables = {t: read_table(lake, t, names) for t in ("sessions", "rr_measurements", "wellness")}
+    read_s = time.perf_counter() - began
+    files = sum(
+        1 for t in tables for e in manifest["tables"][t]["partitions"].values()
+        if e["athlete"] in names
+    )  # fmt: skip
+    people = read_athletes(lake)
+    step = Step(dict(zip(people["athlete"], people["tz"], strict=True)))
+    groups = union_rows(tables).partition_by("athlete")
+    began = time.perf_counter()
+    for group in groups:
+        step.polars(group)
+    step_s = time.perf_counter() - began
+    profile = cProfile.Profile()
+    profile.runcall(lambda: [step.polars(group) for group in groups])
+    stats = pstats.Stats(profile).stats  # type: ignore[attr-defined]
+    total = sum(v[3] for k, v in stats.items() if k[2] == "polars" and "apply.py" in k[0])
+    ready = sum(v[3] for k, v in stats.items() if k[2] == "readiness_series")
+    return (
+        f"one process, {athletes} athletes: reading {files:,} files {read_s:.1f} s "
+        f"({read_s / files * 1000:.1f} ms a file); the per-athlete step "
+        f"{step_s / athletes * 1000:.0f} ms an athlete, {100 * ready / total:.0f} % of it in "
+        f"readiness_series (cProfile)"
+    )
+
+
+def main() -> None:
+    athletes = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    years = float(sys.argv[2]) if len(sys.argv) > 2 else 5
+    engines = sys.argv[3].split(",") if len(sys.argv) > 3 else ["local", "dask", "spark"]
+    work = Path(os.environ.get("DRAGO_BENCH_DIR", "/tmp/drago-bench-lake"))
+    lake = work / f"lake-{athletes}x{years:g}"
+    print(f"machine: {machine()}", flush=True)
+    began = time.perf_counter()
+    made = (lake / "manifest.json").is_file() and "--seed 1" in read_manifest(lake)["source"]
+    done = None if made else synth(lake, athletes=athletes, years=years, seed=1)
+    manifest = read_manifest(lake)
+    rows = {t: manifest["tables"][t]["rows"] for t in ("sessions", "wellness", "rr_measurements")}
+    files = sum(len(manifest["tables"][t]["partitions"]) for t in rows)
+    made_by = (
+        f"synth wrote {done.written:,} partitions in {time.perf_counter() - began:.1f} s"
+        if done
+        else "made by an earlier run"
+    )
+    print(
+        f"lake: {athletes} athletes x {years:g} years, {files:,} Parquet files, rows {rows}; "
+        f"{made_by}",
+        flush=True,
+    )
+    if engines == ["step"]:
+        print(step_profile(lake), flush=True)
+        return
+    outputs = {}
+    for engine in engines:
+        out = work / f"out-{athletes}x{years:g}-{engine}"
+        r = run_engine(lake, engine, out)
+        outputs[engine] = out
+        print(
+            f"{engine:>5}: {r['athletes']:.0f} athletes, {r['rows']:,.0f} daily rows; compute "
+            f"{r['seconds']:.1f} s ({r['rows'] / r['seconds']:,.0f} rows/s), engine start-up "
+            f"{r['startup_s']:.1f} s, wall with process start and writing {r['wall']:.1f} s, "
+            f"peak memory {r['peak_gb']:.2f} GB",
+            flush=True,
+        )
+    first, *others = engines
+    reference = read_results(outputs[first])
+    for engine in others:
+        assert_frame_equal(reference, read_results(outputs[engine]), rel_tol=1e-9, abs_tol=1e-9)
+    if others:
+        print(f"outputs equal: {', '.join(engines)} ({reference.height:,} rows compared)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,209 @@
+"""One athlete's daily series from its raw rows: the function the store and every engine share.
+
+The store (`drago.lab`) and the lake engines (`drago.lake`: local, Dask, Spark) all build an
+athlete's day-by-day numbers through the functions below, so the science has one copy:
+
+- `with_local_date`: the training day of each session, in the athlete's time zone;
+- `day_inputs`: one row per morning from RR measurements and wellness questionnaires;
+- `readiness_with_load`: readiness (`readiness_series`) with the day's ACWR from the load series;
+- `athlete_daily`: all of it for one athlete, one row per day (the lake's `daily` table).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Final
+
+import polars as pl
+
+from drago.analysis.load import daily_series
+from drago.analysis.readiness import readiness_series
+
+#: Columns of the load part of `athlete_daily` (from `daily_series`).
+LOAD_COLUMNS: Final = (
+    "load",
+    "sessions",
+    "sessions_without_load",
+    "ctl",
+    "atl",
+    "tsb",
+    "acwr_rolling",
+    "acwr_rolling_uncoupled",
+    "acwr_ewma",
+    "acwr_band",
+    "monotony",
+    "strain",
+)
+#: Columns of the readiness part of `athlete_daily` (from `readiness_series`).
+READINESS_COLUMNS: Final = (
+    "ln_rmssd",
+    "ln_rmssd_7d",
+    "normal_low",
+    "normal_high",
+    "cv_pct",
+    "rhr_bpm",
+    "rhr_7d",
+    "hooper",
+    "verdict",
+    "reason",
+)
+#: The per-day frame `athlete_daily` returns, column by column (besides `athlete`).
+DAILY_SCHEMA: Final[dict[str, pl.DataType]] = {
+    "date": pl.Date(),
+    "load": pl.Float64(),
+    "sessions": pl.UInt32(),
+    "sessions_without_load": pl.UInt32(),
+    "ctl": pl.Float64(),
+    "atl": pl.Float64(),
+    "tsb": pl.Float64(),
+    "acwr_rolling": pl.Float64(),
+    "acwr_rolling_uncoupled": pl.Float64(),
+    "acwr_ewma": pl.Float64(),
+    "acwr_band": pl.String(),
+    "monotony": pl.Float64(),
+    "strain": pl.Float64(),
+    "ln_rmssd": pl.Float64(),
+    "ln_rmssd_7d": pl.Float64(),
+    "normal_low": pl.Float64(),
+    "normal_high": pl.Float64(),
+    "cv_pct": pl.Float64(),
+    "rhr_bpm": pl.Float64(),
+    "rhr_7d": pl.Float64(),
+    "hooper": pl.Int32(),
+    "verdict": pl.String(),
+    "reason": pl.String(),
+}
+WELLNESS_ITEMS: Final = ("sleep", "stress", "fatigue", "soreness", "mood")
+
+
+def with_local_date(frame: pl.DataFrame, column: str = "start_utc") -> pl.DataFrame:
+    """Add `date`: the local calendar day of each row's UTC `column` in its `tz`.
+
+    Examples
+    --------
+    >>> from datetime import datetime
+    >>> s = pl.DataFrame({"athlete_id": [1], "id": [1], "tz": ["America/New_York"],
+    ...     "start_utc": [datetime(2026, 1, 2, 3, 0)]})
+    >>> with_local_date(s)["date"].to_list()
+    [datetime.date(2026, 1, 1)]
+    """
+    parts = [
+        part.with_columns(
+            pl.col(column)
+            .dt.replace_time_zone("UTC")
+            .dt.convert_time_zone(str(part["tz"][0]))
+            .dt.date()
+            .alias("date")
+        )
+        for part in frame.partition_by("tz", maintain_order=True)
+    ]
+    if not parts:
+        return frame.with_columns(pl.lit(None, pl.Date).alias("date"))
+    return pl.concat(parts).sort("athlete_id", "date", "id")
+
+
+def day_inputs(measurements: pl.DataFrame, wellness: pl.DataFrame) -> pl.DataFrame:
+    """One row per day with a morning measurement or a questionnaire, for `readiness_series`.
+
+    The day's measurement is its first reliable one (else its first one), ordered by
+    `start_utc` then `id`; the resting HR is the questionnaire's, else the measurement's mean HR.
+    `measurements`: `date`, `id`, `start_utc`, `reliable`, `ln_rmssd`, `mean_hr_bpm`;
+    `wellness`: `date`, `rhr_bpm` and the items (1-7, 1 best). Both for one athlete.
+    """
+    first = (
+        measurements.sort(
+            pl.col("date"),
+            pl.col("reliable").cast(pl.Boolean).fill_null(False),
+            pl.col("start_utc"),
+            pl.col("id"),
+            descending=[False, True, False, False],
+            nulls_last=True,
+        )
+        .unique("date", keep="first", maintain_order=True)
+        .select(
+            "date",
+            pl.col("ln_rmssd").cast(pl.Float64),
+            pl.col("reliable").cast(pl.Boolean),
+            pl.col("mean_hr_bpm").cast(pl.Float64),
+        )
+    )
+    items = wellness.select(
+        "date",
+        pl.col("rhr_bpm").cast(pl.Float64),
+        *(pl.col(c).cast(pl.Float64) for c in WELLNESS_ITEMS),
+    )
+    joined = first.join(items, on="date", how="full", coalesce=True)
+    return joined.select(
+        "date",
+        "ln_rmssd",
+        "reliable",
+        pl.coalesce("rhr_bpm", "mean_hr_bpm").alias("rhr_bpm"),
+        *WELLNESS_ITEMS,
+    ).sort("date")
+
+
+def readiness_with_load(days: pl.DataFrame, load: pl.DataFrame) -> pl.DataFrame:
+    """`readiness_series` of an athlete's per-day inputs, the day's ACWR (EWMA) taken from
+    their load series `load` (as `daily_series` returns it; may be empty)."""
+    if "acwr_ewma" in load.columns:
+        days = days.join(
+            load.select("date", pl.col("acwr_ewma").alias("acwr")), on="date", how="left"
+        )
+    return readiness_series(days)
+
+
+def athlete_daily(
+    sessions: pl.DataFrame,
+    days: pl.DataFrame,
+    *,
+    end: date | None = None,
+    method: str = "auto",
+) -> pl.DataFrame:
+    """One athlete's day-by-day load series and readiness, one row per day (`DAILY_SCHEMA`).
+
+    `sessions`: `id`, `start_utc` (naive UTC), `tz`, `trimp_banister`, `trimp_edwards`,
+    `srpe_load`, `counts`; `days`: as `day_inputs` returns. The load series runs from the first
+    session to `end` (default: the last session or morning, whichever is later); readiness rows
+    are the days with a morning up to `end`. Days in either appear once, the other part null.
+    The numbers are those of `drago load` and `drago readiness` on the same rows.
+
+    Examples
+    --------
+    >>> from datetime import datetime
+    >>> s = pl.DataFrame({"id": [1], "start_utc": [datetime(2026, 1, 1, 9)], "tz": ["UTC"],
+    ...     "trimp_banister": [100.0], "trimp_edwards": [None], "srpe_load": [None],
+    ...     "counts": [True]})
+    >>> m = pl.DataFrame({"date": [date(2026, 1, 2)], "sleep": [2.0]})
+    >>> athlete_daily(s, m).select("date", pl.col("ctl").round(2), "hooper").rows()
+    [(datetime.date(2026, 1, 1), 2.35, None), (datetime.date(2026, 1, 2), 2.3, None)]
+    """
+    sessions = with_local_date(
+        sessions.with_columns(pl.lit(0, pl.Int64).alias("athlete_id")).filter(
+            pl.col("start_utc").is_not_null()
+        )
+    )
+    if end is None:
+        end = _last_day(sessions, days)
+    if end is not None:
+        sessions = sessions.filter(pl.col("date") <= end)
+        days = days.filter(pl.col("date") <= end)
+    if sessions.height:
+        load = daily_series(sessions, method=method, end=end).drop("athlete_id")
+    else:
+        load = pl.DataFrame(schema={c: DAILY_SCHEMA[c] for c in ("date", *LOAD_COLUMNS)})
+    ready = readiness_with_load(days, load) if days.height else days.head(0)
+    ready = ready.select([pl.col("date"), *(_column(ready, c) for c in READINESS_COLUMNS)])
+    out = load.join(ready, on="date", how="full", coalesce=True).sort("date")
+    return out.select(pl.col(c).cast(t) for c, t in DAILY_SCHEMA.items())
+
+
+def _last_day(sessions: pl.DataFrame, days: pl.DataFrame) -> date | None:
+    found = [d for d in (sessions["date"].max(), days["date"].max() if days.height else None)]
+    dates = [d for d in found if isinstance(d, date)]
+    return max(dates) if dates else None
+
+
+def _column(frame: pl.DataFrame, name: str) -> pl.Expr:
+    if name in frame.columns:
+        return pl.col(name)
+    return pl.lit(None, DAILY_SCHEMA[name]).alias(name)

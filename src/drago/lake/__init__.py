@@ -1,0 +1,119 @@
+"""Federation scale: drago's per-athlete science over a Parquet lake, on one process, Dask or Spark.
+
+The surfaces call these functions (and `Lab.export_lake`, `Lab.lake_overview`); the lake's I/O
+is in `drago.store.lake`, the science in `drago.analysis.athlete`. See docs/lake.md.
+"""
+
+from __future__ import annotations
+
+import time
+from contextlib import ExitStack
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from drago.analysis.load import METHOD_COLUMNS
+from drago.errors import UsageError
+from drago.lake.apply import RESULT_SCHEMA, Step
+from drago.lake.engines import (
+    ENGINES,
+    dask_client,
+    run_dask,
+    run_local,
+    run_spark,
+    spark_context,
+    spark_session,
+)
+from drago.lake.synth import synth_federation
+from drago.store.lake import Written, read_athletes, read_manifest, write_lake, write_results
+
+__all__ = [
+    "ENGINES",
+    "RESULT_SCHEMA",
+    "Computed",
+    "Step",
+    "Written",
+    "compute",
+    "spark_session",
+    "synth",
+]
+
+
+@dataclass(frozen=True)
+class Computed:
+    """What a compute did: engine, athletes, daily rows, seconds computing (reading the lake,
+    the per-athlete step, collecting), seconds starting the engine, and what was written."""
+
+    engine: str
+    out: Path
+    athletes: int
+    rows: int
+    seconds: float
+    startup_s: float
+    written: Written
+
+
+def synth(to: Path, *, athletes: int, years: float, seed: int = 0) -> Written:
+    """Write a synthetic federation lake (stated as synthetic in its manifest)."""
+    if athletes < 1 or not 0 < years <= 50:
+        raise UsageError("--athletes must be at least 1 and --years between 0 and 50")
+    tables = synth_federation(athletes, years, seed=seed)
+    return write_lake(
+        to,
+        tables,
+        synthetic=True,
+        source=f"drago lake synth --athletes {athletes} --years {years:g} --seed {seed}",
+    )
+
+
+def compute(
+    root: Path,
+    *,
+    engine: str = "local",
+    out: Path | None = None,
+    as_of: date | None = None,
+    method: str = "auto",
+    scheduler: str | None = None,
+    master: str | None = None,
+    spark: Any = None,
+) -> Computed:
+    """Every athlete's daily series and readiness over the lake at `root`, written as Parquet
+    under `out/daily` (default `root/results`) by athlete and month.
+
+    `as_of` ends every athlete's series on that day (default: each athlete's last session or
+    morning). `scheduler` is a Dask scheduler address, `master` a Spark master URL; `spark` an
+    existing SparkSession to use."""
+    if engine not in ENGINES:
+        raise UsageError(f"unknown engine {engine!r}: use one of {', '.join(ENGINES)}")
+    if method not in METHOD_COLUMNS:
+        raise UsageError(f"unknown load method {method!r}: use one of {', '.join(METHOD_COLUMNS)}")
+    manifest = read_manifest(root)
+    people = read_athletes(root)
+    step = Step(dict(zip(people["athlete"], people["tz"], strict=True)), as_of, method)
+    began = time.perf_counter()
+    with ExitStack() as stack:
+        if engine == "dask":
+            client = stack.enter_context(dask_client(scheduler))
+        elif engine == "spark" and spark is None:
+            spark = stack.enter_context(spark_context(master))
+        started = time.perf_counter()
+        if engine == "local":
+            daily = run_local(root, manifest, step)
+        elif engine == "dask":
+            daily = run_dask(root, manifest, step, client=client)
+        else:
+            daily = run_spark(root, manifest, step, spark=spark)
+        seconds = time.perf_counter() - started
+    startup_s = started - began
+    target = out or root / "results"
+    info = {
+        "engine": engine,
+        "lake": str(root.resolve()),
+        "as_of": as_of.isoformat() if as_of else None,
+        "method": method,
+        "synthetic": bool(manifest.get("synthetic")),
+    }
+    written = write_results(target, daily, info)
+    athletes = daily["athlete"].n_unique()
+    return Computed(engine, target, athletes, daily.height, seconds, startup_s, written)

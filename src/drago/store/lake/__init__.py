@@ -1,0 +1,60 @@
+"""A federation's Parquet lake: its layout, writing it incrementally, reading it with DuckDB.
+
+See docs/lake.md for the schema and the manifest.
+"""
+
+from drago.store.lake.export import export_tables
+from drago.store.lake.layout import (
+    ATHLETES_FILE,
+    FORMAT,
+    MANIFEST,
+    PARTITIONED,
+    RESULTS_FORMAT,
+    TABLES,
+    VERSION,
+    athlete_key,
+    conform,
+    files,
+    partition_path,
+    read_manifest,
+    schema,
+    schema_reference,
+    write_manifest,
+)
+from drago.store.lake.read import (
+    read_athletes,
+    read_results,
+    read_table,
+    results_manifest,
+    results_overview,
+)
+from drago.store.lake.write import Written, digest, write_lake, write_partitions, write_results
+
+__all__ = [
+    "ATHLETES_FILE",
+    "FORMAT",
+    "MANIFEST",
+    "PARTITIONED",
+    "RESULTS_FORMAT",
+    "TABLES",
+    "VERSION",
+    "Written",
+    "athlete_key",
+    "conform",
+    "digest",
+    "export_tables",
+    "files",
+    "partition_path",
+    "read_athletes",
+    "read_manifest",
+    "read_results",
+    "read_table",
+    "results_manifest",
+    "results_overview",
+    "schema",
+    "schema_reference",
+    "write_lake",
+    "write_manifest",
+    "write_partitions",
+    "write_results",
+]
