@@ -31,7 +31,8 @@ from drago.lake.apply import (
 from drago.store.lake import files, read_table, schema
 
 ENGINES: Final = ("local", "dask", "spark")
-#: Lake files read by one Dask task (a month of one athlete's table is one small file).
+#: About how many lake files one Dask task reads (a month of one athlete's table is one small
+#: file); a task always holds whole athletes.
 FILES_PER_PARTITION: Final = 500
 #: Spark SQL types of the Polars types the union and the results use.
 _SPARK_TYPES: Final[dict[type[pl.DataType], str]] = {
@@ -121,29 +122,53 @@ def dask_client(scheduler: str | None = None) -> Iterator[Any]:
         yield client
 
 
+def _athlete_dir(path: Path) -> str:
+    """The `athlete=...` folder of a lake file (its athlete, as partitioned)."""
+    return next(part for part in path.parts if part.startswith("athlete="))
+
+
+def _read_athletes(files_by_table: dict[str, list[str]]) -> Any:
+    """Every file of some whole athletes, all tables, as `INPUT_SCHEMA` rows (pandas)."""
+    import pandas as pd
+
+    frames = [
+        _read_batch(paths, PROJECTIONS[table][0], PROJECTIONS[table][1])
+        for table, paths in files_by_table.items()
+        if paths
+    ]
+    return pd.concat(frames, ignore_index=True) if frames else _empty_pandas(INPUT_SCHEMA)
+
+
+def _step_partition(rows: Any, step: Step) -> Any:
+    """The per-athlete step over each athlete of one partition (each athlete is whole in it)."""
+    if len(rows) == 0:
+        return _empty_pandas(RESULT_SCHEMA)
+    out = rows.groupby("athlete", sort=False).apply(step.pandas, include_groups=False)
+    return out.reset_index(drop=True)
+
+
 def run_dask(root: Path, manifest: dict[str, Any], step: Step, *, client: Any) -> pl.DataFrame:
-    """Dask: the lake's files read in batches (`from_map`), stacked, and
-    `groupby("athlete").apply(step)` on the `distributed` `client`."""
+    """Dask: a dataframe whose partitions each hold whole athletes (the lake is partitioned by
+    athlete, so grouping needs no shuffle), read with `from_map`, then group by athlete and
+    apply `step` within each partition (`map_partitions`) on the `distributed` `client`."""
     import dask.dataframe as dd
 
-    parts = []
-    input_meta = _empty_pandas(INPUT_SCHEMA)
-    for table, (kind, columns) in PROJECTIONS.items():
-        paths = [str(p) for p in files(root, manifest, table)]
-        if not paths:
-            continue
-        parts.append(
-            dd.from_map(
-                _read_batch, batches(paths, FILES_PER_PARTITION), kind=kind, projection=columns,
-                meta=input_meta, enforce_metadata=False,
-            )
-        )  # fmt: skip
-    if not parts:
+    by_athlete: dict[str, dict[str, list[str]]] = {}
+    for table in PROJECTIONS:
+        for path in files(root, manifest, table):
+            tables = by_athlete.setdefault(_athlete_dir(path), {t: [] for t in PROJECTIONS})
+            tables[table].append(str(path))
+    if not by_athlete:
         return pl.DataFrame(schema=RESULT_SCHEMA)
-    union = dd.concat(parts)
-    result = union.groupby("athlete").apply(
-        step.pandas, include_groups=False, meta=_empty_pandas(RESULT_SCHEMA)
-    )
+    per_partition = max(1, FILES_PER_PARTITION * len(by_athlete) // max(1, sum(
+        len(paths) for tables in by_athlete.values() for paths in tables.values())))  # fmt: skip
+    groups = batches(sorted(by_athlete), per_partition)
+    parts = [
+        {t: [p for a in group for p in by_athlete[a][t]] for t in PROJECTIONS} for group in groups
+    ]
+    rows = dd.from_map(_read_athletes, parts, meta=_empty_pandas(INPUT_SCHEMA),
+                       enforce_metadata=False)  # fmt: skip
+    result = rows.map_partitions(_step_partition, step, meta=_empty_pandas(RESULT_SCHEMA))
     table = client.compute(result).result()
     frame = pl.from_arrow(pa.Table.from_pandas(table, preserve_index=False))
     assert isinstance(frame, pl.DataFrame)
