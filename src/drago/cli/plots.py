@@ -55,12 +55,8 @@ def load(
 
     Example: drago plot load rocky -o rocky-load.png --since 2026-09-01
     """
-    try:
-        render = pmc_renderer(out)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from exc
-    if not out.parent.is_dir():
-        raise UsageError(f"{out}: no such directory {out.parent}")
+    _check_out(out)
+    render = pmc_renderer(out)
     series = open_lab(ctx).load_series(
         name,
         since=since.date() if since else None,
@@ -88,12 +84,8 @@ def readiness(
 
     Example: drago plot readiness rocky -o rocky-readiness.png
     """
-    try:
-        render = readiness_renderer(out)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from exc
-    if not out.parent.is_dir():
-        raise UsageError(f"{out}: no such directory {out.parent}")
+    _check_out(out)
+    render = readiness_renderer(out)
     days = open_lab(ctx).readiness(
         name, since=since.date() if since else None, as_of=as_of.date() if as_of else None
     )

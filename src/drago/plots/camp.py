@@ -11,8 +11,6 @@ weigh-ins. The last row is fight day.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Any, Final
 
 import polars as pl
@@ -26,6 +24,7 @@ from drago.plots.load import (
     NothingToPlot,
     TextTarget,
     page_html,
+    write_page,
 )
 
 CAMP_COLOURS: Final[dict[str, str]] = {
@@ -104,11 +103,7 @@ def camp_plotly(days: pl.DataFrame, *, title: str) -> dict[str, Any]:
 
 def camp_figure_html(days: pl.DataFrame, path_or_buffer: TextTarget, *, title: str) -> None:
     """Write the interactive camp chart as one HTML file that opens offline."""
-    page = page_html(camp_plotly(days, title=title), title=title)
-    if isinstance(path_or_buffer, str | os.PathLike):
-        Path(path_or_buffer).write_text(page, encoding="utf-8")
-    else:
-        path_or_buffer.write(page)
+    write_page(page_html(camp_plotly(days, title=title), title=title), path_or_buffer)
 
 
 def camp_figure_static(days: pl.DataFrame, target: BinaryTarget, *, title: str, fmt: str) -> None:

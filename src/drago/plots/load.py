@@ -277,13 +277,17 @@ def page_html(figure: dict[str, Any], *, title: str) -> str:
     )
 
 
-def pmc_figure_html(series: pl.DataFrame, path_or_buffer: TextTarget, *, title: str) -> None:
-    """Write the interactive PMC as one HTML file that opens offline."""
-    page = pmc_html(series, title=title)
+def write_page(page: str, path_or_buffer: TextTarget) -> None:
+    """Write an HTML page to a path (UTF-8) or a text buffer."""
     if isinstance(path_or_buffer, str | os.PathLike):
         Path(path_or_buffer).write_text(page, encoding="utf-8")
     else:
         path_or_buffer.write(page)
+
+
+def pmc_figure_html(series: pl.DataFrame, path_or_buffer: TextTarget, *, title: str) -> None:
+    """Write the interactive PMC as one HTML file that opens offline."""
+    write_page(pmc_html(series, title=title), path_or_buffer)
 
 
 # --- static: matplotlib ---------------------------------------------------------------------

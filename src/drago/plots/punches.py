@@ -10,8 +10,6 @@ figures draw the same traces.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Any, Final
 
 import polars as pl
@@ -25,6 +23,7 @@ from drago.plots.load import (
     NothingToPlot,
     TextTarget,
     page_html,
+    write_page,
 )
 
 HAND_COLOURS: Final[dict[str, str]] = {"left": COLOURS["ctl"], "right": COLOURS["atl"]}
@@ -89,11 +88,7 @@ def punches_figure_html(
     trace: pl.DataFrame, report: dict[str, Any], path_or_buffer: TextTarget, *, title: str
 ) -> None:
     """Write the interactive punch chart as one HTML file that opens offline."""
-    page = page_html(punches_plotly(trace, report, title=title), title=title)
-    if isinstance(path_or_buffer, str | os.PathLike):
-        Path(path_or_buffer).write_text(page, encoding="utf-8")
-    else:
-        path_or_buffer.write(page)
+    write_page(page_html(punches_plotly(trace, report, title=title), title=title), path_or_buffer)
 
 
 def punches_figure_static(

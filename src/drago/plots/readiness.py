@@ -10,8 +10,6 @@ day's verdict. The same traces feed the static (matplotlib) and interactive (plo
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Any, Final
 
 import polars as pl
@@ -25,6 +23,7 @@ from drago.plots.load import (
     NothingToPlot,
     TextTarget,
     page_html,
+    write_page,
 )
 
 VERDICT_COLOURS: Final[dict[str | None, str]] = {
@@ -83,11 +82,7 @@ def readiness_plotly(days: pl.DataFrame, *, title: str) -> dict[str, Any]:
 
 def readiness_figure_html(series: pl.DataFrame, path_or_buffer: TextTarget, *, title: str) -> None:
     """Write the interactive readiness chart as one HTML file that opens offline."""
-    page = page_html(readiness_plotly(series, title=title), title=title)
-    if isinstance(path_or_buffer, str | os.PathLike):
-        Path(path_or_buffer).write_text(page, encoding="utf-8")
-    else:
-        path_or_buffer.write(page)
+    write_page(page_html(readiness_plotly(series, title=title), title=title), path_or_buffer)
 
 
 def _save(days: pl.DataFrame, target: BinaryTarget, title: str, fmt: str) -> None:
