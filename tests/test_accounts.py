@@ -164,3 +164,25 @@ def test_audit_lists_accesses_by_athlete_and_date(team_cli: Cli) -> None:
     assert len(team_cli.json("audit", "--since", "2000-01-01")) == 2
     assert team_cli.json("audit", "--since", "2100-01-01") == []
     assert "login,role,action" in team_cli("audit", "--format", "csv").stdout
+
+
+def test_erasing_an_athlete_removes_their_account_and_their_name_from_the_audit(
+    team_cli: Cli, athlete: Callable[..., str]
+) -> None:
+    athlete("Al")
+    add_user(team_cli, "ivan", "--role", "athlete", "--athlete", "Drago")
+    add_user(team_cli, "al", "--role", "athlete", "--athlete", "Al")
+    with Lab(team_cli.db) as lab:
+        drago = lab.athlete_id_of("Drago")
+        for path, who in (("/athletes/Drago", drago), ("/compare?a=Al&b=drago", None),
+                          ("/api/athletes/Al/load", None), ("/api/athletes", None)):  # fmt: skip
+            lab.record_access(login="mick", role="coach", action="read", method="GET",
+                              path=path, athlete_id=who, status=200, remote="10.0.0.7")  # fmt: skip
+    team_cli("athlete", "delete", "Drago", "--yes")
+    rows = team_cli.json("audit")
+    assert [r["path"] for r in rows] == [
+        "[erased athlete]", "[erased athlete]", "/api/athletes/Al/load", "/api/athletes"
+    ]  # fmt: skip
+    assert all(r["login"] == "mick" for r in rows), "who looked is kept"
+    logins = [u["login"] for u in team_cli.json("user", "list")]
+    assert logins == ["al"], "the erased athlete's account is gone, Al's stays"

@@ -199,3 +199,11 @@ def athlete_id_by_name(store: Store, name: str) -> int | None:
 def athlete_id_of_session(store: Store, session_id: int) -> int | None:
     row = store.one("SELECT athlete_id FROM sessions WHERE id = ?", [session_id])
     return None if row is None else int(row[0])
+
+
+def remove_athlete_accounts(store: Store, athlete_id: int) -> int:
+    """Remove the accounts linked to an athlete (erased), with their teams and tokens."""
+    ids = [int(r[0]) for r in store.run("SELECT id FROM users WHERE athlete_id = ?", [athlete_id])]
+    for user_id in ids:
+        remove_user(store, user_id)
+    return len(ids)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote, quote_plus
 
 import polars as pl
 
@@ -41,3 +43,18 @@ def entries(
         """,
         params,
     )
+
+
+def forget_athlete(store: Store, athlete_id: int, name: str) -> int:
+    """Keep who accessed what and when, but not whom (an erased athlete, in the caller's
+    transaction): entries linked to the athlete, or whose path names them (`/athletes/NAME`,
+    `?a=NAME`), keep "[erased athlete]" as their path."""
+    names = "|".join(re.escape(n) for n in {name, quote(name, safe=""), quote_plus(name)})
+    pattern = f"(?i)(/athletes/|[?&][ab]=)({names})([/?&]|$)"
+    where = "athlete_id = ? OR regexp_matches(path, ?)"
+    row = store.one(f"SELECT count(*) FROM audit WHERE {where}", [athlete_id, pattern])
+    store.run(
+        f"UPDATE audit SET path = '[erased athlete]', athlete_id = NULL WHERE {where}",
+        [athlete_id, pattern],
+    )
+    return int(row[0]) if row else 0

@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from drago.store import accounts as account_rows
+from drago.store import audit as audit_rows
 from drago.store import camp as camp_rows
 from drago.store.db import Store
 
@@ -119,6 +121,12 @@ def delete_athlete_rows(store: Store, athlete_id: int) -> tuple[dict[str, int], 
     store.run(f"DELETE FROM measurement_rr WHERE {of_measurements}", [athlete_id])
     removed["measurement_rr"] = int(row[0]) if row else 0
     removed |= camp_rows.delete_athlete_rows(store, athlete_id)
+    name_row = store.one("SELECT name FROM athletes WHERE id = ?", [athlete_id])
+    if name_row is not None:
+        removed["audit (names erased)"] = audit_rows.forget_athlete(
+            store, athlete_id, str(name_row[0])
+        )
+    removed["users"] = account_rows.remove_athlete_accounts(store, athlete_id)
     for table, column in (
         ("rr_measurements", "athlete_id"),
         ("wellness", "athlete_id"),
