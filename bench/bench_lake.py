@@ -68,10 +68,12 @@ def tree_rss(process: psutil.Process) -> int:
 
 def run_engine(lake: Path, engine: str, out: Path) -> dict[str, float]:
     began = time.perf_counter()
+    log = out.with_name(out.name + ".log")
+    log.parent.mkdir(parents=True, exist_ok=True)
     child = subprocess.Popen(
         [sys.executable, "-c", RUN, str(lake), engine, str(out)],
         stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
+        stderr=log.open("w"),
         text=True,
     )
     peak = 0
@@ -90,7 +92,9 @@ def run_engine(lake: Path, engine: str, out: Path) -> dict[str, float]:
     stop.set()
     sampler.join()
     if child.returncode:
-        raise SystemExit(f"{engine} failed with exit code {child.returncode}")
+        tail = log.read_text(errors="replace").strip().splitlines()[-5:]
+        raise SystemExit(f"{engine} failed with exit code {child.returncode} (see {log}):\n"
+                         + "\n".join(tail))  # fmt: skip
     result: dict[str, float] = json.loads(stdout.strip().splitlines()[-1])
     return result | {"wall": time.perf_counter() - began, "peak_gb": peak / 1e9}
 

@@ -190,7 +190,9 @@ def spark_schema(schema: dict[str, pl.DataType]) -> str:
 
 
 def spark_session(master: str | None = None) -> Any:
-    """A SparkSession: local mode on 127.0.0.1 (no UI, few shuffle partitions) or `master`."""
+    """A SparkSession: local mode on 127.0.0.1 (no UI, few shuffle partitions) or `master`.
+    The driver's heap is $DRAGO_SPARK_MEMORY (default 4g; Spark's 1g is too small to collect
+    the daily rows of 1,000 athletes x 5 years)."""
     try:
         from pyspark.sql import SparkSession
     except ImportError as exc:
@@ -202,6 +204,7 @@ def spark_session(master: str | None = None) -> Any:
         .appName("drago-lake")
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.driver.memory", os.environ.get("DRAGO_SPARK_MEMORY", "4g"))
         .config("spark.driver.host", "127.0.0.1")
         .config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.sql.shuffle.partitions", str(max(2, cores * 2)))
