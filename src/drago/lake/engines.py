@@ -28,7 +28,7 @@ from drago.lake.apply import (
     conform_input,
     union_rows,
 )
-from drago.store.lake import files, read_table, schema
+from drago.store.lake import files, files_by_athlete, read_table, schema
 
 ENGINES: Final = ("local", "dask", "spark")
 #: About how many lake files one Dask task reads (a month of one athlete's table is one small
@@ -122,11 +122,6 @@ def dask_client(scheduler: str | None = None) -> Iterator[Any]:
         yield client
 
 
-def _athlete_dir(path: Path) -> str:
-    """The `athlete=...` folder of a lake file (its athlete, as partitioned)."""
-    return next(part for part in path.parts if part.startswith("athlete="))
-
-
 def _read_athletes(files_by_table: dict[str, list[str]]) -> Any:
     """Every file of some whole athletes, all tables, as `INPUT_SCHEMA` rows (pandas)."""
     import pandas as pd
@@ -155,9 +150,9 @@ def run_dask(root: Path, manifest: dict[str, Any], step: Step, *, client: Any) -
 
     by_athlete: dict[str, dict[str, list[str]]] = {}
     for table in PROJECTIONS:
-        for path in files(root, manifest, table):
-            tables = by_athlete.setdefault(_athlete_dir(path), {t: [] for t in PROJECTIONS})
-            tables[table].append(str(path))
+        for athlete, paths in files_by_athlete(root, manifest, table).items():
+            tables = by_athlete.setdefault(athlete, {t: [] for t in PROJECTIONS})
+            tables[table] += [str(p) for p in paths]
     if not by_athlete:
         return pl.DataFrame(schema=RESULT_SCHEMA)
     per_partition = max(1, FILES_PER_PARTITION * len(by_athlete) // max(1, sum(

@@ -152,6 +152,16 @@ def files(
     ]
 
 
+def files_by_athlete(root: Path, manifest: dict[str, Any], table: str) -> dict[str, list[Path]]:
+    """The files of a table in the manifest, grouped by the athlete each partition holds."""
+    out: dict[str, list[Path]] = {}
+    for path, entry in sorted(
+        manifest.get("tables", {}).get(table, {}).get("partitions", {}).items()
+    ):
+        out.setdefault(str(entry["athlete"]), []).append(root / path)
+    return out
+
+
 def schema_reference() -> str:
     """The tables as Markdown (docs/lake.md holds this text; a test keeps them equal)."""
     names = {"Datetime": "timestamp[us] (UTC, naive)"}
