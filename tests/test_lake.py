@@ -157,6 +157,20 @@ def test_lake_numbers_equal_the_store_cli(store: Path, cli: Cli, tmp_path: Path)
                [row["ln_rmssd_7d"], row["normal_low"]])  # fmt: skip
 
 
+def test_store_readiness_equals_the_loop_it_replaced(store: Path) -> None:
+    """Real mornings (H10 RR files) through the store: the vectorised readiness equals the
+    per-morning loop it replaced (tests/readiness_reference.py) to 1e-9, reasons included."""
+    from tests.readiness_reference import readiness_series_loop
+
+    with Lab(store) as lab:
+        series = lab.readiness(NAME, as_of=date.fromisoformat(AS_OF))
+    inputs = series.select("date", "ln_rmssd", "reliable", "rhr_bpm", "sleep", "stress",
+                           "fatigue", "soreness", "mood", "acwr")  # fmt: skip
+    assert series.height >= 8 and series["ln_rmssd"].drop_nulls().len() >= 8
+    expected = readiness_series_loop(inputs).select(series.columns)
+    assert_frame_equal(series, expected, rel_tol=1e-9, abs_tol=1e-9)
+
+
 def _close(got: list[float | None], expected: list[float | None]) -> None:
     assert len(got) == len(expected)
     for a, b in zip(got, expected, strict=True):

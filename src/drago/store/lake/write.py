@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,9 +16,11 @@ from drago.errors import BadInput
 from drago.store.lake.layout import (
     ATHLETES_FILE,
     FORMAT,
+    MANIFEST,
     PARTITIONED,
     RESULTS_FORMAT,
     VERSION,
+    bucket_path,
     conform,
     partition_path,
     read_manifest,
@@ -33,12 +37,14 @@ SORT_KEYS: dict[str, tuple[str, ...]] = {
 
 @dataclass
 class Written:
-    """What a write did: partitions written, left unchanged and removed, and rows written."""
+    """What a write did: partitions written, left unchanged and removed, rows written, and
+    seconds spent writing (results only)."""
 
     written: int = 0
     unchanged: int = 0
     removed: int = 0
     rows: int = 0
+    seconds: float = 0.0
 
     def add(self, other: Written) -> None:
         self.written += other.written
@@ -146,24 +152,82 @@ def write_lake(
     return done
 
 
-def write_results(out: Path, daily: pl.DataFrame, info: dict[str, Any]) -> Written:
-    """Write a compute's `daily` rows under `out/daily` by athlete and month, with a results
-    manifest. Results are whole: partitions of athletes no longer in `daily` are removed."""
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file's bytes (first 32 hex digits, as `digest`)."""
+    sha = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            sha.update(block)
+    return sha.hexdigest()[:32]
+
+
+def write_results(
+    out: Path, parts: Iterable[tuple[list[str], pl.DataFrame]], info: dict[str, Any]
+) -> Written:
+    """Write a compute's `daily` rows, bucket by bucket as `parts` yields them (the bucket's
+    athletes, their rows), one file a bucket under `out/daily`, with a results manifest (each
+    file's athletes, rows and SHA-256). Results are whole: files of an earlier compute that
+    this one did not write are removed; a file whose bytes did not change is kept."""
+    began = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
-    exists = (out / "manifest.json").exists()
+    exists = (out / MANIFEST).exists()
     manifest = read_manifest(out, kind=RESULTS_FORMAT) if exists else {}
-    entries = manifest.setdefault("tables", {}).setdefault("daily", {}).setdefault("partitions", {})
-    names = {e["athlete"] for e in entries.values()} | set(daily["athlete"].unique().to_list())
-    done = write_partitions(
-        out, "daily", daily, entries, month_column="date", athletes=names, sort=("date",)
-    )
-    manifest["tables"]["daily"]["rows"] = daily.height
+    old = manifest.setdefault("tables", {}).get("daily", {}).get("partitions", {})
+    entries: dict[str, dict[str, Any]] = {}
+    done = Written()
+    athletes = 0
+    computing = 0.0
+    for index, (names, (frame, took)) in enumerate(_timed(parts)):
+        computing += took
+        rows = frame.sort("athlete", "date")
+        path = bucket_path("daily", index)
+        final = out / path
+        final.parent.mkdir(parents=True, exist_ok=True)
+        tmp = final.with_name(final.name + ".tmp")
+        rows.write_parquet(tmp, statistics=True, row_group_size=1 << 16)
+        sha = file_digest(tmp)
+        if old.get(path, {}).get("sha256") == sha and final.is_file():
+            tmp.unlink()
+            done.unchanged += 1
+        else:
+            tmp.replace(final)
+            done.written += 1
+            done.rows += rows.height
+        present = rows["athlete"].unique().sort().to_list()
+        athletes += len(present)
+        entries[path] = {"athletes": list(names), "rows": rows.height, "sha256": sha}
+    for path in [p for p in old if p not in entries]:
+        (out / path).unlink(missing_ok=True)
+        for parent in ((out / path).parent, (out / path).parent.parent):
+            if parent.is_dir() and parent != out and not any(parent.iterdir()):
+                parent.rmdir()
+        done.removed += 1
+    manifest["tables"]["daily"] = {
+        "rows": sum(e["rows"] for e in entries.values()),
+        "layout": "buckets of whole athletes",
+        "partitions": entries,
+    }
     manifest |= {
         "format": RESULTS_FORMAT,
         "version": VERSION,
         "updated_utc": datetime.now(UTC).isoformat(timespec="seconds"),
-        "athletes": len(set(daily["athlete"].to_list())),
+        "athletes": athletes,
         **info,
     }
     write_manifest(out, manifest)
+    done.seconds = time.perf_counter() - began - computing
     return done
+
+
+def _timed(
+    parts: Iterable[tuple[list[str], pl.DataFrame]],
+) -> Iterator[tuple[list[str], tuple[pl.DataFrame, float]]]:
+    """`parts` with the seconds each took to produce (computing, not writing)."""
+    source = iter(parts)
+    while True:
+        began = time.perf_counter()
+        try:
+            names, frame = next(source)
+        except StopIteration:
+            return
+        yield names, (frame, time.perf_counter() - began)
