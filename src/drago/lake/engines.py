@@ -144,7 +144,7 @@ def run_dask(
     if not plan:
         return pl.DataFrame(schema=RESULT_SCHEMA)
     parts = [bucket_files(root, manifest, names) for names in plan]
-    result = dd.from_map(_dask_bucket, parts, step, meta=_empty_pandas(RESULT_SCHEMA),
+    result = dd.from_map(_dask_bucket, parts, step=step, meta=_empty_pandas(RESULT_SCHEMA),
                          enforce_metadata=False)  # fmt: skip
     table = client.compute(result).result()
     frame = pl.from_arrow(pa.Table.from_pandas(table, preserve_index=False))
