@@ -51,7 +51,8 @@ def test_synthetic_lake_is_stated_synthetic_and_follows_the_schema(small_lake: P
         assert list(frame.columns) == list(TABLES[table])
         assert frame.height == manifest["tables"][table]["rows"] > 0
         parts = manifest["tables"][table]["partitions"]
-        assert all("/athlete=Synthetic%20" in p and "/month=" in p for p in parts)
+        assert all(p.startswith(f"{table}/athlete=Synthetic%20") for p in parts)
+        assert len(parts) == 4  # one file per athlete and table
     sessions = read_table(small_lake, "sessions")
     assert set(sessions["activity"].unique()) <= {
         "bag", "pads", "sparring", "run", "strength", "conditioning", "ride"

@@ -27,7 +27,7 @@ from drago.lake.engines import (
     spark_session,
     split,
 )
-from drago.lake.synth import synth_federation
+from drago.lake.synth import synth_chunks
 from drago.store.lake import (
     RESULTS_FORMAT,
     Written,
@@ -69,13 +69,11 @@ def synth(to: Path, *, athletes: int, years: float, seed: int = 0) -> Written:
     """Write a synthetic federation lake (stated as synthetic in its manifest)."""
     if athletes < 1 or not 0 < years <= 50:
         raise UsageError("--athletes must be at least 1 and --years between 0 and 50")
-    tables = synth_federation(athletes, years, seed=seed)
-    return write_lake(
-        to,
-        tables,
-        synthetic=True,
-        source=f"drago lake synth --athletes {athletes} --years {years:g} --seed {seed}",
-    )
+    done = Written()
+    source = f"drago lake synth --athletes {athletes} --years {years:g} --seed {seed}"
+    for tables in synth_chunks(athletes, years, seed=seed):  # memory holds one chunk
+        done.add(write_lake(to, tables, synthetic=True, source=source))
+    return done
 
 
 def compute(

@@ -11,6 +11,7 @@ resting HR and Hooper items that worsen with recent load. Deterministic for a se
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from typing import Final
 
@@ -38,34 +39,49 @@ def synth_federation(
 ) -> dict[str, pl.DataFrame]:
     """Lake tables (`athletes`, `sessions`, `wellness`, `rr_measurements`) of a synthetic
     federation: `athletes` boxers over `years` years ending on `end`."""
+    chunks = list(synth_chunks(athletes, years, seed=seed, end=end, chunk=max(1, athletes)))
+    return {table: pl.concat([c[table] for c in chunks]) for table in chunks[0]}
+
+
+def synth_chunks(
+    athletes: int,
+    years: float,
+    *,
+    seed: int = 0,
+    end: date = date(2026, 9, 30),
+    chunk: int = 500,
+) -> Iterator[dict[str, pl.DataFrame]]:
+    """`synth_federation` `chunk` athletes at a time (the same rows for the same seed, whatever
+    the chunk), so a large federation is written without holding it all in memory."""
     if athletes < 1 or years <= 0:
         raise ValueError("need at least one athlete and a positive number of years")
     rng = np.random.default_rng(seed)
     n_days = round(365.25 * years)
     start = end - timedelta(days=n_days - 1)
-    people, sessions, wellness, mornings = [], [], [], []
     next_id = 1
-    for k in range(athletes):
-        name = f"Synthetic {k + 1:04d}"
-        sex = "f" if rng.random() < 0.3 else "m"
-        tz = TIME_ZONES[int(rng.integers(len(TIME_ZONES)))]
-        people.append(
-            {"athlete": name, "team": f"Synthetic team {k % 20 + 1}", "tz": tz, "sex": sex,
-             "birth_year": int(rng.integers(1990, 2008)),
-             "weight_class": WEIGHT_CLASSES[int(rng.integers(len(WEIGHT_CLASSES)))]}
-        )  # fmt: skip
-        s, daily_load = _sessions(rng, name, sex, start, n_days, next_id)
-        next_id += s.height
-        sessions.append(s)
-        w, m = _mornings(rng, name, start, n_days, daily_load, next_id)
-        wellness.append(w)
-        mornings.append(m)
-    return {
-        "athletes": pl.DataFrame(people),
-        "sessions": pl.concat(sessions),
-        "wellness": pl.concat(wellness),
-        "rr_measurements": pl.concat(mornings),
-    }
+    for first in range(0, athletes, chunk):
+        people, sessions, wellness, mornings = [], [], [], []
+        for k in range(first, min(athletes, first + chunk)):
+            name = f"Synthetic {k + 1:04d}"
+            sex = "f" if rng.random() < 0.3 else "m"
+            tz = TIME_ZONES[int(rng.integers(len(TIME_ZONES)))]
+            people.append(
+                {"athlete": name, "team": f"Synthetic team {k % 20 + 1}", "tz": tz, "sex": sex,
+                 "birth_year": int(rng.integers(1990, 2008)),
+                 "weight_class": WEIGHT_CLASSES[int(rng.integers(len(WEIGHT_CLASSES)))]}
+            )  # fmt: skip
+            s, daily_load = _sessions(rng, name, sex, start, n_days, next_id)
+            next_id += s.height
+            sessions.append(s)
+            w, m = _mornings(rng, name, start, n_days, daily_load, next_id)
+            wellness.append(w)
+            mornings.append(m)
+        yield {
+            "athletes": pl.DataFrame(people),
+            "sessions": pl.concat(sessions),
+            "wellness": pl.concat(wellness),
+            "rr_measurements": pl.concat(mornings),
+        }
 
 
 def _sessions(

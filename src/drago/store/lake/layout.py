@@ -5,7 +5,7 @@ A drago lake is a directory:
 ```
 DIR/manifest.json                      what is in the lake (format, version, tables, partitions)
 DIR/athletes.parquet                   one row per athlete (name, time zone, sex, ...)
-DIR/<table>/athlete=<key>/month=<YYYY-MM>/part-0.parquet
+DIR/<table>/athlete=<key>/part-0.parquet  one file per athlete and table
 ```
 
 `<key>` is the athlete's name percent-encoded (`urllib.parse.quote`, nothing kept safe), so any
@@ -85,7 +85,8 @@ TABLES: Final[dict[str, dict[str, tuple[pl.DataType, str]]]] = {
 #: `BUCKET_ATHLETES` a bucket and at most `MAX_BUCKETS` buckets (one file each).
 BUCKET_ATHLETES: Final = 16
 MAX_BUCKETS: Final = 64
-#: The partitioned tables and the column whose month partitions them.
+#: The partitioned tables and their time column (a month of it partitioned lakes written before
+#: 2026-12, which are still read: readers follow the manifest, not the paths).
 PARTITIONED: Final = {"sessions": "start_utc", "wellness": "date", "rr_measurements": "date"}
 
 
@@ -113,8 +114,10 @@ def athlete_key(name: str) -> str:
     return quote(name, safe="")
 
 
-def partition_path(table: str, athlete: str, month: str) -> str:
-    """Relative path of one partition's file."""
+def partition_path(table: str, athlete: str, month: str | None = None) -> str:
+    """Relative path of one partition's file: an athlete's, or an athlete's month."""
+    if month is None:
+        return f"{table}/athlete={athlete_key(athlete)}/part-0.parquet"
     return f"{table}/athlete={athlete_key(athlete)}/month={month}/part-0.parquet"
 
 

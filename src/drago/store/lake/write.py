@@ -69,19 +69,21 @@ def write_partitions(
     frame: pl.DataFrame,
     entries: dict[str, dict[str, Any]],
     *,
-    month_column: str,
+    month_column: str | None,
     athletes: set[str],
     sort: tuple[str, ...],
 ) -> Written:
-    """Write `frame` (already conformed) by athlete and month under `root/table`, updating
-    `entries` (the manifest's partitions of that table). Partitions of `athletes` that are no
-    longer in `frame` are removed; other athletes' partitions are left alone."""
+    """Write `frame` (already conformed) by athlete (and by month of `month_column` when
+    given) under `root/table`, updating `entries` (the manifest's partitions of that table).
+    Partitions of `athletes` that are no longer in `frame` are removed; other athletes'
+    partitions are left alone."""
     done = Written()
     seen: set[str] = set()
-    keyed = frame.with_columns(month_of(month_column)).sort("athlete", "month", *sort)
-    for (athlete, month), part in keyed.group_by(["athlete", "month"], maintain_order=True):
+    month = month_of(month_column) if month_column else pl.lit(None, pl.String).alias("month")
+    keyed = frame.with_columns(month).sort("athlete", "month", *sort)
+    for (athlete, month_key), part in keyed.group_by(["athlete", "month"], maintain_order=True):
         rows = part.drop("month")
-        path = partition_path(table, str(athlete), str(month))
+        path = partition_path(table, str(athlete), None if month_key is None else str(month_key))
         seen.add(path)
         sha = digest(rows)
         if entries.get(path, {}).get("sha256") == sha and (root / path).is_file():
@@ -89,7 +91,9 @@ def write_partitions(
             continue
         (root / path).parent.mkdir(parents=True, exist_ok=True)
         rows.write_parquet(root / path, statistics=True)
-        entries[path] = {"athlete": athlete, "month": month, "rows": rows.height, "sha256": sha}
+        entries[path] = {"athlete": athlete, "rows": rows.height, "sha256": sha}
+        if month_key is not None:
+            entries[path]["month"] = month_key
         done.written += 1
         done.rows += rows.height
     for path in [p for p, e in entries.items() if e["athlete"] in athletes and p not in seen]:
@@ -110,7 +114,8 @@ def write_lake(
     source: str,
     extra: dict[str, Any] | None = None,
 ) -> Written:
-    """Write (or update) a lake at `root` from frames of `athletes` and the partitioned tables.
+    """Write (or update) a lake at `root` from frames of `athletes` and the partitioned tables,
+    one file per athlete and table.
 
     The athletes in `tables["athletes"]` are replaced whole (their partitions not in the new
     frames are removed); other athletes already in the lake stay as they are.
@@ -129,13 +134,13 @@ def write_lake(
     athletes = athletes.sort("athlete")
     athletes.write_parquet(root / ATHLETES_FILE)
     listing = manifest.setdefault("tables", {})
-    for table, column in PARTITIONED.items():
+    for table in PARTITIONED:
         entries = listing.setdefault(table, {}).setdefault("partitions", {})
         frame = conform(tables.get(table, pl.DataFrame()), table)
         sort = SORT_KEYS[table]
         done.add(
             write_partitions(
-                root, table, frame, entries, month_column=column, athletes=names, sort=sort
+                root, table, frame, entries, month_column=None, athletes=names, sort=sort
             )
         )
         listing[table]["rows"] = sum(e["rows"] for e in entries.values())
