@@ -127,9 +127,9 @@ def buckets(athletes: list[str]) -> list[list[str]]:
 
     Examples
     --------
-    >>> [len(b) for b in buckets([f"a{k:04d}" for k in range(1000)])][:3], len(buckets(
-    ...     [f"a{k:04d}" for k in range(1000)]))
-    ([16, 16, 16], 63)
+    >>> plan = buckets([f"a{k:04d}" for k in range(1000)])
+    >>> len(plan), [len(b) for b in plan][:3], [len(b) for b in plan][-1], plan[0][0]
+    (62, [17, 17, 17], 16, 'a0000')
     >>> buckets(["b", "a"])
     [['a', 'b']]
     """
