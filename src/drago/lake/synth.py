@@ -12,7 +12,7 @@ resting HR and Hooper items that worsen with recent load. Deterministic for a se
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Final
 
 import numpy as np
@@ -109,11 +109,11 @@ def _sessions(
     minutes = duration_s / 60.0
     zone = np.clip(np.floor((hr_avg / hr_max - 0.5) * 10) + 1, 0, 5)
     hour = rng.uniform(6, 19, n)
-    start_utc = [
-        datetime.combine(start + timedelta(days=int(d)), datetime.min.time())
-        + timedelta(hours=float(h))
-        for d, h in zip(which, hour, strict=True)
-    ]
+    start_utc = (
+        np.datetime64(start, "us")
+        + which.astype("timedelta64[D]")
+        + np.round(hour * 3.6e9).astype("timedelta64[us]")
+    )
     frame = pl.DataFrame(
         {
             "athlete": [name] * n,
@@ -139,12 +139,15 @@ def _mornings(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     fatigue = np.convolve(load, np.exp(-np.arange(10) / 3.0), mode="full")[:n_days]
     fatigue = fatigue / (fatigue.mean() + 1e-9)
-    noise = np.zeros(n_days)
-    for i in range(1, n_days):  # AR(1): consecutive mornings resemble each other
-        noise[i] = 0.6 * noise[i - 1] + rng.normal(0, 0.08)
+    shocks = rng.normal(0, 0.08, n_days - 1).tolist()
+    walk = [0.0]
+    for shock in shocks:  # AR(1): consecutive mornings resemble each other
+        walk.append(0.6 * walk[-1] + shock)
+    noise = np.array(walk)
     ln = rng.uniform(3.3, 4.5) + noise - 0.08 * (fatigue - 1.0)
     rhr = rng.uniform(44, 60) + 2.0 * (fatigue - 1.0) + rng.normal(0, 1.5, n_days)
-    dates = [start + timedelta(days=int(d)) for d in range(n_days)]
+    days = np.datetime64(start, "D") + np.arange(n_days).astype("timedelta64[D]")
+    dates = pl.Series(days, dtype=pl.Date)
     items = np.clip(
         np.round(2.5 + 1.2 * (fatigue - 1.0)[:, None] + rng.normal(0, 0.9, (n_days, 5))), 1, 7
     )
@@ -167,7 +170,7 @@ def _mornings(
             "id": np.arange(first_id, first_id + n_days, dtype=np.int64),
             "date": dates,
             "start_utc": pl.Series(
-                [datetime.combine(d, datetime.min.time()) + timedelta(hours=6.5) for d in dates],
+                days.astype("datetime64[us]") + np.timedelta64(6 * 3600 + 1800, "s"),
                 dtype=pl.Datetime("us"),
             ),
             "n_beats": np.round(300 / 60 * mean_hr).astype(np.int32),
