@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from drago.cli import app, open_lab
 from drago.cli.output import stderr, stdout
-from drago.importing import FileOutcome, ImportReport
+from drago.imports import FileOutcome, ImportReport
 
 
 class Hand(StrEnum):

@@ -12,7 +12,7 @@ import polars as pl
 
 from drago.activities import check_activity
 from drago.errors import UsageError
-from drago.importing import FileOutcome, ImportOptions, ImportReport, import_paths
+from drago.imports import FileOutcome, ImportOptions, ImportReport, import_paths
 from drago.lab.base import LabBase, check_range
 from drago.store import athletes as athlete_rows
 from drago.store import edits

@@ -23,11 +23,11 @@ from typing import Literal
 from drago.analysis.hrv import HrvResult
 from drago.analysis.summary import session_hr_summary
 from drago.errors import BadInput
-from drago.imu_import import decode_imu, store_imu
+from drago.imports.imu import decode_imu, store_imu
 from drago.ingest import SNIFF_BYTES, archive, detect_format, imu, read_bytes, rr
 from drago.ingest.imu import ImuRecording
 from drago.ingest.rr import RRRecording
-from drago.morning import decode_rr, store_rr
+from drago.imports.rr import decode_rr, store_rr
 from drago.recording import Recording
 from drago.store import Store
 from drago.store.originals import sha256_hex

@@ -23,7 +23,7 @@ from drago.store.readiness import insert_file_row
 from drago.store.sessions import has_file, insert_session
 
 if TYPE_CHECKING:
-    from drago.importing import Candidate, Decoded
+    from drago.imports.pipeline import Candidate, Decoded
 
 #: Activity of a session created for an IMU recording that overlaps none.
 NEW_SESSION_ACTIVITY = "bag"
@@ -31,7 +31,7 @@ NEW_SESSION_ACTIVITY = "bag"
 
 def decode_imu(candidate: Candidate, sha256: str, data: bytes) -> Decoded:
     """Read an IMU file (runs in a worker); never raises for bad input."""
-    from drago.importing import Decoded
+    from drago.imports.pipeline import Decoded
 
     path = candidate.path
     if candidate.entry.info is not None:

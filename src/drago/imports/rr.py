@@ -23,7 +23,7 @@ from drago.store import Store
 from drago.store.readiness import insert_file_row, insert_measurement
 
 if TYPE_CHECKING:
-    from drago.importing import Decoded
+    from drago.imports.pipeline import Decoded
 
 #: Suffixes an RR original keeps (anything else is kept as `.rr`).
 RR_EXTS = frozenset({"hrm", "csv", "txt", "rr", "fit"})
@@ -31,7 +31,7 @@ RR_EXTS = frozenset({"hrm", "csv", "txt", "rr", "fit"})
 
 def decode_rr(path: Path, name: Path, sha256: str, data: bytes, as_kind: str | None) -> Decoded:
     """Decode an RR file (runs in a worker); never raises for bad input."""
-    from drago.importing import Decoded
+    from drago.imports.pipeline import Decoded
 
     try:
         rr = parse_rr(data, name)
