@@ -60,3 +60,15 @@ def test_modules_stay_small() -> None:
         if (n := len(path.read_text(encoding="utf-8").splitlines())) > 400
     }
     assert not big
+
+
+def test_every_reader_has_the_importer_shape() -> None:
+    from drago.ingest import READERS
+
+    formats = [module.FORMAT for module in READERS]
+    assert formats == ["fit", "tcx", "gpx", "rr", "imu"]
+    for module in READERS:
+        assert isinstance(module.SUFFIXES, tuple) and module.SUFFIXES
+        assert all(s.startswith(".") and s == s.lower() for s in module.SUFFIXES)
+        assert callable(module.read) and callable(module.sniff)
+        assert module.sniff(b"") is False, module.FORMAT
