@@ -29,6 +29,7 @@ from drago.ingest import detect_format, rr
 from drago.ingest.rr import RRRecording, parse_rr
 from drago.recording import RECORD_SCHEMA, RR_SCHEMA, Recording, SessionMeta, empty_frame
 from drago.store import Store
+from drago.store.athletes import athlete_tz
 from drago.store.readiness import insert_file_row, insert_measurement
 
 #: Suffixes an RR original keeps (anything else is kept as `.rr`).
@@ -92,8 +93,7 @@ def store_rr(
     day: object,
 ) -> int:
     """Keep the original and store one morning measurement, in one transaction."""
-    row = store.one("SELECT tz FROM athletes WHERE id = ?", [athlete_id])
-    tz = ZoneInfo(str(row[0])) if row else ZoneInfo("UTC")
+    tz = ZoneInfo(athlete_tz(store, athlete_id))
     when = day if day is not None else rr.local_date(tz)
     if when is None:
         raise BadInput(path, "the file gives no date: rerun with --date YYYY-MM-DD")

@@ -20,6 +20,7 @@ from drago.store import teams as team_rows
 from drago.store.db import utc_now
 from drago.store.privacy import remove_files
 from drago.store.sessions import insert_session, list_sessions
+from drago.store.streams import lap_count
 
 #: Local time given to a hand-logged session without one (midday keeps the local date safe).
 DEFAULT_LOG_TIME = time(12, 0)
@@ -126,8 +127,7 @@ class SessionsMixin(LabBase):
         """One session as a row of the listing, with its lap count, or NotFound."""
         self.session_row(session_id)
         row = self.sessions(session_id=session_id).row(0, named=True)
-        laps = self.store.one("SELECT count(*) FROM laps WHERE session_id = ?", [session_id])
-        row["n_laps"] = int(laps[0]) if laps else 0
+        row["n_laps"] = lap_count(self.store, session_id)
         return row
 
     def set_session(
