@@ -19,6 +19,7 @@ from drago.lab.base import LabBase
 from drago.store import athletes as athlete_rows
 from drago.store import loads as load_rows
 from drago.store.streams import session_laps
+from drago.vocab import LOAD_METHODS
 
 #: Dated athlete values that per-session load depends on, and their names in `session_loads`.
 LOAD_VALUES = {
@@ -27,7 +28,6 @@ LOAD_VALUES = {
     "hr_threshold_bpm": "hr_vt1_bpm",
     "hr_threshold2_bpm": "hr_vt2_bpm",
 }
-METHODS = ("auto", "trimp", "edwards", "srpe")
 
 
 @dataclass(frozen=True)
@@ -139,8 +139,10 @@ class LoadMixin(LabBase):
     ) -> pl.DataFrame:
         """The daily series (load, CTL, ATL, TSB, ACWR, monotony, strain) of one athlete, from
         the first session (or `since`) to `until` (default: `as_of`, default today)."""
-        if method not in METHODS:
-            raise UsageError(f"unknown load method {method!r}: use one of {', '.join(METHODS)}")
+        if method not in LOAD_METHODS:
+            raise UsageError(
+                f"unknown load method {method!r}: use one of {', '.join(LOAD_METHODS)}"
+            )
         try:
             row = athlete_rows.get_athlete(self.store, name)
         except NotFound:  # an athlete of the attached lake (computed there with its method)

@@ -10,16 +10,17 @@ import numpy as np
 import polars as pl
 
 from drago.analysis.punches.analyse import punches_analyse, punches_analyse_pair
-from drago.analysis.punches.classify import TYPES, Hand, Stance
+from drago.analysis.punches.classify import TYPES
 from drago.analysis.punches.rounds import decrement_score, round_of, round_table
 from drago.errors import UsageError
 from drago.ingest.imu import ACC_COLUMNS, GYRO_COLUMNS, read_imu
 from drago.lab.base import LabBase
 from drago.store.athletes import session_stance
 from drago.store.imu import has_imu, imu_samples, recent_imu_sessions
+from drago.vocab import HANDS, STANCES
+from drago.vocab import HandName as Hand
+from drago.vocab import StanceName as Stance
 
-HANDS: Final = ("left", "right")
-STANCES: Final = ("orthodox", "southpaw")
 #: What the JSON answer says about its speed and power numbers.
 RELATIVE_NOTE: Final = (
     "speed_ms and power_au are relative estimates from one wrist IMU (not validated against "

@@ -21,6 +21,7 @@ from drago.store.db import utc_now
 from drago.store.privacy import remove_files
 from drago.store.sessions import insert_session, list_sessions
 from drago.store.streams import lap_count
+from drago.vocab import HANDS
 
 #: Local time given to a hand-logged session without one (midday keeps the local date safe).
 DEFAULT_LOG_TIME = time(12, 0)
@@ -55,7 +56,7 @@ class SessionsMixin(LabBase):
         row = athlete_rows.get_athlete(self.store, athlete)
         if as_kind not in (None, "morning", "activity"):
             raise UsageError(f"--as must be morning or activity, not {as_kind!r}")
-        if hand not in (None, "left", "right"):
+        if hand is not None and hand not in HANDS:
             raise UsageError(f"--hand must be left or right, not {hand!r}")
         options = ImportOptions(recover=recover, as_kind=as_kind, day=day, hand=hand)
         report = import_paths(
