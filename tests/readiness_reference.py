@@ -16,7 +16,6 @@ from drago.analysis.readiness import (
     ACWR_AMBER,
     ACWR_RED,
     HOOPER_AMBER,
-    HOOPER_ITEMS,
     HOOPER_RED,
     INPUT_COLUMNS,
     ITEM_AMBER,
@@ -29,6 +28,7 @@ from drago.analysis.readiness import (
     SHORT_MIN,
     hooper_score,
 )
+from drago.vocab import HOOPER_ITEMS
 
 _LEVELS = ("green", "amber", "red")
 

@@ -12,6 +12,8 @@ from typing import Final
 import numpy as np
 import polars as pl
 
+from drago.vocab import HOOPER_ITEMS, WELLNESS_ITEMS
+
 __all__ = [
     "ACWR_AMBER",
     "ACWR_RED",
@@ -36,7 +38,6 @@ INPUT_COLUMNS: Final[dict[str, pl.DataType]] = {
     "acwr": pl.Float64(),
     "suspension": pl.String(),
 }
-HOOPER_ITEMS: Final = ("sleep", "stress", "fatigue", "soreness")
 #: Rolling windows (calendar days, ending on the day) and the values each needs.
 SHORT_DAYS, SHORT_MIN = 7, 3
 LONG_DAYS, LONG_MIN = 60, 14
@@ -202,7 +203,7 @@ def readiness_by(days: pl.DataFrame, *, by: str = "athlete_id") -> pl.DataFrame:
     rhr = _column(frame, "rhr_bpm")
     rhr7, _, _ = _rolling(key, group_ix, rhr, SHORT_DAYS, SHORT_MIN)
     rhr60, _, _ = _rolling(key, group_ix, rhr, LONG_DAYS, LONG_MIN)
-    items = {name: _column(frame, name) for name in (*HOOPER_ITEMS, "mood")}
+    items = {name: _column(frame, name) for name in WELLNESS_ITEMS}
     hooper = _hooper(items, frame["date"])
     low, high = ln60 - RANGE_SD * sd60, ln60 + RANGE_SD * sd60
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -289,7 +290,7 @@ def _signals(ln_ok: np.ndarray, ln7: np.ndarray, low: np.ndarray, high: np.ndarr
     span = pl.format("normal {}-{}", _fixed(low, hrv_low, 2), _fixed(high, hrv_low, 2))
     seven = _fixed(ln7, hrv_low, 2)
     # wellness: the worst item (ties: the name last in alphabetical order), then the Hooper sum
-    names = (*HOOPER_ITEMS, "mood")
+    names = WELLNESS_ITEMS
     stacked = np.column_stack([items[name] for name in names])
     answered = ~np.isnan(stacked).all(axis=1)
     worst = np.where(answered, np.nanmax(np.where(np.isnan(stacked), -np.inf, stacked), axis=1), 0)
