@@ -63,7 +63,11 @@ def machine() -> str:
 
 def tree_rss(process: psutil.Process) -> int:
     total = 0
-    for p in [process, *process.children(recursive=True)]:
+    try:
+        children = process.children(recursive=True)
+    except psutil.Error:  # a child that ended while being listed
+        children = []
+    for p in [process, *children]:
         with contextlib.suppress(psutil.Error):
             total += p.memory_info().rss
     return total
