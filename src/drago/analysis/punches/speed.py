@@ -1,0 +1,237 @@
+"""Punch speed in m/s from an accelerometer and a gyroscope: integration in a world frame.
+
+Without a gyroscope a sensor's rotation during the punch cannot be followed, gravity leaks
+into the integral, and drago's speed stays a relative estimate (`measures`). With one:
+
+1. **still moments**: around the punch's most active sample (within `ANCHOR_S` of the
+   detector's peak), the latest sample before it and the first one after it
+   where the hand is still (| |a| - g | < `STILL_ACC_G` g and |ω| < `STILL_GYRO_RADS` over
+   `STILL_S`), searched
+   up to `SEARCH_BEFORE_S` before and `SEARCH_AFTER_S` after the peak independently of the
+   detector's onset and end (a window cut too short or too long does not matter); when the
+   hand never rests, the stillest sample of each search range;
+2. **orientation**: at the first still moment the sensor's tilt is known from gravity
+   (`tilt_to_world`, heading arbitrary: speed does not depend on it); it is propagated with
+   the gyroscope, each step the exact rotation of the mean rate over the step
+   (Rodrigues' formula);
+3. **velocity**: v = ∫(R a − g ẑ) dt in the world frame (the acceleration interpolated
+   band-limited to `UPSAMPLE_HZ` first: at 25 Hz a punch has 6 samples), with a
+   zero-velocity update at the second still moment (the linear drift that takes v back to
+   0 there is removed: a constant accelerometer or tilt error);
+4. **speed**: the peak |v| of the extension, i.e. before the velocity turns back against its
+   direction at its first large maximum (the retraction is not part of the punch), refined
+   between samples with a parabola through the three samples around the maximum.
+
+Validated in tests/test_punch_speed.py on synthetic punches of known trajectory (straight,
+hook, uppercut; any sensor rotation; 25-200 Hz; detection windows cut short or long; with
+a retraction): error <= 5 %.
+
+References
+----------
+Foxlin E. (2005) Pedestrian tracking with shoe-mounted inertial sensors. IEEE Computer
+Graphics and Applications 25(6), 38-46 (strapdown integration with zero-velocity updates).
+Kimm D., Thiel D. V. (2015) Hand speed measurements in boxing. Procedia Engineering 112,
+502-506 (hand speed by integrating wrist IMU acceleration between rest points).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import numpy as np
+
+from drago.analysis.punches.detect import G_MS2, Detection, norm3
+
+STILL_ACC_G: Final = 0.1
+STILL_GYRO_RADS: Final = 0.5
+SEARCH_BEFORE_S: Final = 1.0
+STILL_S: Final = 0.1
+#: The world-frame acceleration is interpolated to at least this rate before integrating.
+UPSAMPLE_HZ: Final = 400.0
+SEARCH_AFTER_S: Final = 1.5
+#: The punch's most active sample is searched this far either side of the detector's peak.
+ANCHOR_S: Final = 0.15
+
+
+def tilt_to_world(acc_still: np.ndarray) -> np.ndarray:
+    """A rotation matrix taking the sensor frame to a world frame whose z is up.
+
+    `acc_still` is the accelerometer reading of a still sensor (gravity, pointing up in the
+    specific-force convention). The heading is arbitrary.
+
+    >>> r = tilt_to_world(np.array([0.0, 9.8, 0.0]))
+    >>> np.round(r @ np.array([0.0, 9.8, 0.0]), 6).tolist()
+    [0.0, 0.0, 9.8]
+    """
+    up = acc_still / max(float(np.linalg.norm(acc_still)), 1e-9)
+    z = np.array([0.0, 0.0, 1.0])
+    axis = np.cross(up, z)
+    s = float(np.linalg.norm(axis))
+    c = float(np.dot(up, z))
+    if s < 1e-12:
+        return np.eye(3) if c > 0 else np.diag([1.0, -1.0, -1.0])
+    return _rodrigues(axis / s * np.arctan2(s, c))
+
+
+def _rodrigues(rotvec: np.ndarray) -> np.ndarray:
+    """The rotation matrix of a rotation vector (axis x angle, rad)."""
+    return _rodrigues_many(np.asarray(rotvec, dtype=np.float64))
+
+
+def _still_score(acc_ms2: np.ndarray, gyro_rads: np.ndarray, rate_hz: float) -> np.ndarray:
+    """< 1 where the sensor is still over `STILL_S` (the largest of | |a| - g | / 0.1 g and
+    |ω| / 0.5 rad/s over the window centred on each sample): a hand moving at constant
+    velocity for an instant is not taken as still."""
+    acc_dev = np.abs(norm3(acc_ms2) - G_MS2) / (STILL_ACC_G * G_MS2)
+    inst = np.maximum(acc_dev, norm3(gyro_rads) / STILL_GYRO_RADS)
+    half = max(1, round(STILL_S * rate_hz / 2))
+    padded = np.pad(inst, half, mode="edge")
+    windows = np.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1)
+    return np.asarray(windows.max(axis=1), dtype=np.float64)
+
+
+def _still_before(score: np.ndarray, peak: int, lo: int) -> int:
+    """The latest still sample in [lo, peak], else the stillest one."""
+    seg = score[lo : peak + 1]
+    still = np.flatnonzero(seg < 1.0)
+    return lo + int(still[-1] if still.size else seg.argmin())
+
+
+def _still_after(score: np.ndarray, peak: int, hi: int) -> int:
+    """The first still sample in [peak, hi], else the stillest one."""
+    seg = score[peak : hi + 1]
+    still = np.flatnonzero(seg < 1.0)
+    return peak + int(still[0] if still.size else seg.argmin())
+
+
+def world_acceleration(
+    acc_ms2: np.ndarray, gyro_rads: np.ndarray, rate_hz: float, start: np.ndarray, span: int
+) -> np.ndarray:
+    """(punches, span, 3) acceleration in a world frame (gravity removed) from each `start`.
+
+    The sensor is taken as still at `start` (its tilt from gravity, heading arbitrary); its
+    orientation follows the gyroscope, each step the exact rotation of the mean rate over
+    the step. All punches are stepped together (one loop over the samples of the window).
+    """
+    n = acc_ms2.shape[0]
+    k = start.size
+    idx = np.clip(start[:, None] + np.arange(span)[None, :], 0, n - 1)
+    acc = acc_ms2[idx]
+    w = gyro_rads[idx]
+    steps = _rodrigues_many(0.5 * (w[:, 1:] + w[:, :-1]) / rate_hz)  # (k, span-1, 3, 3)
+    rot = np.stack([tilt_to_world(a) for a in acc[:, 0]]) if k else np.zeros((0, 3, 3))
+    out = np.empty((k, span, 3))
+    out[:, 0] = np.einsum("kij,kj->ki", rot, acc[:, 0])
+    for i in range(1, span):
+        rot = np.einsum("kij,kjl->kil", rot, steps[:, i - 1])
+        out[:, i] = np.einsum("kij,kj->ki", rot, acc[:, i])
+    out[:, :, 2] -= G_MS2
+    return out
+
+
+def _rodrigues_many(rotvec: np.ndarray) -> np.ndarray:
+    """Rotation matrices of an array of rotation vectors (..., 3) -> (..., 3, 3)."""
+    angle = np.linalg.norm(rotvec, axis=-1)
+    safe = np.where(angle > 1e-12, angle, 1.0)
+    kv = rotvec / safe[..., None]
+    kx = np.zeros((*rotvec.shape[:-1], 3, 3))
+    kx[..., 0, 1], kx[..., 0, 2] = -kv[..., 2], kv[..., 1]
+    kx[..., 1, 0], kx[..., 1, 2] = kv[..., 2], -kv[..., 0]
+    kx[..., 2, 0], kx[..., 2, 1] = -kv[..., 1], kv[..., 0]
+    s = np.where(angle > 1e-12, np.sin(angle), 0.0)[..., None, None]
+    c = np.where(angle > 1e-12, 1.0 - np.cos(angle), 0.0)[..., None, None]
+    out: np.ndarray = np.eye(3) + s * kx + c * (kx @ kx)
+    return out
+
+
+def zupt_velocity(acc_world: np.ndarray, rate_hz: float) -> np.ndarray:
+    """Velocity from still to still: the integral of (n, 3) world accelerations, on a grid of
+    at least `UPSAMPLE_HZ` (band-limited interpolation first), minus the linear drift that
+    takes it back to 0 at the last sample (zero-velocity update)."""
+    up = max(1, int(np.ceil(UPSAMPLE_HZ / rate_hz)))
+    fine = upsample(acc_world, up)
+    v = np.zeros_like(fine)
+    v[1:] = np.cumsum(0.5 * (fine[1:] + fine[:-1]) / (rate_hz * up), axis=0)
+    frac = np.arange(v.shape[0]) / max(v.shape[0] - 1, 1)
+    return np.asarray(v - frac[:, None] * v[-1], dtype=np.float64)
+
+
+def upsample(x: np.ndarray, factor: int) -> np.ndarray:
+    """Band-limited (FFT) interpolation of (n, 3) samples, `factor` times denser.
+
+    The segment runs from still to still, so its ends are near zero and the periodic
+    extension of the FFT adds no jump. A punch's acceleration lies well below the Nyquist
+    frequency even at 25 Hz, so this recovers the values between the samples that a
+    trapezoid over the raw samples would cut (about 9 % of a half sine sampled 6 times).
+
+    >>> t = np.arange(8) / 8
+    >>> x = np.sin(2 * np.pi * t)[:, None]
+    >>> fine = upsample(x, 4)[:, 0]
+    >>> bool(np.allclose(fine, np.sin(2 * np.pi * np.arange(32) / 32)))
+    True
+    """
+    n = x.shape[0]
+    if factor == 1 or n < 4:
+        return x
+    spec = np.fft.rfft(x, axis=0)
+    if n % 2 == 0:  # split the Nyquist bin between its two images
+        spec[-1] /= 2
+    padded = np.zeros((n * factor // 2 + 1, x.shape[1]), dtype=complex)
+    padded[: spec.shape[0]] = spec
+    if n % 2 == 0:
+        padded[spec.shape[0] - 1] = spec[-1]
+    return np.asarray(np.fft.irfft(padded, n * factor, axis=0) * factor, dtype=np.float64)
+
+
+def _peak_speed(v: np.ndarray) -> float:
+    """Peak |v| of the extension: up to where the velocity turns back against its direction
+    at the first speed maximum above half the largest (a retraction, even a faster one,
+    comes after the punch)."""
+    speed = norm3(v)
+    top = float(speed.max())
+    if top <= 0.0:
+        return 0.0
+    inner = np.flatnonzero(
+        (speed[1:-1] >= speed[:-2]) & (speed[1:-1] >= speed[2:]) & (speed[1:-1] >= 0.5 * top)
+    )
+    first = int(inner[0]) + 1 if inner.size else int(speed.argmax())
+    back = np.flatnonzero((np.arange(v.shape[0]) > first) & (v @ v[first] <= 0.0))
+    stop = int(back[0]) if back.size else v.shape[0]
+    i = int(speed[:stop].argmax())
+    best = float(speed[i])
+    if 0 < i < stop - 1:
+        a, b, c = speed[i - 1], speed[i], speed[i + 1]
+        den = a - 2 * b + c
+        if den < 0:
+            best = float(b - 0.125 * (a - c) ** 2 / den)
+    return best
+
+
+def punch_speed_ms(acc_ms2: np.ndarray, gyro_rads: np.ndarray, det: Detection) -> np.ndarray:
+    """Peak hand speed (m/s) of each detected punch, world-frame integration with ZUPT.
+
+    See the module docstring; `det.peak` is where each punch is searched from.
+    """
+    rate = det.rate_hz
+    n = acc_ms2.shape[0]
+    if det.n == 0:
+        return np.zeros(0)
+    score = _still_score(acc_ms2, gyro_rads, rate)
+    before = max(1, round(SEARCH_BEFORE_S * rate))
+    after = max(1, round(SEARCH_AFTER_S * rate))
+    half = max(1, round(ANCHOR_S * rate))
+    starts = np.zeros(det.n, dtype=np.int64)
+    stops = np.zeros(det.n, dtype=np.int64)
+    for j, at in enumerate(det.peak.tolist()):
+        lo, hi = max(0, at - half), min(n - 1, at + half)
+        peak = lo + int(score[lo : hi + 1].argmax())
+        starts[j] = _still_before(score, peak, max(0, peak - before))
+        stops[j] = _still_after(score, peak, min(n - 1, peak + after))
+    span = int((stops - starts).max()) + 1
+    acc_world = world_acceleration(acc_ms2, gyro_rads, rate, starts, span)
+    out = np.zeros(det.n)
+    for j in range(det.n):
+        length = int(stops[j] - starts[j]) + 1
+        if length >= 3:
+            out[j] = _peak_speed(zupt_velocity(acc_world[j, :length], rate))
+    return out
