@@ -21,7 +21,8 @@ RETRACT_S = 0.35
 def _rot(axis: np.ndarray, angle: float) -> np.ndarray:
     axis = axis / np.linalg.norm(axis)
     kx = np.array([[0.0, -axis[2], axis[1]], [axis[2], 0.0, -axis[0]], [-axis[1], axis[0], 0.0]])
-    return np.eye(3) + np.sin(angle) * kx + (1 - np.cos(angle)) * (kx @ kx)
+    out: np.ndarray = np.eye(3) + np.sin(angle) * kx + (1 - np.cos(angle)) * (kx @ kx)
+    return out
 
 
 def synthetic_punch(

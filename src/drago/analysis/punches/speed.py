@@ -47,7 +47,7 @@ STILL_GYRO_RADS: Final = 0.5
 SEARCH_BEFORE_S: Final = 1.0
 STILL_S: Final = 0.1
 #: The world-frame acceleration is interpolated to at least this rate before integrating.
-UPSAMPLE_HZ: Final = 400.0
+UPSAMPLE_HZ: Final = 100.0
 SEARCH_AFTER_S: Final = 1.5
 #: The punch's most active sample is searched this far either side of the detector's peak.
 ANCHOR_S: Final = 0.15
