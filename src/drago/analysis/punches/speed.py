@@ -63,19 +63,14 @@ def tilt_to_world(acc_still: np.ndarray) -> np.ndarray:
     >>> np.round(r @ np.array([0.0, 9.8, 0.0]), 6).tolist()
     [0.0, 0.0, 9.8]
     """
-    up = acc_still / max(float(np.linalg.norm(acc_still)), 1e-9)
-    z = np.array([0.0, 0.0, 1.0])
-    axis = np.cross(up, z)
-    s = float(np.linalg.norm(axis))
-    c = float(np.dot(up, z))
-    if s < 1e-12:
-        return np.eye(3) if c > 0 else np.diag([1.0, -1.0, -1.0])
-    return _rodrigues(axis / s * np.arctan2(s, c))
-
-
-def _rodrigues(rotvec: np.ndarray) -> np.ndarray:
-    """The rotation matrix of a rotation vector (axis x angle, rad)."""
-    return _rodrigues_many(np.asarray(rotvec, dtype=np.float64))
+    w, x, y, z = _tilt_quaternions(np.asarray(acc_still, dtype=np.float64)[None])[0]
+    return np.array(
+        [
+            [1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)],
+            [2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)],
+            [2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)],
+        ]
+    )
 
 
 def _still_score(acc_ms2: np.ndarray, gyro_rads: np.ndarray, rate_hz: float) -> np.ndarray:
@@ -110,38 +105,58 @@ def world_acceleration(
     """(punches, span, 3) acceleration in a world frame (gravity removed) from each `start`.
 
     The sensor is taken as still at `start` (its tilt from gravity, heading arbitrary); its
-    orientation follows the gyroscope, each step the exact rotation of the mean rate over
-    the step. All punches are stepped together (one loop over the samples of the window).
+    orientation (a unit quaternion) follows the gyroscope, each step the exact rotation of
+    the mean rate over the step. All punches are stepped together.
     """
     n = acc_ms2.shape[0]
     k = start.size
     idx = np.clip(start[:, None] + np.arange(span)[None, :], 0, n - 1)
     acc = acc_ms2[idx]
     w = gyro_rads[idx]
-    steps = _rodrigues_many(0.5 * (w[:, 1:] + w[:, :-1]) / rate_hz)  # (k, span-1, 3, 3)
-    rot = np.stack([tilt_to_world(a) for a in acc[:, 0]]) if k else np.zeros((0, 3, 3))
-    out = np.empty((k, span, 3))
-    out[:, 0] = np.einsum("kij,kj->ki", rot, acc[:, 0])
+    half = 0.25 * (w[:, 1:] + w[:, :-1]) / rate_hz  # half the rotation vector of each step
+    angle = np.sqrt(np.einsum("ksj,ksj->ks", half, half))
+    sinc = np.where(angle > 1e-12, np.sin(angle) / np.where(angle > 1e-12, angle, 1.0), 1.0)
+    dq = np.concatenate([np.cos(angle)[..., None], sinc[..., None] * half], axis=-1)
+    dq = np.ascontiguousarray(dq.transpose(1, 0, 2))  # (span - 1, k, 4): one step at a time
+    q = np.empty((span, k, 4))
+    q[0] = _tilt_quaternions(acc[:, 0])
     for i in range(1, span):
-        rot = np.einsum("kij,kjl->kil", rot, steps[:, i - 1])
-        out[:, i] = np.einsum("kij,kj->ki", rot, acc[:, i])
+        q[i] = _qmul(q[i - 1], dq[i - 1])
+    out = _qrotate(q.transpose(1, 0, 2), acc)
     out[:, :, 2] -= G_MS2
     return out
 
 
-def _rodrigues_many(rotvec: np.ndarray) -> np.ndarray:
-    """Rotation matrices of an array of rotation vectors (..., 3) -> (..., 3, 3)."""
-    angle = np.linalg.norm(rotvec, axis=-1)
-    safe = np.where(angle > 1e-12, angle, 1.0)
-    kv = rotvec / safe[..., None]
-    kx = np.zeros((*rotvec.shape[:-1], 3, 3))
-    kx[..., 0, 1], kx[..., 0, 2] = -kv[..., 2], kv[..., 1]
-    kx[..., 1, 0], kx[..., 1, 2] = kv[..., 2], -kv[..., 0]
-    kx[..., 2, 0], kx[..., 2, 1] = -kv[..., 1], kv[..., 0]
-    s = np.where(angle > 1e-12, np.sin(angle), 0.0)[..., None, None]
-    c = np.where(angle > 1e-12, 1.0 - np.cos(angle), 0.0)[..., None, None]
-    out: np.ndarray = np.eye(3) + s * kx + c * (kx @ kx)
-    return out
+def _qmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Hamilton product of (..., 4) quaternions (w, x, y, z)."""
+    aw, ax, ay, az = a[..., 0], a[..., 1], a[..., 2], a[..., 3]
+    bw, bx, by, bz = b[..., 0], b[..., 1], b[..., 2], b[..., 3]
+    return np.stack(
+        [
+            aw * bw - ax * bx - ay * by - az * bz,
+            aw * bx + ax * bw + ay * bz - az * by,
+            aw * by - ax * bz + ay * bw + az * bx,
+            aw * bz + ax * by - ay * bx + az * bw,
+        ],
+        axis=-1,
+    )
+
+
+def _qrotate(q: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Vectors (..., 3) rotated by unit quaternions (..., 4): v + 2w (u x v) + 2u x (u x v)."""
+    u = q[..., 1:]
+    t = 2.0 * np.cross(u, v)
+    return np.asarray(v + q[..., :1] * t + np.cross(u, t), dtype=np.float64)
+
+
+def _tilt_quaternions(acc_still: np.ndarray) -> np.ndarray:
+    """(k, 4) quaternions of `tilt_to_world` for (k, 3) still readings."""
+    up = acc_still / np.maximum(np.linalg.norm(acc_still, axis=1, keepdims=True), 1e-9)
+    axis = np.stack([up[:, 1], -up[:, 0], np.zeros(up.shape[0])], axis=1)  # up x z
+    s = np.linalg.norm(axis, axis=1)
+    angle = np.arctan2(s, up[:, 2])
+    unit = np.where(s[:, None] > 1e-12, axis / np.where(s > 1e-12, s, 1.0)[:, None], [1.0, 0, 0])
+    return np.concatenate([np.cos(angle / 2)[:, None], np.sin(angle / 2)[:, None] * unit], axis=1)
 
 
 def zupt_velocity(acc_world: np.ndarray, rate_hz: float) -> np.ndarray:
@@ -183,28 +198,34 @@ def upsample(x: np.ndarray, factor: int) -> np.ndarray:
     return np.asarray(np.fft.irfft(padded, n * factor, axis=0) * factor, dtype=np.float64)
 
 
-def _peak_speed(v: np.ndarray) -> float:
-    """Peak |v| of the extension: up to where the velocity turns back against its direction
-    at the first speed maximum above half the largest (a retraction, even a faster one,
-    comes after the punch)."""
-    speed = norm3(v)
-    top = float(speed.max())
-    if top <= 0.0:
-        return 0.0
-    inner = np.flatnonzero(
-        (speed[1:-1] >= speed[:-2]) & (speed[1:-1] >= speed[2:]) & (speed[1:-1] >= 0.5 * top)
-    )
-    first = int(inner[0]) + 1 if inner.size else int(speed.argmax())
-    back = np.flatnonzero((np.arange(v.shape[0]) > first) & (v @ v[first] <= 0.0))
-    stop = int(back[0]) if back.size else v.shape[0]
-    i = int(speed[:stop].argmax())
-    best = float(speed[i])
-    if 0 < i < stop - 1:
-        a, b, c = speed[i - 1], speed[i], speed[i + 1]
-        den = a - 2 * b + c
-        if den < 0:
-            best = float(b - 0.125 * (a - c) ** 2 / den)
-    return best
+def _peak_speeds(v: np.ndarray, length: np.ndarray) -> np.ndarray:
+    """Peak |v| of each punch's extension, (k, span, 3) velocities valid up to `length`:
+    up to where the velocity turns back against its direction at the first speed maximum
+    above half the largest (a retraction, even a faster one, comes after the punch), refined
+    between samples with a parabola through the three samples around the maximum."""
+    k, span = v.shape[:2]
+    cols = np.arange(span)[None, :]
+    inside = cols < length[:, None]
+    speed = np.where(inside, norm3(v), 0.0)
+    top = speed.max(axis=1)
+    local = np.zeros((k, span), dtype=bool)
+    local[:, 1:-1] = (speed[:, 1:-1] >= speed[:, :-2]) & (speed[:, 1:-1] >= speed[:, 2:])
+    local &= inside & (speed >= 0.5 * top[:, None])
+    first = np.where(local.any(axis=1), local.argmax(axis=1), speed.argmax(axis=1))
+    rows = np.arange(k)
+    along = np.einsum("ksj,kj->ks", v, v[rows, first])
+    back = (cols > first[:, None]) & inside & (along <= 0.0)
+    stop = np.where(back.any(axis=1), back.argmax(axis=1), length)
+    ext = np.where(cols < stop[:, None], speed, -1.0)
+    i = ext.argmax(axis=1)
+    best = speed[rows, i]
+    ok = (i > 0) & (i < stop - 1)
+    a = speed[rows, np.maximum(i - 1, 0)]
+    c = speed[rows, np.minimum(i + 1, span - 1)]
+    den = a - 2 * best + c
+    ok &= den < 0
+    refined = best - 0.125 * (a - c) ** 2 / np.where(ok, den, -1.0)
+    return np.asarray(np.where(ok, refined, best) * (top > 0), dtype=np.float64)
 
 
 def punch_speed_ms(acc_ms2: np.ndarray, gyro_rads: np.ndarray, det: Detection) -> np.ndarray:
@@ -229,9 +250,21 @@ def punch_speed_ms(acc_ms2: np.ndarray, gyro_rads: np.ndarray, det: Detection) -
         stops[j] = _still_after(score, peak, min(n - 1, peak + after))
     span = int((stops - starts).max()) + 1
     acc_world = world_acceleration(acc_ms2, gyro_rads, rate, starts, span)
-    out = np.zeros(det.n)
-    for j in range(det.n):
-        length = int(stops[j] - starts[j]) + 1
-        if length >= 3:
-            out[j] = _peak_speed(zupt_velocity(acc_world[j, :length], rate))
-    return out
+    length = stops - starts + 1
+    up = max(1, int(np.ceil(UPSAMPLE_HZ / rate)))
+    if up == 1:  # all punches at once: trapezoid, then the drift line to 0 at each one's end
+        inside = (np.arange(span)[None, :] < length[:, None])[..., None]
+        a = acc_world * inside
+        v = np.zeros_like(a)
+        v[:, 1:] = np.cumsum(0.5 * (a[:, 1:] + a[:, :-1]) / rate, axis=1)
+        v *= inside
+        v_end = v[np.arange(det.n), length - 1]
+        frac = np.arange(span)[None, :] / np.maximum(length - 1, 1)[:, None]
+        v = (v - frac[..., None] * v_end[:, None, :]) * inside
+        out = _peak_speeds(v, length)
+    else:  # low rates: each punch interpolated on its own still-to-still segment
+        out = np.zeros(det.n)
+        for j in range(det.n):
+            vj = zupt_velocity(acc_world[j, : length[j]], rate)
+            out[j] = _peak_speeds(vj[None], np.array([vj.shape[0]]))[0]
+    return np.where(length >= 3, out, 0.0)
