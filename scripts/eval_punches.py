@@ -31,7 +31,13 @@ from punch_data import Session, load_sessions
 from train_punches import FEATURE_SETS, Data, proba, train_variant
 
 from drago.analysis.punches.classify import CLASSES, UNSURE_BELOW, punch_classes
-from drago.analysis.punches.detect import punch_detect
+from drago.analysis.punches.detect import (
+    detect_from_score,
+    drop_retractions,
+    gravity_ms2,
+    punch_detect,
+    punch_score,
+)
 
 BINS = np.linspace(0.0, 1.0, 11)
 
@@ -57,6 +63,36 @@ def count_table(sessions: list[Session], *, acc_only: bool = False) -> None:
             f"| {source} | {subject} | {len(vals)} | {sum(v[0] for v in vals)} | "
             f"{sum(v[1] for v in vals)} | {np.median(np.abs(errs)):.1f} | {errs.mean():+.1f} |"
         )
+
+
+def loso_detection(sessions: list[Session]) -> None:
+    """Detection parameters chosen without each subject, scored on that subject."""
+    grid = [(r, f, p) for r in (0.45, 0.5, 0.6) for f in (0.4, 0.5) for p in (1.2, 1.4, 1.6)]
+    errors: dict[tuple[float, float, float], dict[str, list[float]]] = {}
+    for s in sessions:
+        if s.count is None:
+            continue
+        rec = s.recording
+        acc, gyr = rec.acc_ms2(), rec.gyro_rads()
+        grav = gravity_ms2(acc, rec.rate_hz)
+        score = punch_score(acc, gyr, rec.rate_hz, grav)
+        for r, f, p in grid:
+            det = detect_from_score(score, rec.rate_hz, refractory_s=r, rel_floor=f)
+            n = drop_retractions(acc, grav, det, pause=p).n
+            errors.setdefault((r, f, p), {}).setdefault(s.subject, []).append(
+                100.0 * (n - s.count) / s.count
+            )
+
+    def cost(per: dict[str, list[float]], skip: str) -> float:
+        return float(np.mean([np.median(np.abs(v)) for k, v in per.items() if k != skip]))
+
+    print("\n### LOSO detection parameters (refractory s, relative floor, retraction pause)\n")
+    print("| held-out subject | chosen on the others | median abs count error % |")
+    print("|---|---|---|")
+    for subject in sorted({s.subject for s in sessions if s.count is not None}):
+        best = min(grid, key=lambda g: cost(errors[g], subject))
+        err = np.median(np.abs(errors[best][subject]))
+        print(f"| {subject} | {best[0]}, {best[1]}, {best[2]} | {err:.1f} |")
 
 
 def held_out(data: Data, variant: str, by: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -176,6 +212,7 @@ def main() -> None:
     count_table(sessions)
     print("\n### Accelerometer only (gyroscope ignored)\n")
     count_table(sessions, acc_only=True)
+    loso_detection(sessions)
     print("\n## Type classification (straight / hook / uppercut; jab vs cross from the hand)")
     classification(sessions)
     rate_independence(sessions)
