@@ -73,7 +73,7 @@ def tilt_to_world(acc_still: np.ndarray) -> np.ndarray:
     )
 
 
-def _still_score(acc_ms2: np.ndarray, gyro_rads: np.ndarray, rate_hz: float) -> np.ndarray:
+def still_score(acc_ms2: np.ndarray, gyro_rads: np.ndarray, rate_hz: float) -> np.ndarray:
     """< 1 where the sensor is still over `STILL_S` (the largest of | |a| - g | / 0.1 g and
     |ω| / 0.5 rad/s over the window centred on each sample): a hand moving at constant
     velocity for an instant is not taken as still."""
@@ -85,14 +85,14 @@ def _still_score(acc_ms2: np.ndarray, gyro_rads: np.ndarray, rate_hz: float) -> 
     return np.asarray(windows.max(axis=1), dtype=np.float64)
 
 
-def _still_before(score: np.ndarray, peak: int, lo: int) -> int:
+def still_before(score: np.ndarray, peak: int, lo: int) -> int:
     """The latest still sample in [lo, peak], else the stillest one."""
     seg = score[lo : peak + 1]
     still = np.flatnonzero(seg < 1.0)
     return lo + int(still[-1] if still.size else seg.argmin())
 
 
-def _still_after(score: np.ndarray, peak: int, hi: int) -> int:
+def still_after(score: np.ndarray, peak: int, hi: int) -> int:
     """The first still sample in [peak, hi], else the stillest one."""
     seg = score[peak : hi + 1]
     still = np.flatnonzero(seg < 1.0)
@@ -171,6 +171,20 @@ def zupt_velocity(acc_world: np.ndarray, rate_hz: float) -> np.ndarray:
     return np.asarray(v - frac[:, None] * v[-1], dtype=np.float64)
 
 
+def zupt_velocities(acc_world: np.ndarray, length: np.ndarray, rate_hz: float) -> np.ndarray:
+    """Velocities of (k, span, 3) world accelerations, each valid up to its `length` (0
+    beyond): trapezoid from 0, minus the drift line that takes it back to 0 at its end."""
+    k, span = acc_world.shape[:2]
+    inside = (np.arange(span)[None, :] < length[:, None])[..., None]
+    a = acc_world * inside
+    v = np.zeros_like(a)
+    v[:, 1:] = np.cumsum(0.5 * (a[:, 1:] + a[:, :-1]) / rate_hz, axis=1)
+    v *= inside
+    v_end = v[np.arange(k), length - 1]
+    frac = np.arange(span)[None, :] / np.maximum(length - 1, 1)[:, None]
+    return np.asarray((v - frac[..., None] * v_end[:, None, :]) * inside, dtype=np.float64)
+
+
 def upsample(x: np.ndarray, factor: int) -> np.ndarray:
     """Band-limited (FFT) interpolation of (n, 3) samples, `factor` times denser.
 
@@ -237,7 +251,7 @@ def punch_speed_ms(acc_ms2: np.ndarray, gyro_rads: np.ndarray, det: Detection) -
     n = acc_ms2.shape[0]
     if det.n == 0:
         return np.zeros(0)
-    score = _still_score(acc_ms2, gyro_rads, rate)
+    score = still_score(acc_ms2, gyro_rads, rate)
     before = max(1, round(SEARCH_BEFORE_S * rate))
     after = max(1, round(SEARCH_AFTER_S * rate))
     half = max(1, round(ANCHOR_S * rate))
@@ -246,22 +260,14 @@ def punch_speed_ms(acc_ms2: np.ndarray, gyro_rads: np.ndarray, det: Detection) -
     for j, at in enumerate(det.peak.tolist()):
         lo, hi = max(0, at - half), min(n - 1, at + half)
         peak = lo + int(score[lo : hi + 1].argmax())
-        starts[j] = _still_before(score, peak, max(0, peak - before))
-        stops[j] = _still_after(score, peak, min(n - 1, peak + after))
+        starts[j] = still_before(score, peak, max(0, peak - before))
+        stops[j] = still_after(score, peak, min(n - 1, peak + after))
     span = int((stops - starts).max()) + 1
     acc_world = world_acceleration(acc_ms2, gyro_rads, rate, starts, span)
     length = stops - starts + 1
     up = max(1, int(np.ceil(UPSAMPLE_HZ / rate)))
-    if up == 1:  # all punches at once: trapezoid, then the drift line to 0 at each one's end
-        inside = (np.arange(span)[None, :] < length[:, None])[..., None]
-        a = acc_world * inside
-        v = np.zeros_like(a)
-        v[:, 1:] = np.cumsum(0.5 * (a[:, 1:] + a[:, :-1]) / rate, axis=1)
-        v *= inside
-        v_end = v[np.arange(det.n), length - 1]
-        frac = np.arange(span)[None, :] / np.maximum(length - 1, 1)[:, None]
-        v = (v - frac[..., None] * v_end[:, None, :]) * inside
-        out = _peak_speeds(v, length)
+    if up == 1:  # all punches at once
+        out = _peak_speeds(zupt_velocities(acc_world, length, rate), length)
     else:  # low rates: each punch interpolated on its own still-to-still segment
         out = np.zeros(det.n)
         for j in range(det.n):
