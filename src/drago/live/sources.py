@@ -61,7 +61,7 @@ class Source(Protocol):
 
     @property
     def kind(self) -> Kind:
-        """"hr" or "imu"."""
+        """The kind of readings: hr or imu."""
         ...
 
     @property
