@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import time
 import webbrowser
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -151,8 +152,14 @@ def run_live(
     open_browser: bool = True,
     activity: str = "sparring",
     echo: Callable[[str], Any] = print,
+    store: bool = True,
+    stats: dict[str, Any] | None = None,
 ) -> list[Stored]:
-    """Serve /live while the session runs; store each athlete's session when it ends."""
+    """Serve /live while the session runs; store each athlete's session when it ends.
+
+    `store` False drops the journals instead (the bench); `stats` receives the session's
+    counts and the process's CPU and wall seconds while it ran.
+    """
     import uvicorn
 
     from drago.web import create_app
@@ -184,18 +191,22 @@ def run_live(
             server.should_exit = True
             await serving
 
+    cpu0, wall0 = time.process_time(), time.monotonic()
     try:
         asyncio.run(main())
     except KeyboardInterrupt:
         session.close()
     finally:
         sock.close()
+    if stats is not None:
+        stats.update(session.counts, cpu_s=time.process_time() - cpu0,
+                     wall_s=time.monotonic() - wall0)  # fmt: skip
     stored = []
     with Lab(live.db_path) as lab:
         for feed in session.feeds.values():
             if feed.journal is None:
                 continue
-            result = store_journal(lab, feed.journal.path)
+            result = store_journal(lab, feed.journal.path) if store else None
             feed.journal.path.unlink(missing_ok=True)
             if result is not None:
                 stored.append(result)

@@ -87,6 +87,8 @@ class LiveSession:
         self._stop = False
         self.t0_wall = 0.0
         self.now_s = 0.0
+        #: What went through: HR readings, IMU samples, events published.
+        self.counts = {"hr": 0, "imu": 0, "events": 0}
 
     def stop(self) -> None:
         self._stop = True
@@ -107,18 +109,20 @@ class LiveSession:
             for item in source.poll(now_s):
                 if isinstance(item, HrReading):
                     feed.hr.push(item)
+                    self.counts["hr"] += 1
                     if feed.journal is not None:
                         feed.journal.hr(item)
-                    self._publish(feed, item.t_s, wall, item.t_s)
+                    self._publish(feed, item.t_s, wall, item.t_s, "hr")
                     published += 1
                 elif isinstance(item, ImuBatch):
+                    self.counts["imu"] += int(item.t_s.size)
                     new_punches |= self._imu(feed, source.hand or "unknown", item)
             hand = source.hand or "unknown"
             if source.kind == "imu" and source.done and hand not in feed.ended:
                 new_punches |= self._finish_hand(feed, hand)
             if new_punches:
-                self._publish(feed, max(feed.last_t_s, now_s if not feed.hr.t else 0.0),
-                              wall, now_s)  # fmt: skip
+                t_s = max(feed.last_t_s, now_s if not feed.hr.t else 0.0)
+                self._publish(feed, t_s, wall, now_s, "punches")
                 published += 1
         return published
 
@@ -143,7 +147,9 @@ class LiveSession:
         rows = [p for stream in feed.punches.values() for p in stream.punches]
         return sorted(rows, key=lambda p: float(p["t_s"]))
 
-    def _publish(self, feed: AthleteFeed, t_s: float, wall: float, due_s: float) -> None:
+    def _publish(
+        self, feed: AthleteFeed, t_s: float, wall: float, due_s: float, trigger: str
+    ) -> None:
         now = self.clock.at(t_s)
         finished = now.round - (1 if now.phase == "work" else 0)
         punches = self.all_punches(feed)
@@ -160,9 +166,11 @@ class LiveSession:
             **feed.hr.state(),
             "punches": self._punches(feed, punches, now.round),
             "towel": feed.towel,
+            "trigger": trigger,
             "due_unix": self.t0_wall + due_s / self.speed,
             "sent_unix": wall,
         }
+        self.counts["events"] += 1
         self.hub.publish(event)
 
     def _punches(

@@ -138,14 +138,31 @@ class ReplayHr:
         records = rec.records.filter(rec.records["hr_bpm"].is_not_null()).sort("timestamp")
         if records.height == 0:
             raise BadInput(path, "no heart-rate samples to replay")
-        self.athlete = athlete
-        self.label = Path(path).name
         first = records["timestamp"][0]
-        self._start: datetime = first
         t = (records["timestamp"] - first).dt.total_microseconds().to_numpy() / 1e6
-        self._t = np.asarray(t, dtype=np.float64)
-        self._hr = records["hr_bpm"].to_numpy().astype(np.float64)
         rr = rec.rr_ms if rec.rr_ms is not None else np.zeros(0)
+        hr = records["hr_bpm"].to_numpy().astype(np.float64)
+        self._setup(athlete, Path(path).name, first, t, hr, rr)
+
+    @classmethod
+    def from_arrays(
+        cls, athlete: str, label: str, start: datetime, t_s: np.ndarray, hr_bpm: np.ndarray,
+        rr_ms: np.ndarray,
+    ) -> ReplayHr:  # fmt: skip
+        """A replay of samples already in memory (a recording resampled, for the bench)."""
+        self = cls.__new__(cls)
+        self._setup(athlete, label, start, t_s, hr_bpm, rr_ms)
+        return self
+
+    def _setup(
+        self, athlete: str, label: str, start: datetime, t: np.ndarray, hr: np.ndarray,
+        rr: np.ndarray,
+    ) -> None:  # fmt: skip
+        self.athlete = athlete
+        self.label = label
+        self._start: datetime = start
+        self._t = np.asarray(t, dtype=np.float64)
+        self._hr = np.asarray(hr, dtype=np.float64)
         ends = np.cumsum(rr) / 1000.0
         owner = np.searchsorted(self._t, ends, side="left")
         self._rr: list[list[float]] = [[] for _ in range(self._t.size)]
@@ -184,14 +201,32 @@ class ReplayImu:
         from drago.ingest.imu import read_imu
 
         rec = read_imu(path)
+        t = rec.frame["t_s"].to_numpy().astype(np.float64)
+        self._setup(athlete, hand, Path(path).name, t, rec.acc_ms2(), rec.gyro_rads(),
+                    rec.rate_hz, rec.start)  # fmt: skip
+
+    @classmethod
+    def from_arrays(
+        cls, athlete: str, hand: str, label: str, t_s: np.ndarray, acc_ms2: np.ndarray,
+        gyro_rads: np.ndarray | None, rate_hz: float,
+    ) -> ReplayImu:  # fmt: skip
+        """A replay of samples already in memory (a recording looped, for the bench)."""
+        self = cls.__new__(cls)
+        self._setup(athlete, hand, label, t_s, acc_ms2, gyro_rads, rate_hz, None)
+        return self
+
+    def _setup(
+        self, athlete: str, hand: str | None, label: str, t: np.ndarray, acc: np.ndarray,
+        gyro: np.ndarray | None, rate_hz: float, start: datetime | None,
+    ) -> None:  # fmt: skip
         self.athlete = athlete
         self.hand = hand
-        self.label = Path(path).name
-        self._t = rec.frame["t_s"].to_numpy().astype(np.float64)
-        self._acc = rec.acc_ms2()
-        self._gyro = rec.gyro_rads()
-        self.rate_hz = rec.rate_hz
-        self._start = rec.start
+        self.label = label
+        self._t = t
+        self._acc = acc
+        self._gyro = gyro
+        self.rate_hz = rate_hz
+        self._start = start
         self._next = 0
 
     @property
