@@ -115,6 +115,7 @@ def main() -> None:
         first = proc.stdout.readline()
         assert "drago live on" in first, first
         lat: list[float] = []
+        inner: list[float] = []
         hr_events: dict[str, int] = {}
         first_t: dict[str, float] = {}
         punch_events = 0
@@ -130,6 +131,7 @@ def main() -> None:
                     e = json.loads(line[6:])
                     if e.get("trigger") == "hr":
                         lat.append(now - e["due_unix"])
+                        inner.append(e["sent_unix"] - e["due_unix"])
                         hr_events[e["athlete"]] = hr_events.get(e["athlete"], 0) + 1
                         first_t.setdefault(e["athlete"], e["t_s"])
                     else:
@@ -162,6 +164,10 @@ def main() -> None:
     print(f"  sensor-to-screen latency ms: p50 {np.percentile(ms, 50):.1f}, "
           f"p95 {np.percentile(ms, 95):.1f}, p99 {np.percentile(ms, 99):.1f}, "
           f"max {ms.max():.1f}")  # fmt: skip
+    inside = np.array(inner) * 1000.0
+    print(f"  of which due -> published in the session: p50 {np.percentile(inside, 50):.1f}, "
+          f"p95 {np.percentile(inside, 95):.1f}; published -> received: p95 "
+          f"{np.percentile(ms - inside, 95):.1f}")  # fmt: skip
     print(f"  live process CPU: {stats['cpu_s']:.1f} s over {stats['wall_s']:.1f} s wall = "
           f"{stats['cpu_s'] / stats['wall_s']:.2f} cores (startup excluded, load "
           f"{os.getloadavg()[0]:.1f})")  # fmt: skip

@@ -43,16 +43,16 @@ PHYSIOLOGY = Physiology(hr_rest_bpm=55.0, hr_max_bpm=190.0, sex="m")
 
 
 @pytest.mark.parametrize("entry", MANIFEST, ids=lambda e: Path(e["file"]).name[:30])
-@pytest.mark.parametrize("chunk", [1, 7, 50])
+@pytest.mark.parametrize(("chunk", "phase"), [(1, 0.0), (7, 0.37), (50, 0.74)])
 def test_streaming_punches_per_round_match_the_file_within_one(
-    entry: dict[str, Any], chunk: int
+    entry: dict[str, Any], chunk: int, phase: float
 ) -> None:
     rec = read_imu(
         PUNCH / entry["file"], mapping=PHONE_MAP if entry["format"] == "mapped" else None
     )
     acc, gyro, rate = rec.acc_ms2(), rec.gyro_rads(), rec.rate_hz
     t = rec.frame["t_s"].to_numpy()
-    stream = PunchStream("left", "orthodox", rate)
+    stream = PunchStream("left", "orthodox", rate, phase)
     for i in range(0, t.size, chunk):
         stream.push(ImuBatch(t[i : i + chunk], acc[i : i + chunk],
                              None if gyro is None else gyro[i : i + chunk], rate))  # fmt: skip

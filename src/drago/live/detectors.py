@@ -187,8 +187,11 @@ class PunchStream:
     be footwork leaves the count, as it would in the file.
     """
 
-    def __init__(self, hand: str | None, stance: str, rate_hz: float) -> None:
+    def __init__(self, hand: str | None, stance: str, rate_hz: float, phase_s: float = 0.0) -> None:
+        """`phase_s` (0 to STEP_S) shifts this stream's steps, so a squad's streams do not all
+        run their windows in the same instant."""
         self.hand = cast(Hand | None, hand)
+        self.phase_s = phase_s
         self.stance = cast(Stance, stance)
         self.rate_hz = rate_hz
         self._t = np.zeros(0)
@@ -214,7 +217,7 @@ class PunchStream:
     def push(self, batch: ImuBatch) -> bool:
         """Add samples; True when punches became final."""
         if not math.isfinite(self._next_run):
-            self._next_run = float(batch.t_s[0]) + WINDOW_S
+            self._next_run = float(batch.t_s[0]) + WINDOW_S + self.phase_s
         self._t = np.concatenate([self._t, batch.t_s])
         self._acc = np.concatenate([self._acc, batch.acc_ms2])
         if batch.gyro_rads is not None:

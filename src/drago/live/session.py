@@ -21,9 +21,9 @@ from typing import Any, Final
 
 from drago.analysis.punches.rounds import round_of
 from drago.live.clock import RoundClock
-from drago.live.detectors import HrTracker, Physiology, PunchStream
+from drago.live.detectors import STEP_S, HrTracker, Physiology, PunchStream
 from drago.live.hub import LiveHub
-from drago.live.journal import FLUSH_S, Header, Journal
+from drago.live.journal import FLUSH_S, Header, Journal, Writer
 from drago.live.sources import HrReading, ImuBatch, Source
 from drago.live.towel import towel_state
 
@@ -74,6 +74,7 @@ class LiveSession:
             raise ValueError("speed must be positive")
         self.clock, self.hub, self.sources, self.speed = clock, hub, sources, speed
         self.feeds: dict[str, AthleteFeed] = {}
+        self.writer = Writer() if journal_dir is not None else None
         stamp = time.strftime("%Y%m%dT%H%M%S")
         for a in athletes:
             start = start_utc[a.name]
@@ -82,13 +83,15 @@ class LiveSession:
                 header = Header(a.name, a.athlete_id, start, clock.round_s, clock.rest_s,
                                 clock.rounds, activity,
                                 [s.label for s in sources if s.athlete == a.name])  # fmt: skip
-                journal = Journal(journal_dir / f"{stamp}-{a.athlete_id}.jsonl", header)
+                path = journal_dir / f"{stamp}-{a.athlete_id}.jsonl"
+                journal = Journal(path, header, self.writer)
             self.feeds[a.name] = AthleteFeed(a, HrTracker(a.physiology, clock, start), journal)
         self._stop = False
         self.t0_wall = 0.0
         self.now_s = 0.0
         #: What went through: HR readings, IMU samples, events published.
         self.counts = {"hr": 0, "imu": 0, "events": 0}
+        self._streams = 0
 
     def stop(self) -> None:
         self._stop = True
@@ -102,28 +105,31 @@ class LiveSession:
     def step(self, now_s: float, wall: float) -> int:
         """Poll and process everything due at session time `now_s`; events published."""
         self.now_s = now_s
+        return sum(self.step_source(source, now_s, wall) for source in self.sources)
+
+    def step_source(self, source: Source, now_s: float, wall: float) -> int:
+        """Poll one source and process what is due; how many events were published."""
         published = 0
-        for source in self.sources:
-            feed = self.feeds[source.athlete]
-            new_punches = False
-            for item in source.poll(now_s):
-                if isinstance(item, HrReading):
-                    feed.hr.push(item)
-                    self.counts["hr"] += 1
-                    if feed.journal is not None:
-                        feed.journal.hr(item)
-                    self._publish(feed, item.t_s, wall, item.t_s, "hr")
-                    published += 1
-                elif isinstance(item, ImuBatch):
-                    self.counts["imu"] += int(item.t_s.size)
-                    new_punches |= self._imu(feed, source.hand or "unknown", item)
-            hand = source.hand or "unknown"
-            if source.kind == "imu" and source.done and hand not in feed.ended:
-                new_punches |= self._finish_hand(feed, hand)
-            if new_punches:
-                t_s = max(feed.last_t_s, now_s if not feed.hr.t else 0.0)
-                self._publish(feed, t_s, wall, now_s, "punches")
+        feed = self.feeds[source.athlete]
+        new_punches = False
+        for item in source.poll(now_s):
+            if isinstance(item, HrReading):
+                feed.hr.push(item)
+                self.counts["hr"] += 1
+                if feed.journal is not None:
+                    feed.journal.hr(item)
+                self._publish(feed, item.t_s, wall, item.t_s, "hr")
                 published += 1
+            elif isinstance(item, ImuBatch):
+                self.counts["imu"] += int(item.t_s.size)
+                new_punches |= self._imu(feed, source.hand or "unknown", item)
+        hand = source.hand or "unknown"
+        if source.kind == "imu" and source.done and hand not in feed.ended:
+            new_punches |= self._finish_hand(feed, hand)
+        if new_punches:
+            t_s = max(feed.last_t_s, now_s if not feed.hr.t else 0.0)
+            self._publish(feed, t_s, wall, now_s, "punches")
+            published += 1
         return published
 
     def _imu(self, feed: AthleteFeed, hand: str, batch: ImuBatch) -> bool:
@@ -131,8 +137,10 @@ class LiveSession:
             feed.journal.imu(hand, batch)
         stream = feed.punches.get(hand)
         if stream is None:
+            self._streams += 1
+            phase = (self._streams * 0.37) % 1.0 * STEP_S  # spread the squad's windows
             stream = PunchStream(hand if hand in ("left", "right") else None,
-                                 feed.athlete.stance, batch.rate_hz)  # fmt: skip
+                                 feed.athlete.stance, batch.rate_hz, phase)  # fmt: skip
             feed.punches[hand] = stream
         return stream.push(batch)
 
@@ -212,6 +220,12 @@ class LiveSession:
                 self._finish_hand(feed, hand)
             if feed.journal is not None:
                 feed.journal.close()
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+            for feed in self.feeds.values():
+                if feed.journal is not None:
+                    feed.journal.close_file()
 
     async def run(self) -> None:
         """Step on the wall clock until every source has ended or `stop()`."""
@@ -221,9 +235,13 @@ class LiveSession:
         tasks = [asyncio.create_task(s.run(start)) for s in live]  # type: ignore[attr-defined]
         last_flush = start
         try:
+            hr_first = sorted(self.sources, key=lambda s: s.kind != "hr")
             while True:
                 mono = time.monotonic()
-                self.step((mono - start) * self.speed, time.time())
+                self.now_s = now_s = (mono - start) * self.speed
+                for source in hr_first:  # HR first; the loop sends events between sources
+                    if self.step_source(source, now_s, time.time()) or source.kind == "imu":
+                        await asyncio.sleep(0)
                 if mono - last_flush >= FLUSH_S:
                     self.flush()
                     last_flush = mono
