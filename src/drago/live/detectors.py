@@ -25,7 +25,6 @@ import polars as pl
 
 from drago.analysis.hrv import hrv_analyse
 from drago.analysis.punches.analyse import COLUMNS, punches_of_detection
-from drago.analysis.punches.classify import Hand, Stance
 from drago.analysis.punches.detect import (
     ACC_ONLY_FACTOR,
     MIN_SCORE,
@@ -40,6 +39,8 @@ from drago.analysis.trimp import trimp_banister
 from drago.analysis.zones import MAX_GAP_S, hr_fraction, valid_hr, zone_of
 from drago.live.clock import RoundClock
 from drago.live.sources import HrReading, ImuBatch
+from drago.vocab import HandName as Hand
+from drago.vocab import StanceName as Stance
 
 #: Window of the live rMSSD (s) and how often it is recomputed (s of session time).
 RMSSD_WINDOW_S: Final = 60.0

@@ -2,7 +2,7 @@
 
 From an athlete's journal (`drago.live.journal`): the HR samples and RR intervals become a
 `Recording` (one session, the rounds as alternating work and rest laps) stored by the import
-pipeline (`importing.store_decoded`: original kept, one transaction, summaries, duplicates
+pipeline (`imports.pipeline.store_decoded`: original kept, one transaction, summaries, duplicates
 linked); each hand's IMU samples become drago's generic IMU CSV (`time_ms` epoch, SI units),
 imported with `--hand` so they join the HR session as `drago import` would file them. The
 original of the HR part is a canonical JSON of the data, so storing the same session twice
@@ -23,7 +23,8 @@ import polars as pl
 
 from drago.analysis.rounds import rounds_from_template
 from drago.analysis.summary import session_hr_summary
-from drago.importing import Decoded, store_decoded
+from drago.imports.decoded import Sessions
+from drago.imports.pipeline import store_decoded
 from drago.lab import Lab
 from drago.live.journal import JournalData, read_journal
 from drago.recording import LAP_SCHEMA, RECORD_SCHEMA, RR_SCHEMA, Recording, SessionMeta
@@ -145,7 +146,7 @@ def store_journal(lab: Lab, path: Path) -> Stored | None:
         summary = session_hr_summary(recording.records)
         summaries = {row["session_index"]: row for row in summary.iter_rows(named=True)}
         stamp = data.header.start_utc.astimezone(UTC).strftime("%Y%m%dT%H%M%S")
-        decoded = Decoded(Path(f"live-{name}-{stamp}.json"), sha, payload, recording, summaries)
+        decoded = Sessions(Path(f"live-{name}-{stamp}.json"), sha, payload, recording, summaries)
         outcome = store_decoded(lab.store, data.header.athlete_id, decoded)
         if outcome.status == "failed":
             from drago.errors import BadInput
