@@ -143,3 +143,20 @@ def test_a_replayed_session_is_stored_like_an_import_and_only_once(cli: Any, db:
     row = next(s for s in sessions if s["id"] == first.session_id)
     assert row["activity"] == "sparring"
     assert abs(row["hr_max_bpm"] - rec.records["hr_bpm"].max()) < 1e-9
+
+
+def test_the_towel_reads_a_falling_output_from_the_live_punches() -> None:
+    from drago.live.towel import towel_state
+
+    clock = RoundClock(60.0, 30.0)
+    per_round = [30, 30, 30, 12, 6]  # output falls by 60 % then 80 % against rounds 1-3
+    punches = [
+        {"t_s": k * clock.cycle_s + 1.0 + i, "type": "jab", "power_au": 1.0}
+        for k, n in enumerate(per_round)
+        for i in range(n)
+    ]
+    early = towel_state(punches, [], [], clock, 3)
+    late = towel_state(punches, [], [], clock, 5)
+    assert early is not None and early["risk"] == 0.0 and not early["alert"]
+    assert late is not None and late["round"] == 5 and late["risk"] == pytest.approx(0.2)
+    assert towel_state(punches, [], [], clock, 0) is None
