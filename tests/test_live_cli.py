@@ -124,3 +124,18 @@ def test_bad_usage_is_one_line(cli: Any, db: Path, args: list[str], message: str
     result = cli("live", "--no-browser", "--port", "0", *args, code=None)
     assert result.exit_code in (1, 2)
     assert message in result.output and "Traceback" not in result.output
+
+
+def test_ctrl_c_ends_the_session_and_stores_it(db: Path) -> None:
+    add_rocky(db)
+    proc = start(db, "--replay", f"rocky={FIT}")  # real time: far longer than the test
+    url_of(proc)
+    folder = db.parent / "live"
+    for _ in range(600):
+        if any('"kind": "hr"' in p.read_text() for p in folder.glob("*.jsonl")):
+            break
+        time.sleep(0.1)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert "rocky: session 1 stored" in out and not list(folder.glob("*.jsonl"))

@@ -125,6 +125,13 @@ def plan(
             athletes[name.casefold()] = athlete
             sources.append(UdpImu(athlete.name, hand, port))
         db_path = lab.store.path
+    seen: set[tuple[str, str, str | None]] = set()
+    for s in sources:
+        key = (s.athlete, s.kind, s.hand)
+        if key in seen:
+            what = "heart-rate source" if s.kind == "hr" else f"{s.hand} IMU"
+            raise UsageError(f"{s.athlete} has more than one {what}")
+        seen.add(key)
     start: dict[str, datetime] = {}
     now = datetime.now(UTC)
     for a in athletes.values():
@@ -183,8 +190,12 @@ def run_live(
 
     async def main() -> None:
         serving = asyncio.create_task(server.serve(sockets=[sock]))
+        running = asyncio.create_task(session.run())
         try:
-            await session.run()
+            # Ctrl-C (SIGINT) or SIGTERM stops the server (uvicorn's handlers): then the session
+            await asyncio.wait([serving, running], return_when=asyncio.FIRST_COMPLETED)
+            session.stop()
+            await running
             await asyncio.sleep(0.3)  # let the pages read the last events
         finally:
             session.stop()
