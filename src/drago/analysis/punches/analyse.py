@@ -126,3 +126,18 @@ def punches_analyse_pair(
 
 
 __all__ = ["CLASSES", "COLUMNS", "punches_analyse", "punches_analyse_pair"]
+
+
+def punches_of_detection(
+    acc_ms2: np.ndarray,
+    gyro_rads: np.ndarray | None,
+    det: Detection,
+    *,
+    hand: Hand | None,
+    stance: Stance = "orthodox",
+    offset_s: float = 0.0,
+    gravity: np.ndarray | None = None,
+) -> pl.DataFrame:
+    """The punch table (`COLUMNS`) of detections already made, e.g. by a streaming detector
+    over a window of the stream that starts `offset_s` into it."""
+    return _table(acc_ms2, gyro_rads, det, hand, stance, offset_s, gravity)
