@@ -143,12 +143,17 @@ def day_inputs(measurements: pl.DataFrame, wellness: pl.DataFrame) -> pl.DataFra
 
 
 def readiness_with_load(days: pl.DataFrame, load: pl.DataFrame) -> pl.DataFrame:
-    """`readiness_series` of an athlete's per-day inputs, the day's ACWR (EWMA) taken from
-    their load series `load` (as `daily_series` returns it; may be empty)."""
-    if "acwr_ewma" in load.columns:
-        days = days.join(
-            load.select("date", pl.col("acwr_ewma").alias("acwr")), on="date", how="left"
+    """`readiness_series` of an athlete's per-day inputs with, as each morning's `acwr`, the
+    rolling (coupled 7:28) ACWR of the day before from their load series `load` (as
+    `daily_series` returns it; may be empty). The ratio is the one Gabbett's band was drawn
+    from, and the day before's, so the morning verdict depends only on what was known that
+    morning: logging the day's training later does not change it."""
+    if "acwr_rolling" in load.columns:
+        before = load.select(
+            (pl.col("date") + pl.duration(days=1)).cast(pl.Date).alias("date"),
+            pl.col("acwr_rolling").alias("acwr"),
         )
+        days = days.join(before, on="date", how="left")
     return readiness_series(days)
 
 

@@ -14,11 +14,12 @@ import polars as pl
 
 __all__ = [
     "ACWR_AMBER",
-    "ACWR_RED",
+    "CV_RANGE_SD",
     "HOOPER_AMBER",
     "HOOPER_RED",
     "INPUT_COLUMNS",
     "RHR_RISE_BPM",
+    "RULES",
     "hooper_score",
     "readiness_series",
 ]
@@ -47,8 +48,28 @@ HOOPER_AMBER, HOOPER_RED = 18, 22
 ITEM_AMBER, ITEM_RED = 6, 7
 #: Resting HR 7-day mean this far above its 60-day mean is amber (drago's convention).
 RHR_RISE_BPM: Final = 5.0
-#: ACWR above these is amber / red (Gabbett 2016: "sweet spot" 0.8-1.3, "danger zone" > 1.5).
-ACWR_AMBER, ACWR_RED = 1.3, 1.5
+#: Rolling (coupled 7:28) ACWR above this is amber, never red: Gabbett (2016) drew the "sweet
+#: spot" 0.8-1.3 from rolling averages, and docs/metrics.md calls the ratio a prompt, not an
+#: injury risk. The input `acwr` is the ratio of the day before (the morning knows no more).
+ACWR_AMBER: Final = 1.3
+#: The 7-day CV of ln rMSSD below its 60-day mean minus this many SDs of its daily values is
+#: amber: a falling CV preceded non-functional overreaching in Plews et al. (2012); the cut-off
+#: mirrors the 0.5 SD of the ln rMSSD range and is drago's convention.
+CV_RANGE_SD: Final = 0.5
+#: The decision rules as data: (rule, level, source), in docs/hrv.md and the tests.
+RULES: Final = (
+    ("ln rMSSD 7-day mean below normal range", "amber", "Plews et al. 2012, 2013"),
+    ("... and today's ln rMSSD also below it", "red", "drago convention"),
+    ("ln rMSSD 7-day mean above normal range, alone", "green, own message", "Le Meur et al. 2013"),
+    ("... with another amber or red signal", "amber", "drago convention, after Le Meur 2013"),
+    ("7-day CV of ln rMSSD below its usual range", "amber", "Plews et al. 2012; cut drago"),
+    ("resting HR 7-day mean >= 60-day mean + 5 bpm", "amber", "drago convention"),
+    ("wellness item 6/7 or Hooper >= 18", "amber", "drago convention"),
+    ("wellness item 7/7 or Hooper >= 22", "red", "drago convention"),
+    ("rolling ACWR of the day before > 1.3", "amber at most", "Gabbett 2016"),
+    ("two ambers besides ACWR", "red", "drago convention"),
+    ("medical suspension", "red", "Neidecker et al. 2019"),
+)
 _LEVELS: Final = ("green", "amber", "red")
 
 
@@ -127,8 +148,9 @@ def readiness_series(days: pl.DataFrame) -> pl.DataFrame:
     pl.DataFrame
         The input sorted by date plus `ln_rmssd_7d` (7-day mean, >= 3 values), `normal_low` /
         `normal_high` (60-day mean -/+ 0.5 SD of daily values, >= 14 values), `cv_pct` (7-day
-        CV of ln rMSSD), `rhr_7d`, `rhr_60d`, `hooper`, `verdict` (green/amber/red, null
-        without any signal) and `reason` (one line naming the signal that drove the verdict).
+        CV of ln rMSSD, judged against its own 60-day range), `rhr_7d`, `rhr_60d`, `hooper`,
+        `verdict` (green/amber/red, null without any signal) and `reason` (one line naming
+        the signals that drove the verdict, and which rules are drago's convention).
         Nulls stay null; no NaN is ever produced. A day with a `suspension` (its reason) is
         red whatever the other signals say: a medical suspension bars contact until it ends
         (Neidecker et al. 2019), and no morning number overrules the physician.
@@ -139,7 +161,7 @@ def readiness_series(days: pl.DataFrame) -> pl.DataFrame:
     >>> d = pl.DataFrame({"date": [dt.date(2026, 1, 5)], "sleep": [2], "stress": [3],
     ...                   "fatigue": [6], "soreness": [2]})
     >>> readiness_series(d).select("hooper", "verdict", "reason").row(0)
-    (13, 'amber', 'amber: fatigue 6/7')
+    (13, 'amber', 'amber: fatigue 6/7 (drago convention)')
 
     References
     ----------
@@ -155,6 +177,9 @@ def readiness_series(days: pl.DataFrame) -> pl.DataFrame:
 
     Gabbett T. J. (2016) The training-injury prevention paradox: should athletes be training
     smarter and harder? Br J Sports Med 50(5):273-280.
+
+    Le Meur Y., Pichon A., Schaal K., et al. (2013) Evidence of parasympathetic hyperactivity
+    in functionally overreached athletes. Med Sci Sports Exerc 45(11):2061-2071.
 
     Neidecker J., Sethi N. K., Taylor R., et al. (2019) Concussion management in combat
     sports: consensus statement from the Association of Ringside Physicians. Br J Sports Med
@@ -193,12 +218,16 @@ def readiness_series(days: pl.DataFrame) -> pl.DataFrame:
     low, high = ln60 - RANGE_SD * sd60, ln60 + RANGE_SD * sd60
     with np.errstate(divide="ignore", invalid="ignore"):
         cv = np.where(ln7 != 0, 100.0 * sd7 / np.abs(ln7), np.nan)
+    cv60, cvsd60, _ = _rolling(day, cv, LONG_DAYS, LONG_MIN)
+    cv_low = cv60 - CV_RANGE_SD * cvsd60
     acwr = _column(frame, "acwr")
     suspensions = frame["suspension"].to_list()
     verdicts: list[str | None] = []
     reasons: list[str] = []
     for i in range(day.size):
-        signals = _signals(i, ln_ok, ln7, low, high, rhr7, rhr60, items, hooper[i], acwr)
+        signals = _signals(
+            i, ln_ok, ln7, low, high, (cv, cv_low), rhr7, rhr60, items, hooper[i], acwr
+        )
         verdict, reason = _verdict(signals)
         if suspensions[i] is not None:
             verdict, reason = "red", f"red: medical suspension ({suspensions[i]})"
@@ -232,56 +261,80 @@ def _none(value: float) -> float | None:
     return None if math.isnan(value) else value
 
 
-Signal = tuple[int, str]
+#: (level 0/1/2, phrase, kind): kind "acwr" never counts toward "two ambers make a red";
+#: kind "hrv_high" is an amber only beside another amber or red signal.
+Signal = tuple[int, str, str]
+_CONVENTION: Final = "drago convention"
 
 
 def _signals(i: int, ln_ok: np.ndarray, ln7: np.ndarray, low: np.ndarray, high: np.ndarray,
-             rhr7: np.ndarray, rhr60: np.ndarray, items: dict[str, np.ndarray],
-             hooper: int | None, acwr: np.ndarray) -> list[Signal]:  # fmt: skip
-    """Every available signal of day `i` as (level 0/1/2, phrase)."""
+             cv: tuple[np.ndarray, np.ndarray], rhr7: np.ndarray, rhr60: np.ndarray,
+             items: dict[str, np.ndarray], hooper: int | None,
+             acwr: np.ndarray) -> list[Signal]:  # fmt: skip
+    """Every available signal of day `i` as (level 0/1/2, phrase, kind)."""
     out: list[Signal] = []
     if not math.isnan(ln7[i]) and not math.isnan(low[i]):
         span = f"normal {low[i]:.2f}-{high[i]:.2f}"
         if ln7[i] < low[i] and ln_ok[i] < low[i]:
-            out.append((2, f"ln rMSSD 7-day {ln7[i]:.2f} and today {ln_ok[i]:.2f} below {span}"))
+            out.append((2, f"ln rMSSD 7-day {ln7[i]:.2f} and today {ln_ok[i]:.2f} below {span} "
+                        f"({_CONVENTION})", "hrv"))  # fmt: skip
         elif ln7[i] < low[i]:
-            out.append((1, f"ln rMSSD 7-day {ln7[i]:.2f} below {span}"))
+            out.append((1, f"ln rMSSD 7-day {ln7[i]:.2f} below {span} (Plews 2012)", "hrv"))
+        elif ln7[i] > high[i]:
+            out.append((0, f"ln rMSSD 7-day {ln7[i]:.2f} above {span}: with other signs a "
+                        "possible sign of overreaching (Le Meur 2013)", "hrv_high"))  # fmt: skip
         else:
-            out.append((0, "HRV"))
+            out.append((0, "HRV", "hrv"))
+    cv7, cv_low = cv
+    if not math.isnan(cv7[i]) and not math.isnan(cv_low[i]) and cv7[i] < cv_low[i]:
+        out.append((1, f"ln rMSSD CV {cv7[i]:.1f} % below its usual {cv_low[i]:.1f} % "
+                    f"(Plews 2012; cut-off {_CONVENTION})", "cv"))  # fmt: skip
     if not math.isnan(rhr7[i]) and not math.isnan(rhr60[i]):
         if rhr7[i] >= rhr60[i] + RHR_RISE_BPM:
-            out.append((1, f"resting HR 7-day {rhr7[i]:.0f} bpm, 60-day {rhr60[i]:.0f} bpm"))
+            out.append((1, f"resting HR 7-day {rhr7[i]:.0f} bpm, 60-day {rhr60[i]:.0f} bpm "
+                        f"({_CONVENTION})", "rhr"))  # fmt: skip
         else:
-            out.append((0, "resting HR"))
+            out.append((0, "resting HR", "rhr"))
     worst = [(items[name][i], name) for name in (*HOOPER_ITEMS, "mood")]
     worst = [(v, name) for v, name in worst if not math.isnan(v)]
     if worst or hooper is not None:
         value, name = max(worst) if worst else (0.0, "")
         if value >= ITEM_RED:
-            out.append((2, f"{name} {value:.0f}/7"))
+            out.append((2, f"{name} {value:.0f}/7 ({_CONVENTION})", "wellness"))
         elif hooper is not None and hooper >= HOOPER_RED:
-            out.append((2, f"Hooper {hooper}/28"))
+            out.append((2, f"Hooper {hooper}/28 ({_CONVENTION})", "wellness"))
         elif value >= ITEM_AMBER:
-            out.append((1, f"{name} {value:.0f}/7"))
+            out.append((1, f"{name} {value:.0f}/7 ({_CONVENTION})", "wellness"))
         elif hooper is not None and hooper >= HOOPER_AMBER:
-            out.append((1, f"Hooper {hooper}/28"))
+            out.append((1, f"Hooper {hooper}/28 ({_CONVENTION})", "wellness"))
         else:
-            out.append((0, "wellness"))
+            out.append((0, "wellness", "wellness"))
     if not math.isnan(acwr[i]):
-        level = 2 if acwr[i] > ACWR_RED else 1 if acwr[i] > ACWR_AMBER else 0
-        out.append((level, f"ACWR {acwr[i]:.2f}" if level else "ACWR"))
+        if acwr[i] > ACWR_AMBER:
+            phrase = f"ACWR {acwr[i]:.2f} above 1.3 (Gabbett 2016; a prompt, not injury risk)"
+            out.append((1, phrase, "acwr"))
+        else:
+            out.append((0, "ACWR", "acwr"))
     return out
 
 
 def _verdict(signals: list[Signal]) -> tuple[str | None, str]:
-    """Worst signal wins; two ambers make a red. The reason names the deciding signals."""
+    """Worst signal wins; two ambers besides ACWR make a red (drago convention); ACWR alone is
+    amber at most; HRV above range is amber only beside another warning. The reason names the
+    deciding signals and says which rules are drago's convention."""
     if not signals:
         return None, "no data"
-    worst = max(level for level, _ in signals)
-    ambers = [phrase for level, phrase in signals if level == 1]
+    others = [s for s in signals if s[2] != "hrv_high"]
+    if any(level > 0 for level, _, _ in others):
+        signals = [(1, p, k) if k == "hrv_high" else (lv, p, k) for lv, p, k in signals]
+    worst = max(level for level, _, _ in signals)
+    ambers = [phrase for level, phrase, kind in signals if level == 1 and kind != "acwr"]
     if worst == 1 and len(ambers) >= 2:
-        return "red", f"red: {' and '.join(ambers)} (two ambers)"
+        return "red", f"red: {' and '.join(ambers)} (two ambers: {_CONVENTION})"
     if worst == 0:
-        return "green", f"green: {', '.join(phrase for _, phrase in signals)} in range"
-    drivers = [phrase for level, phrase in signals if level == worst]
+        high = [phrase for _, phrase, kind in signals if kind == "hrv_high"]
+        plain = [phrase for _, phrase, kind in signals if kind != "hrv_high"]
+        reason = f"green: {', '.join(plain)} in range" if plain else "green"
+        return "green", reason + (f"; {high[0]}" if high else "")
+    drivers = [phrase for level, phrase, _ in signals if level == worst]
     return _LEVELS[worst], f"{_LEVELS[worst]}: {'; '.join(drivers)}"

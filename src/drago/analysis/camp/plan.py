@@ -28,12 +28,20 @@ from drago.analysis.camp.model import (
     performance_predict,
     population_params,
 )
+from drago.analysis.camp.prescribe import prescribe
+from drago.analysis.load import SRPE_TO_TRIMP_FALLBACK
 from drago.errors import UsageError
 
-#: Week-on-week volume band outside the taper (the ACWR "sweet spot", Gabbett 2016).
-WEEK_RATIO: Final = (0.8, 1.3)
+#: Week-on-week volume band outside the taper: at most +10 % a week (drago convention, the
+#: coaches' "10 % rule": Gabbett 2016 ties rapid week-to-week rises to non-contact injury
+#: without a validated cut-off), and no drop below 0.8 x (the ACWR "sweet spot"'s floor).
+#: The first build week is bounded against the mean week of the 4 weeks before the camp.
+WEEK_RATIO: Final = (0.8, 1.10)
 #: Taper length in days and volume cut: Bosquet et al. 2007 (8-14 d, 41-60 %), within the
-#: wider ranges of Mujika & Padilla 2003 (4-28 d, 60-90 %).
+#: wider ranges of Mujika & Padilla 2003 (4-28 d, 60-90 %). The cut is the taper's mean
+#: reduction; the taper itself is progressive (`taper_factors`), not a step: Mujika & Padilla
+#: 2003 find progressive non-linear tapers better than step tapers, and Thomas, Mujika &
+#: Busso 2009 reach the same shape in model simulations.
 TAPER_DAYS: Final = (7, 14)
 TAPER_CUT: Final = (0.41, 0.60)
 #: Daily cap: the 95th percentile of the last 84 days' daily loads × 1.10 (drago's choice:
@@ -44,14 +52,18 @@ CAP_WINDOW_DAYS: Final = 84
 #: Foster 1998: weekly monotony (mean / SD of the week's daily loads) kept below 2.0.
 MONOTONY_MAX: Final = 2.0
 #: Weekly patterns by rest days: (session, weight), weights summing to 7 (one week's volume).
+#: A boxing microcycle (drago convention): hard sparring days apart, technical pads and bag
+#: between them, roadwork and strength on the lighter days, the rest day after the last.
 PATTERNS: Final[dict[int, tuple[tuple[str, ...], tuple[float, ...]]]] = {
-    1: (("sparring", "strength", "pads", "conditioning", "sparring", "bag", "rest"),
+    1: (("sparring", "strength", "pads", "roadwork", "sparring", "bag", "rest"),
         (1.6, 0.7, 1.2, 0.8, 1.6, 1.1, 0.0)),
     2: (("sparring", "strength", "pads", "rest", "sparring", "bag", "rest"),
         (1.7, 1.0, 1.3, 0.0, 1.7, 1.3, 0.0)),
     3: (("sparring", "strength", "pads", "rest", "sparring", "rest", "rest"),
         (2.0, 1.3, 1.7, 0.0, 2.0, 0.0, 0.0)),
 }  # fmt: skip
+#: Checks reported but not imposed: the days before the camp are history, not the plan's.
+UNGATED: Final = frozenset({"monotony_7d_from_history"})
 #: No sparring in the last days of the taper (sharpening on pads instead).
 NO_SPARRING_LAST_DAYS: Final = 7
 #: The plain plan it must beat: +5 % of the starting volume a week, then a 10-day 50 % taper.
@@ -73,7 +85,8 @@ class Constraint:
 
 @dataclass(frozen=True)
 class CampPlan:
-    """A day-by-day camp: ``days`` (date, target_load, session, predicted_performance)."""
+    """A day-by-day camp: ``days`` (date, target_load, session, predicted_performance, and
+    the prescription: activity, minutes, rpe, hr_zone, planned_load)."""
 
     days: pl.DataFrame
     fight_date: date
@@ -85,10 +98,15 @@ class CampPlan:
     day_cap: float
     constraints: list[Constraint]
     params: PerformanceParams
+    #: The weekly pattern's weights as the camp's first week has them (rotated, see _Setup).
+    weights: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
 class _Setup:
+    """The planner's inputs; `weights` is the weekly pattern as the camp's first 7 days see it
+    (rotated so that the rest day keeps the 7-day windows across the camp's start varied)."""
+
     history: FloatArray
     weights: FloatArray
     sessions: tuple[str, ...]
@@ -98,12 +116,42 @@ class _Setup:
     params: PerformanceParams
 
 
+def taper_factors(days: int, cut: float) -> FloatArray:
+    """Volume of each taper day as a fraction of the last build week's: an exponential decay
+    e^(−t/τ), t = 1..days, with τ chosen so that the mean reduction is `cut`.
+
+    Examples
+    --------
+    >>> f = taper_factors(10, 0.5)
+    >>> round(float(f.mean()), 6), bool(np.all(np.diff(f) < 0))
+    (0.5, True)
+
+    References
+    ----------
+    Mujika I., Padilla S. (2003) Scientific bases for precompetition tapering strategies.
+    Med Sci Sports Exerc 35(7), 1182-1187.
+    """
+    if not 0.0 < cut < 1.0:
+        raise ValueError(f"taper cut must be between 0 and 1, not {cut}")
+    # with r = e^(-1/tau), the mean of r^t over t = 1..days is r (1 - r^days) / (days (1 - r)),
+    # which rises with r from 0 to 1: bisect on r
+    target, lo, hi = 1.0 - cut, 0.0, 1.0
+    for _ in range(60):
+        r = 0.5 * (lo + hi)
+        if r * (1.0 - r**days) / (days * (1.0 - r)) > target:
+            hi = r
+        else:
+            lo = r
+    r = 0.5 * (lo + hi)
+    return np.asarray(r ** np.arange(1, days + 1, dtype=np.float64), dtype=np.float64)
+
+
 def _loads(x: FloatArray, taper: int, s: _Setup) -> FloatArray:
-    """Daily loads from weekly volumes x[:-1] and taper cut x[-1]."""
+    """Daily loads from weekly volumes x[:-1] and taper mean cut x[-1] (progressive)."""
     build = s.n - taper
     week = np.minimum(np.arange(s.n) // 7, len(x) - 2)
     volume = x[:-1][week]
-    volume[build:] = x[-2] * (1.0 - x[-1])
+    volume[build:] = x[-2] * taper_factors(taper, float(x[-1]))
     return volume * s.weights[np.arange(s.n) % 7]
 
 
@@ -155,9 +203,8 @@ def _check(
     ratios = vols[1:] / np.where(vols[:-1] > 0, vols[:-1], np.nan)
     ratios = np.nan_to_num(ratios, nan=1.0)
     blocks = loads.reshape(-1, 7)
-    sd = blocks.std(axis=1, ddof=1)
-    mono = np.where(sd > 0, blocks.mean(axis=1) / np.where(sd > 0, sd, 1.0), 0.0)
     rests = (blocks <= 0).sum(axis=1)
+    inside, across = rolling_monotony(s.history, loads)
     cut = float(x[-1])
 
     def c(
@@ -179,7 +226,22 @@ def _check(
     return [
         c("week_ratio", f"{lo_r}-{hi_r} x previous week", lo_r, hi_r, ratios),
         c("day_load_max", f"<= {s.cap:.1f}", None, s.cap, loads),
-        c("weekly_monotony", f"< {MONOTONY_MAX}", None, MONOTONY_MAX, mono, strict=True),
+        c(
+            "monotony_7d",
+            f"< {MONOTONY_MAX} on every 7 days",
+            None,
+            MONOTONY_MAX,
+            inside,
+            strict=True,
+        ),
+        c(
+            "monotony_7d_from_history",
+            f"< {MONOTONY_MAX} on the 7 days across the start",
+            None,
+            MONOTONY_MAX,
+            across,
+            strict=True,
+        ),
         c("rest_days_per_week", f">= {rest_days}", float(rest_days), None, rests.astype(float)),
         c("sparring_in_suspension", "0 days", None, 0.0, np.array([float(spar)])),
         c(
@@ -197,6 +259,41 @@ def _check(
             np.array([cut]),
         ),
     ]
+
+
+def rolling_monotony(history: FloatArray, loads: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Foster's monotony (mean / SD of 7 daily loads) of every 7 days ending on a camp day:
+    those wholly inside the camp, and the first six, which reach into the days before it
+    (history shorter than 6 days counts its missing days as rest). A window without any load
+    has monotony 0; one of equal non-zero loads, infinity.
+
+    Examples
+    --------
+    >>> inside, across = rolling_monotony(np.full(6, 100.0), np.array([0, 50, 80, 0, 50, 80, 0]))
+    >>> [round(float(v), 2) for v in across[:2]], [round(float(v), 2) for v in inside]
+    ([2.27, 2.0], [1.01])
+    """
+    pre = np.concatenate([np.zeros(max(6 - len(history), 0)), history[-6:]])
+    series = np.concatenate([pre, loads])
+    windows = np.lib.stride_tricks.sliding_window_view(series, 7)
+    mean = windows.mean(axis=1)
+    sd = windows.std(axis=1, ddof=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mono = np.where(sd > 0, mean / np.where(sd > 0, sd, 1.0), np.where(mean > 0, np.inf, 0.0))
+    return mono[6:], mono[: min(6, len(mono))]
+
+
+def _phase(pattern: FloatArray, history: FloatArray, ref: float) -> int:
+    """The rotation of the weekly pattern whose first week, at the recent volume, keeps the
+    7-day windows reaching back into the history least monotonous (0 on ties)."""
+    best, chosen = math.inf, 0
+    for k in range(7):
+        first = np.roll(pattern, -k) * ref
+        _, across = rolling_monotony(history, first)
+        worst = float(across.max()) if len(across) else 0.0
+        if worst < best - 1e-9:
+            best, chosen = worst, k
+    return chosen
 
 
 def _suspended(start: date, n: int, suspensions: Sequence[tuple[date, date]]) -> list[bool]:
@@ -224,6 +321,8 @@ def plan_camp(
     params: PerformanceParams | None = None,
     suspensions: Sequence[tuple[date, date]] = (),
     max_day_load: float | None = None,
+    srpe_to_trimp: float = SRPE_TO_TRIMP_FALLBACK,
+    hr_zones: bool = False,
 ) -> CampPlan:
     """Plan the camp's daily target loads and sessions that maximise fight-day performance.
 
@@ -236,6 +335,10 @@ def plan_camp(
     ``max_day_load`` overrides the cap from history (P95 of the last 84 days × 1.10). The plan
     is never worse than the plain ramp (+5 % of the starting volume a week, 10-day 50 % taper),
     which is one of the candidates.
+
+    Each day is also a session a coach can hand out (`prescribe`): `activity`, `minutes`,
+    target `rpe`, `hr_zone` (with `hr_zones`, for athletes with HR data) and `planned_load`,
+    the session's load on the athlete's scale (`srpe_to_trimp`: their TRIMP per sRPE unit).
 
     Raises ``UsageError`` when the history has no load in its last 28 days, or the cap is too
     low for the first week to reach 0.8 × the history's last 4 weeks' weekly volume.
@@ -285,7 +388,9 @@ def plan_camp(
         else CAP_FACTOR * float(np.quantile(load[-CAP_WINDOW_DAYS:], CAP_QUANTILE))
     )
     names, pattern = PATTERNS[max(rest_days, 1)]
-    weights = np.array(pattern)
+    phase = _phase(np.array(pattern), load, ref)
+    weights = np.roll(np.array(pattern), -phase)
+    names = names[phase:] + names[:phase]
     if cap / weights.max() < WEEK_RATIO[0] * ref:
         raise UsageError(
             f"day cap {cap:.1f} is too low for a first week of "
@@ -302,7 +407,7 @@ def plan_camp(
     for taper in range(TAPER_DAYS[0], TAPER_DAYS[1] + 1):
         x = _optimise(taper, s)
         loads = _loads(x, taper, s)
-        ok = all(c.ok for c in _check(loads, x, taper, spar, s, rest_days))
+        ok = all(c.ok for c in _check(loads, x, taper, spar, s, rest_days) if c.name not in UNGATED)
         value = _fight_day(loads, s)
         if taper == RAMP_TAPER_DAYS:
             nb = math.ceil((s.n - taper) / 7)
@@ -325,6 +430,7 @@ def plan_camp(
             "predicted_performance": perf[:-1],
         }
     )
+    days = prescribe(days, srpe_to_trimp=srpe_to_trimp, hr_zones=hr_zones)
     return CampPlan(
         days,
         fight_date,
@@ -336,4 +442,36 @@ def plan_camp(
         cap,
         _check(loads, x, taper, spar, s, rest_days),
         p,
+        tuple(float(w) for w in weights),
     )
+
+
+#: Range of the questionnaire's answers: usual hours of training a week, and usual CR-10 RPE.
+WEEKLY_HOURS: Final = (1.0, 40.0)
+USUAL_RPE: Final = (1.0, 10.0)
+
+
+def questionnaire_history(
+    camp_start: date, *, weekly_hours: float, usual_rpe: float, srpe_to_trimp: float
+) -> pl.DataFrame:
+    """Four weeks of daily load standing in for an athlete without history: their usual
+    weekly hours at their usual session RPE (sRPE load, Foster et al. 2001) on their load
+    scale, spread over the one-rest-day pattern, ending the day before the camp.
+
+    Examples
+    --------
+    >>> h = questionnaire_history(date(2026, 3, 1), weekly_hours=7, usual_rpe=5,
+    ...                           srpe_to_trimp=0.4)
+    >>> h.height, round(float(h["load"].sum()) / 4, 1)
+    (28, 840.0)
+    """
+    for name, value, (low, high) in (
+        ("weekly hours", weekly_hours, WEEKLY_HOURS),
+        ("usual RPE", usual_rpe, USUAL_RPE),
+    ):
+        if not low <= value <= high:  # NaN fails too
+            raise UsageError(f"{name} must be {low:g}-{high:g}, not {value}")
+    daily = weekly_hours * 60.0 * usual_rpe * srpe_to_trimp / 7.0
+    weights = np.array(PATTERNS[1][1])
+    days = pl.date_range(camp_start - timedelta(28), camp_start - timedelta(1), "1d", eager=True)
+    return pl.DataFrame({"date": days, "load": daily * np.tile(weights, 4)})
