@@ -184,6 +184,10 @@ def camp_plan(
         Path | None,
         typer.Option("--ics", help="Also write the sessions as an iCalendar file (.ics)."),
     ] = None,
+    as_of: Annotated[
+        datetime | None,
+        typer.Option("--as-of", formats=["%Y-%m-%d"], help="Plan as on this day (default today)."),
+    ] = None,
     fmt: Fmt = OutputFormat.table,
 ) -> None:
     """Plan the camp's days as sessions to hand out, for the best modelled fight-day form.
@@ -203,7 +207,7 @@ def camp_plan(
     report = lab.plan_camp(name, fight_date=fight_date.date(), weeks=weeks, rest_days=rest_days,
                            weigh_in_kg=weigh_in_kg, weekly_hours=weekly_hours,
                            usual_rpe=usual_rpe, weigh_in=weigh_in, hours_to_bout=hours_to_bout,
-                           usg_max=usg_max)  # fmt: skip
+                           usg_max=usg_max, until=as_of.date() if as_of else None)  # fmt: skip
     if ics is not None:
         ics.write_bytes(lab.camp_ical(report))
     out = report.to_dict()
