@@ -8,7 +8,8 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from drago.analysis.camp.plan import UNGATED, CampPlan, questionnaire_history
+from drago.analysis.camp.plan import UNGATED, CampPlan
+from drago.analysis.camp.week import questionnaire_history
 from drago.analysis.load import SRPE_TO_TRIMP_FALLBACK, srpe_trimp_ratio
 from drago.errors import UsageError
 
