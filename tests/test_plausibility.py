@@ -134,3 +134,11 @@ def test_one_load_scale_in_every_listing(cli: Cli, athlete: Callable[..., str]) 
     [day] = cli.json("load", "drago", "--since", "2026-01-02", "--as-of", "2026-01-02")
     assert day["load"] == pytest.approx(session["load"])
     assert "168" in cli("sessions").stdout
+
+
+def test_the_api_answers_an_implausible_value_with_422() -> None:
+    from drago.errors import ImplausibleValue
+    from drago.web.app import error_status
+
+    assert error_status(ImplausibleValue("hr max nan must be a finite number")) == 422
+    assert error_status(UsageError("unknown load method")) == 400

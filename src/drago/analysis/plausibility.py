@@ -69,6 +69,10 @@ def session_plausibility(sessions: pl.DataFrame) -> pl.DataFrame:
     Čoh M., Hébert-Losier K., Štuhec S., Babić V., Supej M. (2018) Kinematics of Usain Bolt's
     maximal sprint velocity. Kinesiology 50(2), 172-180.
     """
+    sessions = sessions.with_columns(
+        pl.col("duration_s", "span_s", "hr_min_bpm", "hr_max_bpm", "speed_p99_ms").cast(pl.Float64),
+        pl.col("activity").cast(pl.String),
+    )
     low, high = HR_PLAUSIBLE_BPM
     slack = pl.max_horizontal(pl.lit(SPAN_SLACK_S), pl.col("duration_s") * SPAN_SLACK_FRACTION)
     limit = (
