@@ -142,3 +142,39 @@ def test_the_api_answers_an_implausible_value_with_422() -> None:
 
     assert error_status(ImplausibleValue("hr max nan must be a finite number")) == 422
     assert error_status(UsageError("unknown load method")) == 400
+
+
+def test_a_real_ride_whose_hr_spans_27_hours_is_flagged(
+    cli: Cli, athlete: Callable[..., str]
+) -> None:
+    """The Bryton ride's records span 27.8 h in an 8.6 h recording: imported, named, and kept
+    out of load (it counted 979 TRIMP before)."""
+    athlete("drago", "--hr-max", "190", "--hr-rest", "50")
+    result = cli("import", str(DATA / "fit" / "bryton-big-activity-100k-records.fit"),
+                 "--athlete", "drago")  # fmt: skip
+    assert "imported 1 files" in result.stdout
+    assert "flagged session" in result.stdout and "27.8 h in a 8.6 h recording" in result.stdout
+    [session] = cli.json("sessions", "--athlete", "drago")
+    assert session["trimp_banister"] > 0 and session["load"] is None
+    day = session["start"][:10]
+    assert all(r["load"] == 0 for r in cli.json("load", "drago", "--as-of", day))
+
+
+def test_nan_and_inf_in_python_api_frames_are_refused() -> None:
+    from drago.analysis.camp.model import performance_fit
+    from drago.analysis.camp.plan import plan_camp
+    from drago.analysis.camp.weight import weight_trajectory
+
+    days = [date(2026, 1, 1) + timedelta(i) for i in range(60)]
+    daily = pl.DataFrame({"date": days, "load": [50.0] * 59 + [math.nan]})
+    tests = pl.DataFrame({"date": days[10::5], "performance": [300.0] * 10})
+    with pytest.raises(BadInput, match="finite"):
+        performance_fit(daily, tests)
+    with pytest.raises(BadInput, match="finite"):
+        performance_fit(
+            daily.fill_nan(1.0), tests.with_columns(pl.lit(math.inf).alias("performance"))
+        )
+    with pytest.raises(BadInput, match="finite"):
+        plan_camp(daily, fight_date=days[-1] + timedelta(60))
+    with pytest.raises(BadInput, match="finite"):
+        weight_trajectory(pl.DataFrame({"date": days[:2], "kg": [70.0, math.inf]}), days[9], 66.0)

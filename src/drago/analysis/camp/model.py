@@ -23,7 +23,7 @@ import numpy.typing as npt
 import polars as pl
 from scipy.signal import lfilter  # type: ignore[import-untyped]
 
-from drago.errors import UsageError
+from drago.errors import ImplausibleValue, UsageError
 
 Method = Literal["banister1975", "busso2003"]
 Source = Literal["fitted", "fixed_taus", "population"]
@@ -172,12 +172,21 @@ def _quality(observed: FloatArray, modelled: FloatArray) -> tuple[float | None, 
     return r2, float(np.sqrt(np.mean(resid**2)))
 
 
+def check_finite_column(frame: pl.DataFrame, column: str) -> None:
+    """Raise ImplausibleValue when a numeric column holds NaN or infinity (nulls pass)."""
+    values = frame[column].cast(pl.Float64)
+    if values.is_nan().any() or values.is_infinite().any():
+        raise ImplausibleValue(f"{column} must hold finite numbers, not NaN or infinity")
+
+
 def _test_index(
     daily: pl.DataFrame, tests: pl.DataFrame
 ) -> tuple[FloatArray, npt.NDArray[np.int64], FloatArray]:
     for frame, cols in ((daily, {"date", "load"}), (tests, {"date", "performance"})):
         if missing := cols - set(frame.columns):
             raise UsageError(f"frame lacks columns: {', '.join(sorted(missing))}")
+    check_finite_column(daily, "load")
+    check_finite_column(tests, "performance")
     daily = daily.drop_nulls("date").group_by("date").agg(pl.col("load").cast(pl.Float64).sum())
     # one value per calendar day; missing days are rest
     span = pl.date_range(pl.col("date").min(), pl.col("date").max(), "1d").alias("date")

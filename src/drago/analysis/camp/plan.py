@@ -25,6 +25,7 @@ from scipy.optimize import minimize  # type: ignore[import-untyped]
 from drago.analysis.camp.model import (
     FloatArray,
     PerformanceParams,
+    check_finite_column,
     performance_predict,
     population_params,
 )
@@ -291,6 +292,7 @@ def plan_camp(
     start = fight_date - timedelta(weeks * 7)
     if missing := {"date", "load"} - set(history.columns):
         raise UsageError(f"history lacks columns: {', '.join(sorted(missing))}")
+    check_finite_column(history, "load")
     hist = history.filter(pl.col("date") < start).sort("date")
     if hist.height == 0:
         raise UsageError(f"no training history before the camp starts on {start}")

@@ -13,6 +13,7 @@ from typing import Final
 import numpy as np
 import polars as pl
 
+from drago.analysis.camp.model import check_finite_column
 from drago.analysis.camp.weighin import acute_cap_pct
 from drago.errors import NotFound, UsageError
 
@@ -191,6 +192,7 @@ def weight_trajectory(
     """
     if missing := {"date", "kg"} - set(weights.columns):
         raise UsageError(f"weights lack columns: {', '.join(sorted(missing))}")
+    check_finite_column(weights, "kg")
     recovery = ""
     if hours_to_bout is not None:
         acute_pct_max = acute_cap_pct(hours_to_bout)
