@@ -21,8 +21,6 @@ from typing import Final, Literal
 import numpy as np
 import numpy.typing as npt
 import polars as pl
-from scipy.optimize import least_squares  # type: ignore[import-untyped]
-from scipy.signal import lfilter  # type: ignore[import-untyped]
 
 from drago.errors import UsageError
 
@@ -86,6 +84,8 @@ def population_params(
 
 def _decayed(x: FloatArray, tau: float) -> FloatArray:
     """y_n = Σ_{i<n} x_i e^(−(n−i)/τ): y_n = a (y_{n−1} + x_{n−1}), a = e^(−1/τ)."""
+    from scipy.signal import lfilter  # type: ignore[import-untyped]  # lazy: commands start fast
+
     a = math.exp(-1.0 / tau)
     y = np.zeros(len(x) + 1)
     y[1:] = lfilter([a], [1.0, -a], x)
@@ -96,6 +96,8 @@ def fatigue_gain(load: FloatArray, params: PerformanceParams) -> FloatArray:
     """Fatigue gain of each day's load: k2 (Banister), or k3 Σ_{j≤i} w_j e^(−(i−j)/τ3) (Busso)."""
     if params.method == "banister1975":
         return np.full(len(load), params.k2)
+    from scipy.signal import lfilter  # type: ignore[import-untyped]
+
     a = math.exp(-1.0 / params.tau3)
     return params.k3 * np.asarray(lfilter([1.0], [1.0, -a], load), dtype=np.float64)
 
@@ -209,6 +211,8 @@ def performance_fit(
     Banister model in monitoring training. Journal of Sports Sciences 24(5), 509-520
     (parameter uncertainty and ill-conditioning).
     """
+    from scipy.optimize import least_squares  # type: ignore[import-untyped]  # lazy, see _decayed
+
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; valid: {', '.join(METHODS)}")
     load, day, perf = _test_index(daily, tests)
