@@ -42,11 +42,12 @@ Status = Literal["imported", "already imported", "skipped", "failed"]
 SKIP_SUFFIXES = frozenset(
     {".json", ".md", ".txt", ".csv", ".pdf", ".jpg", ".jpeg", ".png", ".html"}
 )
-#: Decoding moves to worker processes only from this many bytes of input on. A worker's
-#: start-up (spawn, import drago, polars and the compiled FIT kernels) costs about as much as
-#: decoding 30-60 MB in the parent, and the pool saves at most the decode time, so below this
-#: one process is faster (bench/measure_pool.py measures both; figures in docs/benchmarks.md).
-POOL_MIN_BYTES = 128 * 2**20
+#: Decoding moves to worker processes only from this many bytes of input on. The pool saves at
+#: most the decode time and costs the workers' start-up (spawn, import drago, Polars and the
+#: compiled FIT kernels): bench/measure_pool.py put the break-even at 30 MB on the 2-core
+#: bench machine (2026-12-06, same-run ratio); twice that covers sending the recordings back
+#: and the writer competing with the workers for the cores.
+POOL_MIN_BYTES = 64 * 2**20
 #: Files decoded ahead of the writer, per worker (bounds memory on huge imports).
 AHEAD_PER_WORKER = 4
 
