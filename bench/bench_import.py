@@ -2,7 +2,7 @@
 
 Measures `Lab.import_paths` end to end (hashing, decoding, summaries, keeping originals and
 one DuckDB transaction per file) on tests/data's valid FIT, TCX and GPX files: with the
-default (worker processes only from `drago.importing.POOL_MIN_BYTES` of input on, so one
+default (worker processes only from `drago.imports.pipeline.POOL_MIN_BYTES` of input on, so one
 process here), with one decoding process, and with one per core.
 
 Run: make bench   (or .venv/bin/python bench/bench_import.py)

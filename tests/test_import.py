@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from drago import importing
+from drago.imports import pipeline
 from tests.conftest import DATA, Cli
 
 FIT = DATA / "fit"
@@ -153,9 +153,9 @@ def test_parallel_folder_import_matches_serial(
 ) -> None:
     """A folder of files decodes in worker processes; the result equals file-by-file imports."""
     pools: list[int] = []
-    in_pool = importing._decode_in_pool
-    monkeypatch.setattr(importing, "POOL_MIN_BYTES", 0)  # these few files use the pool
-    monkeypatch.setattr(importing, "_decode_in_pool", lambda *a: pools.append(a[3]) or in_pool(*a))
+    in_pool = pipeline._decode_in_pool
+    monkeypatch.setattr(pipeline, "POOL_MIN_BYTES", 0)  # these few files use the pool
+    monkeypatch.setattr(pipeline, "_decode_in_pool", lambda *a: pools.append(a[3]) or in_pool(*a))
     names = [
         "garmin-fenix5-run-short-hrv.fit",
         "garmin-edge820-bike-short-hrv.fit",
@@ -188,12 +188,12 @@ def test_small_imports_stay_in_one_process(
     def no_pool(*args: object) -> None:
         raise AssertionError("a pool started for a small import")
 
-    monkeypatch.setattr(importing, "_decode_in_pool", no_pool)
+    monkeypatch.setattr(pipeline, "_decode_in_pool", no_pool)
     folder = tmp_path / "few"
     folder.mkdir()
     for path in sorted(FIT.glob("*.fit"))[:6]:
         shutil.copy(path, folder / path.name)
-    assert sum(p.stat().st_size for p in folder.iterdir()) < importing.POOL_MIN_BYTES
+    assert sum(p.stat().st_size for p in folder.iterdir()) < pipeline.POOL_MIN_BYTES
     athlete("drago")
     cli("import", str(folder), "--athlete", "drago")
     assert len(cli.json("sessions")) >= 6
@@ -205,9 +205,9 @@ def test_decoding_workers_die_with_their_parent(tmp_path: Path) -> None:
     code = (
         "import multiprocessing, os, time\n"
         "from concurrent.futures import ProcessPoolExecutor\n"
-        "from drago import importing\n"
+        "from drago.imports import pipeline\n"
         "ctx = multiprocessing.get_context('spawn')\n"
-        "with ProcessPoolExecutor(1, mp_context=ctx, initializer=importing._init_worker,\n"
+        "with ProcessPoolExecutor(1, mp_context=ctx, initializer=pipeline._init_worker,\n"
         "                         initargs=(frozenset(), os.getpid())) as pool:\n"
         "    print(pool.submit(os.getpid).result(), flush=True)\n"
         "    time.sleep(600)\n"

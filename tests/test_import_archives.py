@@ -13,8 +13,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from drago import importing
 from drago.errors import BadInput
+from drago.imports import pipeline
 from drago.ingest import archive, read_bytes
 from tests.conftest import DATA, Cli
 
@@ -219,7 +219,7 @@ def test_members_decode_in_worker_processes(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """With the process pool: zip members travel to the workers and back."""
-    monkeypatch.setattr(importing, "POOL_MIN_BYTES", 0)  # a few small members use the pool
+    monkeypatch.setattr(pipeline, "POOL_MIN_BYTES", 0)  # a few small members use the pool
     athlete()
     export = tmp_path / "many.zip"
     members = {f"{i}/{name}.gz": gzip.compress(fit(name)) for i, name in enumerate(SMALL_FITS)}
