@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import typer
 
-from tests.conftest import Cli
+from tests.conftest import Cli, Stores
 
 FIGHT = date(2026, 11, 7)  # an 8-week camp from 2026-09-12
 CAMP_START = FIGHT - timedelta(56)
@@ -33,10 +33,15 @@ def _one_line_error(result: Any) -> str:
 
 
 @pytest.fixture(scope="module")
-def trained(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def trained(tmp_path_factory: pytest.TempPathFactory, stores: Stores) -> Path:
     """A store with rocky, a welterweight with 14 weeks of training logged before the camp
-    (built once with `drago athlete add` and `drago log`, copied for each test)."""
+    (built once per test session with `drago athlete add` and `drago log`, copied for each
+    test; test_camp_chart uses it too)."""
     db = tmp_path_factory.mktemp("trained") / "drago.duckdb"
+    return stores.copy("trained", _build_trained, db)
+
+
+def _build_trained(db: Path) -> None:
     cli = Cli(db)
     cli("athlete", "add", "rocky", "--sex", "m", "--weight-class", "welterweight")
     day = CAMP_START - timedelta(98)
@@ -46,7 +51,6 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> Path:
             cli("log", "--athlete", "rocky", "--date", day.isoformat(), "--minutes", "60",
                 "--rpe", rpe[wd], "--activity", "sparring" if wd in (0, 4) else "pads")  # fmt: skip
         day += timedelta(1)
-    return db
 
 
 @pytest.fixture

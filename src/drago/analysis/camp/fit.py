@@ -16,7 +16,6 @@ from dataclasses import dataclass, replace
 import numpy as np
 import numpy.typing as npt
 import polars as pl
-from scipy.optimize import least_squares  # type: ignore[import-untyped]
 
 from drago.analysis.camp.model import (
     FIXED_TAUS,
@@ -67,6 +66,8 @@ def _nls(
 ) -> _Nls:
     """Bounded least squares (trust-region reflective) from each start, best kept, with the
     checks that decide whether the data identify the parameters."""
+    from scipy.optimize import least_squares  # type: ignore[import-untyped]  # lazy: fast start
+
     names = FREE[method]
     scale = max(float(np.std(perf)), 1e-9)
     lo, hi = _bounds(names)
@@ -186,6 +187,8 @@ def _fixed_taus(
 ) -> tuple[PerformanceParams, dict[str, float], str | None]:
     """Banister with τ1, τ2 = `FIXED_TAUS` and p0, k1, k2 by linear least squares (k1, k2 >= 0):
     the fallback when the time constants are not identified."""
+    from scipy.optimize import least_squares  # type: ignore[import-untyped]  # lazy: fast start
+
     tau1, tau2 = FIXED_TAUS
     fitness = _decayed(padded, tau1)[day]
     fatigue = _decayed(padded, tau2)[day]

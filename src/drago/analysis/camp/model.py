@@ -21,7 +21,6 @@ from typing import Final, Literal
 import numpy as np
 import numpy.typing as npt
 import polars as pl
-from scipy.signal import lfilter  # type: ignore[import-untyped]
 
 from drago.errors import ImplausibleValue, UsageError
 
@@ -99,6 +98,8 @@ def population_params(
 
 def _decayed(x: FloatArray, tau: float) -> FloatArray:
     """y_n = Σ_{i<n} x_i e^(−(n−i)/τ): y_n = a (y_{n−1} + x_{n−1}), a = e^(−1/τ)."""
+    from scipy.signal import lfilter  # type: ignore[import-untyped]  # lazy: commands start fast
+
     a = math.exp(-1.0 / tau)
     y = np.zeros(len(x) + 1)
     y[1:] = lfilter([a], [1.0, -a], x)
@@ -109,6 +110,8 @@ def fatigue_gain(load: FloatArray, params: PerformanceParams) -> FloatArray:
     """Fatigue gain of each day's load: k2 (Banister), or k3 Σ_{j≤i} w_j e^(−(i−j)/τ3) (Busso)."""
     if params.method == "banister1975":
         return np.full(len(load), params.k2)
+    from scipy.signal import lfilter  # type: ignore[import-untyped]
+
     a = math.exp(-1.0 / params.tau3)
     return params.k3 * np.asarray(lfilter([1.0], [1.0, -a], load), dtype=np.float64)
 

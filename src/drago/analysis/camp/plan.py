@@ -20,7 +20,6 @@ from typing import Final
 
 import numpy as np
 import polars as pl
-from scipy.optimize import minimize  # type: ignore[import-untyped]
 
 from drago.analysis.camp.model import (
     FloatArray,
@@ -143,6 +142,8 @@ def _optimise(taper: int, s: _Setup) -> FloatArray:
             b[0], b[1] = lo, -hi
     cons = {"type": "ineq", "fun": lambda z: a @ z - b, "jac": lambda z: a}
     bounds = [(0.0, top / s.ref)] * weeks + [TAPER_CUT]
+    from scipy.optimize import minimize  # type: ignore[import-untyped]  # lazy: fast start
+
     res = minimize(
         objective,
         x0 / scale,
