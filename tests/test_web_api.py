@@ -19,8 +19,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from drago import read
-from drago.web import app as web_app
-from drago.web import create_app
+from drago.web import create_app, limits
 from tests.conftest import DATA
 from tests.web_store import BAD, UPLOAD, WELLNESS_DAY, build_store, free_port, start_server
 
@@ -158,7 +157,7 @@ def test_upload_imports_like_the_cli(fresh: TestClient) -> None:
 
 
 def test_upload_beyond_the_limit_is_413(fresh: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(web_app, "MAX_UPLOAD_BYTES", 1000)
+    monkeypatch.setattr(limits, "MAX_UPLOAD_BYTES", 1000)
     files = [("files", (UPLOAD.name, UPLOAD.read_bytes(), "application/octet-stream"))]
     assert "upload larger than" in is_error(
         fresh.post("/api/athletes/rocky/imports", files=files), 413

@@ -32,6 +32,7 @@ from drago.recording import Recording
 from drago.store import Store
 from drago.store.originals import sha256_hex
 from drago.store.sessions import FileInfo, has_file, insert_recording, known_hashes
+from drago.workers import die_with_parent
 
 Status = Literal["imported", "already imported", "skipped", "failed"]
 
@@ -337,7 +338,10 @@ def _decode_in_pool(
     """
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
-        max_workers=n_workers, mp_context=context, initializer=_init_worker, initargs=(known,)
+        max_workers=n_workers,
+        mp_context=context,
+        initializer=_init_worker,
+        initargs=(known, os.getpid()),
     ) as pool:
         pending: deque[tuple[Candidate, Future[Decoded]]] = deque()
         while queue or pending:
@@ -358,9 +362,11 @@ def _decode_in_pool(
 _KNOWN: frozenset[str] = frozenset()
 
 
-def _init_worker(known: frozenset[str]) -> None:
+def _init_worker(known: frozenset[str], parent_pid: int | None = None) -> None:
     global _KNOWN
     _KNOWN = known
+    if parent_pid is not None:
+        die_with_parent(parent_pid)  # a killed `drago import` leaves no workers behind
 
 
 def _decode_in_worker(candidate: Candidate, options: ImportOptions) -> Decoded:
