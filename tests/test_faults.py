@@ -22,7 +22,7 @@ POOL = textwrap.dedent(
     """
     import multiprocessing, os, time
     from concurrent.futures import ProcessPoolExecutor
-    from drago import importing
+    from drago.imports import pipeline
 
     def pid_after(seconds):
         time.sleep(seconds)
@@ -30,7 +30,7 @@ POOL = textwrap.dedent(
 
     if __name__ == "__main__":
         pool = ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=importing._init_worker,
+                                   initializer=pipeline._init_worker,
                                    initargs=(frozenset(), os.getpid()))
         started = [pool.submit(pid_after, 2) for _ in range(2)]
         print(" ".join(str(f.result()) for f in started), flush=True)

@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
 from drago.errors import UsageError
+from drago.vocab import LoadMethodName
 from drago.web.app import MAX_UPLOAD_BYTES, WebLab, error_response, lab_dependency
 from drago.web.app import upload_too_large as too_large
 from drago.web.ids import SessionId
@@ -180,7 +181,7 @@ def athlete_load(
     since: Day = None,
     until: Day = None,
     as_of: Day = None,
-    method: Literal["auto", "trimp", "edwards", "srpe"] = "auto",
+    method: LoadMethodName = "auto",
 ) -> Response:
     """The daily series: load, fitness (CTL), fatigue (ATL), form (TSB), ACWR, monotony."""
     series = lab.load_series(
