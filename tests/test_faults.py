@@ -9,15 +9,17 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from drago.errors import DragoError
 from drago.store.faults import fault_message
-from tests.conftest import Cli
+from tests.conftest import DATA, Cli
 from tests.web_store import build_store
 
+FIT_FILE = str(DATA / "fit" / "garmin-fenix2-run.fit")
 POOL = textwrap.dedent(
     """
     import multiprocessing, os, time
@@ -95,3 +97,72 @@ def test_a_full_disk_reads_as_one_line() -> None:
     assert "disk is full" in (fault_message(OSError(28, "No space left on device")) or "")
     assert fault_message(ValueError("a bug")) is None
     assert fault_message(DragoError("x")) is None
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """An 8 MiB tmpfs (root only: mounting needs CAP_SYS_ADMIN, which CI's root has)."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small tmpfs to fill needs root")
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(mount)],
+                          capture_output=True, text=True)  # fmt: skip
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def fill(folder: Path) -> Path:
+    """Fill the disk of `folder` to the last byte."""
+    filler = folder / "filler"
+    with filler.open("wb", buffering=0) as out:
+        try:
+            while out.write(b"\0" * 4096):
+                pass
+        except OSError:
+            pass
+    return filler
+
+
+def test_a_full_disk_is_one_line_and_loses_nothing(small_disk: Path) -> None:
+    """Import, log and backup on a full disk: exit 1, one line, the store as it was, no stray
+    original or partial backup."""
+    cli = Cli(small_disk / "drago.duckdb")
+    cli("athlete", "add", "Drago", "--sex", "m", "--tz", "UTC")
+    cli(
+        "log",
+        "--athlete",
+        "Drago",
+        "--date",
+        "2026-01-01",
+        "--minutes",
+        "30",
+        "--rpe",
+        "5",
+        "--activity",
+        "pads",
+    )
+    before = cli.json("sessions")
+    filler = fill(small_disk)
+    run = (FIT_FILE, "--athlete", "Drago")
+    commands = {
+        "import": ("import", *run),
+        "log": ("log", "--athlete", "Drago", "--date", "2026-01-02", "--minutes", "30",
+                "--rpe", "6", "--activity", "pads"),
+        "backup": ("backup", "-o", str(small_disk / "backup.tar.gz")),
+    }  # fmt: skip
+    for what, command in commands.items():
+        answer = cli(*command, code=None)
+        lines = [line for line in answer.stderr.splitlines() if line.strip()]
+        assert answer.exit_code == 1, (what, answer.output)
+        assert len(lines) == 1 and "the disk is full" in lines[0], (what, answer.stderr)
+        assert "Traceback" not in answer.output
+    filler.unlink()
+    assert cli.json("sessions") == before
+    originals = small_disk / "originals"
+    assert not originals.exists() or not list(originals.iterdir())  # no stray original
+    assert not [p.name for p in small_disk.iterdir() if "partial" in p.name or "backup" in p.name]

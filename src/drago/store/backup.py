@@ -33,9 +33,19 @@ def backup(store: Store, target: Path) -> dict[str, Any]:
     for sha, ext in store.run("SELECT sha256, ext FROM files ORDER BY sha256"):
         path = store.originals.path_for(sha, ext)
         members.append((f"originals/{path.name}", path))
-    entries = []
     partial = target.with_name(f".{target.name}.partial")
     target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        manifest = _write(store, partial, members)
+    except BaseException:  # a full disk, an interrupt: no partial archive is left behind
+        partial.unlink(missing_ok=True)
+        raise
+    partial.replace(target)
+    return manifest
+
+
+def _write(store: Store, partial: Path, members: list[tuple[str, Path]]) -> dict[str, Any]:
+    entries = []
     with tarfile.open(partial, "w:gz") as archive:
         for name, path in members:
             data = path.read_bytes()
@@ -55,7 +65,6 @@ def backup(store: Store, target: Path) -> dict[str, Any]:
         info = tarfile.TarInfo(MANIFEST)
         info.size = len(blob)
         archive.addfile(info, io.BytesIO(blob))
-    partial.replace(target)
     return manifest
 
 
