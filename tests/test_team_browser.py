@@ -35,7 +35,7 @@ def base_url(tmp_path_factory: pytest.TempPathFactory, stores: Stores) -> Iterat
     server = subprocess.Popen([sys.executable, "-c", SERVE, *args], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120  # a loaded 2-core machine starts a server slowly
     while time.monotonic() < deadline and server.poll() is None:
         try:
             if httpx.get(url + "/login", timeout=2).status_code == 200:

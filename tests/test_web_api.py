@@ -19,8 +19,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from drago import read
-from drago.web import app as web_app
-from drago.web import create_app
+from drago.web import create_app, limits
 from tests.conftest import DATA, Stores
 from tests.web_store import BAD, UPLOAD, WELLNESS_DAY, build_store, free_port, start_server
 
@@ -158,7 +157,7 @@ def test_upload_imports_like_the_cli(fresh: TestClient) -> None:
 
 
 def test_upload_beyond_the_limit_is_413(fresh: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(web_app, "MAX_UPLOAD_BYTES", 1000)
+    monkeypatch.setattr(limits, "MAX_UPLOAD_BYTES", 1000)
     files = [("files", (UPLOAD.name, UPLOAD.read_bytes(), "application/octet-stream"))]
     assert "upload larger than" in is_error(
         fresh.post("/api/athletes/rocky/imports", files=files), 413
@@ -179,7 +178,7 @@ def test_openapi_lists_the_api(api: TestClient) -> None:
         "/api/sessions/{session_id}", "/api/sessions/{session_id}/streams",
         "/api/sessions/{session_id}/punches", "/api/athletes/{name}/imports",
         "/api/fights", "/api/fights/{fight_id}", "/api/fights/{fight_id}/rounds",
-        "/api/federation",
+        "/api/federation", "/api/live/events", "/api/live/state",
     } == set(paths)  # fmt: skip
     assert api.get("/api/docs").status_code == 200
 

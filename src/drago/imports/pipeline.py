@@ -8,11 +8,8 @@ recording inside is a file of its own; gzip is undone when the bytes are read (`
 
 from __future__ import annotations
 
-import ctypes
 import multiprocessing
 import os
-import signal
-import sys
 import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -43,6 +40,7 @@ from drago.ingest import SNIFF_BYTES, archive, detect_format, rr
 from drago.store import Store
 from drago.store.originals import sha256_hex
 from drago.store.sessions import has_file, known_hashes
+from drago.workers import die_with_parent
 
 #: Names that are never recordings, whatever their content.
 SKIP_SUFFIXES = frozenset(
@@ -275,15 +273,11 @@ def _decode_in_pool(
 _KNOWN: frozenset[str] = frozenset()
 
 
-def _init_worker(known: frozenset[str], parent_pid: int) -> None:
-    """Keep the known hashes; die with the parent (a killed import leaves no decoders behind)."""
+def _init_worker(known: frozenset[str], parent_pid: int | None = None) -> None:
     global _KNOWN
     _KNOWN = known
-    if sys.platform.startswith("linux"):
-        with_errno = ctypes.CDLL(None, use_errno=True)
-        with_errno.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (prctl(2))
-    if parent_pid and os.getppid() != parent_pid:  # the parent died before prctl
-        os._exit(1)
+    if parent_pid is not None:
+        die_with_parent(parent_pid)  # a killed `drago import` leaves no workers behind
 
 
 def _decode_in_worker(candidate: Candidate, options: ImportOptions) -> Decoded:
