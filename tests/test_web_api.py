@@ -179,7 +179,7 @@ def test_openapi_lists_the_api(api: TestClient) -> None:
         "/api/sessions/{session_id}", "/api/sessions/{session_id}/streams",
         "/api/sessions/{session_id}/punches", "/api/athletes/{name}/imports",
         "/api/fights", "/api/fights/{fight_id}", "/api/fights/{fight_id}/rounds",
-        "/api/federation",
+        "/api/federation", "/api/live/state", "/api/live/events",
     } == set(paths)  # fmt: skip
     assert api.get("/api/docs").status_code == 200
 
