@@ -57,7 +57,7 @@ def _table(
     feats = punch_features(acc_ms2, gyro_rads, det, gravity)
     proba = punch_proba(feats, has_gyro=gyro_rads is not None)
     classes = punch_classes(proba)
-    measures = punch_measures(acc_ms2, det, gravity)
+    measures = punch_measures(acc_ms2, det, gravity, gyro_rads=gyro_rads)
     rate = det.rate_hz
     return pl.DataFrame(
         {
