@@ -21,7 +21,7 @@ from fastapi.testclient import TestClient
 from drago import read
 from drago.web import app as web_app
 from drago.web import create_app
-from tests.conftest import DATA
+from tests.conftest import DATA, Stores
 from tests.web_store import BAD, UPLOAD, WELLNESS_DAY, build_store, free_port, start_server
 
 SRC = Path(__file__).parents[1] / "src" / "drago"
@@ -30,8 +30,8 @@ SERVE = "import drago.cli.serve; from drago.cli import main; main()"
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_store(tmp_path_factory.mktemp("web") / "drago.duckdb")
+def built(tmp_path_factory: pytest.TempPathFactory, stores: Stores) -> Path:
+    return stores.copy("web", build_store, tmp_path_factory.mktemp("web") / "drago.duckdb")
 
 
 @pytest.fixture(scope="module")
@@ -210,10 +210,12 @@ def test_the_web_imports_neither_duckdb_nor_store_nor_analysis() -> None:
 
 
 @pytest.mark.slow
-def test_cli_import_and_uploads_share_the_store_with_a_running_server(tmp_path: Path) -> None:
+def test_cli_import_and_uploads_share_the_store_with_a_running_server(
+    tmp_path: Path, stores: Stores
+) -> None:
     """One store, two doors: `drago import` in another process while the server answers reads
     and takes uploads; nothing fails obscurely and every session lands."""
-    db = build_store(tmp_path / "drago.duckdb")
+    db = stores.copy("web", build_store, tmp_path / "drago.duckdb")
     env = {"DRAGO_LOCK_TIMEOUT_S": "60"}
     port = free_port()
     server = start_server(db, port, env)

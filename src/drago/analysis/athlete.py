@@ -5,7 +5,7 @@ athlete's day-by-day numbers through the functions below, so the science has one
 
 - `with_local_date`: the training day of each session, in the athlete's time zone;
 - `day_inputs`: one row per morning from RR measurements and wellness questionnaires;
-- `readiness_with_load`: readiness (`readiness_series`) with the day's ACWR from the load series;
+- `readiness_with_load`: readiness (`readiness_series`) with the day before's rolling ACWR;
 - `daily_by_athlete`: all of it for many athletes at once, one row per athlete and day (the
   lake's `daily` table); `athlete_daily` is it for one athlete.
 """
@@ -148,13 +148,21 @@ def day_inputs(
 
 
 def readiness_with_load(days: pl.DataFrame, load: pl.DataFrame) -> pl.DataFrame:
-    """`readiness_series` of an athlete's per-day inputs, the day's ACWR (EWMA) taken from
-    their load series `load` (as `daily_series` returns it; may be empty)."""
-    if "acwr_ewma" in load.columns:
-        days = days.join(
-            load.select("date", pl.col("acwr_ewma").alias("acwr")), on="date", how="left"
-        )
+    """`readiness_series` of an athlete's per-day inputs with, as each morning's `acwr`, the
+    rolling (coupled 7:28) ACWR of the day before from their load series `load` (as
+    `daily_series` returns it; may be empty). The ratio is the one Gabbett's band was drawn
+    from, and the day before's, so the morning verdict depends only on what was known that
+    morning: logging the day's training later does not change it."""
+    if "acwr_rolling" in load.columns:
+        days = days.join(load.select(*_DAY_BEFORE_ACWR), on="date", how="left")
     return readiness_series(days)
+
+
+#: Each morning's `acwr`: the rolling (coupled 7:28) ratio of the day before.
+_DAY_BEFORE_ACWR: Final = (
+    (pl.col("date") + pl.duration(days=1)).cast(pl.Date).alias("date"),
+    pl.col("acwr_rolling").alias("acwr"),
+)
 
 
 def athlete_daily(
@@ -223,7 +231,7 @@ def daily_by_athlete(
     else:
         load = pl.DataFrame(schema={"athlete_id": pl.Int64(), **_LOAD_SCHEMA})
     if days.height:
-        acwr = load.select("athlete_id", "date", pl.col("acwr_ewma").alias("acwr"))
+        acwr = load.select("athlete_id", *_DAY_BEFORE_ACWR)
         ready = readiness_by(days.join(acwr, on=["athlete_id", "date"], how="left"))
         ready = ready.select("athlete_id", "date", *(_column(ready, c) for c in READINESS_COLUMNS))
     else:

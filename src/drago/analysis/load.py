@@ -118,6 +118,54 @@ def srpe_trimp_ratio(
     )
 
 
+def session_load(sessions: pl.DataFrame, ratios: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Each session's load on the scale of `daily_load(method="auto")`, and the method named.
+
+    `sessions`: `athlete_id`, `trimp_banister`, `srpe_load` and optionally `counts`;
+    `ratios`: as `srpe_trimp_ratio` returns, computed over the athletes' whole history (by
+    default over `sessions` itself). Adds `load` (null for a session that does not count, or
+    without a value) and `load_method`: "trimp_banister", "srpe x 0.40 (population)",
+    "srpe x 0.37 (athlete)", or "not counted". The sum of a day's `load` is that day's load in
+    `daily_load`, so a session shows one number everywhere.
+
+    Examples
+    --------
+    >>> s = pl.DataFrame({"athlete_id": [1, 1], "trimp_banister": [None, 90.0],
+    ...     "srpe_load": [420.0, 300.0]})
+    >>> session_load(s).select("load", "load_method").rows()
+    [(168.0, 'srpe x 0.40 (population)'), (90.0, 'trimp_banister')]
+    """
+    frame = sessions.with_columns(
+        pl.col("athlete_id").cast(pl.Int64),
+        pl.col("trimp_banister", "srpe_load").cast(pl.Float64).fill_nan(None),
+    )
+    if ratios is None:
+        ratios = srpe_trimp_ratio(frame)
+    counts = pl.col("counts").fill_null(True) if "counts" in frame.columns else pl.lit(True)
+    joined = frame.join(
+        ratios.select(pl.col("athlete_id").cast(pl.Int64), "srpe_to_trimp", "source"),
+        on="athlete_id",
+        how="left",
+    ).with_columns(pl.col("srpe_to_trimp").fill_null(SRPE_TO_TRIMP_FALLBACK))
+    value = pl.coalesce("trimp_banister", pl.col("srpe_load") * pl.col("srpe_to_trimp"))
+    method = (
+        pl.when(pl.col("trimp_banister").is_not_null())
+        .then(pl.lit("trimp_banister"))
+        .when(pl.col("srpe_load").is_not_null())
+        .then(
+            pl.format(
+                "srpe x {} ({})",
+                pl.col("srpe_to_trimp").round(2).cast(pl.String).str.pad_end(4, "0"),
+                pl.col("source").fill_null("population"),
+            )
+        )
+    )
+    return joined.with_columns(
+        pl.when(counts).then(value).alias("load"),
+        pl.when(counts).then(method).otherwise(pl.lit("not counted")).alias("load_method"),
+    ).drop("srpe_to_trimp", "source")
+
+
 def _calendar(
     sessions: pl.DataFrame,
     method: str,

@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from drago.errors import BadInput, DragoError, NotFound, UsageError
+from drago.errors import BadInput, DragoError, ImplausibleValue, NotFound, UsageError
 from drago.lab import Lab, Memo
 from drago.lab.scoped import Forbidden
 from drago.plots import plotly_js_path
@@ -58,6 +58,8 @@ def error_status(exc: DragoError) -> int:
         return 404
     if isinstance(exc, Forbidden):
         return 403
+    if isinstance(exc, ImplausibleValue):
+        return 422  # a value no body produces: understood, and refused
     if isinstance(exc, UsageError | BadInput):
         return 400
     return 503  # the store is busy (another process holds it) or cannot be opened
