@@ -183,9 +183,9 @@ class PunchStream:
 
     Each step finds the candidate peaks of the window (`detect_from_score` without its
     floor), applies the floor of every candidate seen so far, drops retractions
-    (`drop_retractions`) and keeps the punches whose peak is final. `punches` applies the
-    floor as it stands now, so an early weak peak that the session's later punches show to
-    be footwork leaves the count, as it would in the file.
+    (`drop_retractions`, then `drop_return_strokes` with a gyroscope) and keeps the punches
+    whose peak is final. `punches` applies the floor as it stands now, so an early weak peak
+    that the session's later punches show to be footwork leaves the count, as in the file.
     """
 
     def __init__(self, hand: str | None, stance: str, rate_hz: float, phase_s: float = 0.0) -> None:
@@ -260,6 +260,10 @@ class PunchStream:
         if not self._heights:
             return False
         det = drop_retractions(acc, grav, det.keep(det.score >= self.floor))
+        if gyro is not None:  # the file detector's last step (return strokes, world frame)
+            from drago.analysis.punches.returns import drop_return_strokes
+
+            det = drop_return_strokes(acc, gyro, det)
         peak_t = t[det.peak] if det.n else np.zeros(0)
         final = (peak_t >= zone_lo) & (peak_t < until - guard)
         if not final.any():
