@@ -118,6 +118,54 @@ def srpe_trimp_ratio(
     )
 
 
+def session_load(sessions: pl.DataFrame, ratios: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Each session's load on the scale of `daily_load(method="auto")`, and the method named.
+
+    `sessions`: `athlete_id`, `trimp_banister`, `srpe_load` and optionally `counts`;
+    `ratios`: as `srpe_trimp_ratio` returns, computed over the athletes' whole history (by
+    default over `sessions` itself). Adds `load` (null for a session that does not count, or
+    without a value) and `load_method`: "trimp_banister", "srpe x 0.40 (population)",
+    "srpe x 0.37 (athlete)", or "not counted". The sum of a day's `load` is that day's load in
+    `daily_load`, so a session shows one number everywhere.
+
+    Examples
+    --------
+    >>> s = pl.DataFrame({"athlete_id": [1, 1], "trimp_banister": [None, 90.0],
+    ...     "srpe_load": [420.0, 300.0]})
+    >>> session_load(s).select("load", "load_method").rows()
+    [(168.0, 'srpe x 0.40 (population)'), (90.0, 'trimp_banister')]
+    """
+    frame = sessions.with_columns(
+        pl.col("athlete_id").cast(pl.Int64),
+        pl.col("trimp_banister", "srpe_load").cast(pl.Float64).fill_nan(None),
+    )
+    if ratios is None:
+        ratios = srpe_trimp_ratio(frame)
+    counts = pl.col("counts").fill_null(True) if "counts" in frame.columns else pl.lit(True)
+    joined = frame.join(
+        ratios.select(pl.col("athlete_id").cast(pl.Int64), "srpe_to_trimp", "source"),
+        on="athlete_id",
+        how="left",
+    ).with_columns(pl.col("srpe_to_trimp").fill_null(SRPE_TO_TRIMP_FALLBACK))
+    value = pl.coalesce("trimp_banister", pl.col("srpe_load") * pl.col("srpe_to_trimp"))
+    method = (
+        pl.when(pl.col("trimp_banister").is_not_null())
+        .then(pl.lit("trimp_banister"))
+        .when(pl.col("srpe_load").is_not_null())
+        .then(
+            pl.format(
+                "srpe x {} ({})",
+                pl.col("srpe_to_trimp").round(2).cast(pl.String).str.pad_end(4, "0"),
+                pl.col("source").fill_null("population"),
+            )
+        )
+    )
+    return joined.with_columns(
+        pl.when(counts).then(value).alias("load"),
+        pl.when(counts).then(method).otherwise(pl.lit("not counted")).alias("load_method"),
+    ).drop("srpe_to_trimp", "source")
+
+
 def _calendar(
     sessions: pl.DataFrame,
     method: str,
@@ -125,8 +173,10 @@ def _calendar(
     end: date | None,
     min_pairs: int,
     srpe_fallback: float,
+    ends: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
-    """Daily load from min(first session, start) to end, untrimmed (see `daily_load`)."""
+    """Daily load from min(first session, start) to end, untrimmed (see `daily_load`); `ends`
+    (`athlete_id`, `end`) gives some athletes their own end instead of `end`."""
     counted = _check_sessions(sessions, method)
     if method == "auto":
         ratio = srpe_trimp_ratio(counted, min_pairs=min_pairs, fallback=srpe_fallback)
@@ -167,6 +217,13 @@ def _calendar(
     if end is not None:
         hi[:] = _epoch_day(end)
         hi_ok[:] = True
+    if ends is not None and ends.height:
+        own = ends.select(pl.col("athlete_id").cast(pl.Int64), "end").sort("athlete_id")
+        own_ids = own["athlete_id"].to_numpy()
+        at = np.minimum(np.searchsorted(own_ids, ids), own_ids.size - 1)
+        mine = own_ids[at] == ids
+        hi = np.where(mine, own["end"].cast(pl.Int32).to_numpy().astype(np.int64)[at], hi)
+        hi_ok |= mine
     keep = lo_ok & hi_ok & (lo <= hi)
     ids, lo, hi = ids[keep], lo[keep], hi[keep]
     length = hi - lo + 1
@@ -252,13 +309,16 @@ def daily_series(
     monotony_days: int = MONOTONY_DAYS,
     min_pairs: int = MIN_PAIRS,
     srpe_fallback: float = SRPE_TO_TRIMP_FALLBACK,
+    ends: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Daily load with fitness, fatigue, form, ACWR, monotony and strain, per athlete.
 
     `daily_load` plus the columns of `pmc` (`ctl`, `atl`, `tsb`), `acwr` (`acwr_rolling`,
     `acwr_rolling_uncoupled`, `acwr_ewma`, `acwr_band`) and `monotony_strain` (`monotony`,
     `strain`). The series always starts at the athlete's first session, so CTL and the ratios
-    carry their full history; `start` only trims the rows returned.
+    carry their full history; `start` only trims the rows returned. `ends` (`athlete_id`,
+    `end`) ends some athletes' series on their own day instead of `end` (a federation whose
+    athletes' data stop on different days).
 
     Examples
     --------
@@ -269,7 +329,7 @@ def daily_series(
     ...     "date", "load", pl.col("ctl", "atl", "tsb").round(2), "acwr_ewma").rows()
     [(datetime.date(2026, 1, 2), 50.0, 3.47, 18.2, -10.96, None)]
     """
-    daily = _calendar(sessions, method, start, end, min_pairs, srpe_fallback)
+    daily = _calendar(sessions, method, start, end, min_pairs, srpe_fallback, ends)
     out = pmc(daily, ctl_days=ctl_days, atl_days=atl_days)
     out = acwr(out, acute_days=acute_days, chronic_days=chronic_days)
     out = monotony_strain(out, days=monotony_days)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import polars as pl
@@ -144,6 +145,17 @@ WeighIn = Annotated[
     float | None,
     typer.Option("--weigh-in-kg", help="Weight limit in kg (default: the athlete's class)."),
 ]
+Rules = Annotated[
+    str,
+    typer.Option(
+        "--weigh-in",
+        help="Weigh-in rules: pro (day before), amateur (morning of the bout) or ibf.",
+    ),
+]
+HoursToBout = Annotated[
+    float | None,
+    typer.Option("--hours-to-bout", help="Hours from weigh-in to bout (default: the rules')."),
+]
 
 
 @camp_app.command("plan")
@@ -154,18 +166,50 @@ def camp_plan(
     weeks: Weeks = 8,
     rest_days: RestDays = 1,
     weigh_in_kg: WeighIn = None,
+    weekly_hours: Annotated[
+        float | None,
+        typer.Option("--weekly-hours", help="Without recent history: usual hours a week."),
+    ] = None,
+    usual_rpe: Annotated[
+        float | None,
+        typer.Option("--usual-rpe", help="Without recent history: usual session RPE (CR-10)."),
+    ] = None,
+    weigh_in: Rules = "pro",
+    hours_to_bout: HoursToBout = None,
+    usg_max: Annotated[
+        float | None,
+        typer.Option("--usg-max", help="A promotion's hydration test: urine specific gravity."),
+    ] = None,
+    ics: Annotated[
+        Path | None,
+        typer.Option("--ics", help="Also write the sessions as an iCalendar file (.ics)."),
+    ] = None,
+    as_of: Annotated[
+        datetime | None,
+        typer.Option("--as-of", formats=["%Y-%m-%d"], help="Plan as on this day (default today)."),
+    ] = None,
     fmt: Fmt = OutputFormat.table,
 ) -> None:
-    """Plan the camp's daily loads and sessions for the best modelled fight-day form.
+    """Plan the camp's days as sessions to hand out, for the best modelled fight-day form.
 
-    Within the ACWR, day-cap, monotony, rest, suspension and taper constraints; with weigh-ins
-    and a limit (--weigh-in-kg, else the athlete's weight class), the weight trajectory to a
-    weigh-in the day before. CSV gives the days.
+    Each day is a session (activity, minutes, target RPE, HR zone) whose load adds up to the
+    day's target on the athlete's own scale.
 
-    Example: drago camp plan rocky --fight-date 2026-12-19 --weeks 8 --format json
+    Within the week-on-week rise, day-cap, rolling monotony, rest, suspension and progressive
+    taper constraints; with weigh-ins and a limit (--weigh-in-kg, else the athlete's weight
+    class), the weight trajectory to the weigh-in. An athlete without load in the 28 days
+    before the camp is planned from --weekly-hours and --usual-rpe. CSV gives the days;
+    --ics writes them for a phone's calendar.
+
+    Example: drago camp plan rocky --fight-date 2026-12-19 --weeks 8 --ics camp.ics
     """
-    report = open_lab(ctx).plan_camp(name, fight_date=fight_date.date(), weeks=weeks,
-                                     rest_days=rest_days, weigh_in_kg=weigh_in_kg)  # fmt: skip
+    lab = open_lab(ctx)
+    report = lab.plan_camp(name, fight_date=fight_date.date(), weeks=weeks, rest_days=rest_days,
+                           weigh_in_kg=weigh_in_kg, weekly_hours=weekly_hours,
+                           usual_rpe=usual_rpe, weigh_in=weigh_in, hours_to_bout=hours_to_bout,
+                           usg_max=usg_max, until=as_of.date() if as_of else None)  # fmt: skip
+    if ics is not None:
+        ics.write_bytes(lab.camp_ical(report))
     out = report.to_dict()
     if fmt is OutputFormat.json:
         emit_object(out)
@@ -179,6 +223,7 @@ def camp_plan(
            f"{plan.taper_days} d cut {plan.taper_cut:.0%}; fight-day form "
            f"{plan.fight_day_prediction:.1f} (plain ramp {plan.ramp_prediction:.1f}); "
            f"model: {fit.source} ({fit.note})")  # fmt: skip
+    _print(report.history_note)
     emit(days, fmt)
     emit(pl.DataFrame(out["constraints"]), fmt)
     _print(f"weight: {report.weight_note}")
@@ -205,6 +250,8 @@ def camp_status(
     weeks: Weeks = 8,
     rest_days: RestDays = 1,
     weigh_in_kg: WeighIn = None,
+    weigh_in: Rules = "pro",
+    hours_to_bout: HoursToBout = None,
     fmt: Fmt = OutputFormat.table,
 ) -> None:
     """Where the camp stands: load done vs planned, fight-day form, weight vs trajectory.
@@ -217,7 +264,8 @@ def camp_status(
     s = open_lab(ctx).camp_status(
         name, as_of=as_of.date() if as_of else None,
         fight_date=fight_date.date() if fight_date else None,
-        weeks=weeks, rest_days=rest_days, weigh_in_kg=weigh_in_kg,
+        weeks=weeks, rest_days=rest_days, weigh_in_kg=weigh_in_kg, weigh_in=weigh_in,
+        hours_to_bout=hours_to_bout,
     )  # fmt: skip
     out = dataclasses.asdict(s)
     if fmt is OutputFormat.json:

@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from drago.errors import BadInput, DragoError, NotFound, UsageError
+from drago.errors import BadInput, DragoError, ImplausibleValue, NotFound, UsageError
 from drago.lab import Lab, Memo
 from drago.lab.scoped import Forbidden
 from drago.plots import plotly_js_path
@@ -58,6 +58,8 @@ def error_status(exc: DragoError) -> int:
         return 404
     if isinstance(exc, Forbidden):
         return 403
+    if isinstance(exc, ImplausibleValue):
+        return 422  # a value no body produces: understood, and refused
     if isinstance(exc, UsageError | BadInput):
         return 400
     return 503  # the store is busy (another process holds it) or cannot be opened
@@ -100,6 +102,7 @@ def create_app(
     from drago.web import fights  # the routers use this module's helpers
     from drago.web.api import router as api_router
     from drago.web.federation import router as federation_router
+    from drago.web.live import router as live_router
     from drago.web.pages import router as pages_router
 
     keeper = StoreKeeper(None if db_path is None else Path(db_path), WebLab, linger_s=linger_s)
@@ -169,6 +172,7 @@ def create_app(
     app.include_router(pages_router)
     app.include_router(fights.pages)
     app.include_router(federation_router)
+    app.include_router(live_router)
     if team is not None:
         from drago.web.team import install
 

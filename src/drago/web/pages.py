@@ -89,7 +89,8 @@ def _sessions_table(frame: pl.DataFrame, tz: str) -> list[dict[str, Any]]:
         "hr_avg_bpm",
         "hr_max_bpm",
         "rpe",
-        pl.coalesce("trimp_banister", "srpe_load").alias("load"),
+        "load",
+        "load_method",
         "source_format",
         "notes",
     ).to_dicts()
