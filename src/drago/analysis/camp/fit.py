@@ -193,6 +193,7 @@ def _fixed_taus(
     fitness = _decayed(padded, tau1)[day]
     fatigue = _decayed(padded, tau2)[day]
     design = np.column_stack([np.ones(len(day)), fitness, -fatigue])
+
     res = least_squares(
         lambda x: design @ x - perf,
         np.array([float(perf.mean()), 0.0, 0.0]),
