@@ -18,6 +18,7 @@ import polars as pl
 
 from drago.analysis.load import daily_series
 from drago.analysis.readiness import readiness_series
+from drago.vocab import WELLNESS_ITEMS
 
 #: Columns of the load part of `athlete_daily` (from `daily_series`).
 LOAD_COLUMNS: Final = (
@@ -73,7 +74,6 @@ DAILY_SCHEMA: Final[dict[str, pl.DataType]] = {
     "verdict": pl.String(),
     "reason": pl.String(),
 }
-WELLNESS_ITEMS: Final = ("sleep", "stress", "fatigue", "soreness", "mood")
 
 
 def with_local_date(frame: pl.DataFrame, column: str = "start_utc") -> pl.DataFrame:

@@ -15,6 +15,7 @@ import polars as pl
 import pyarrow as pa
 
 from drago.analysis.athlete import DAILY_SCHEMA, athlete_daily, day_inputs
+from drago.vocab import WELLNESS_ITEMS
 
 #: The union of the three input tables that engines group by athlete: `kind` says which.
 INPUT_SCHEMA: Final[dict[str, pl.DataType]] = {
@@ -65,7 +66,7 @@ RESULT_SCHEMA: Final[dict[str, pl.DataType]] = {
         for name, dtype in DAILY_SCHEMA.items()
     },
 }
-ITEMS: Final = ("sleep", "stress", "fatigue", "soreness", "mood")
+ITEMS: Final = WELLNESS_ITEMS
 
 
 @dataclass(frozen=True)

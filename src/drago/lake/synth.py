@@ -18,6 +18,7 @@ import numpy as np
 import polars as pl
 
 from drago.analysis.trimp import BANISTER_COEFFICIENTS
+from drago.vocab import WELLNESS_ITEMS
 
 #: Activities and how often each is done (of drago's vocabulary, `drago.activities`).
 ACTIVITY_MIX: Final = {
@@ -138,7 +139,7 @@ def _mornings(
             "athlete": [name] * n_days,
             "date": dates,
             **{c: items[:, i].astype(np.int32) for i, c in
-               enumerate(("sleep", "stress", "fatigue", "soreness", "mood"))},
+               enumerate(WELLNESS_ITEMS)},
             "rhr_bpm": np.round(rhr, 1),
         }
     ).filter(pl.Series(answered))  # fmt: skip
