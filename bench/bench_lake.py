@@ -31,7 +31,7 @@ import psutil  # noqa: E402
 from polars.testing import assert_frame_equal  # noqa: E402
 
 from drago.lake import synth  # noqa: E402
-from drago.store.lake import read_manifest, read_results  # noqa: E402
+from drago.store.lake_files import read_manifest, read_results  # noqa: E402
 
 RUN = """
 import json, sys, time
@@ -102,7 +102,7 @@ def run_engine(lake: Path, engine: str, out: Path) -> dict[str, float]:
 def step_profile(lake: Path, athletes: int = 20) -> str:
     """In one process, for the first `athletes`: DuckDB reading their files, and the step."""
     from drago.lake.apply import Step, union_rows
-    from drago.store.lake import read_athletes, read_table
+    from drago.store.lake_files import read_athletes, read_table
 
     names = [f"Synthetic {k:04d}" for k in range(1, athletes + 1)]
     manifest = read_manifest(lake)

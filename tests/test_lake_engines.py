@@ -17,7 +17,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from drago.lake import compute, spark_session
-from drago.store.lake import read_manifest, read_results
+from drago.store.lake_files import read_manifest, read_results
 
 CONTRACT = ("athlete", "date", "load", "ctl", "atl", "tsb", "acwr_ewma")
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
-from drago.analysis.athlete import day_inputs, readiness_with_load
+from drago.analysis.daily import day_inputs, readiness_with_load
 from drago.analysis.hrv import CORRECTIONS, hrv_analyse
 from drago.analysis.readiness import LONG_DAYS
 from drago.errors import UsageError

@@ -1,7 +1,7 @@
 """The per-athlete step every engine runs: one athlete's lake rows in, their daily rows out.
 
 Engines differ only in how rows reach this step (one process, Dask partitions, Spark groups)
-and in their frame type; the step itself is `drago.analysis.athlete.athlete_daily`, the same
+and in their frame type; the step itself is `drago.analysis.daily.athlete_daily`, the same
 function `drago load` and `drago readiness` answer from.
 """
 
@@ -14,7 +14,7 @@ from typing import Any, Final
 import polars as pl
 import pyarrow as pa
 
-from drago.analysis.athlete import DAILY_SCHEMA, athlete_daily, day_inputs
+from drago.analysis.daily import DAILY_SCHEMA, athlete_daily, day_inputs
 from drago.vocab import WELLNESS_ITEMS
 
 #: The union of the three input tables that engines group by athlete: `kind` says which.

@@ -28,7 +28,7 @@ from drago.lake.apply import (
     conform_input,
     union_rows,
 )
-from drago.store.lake import files, files_by_athlete, read_table, schema
+from drago.store.lake_files import files, files_by_athlete, read_table, schema
 
 ENGINES: Final = ("local", "dask", "spark")
 #: About how many lake files one Dask task reads (a month of one athlete's table is one small

@@ -10,7 +10,7 @@ import duckdb
 import polars as pl
 
 from drago.errors import BadInput
-from drago.store.lake.layout import (
+from drago.store.lake_files.layout import (
     ATHLETES_FILE,
     RESULTS_FORMAT,
     conform,

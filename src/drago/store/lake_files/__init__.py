@@ -3,8 +3,8 @@
 See docs/lake.md for the schema and the manifest.
 """
 
-from drago.store.lake.export import export_tables
-from drago.store.lake.layout import (
+from drago.store.lake_files.export import export_tables
+from drago.store.lake_files.layout import (
     ATHLETES_FILE,
     FORMAT,
     MANIFEST,
@@ -22,14 +22,20 @@ from drago.store.lake.layout import (
     schema_reference,
     write_manifest,
 )
-from drago.store.lake.read import (
+from drago.store.lake_files.read import (
     read_athletes,
     read_results,
     read_table,
     results_manifest,
     results_overview,
 )
-from drago.store.lake.write import Written, digest, write_lake, write_partitions, write_results
+from drago.store.lake_files.write import (
+    Written,
+    digest,
+    write_lake,
+    write_partitions,
+    write_results,
+)
 
 __all__ = [
     "ATHLETES_FILE",
