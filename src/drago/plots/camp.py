@@ -15,17 +15,8 @@ from typing import Any, Final
 
 import polars as pl
 
-from drago.plots.load import (
-    COLOURS,
-    DPI,
-    RC,
-    SIZE_IN,
-    BinaryTarget,
-    NothingToPlot,
-    TextTarget,
-    page_html,
-    write_page,
-)
+from drago.plots.page import BinaryTarget, NothingToPlot, TextTarget, page_html, write_page
+from drago.plots.theme import COLOURS, CONFIG, DPI, RC, SIZE_IN
 
 CAMP_COLOURS: Final[dict[str, str]] = {
     "planned": "#cfcfcf",
@@ -98,7 +89,7 @@ def camp_plotly(days: pl.DataFrame, *, title: str) -> dict[str, Any]:
              "name": LABELS["kg"], "marker": {"color": CAMP_COLOURS["kg"], "size": 7}},
         ]  # fmt: skip
         layout["yaxis3"] = {"title": {"text": "kg"}, "domain": [0.0, 0.27]}
-    return {"data": data, "layout": layout, "config": {"displaylogo": False, "responsive": True}}
+    return {"data": data, "layout": layout, "config": dict(CONFIG)}
 
 
 def camp_figure_html(days: pl.DataFrame, path_or_buffer: TextTarget, *, title: str) -> None:

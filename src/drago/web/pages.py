@@ -20,8 +20,10 @@ from markupsafe import Markup
 
 from drago.errors import UsageError
 from drago.plots import NothingToPlot, pmc_plotly, pmc_title
+from drago.plots.compare import compare_figure
 from drago.plots.punches import punches_plotly
-from drago.web import figures
+from drago.plots.readiness import readiness_chart
+from drago.plots.session import hr_figure, track_figure
 from drago.web.api import LabDep, Name
 from drago.web.app import MAX_UPLOAD_BYTES, WebLab, templates
 
@@ -139,7 +141,7 @@ def athlete_page(request: Request, name: Name, lab: LabDep) -> HTMLResponse:
         "today": _today(series),
         "ready": ready,
         "pmc": pmc,
-        "readiness_fig": figures.readiness_figure(readiness),
+        "readiness_fig": readiness_chart(readiness, title="Readiness: morning HRV"),
         "sessions": _sessions_table(sessions, profile["tz"]),
     }
     return templates.TemplateResponse(request, "athlete.html", context)
@@ -169,8 +171,8 @@ def session_page(
         "s": row,
         "local": local.strftime("%Y-%m-%d %H:%M"),
         "tz": str(local.tzinfo),
-        "hr_fig": figures.hr_figure(streams, lab.session_zones(session_id)),
-        "track_fig": figures.track_figure(streams),
+        "hr_fig": hr_figure(streams, lab.session_zones(session_id)),
+        "track_fig": track_figure(streams),
         "zones": list(enumerate(row["zone_s"] or [], start=1)),
         "rounds": rounds,
         "punches": punches,
@@ -202,7 +204,7 @@ def compare(
         "a": a or "",
         "b": b or "",
         "sides": sides if len(sides) == 2 else [],
-        "fig": figures.compare_figure(series) if len(sides) == 2 else None,
+        "fig": compare_figure(series) if len(sides) == 2 else None,
         "today_date": date.today().isoformat(),
     }
     return templates.TemplateResponse(request, "compare.html", context)
