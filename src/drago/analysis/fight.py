@@ -99,7 +99,13 @@ def round_stats(rounds: pl.DataFrame) -> pl.DataFrame:
 
 
 def compubox(rounds: pl.DataFrame) -> pl.DataFrame:
-    """Fight totals per corner: thrown, landed and % for jabs, power punches and all punches."""
+    """Fight totals per corner: thrown, landed and % for jabs, power punches and all punches.
+
+    References
+    ----------
+    CompuBox punch statistics (compubox.com): jabs and power punches, thrown and landed, and
+    connect percentages, per round and per fight.
+    """
     r = round_stats(rounds)
     sums = [pl.col(c).sum() for c in (*COUNTS, "total_thrown", "total_landed")]
     out = r.group_by("corner").agg(*sums).sort("corner", descending=True)
@@ -144,7 +150,13 @@ class Decision:
 
 
 def decision(scores: pl.DataFrame) -> Decision:
-    """Unanimous, split or majority decision, or a (majority, split) draw, from the final cards."""
+    """Unanimous, split or majority decision, or a (majority, split) draw, from the final cards.
+
+    References
+    ----------
+    Association of Boxing Commissions (2023) Unified Rules of Professional Boxing: the
+    10-point must system and unanimous, split and majority decisions and draws.
+    """
     last = scorecards(scores).group_by("judge").agg(pl.col("red_total", "blue_total").last())
     cards = sorted((str(j), int(r), int(b)) for j, r, b in last.iter_rows())
     red = sum(r > b for _, r, b in cards)
