@@ -43,20 +43,39 @@ INPUT_SCHEMA: Final[dict[str, pl.DataType]] = {
 PROJECTIONS: Final[dict[str, tuple[str, dict[str, str]]]] = {
     "sessions": (
         "session",
-        {"id": "session_id", "start_utc": "start_utc", "trimp_banister": "trimp_banister",
-         "trimp_edwards": "trimp_edwards", "srpe_load": "srpe_load", "counts": "counts"},
+        {
+            "id": "session_id",
+            "start_utc": "start_utc",
+            "trimp_banister": "trimp_banister",
+            "trimp_edwards": "trimp_edwards",
+            "srpe_load": "srpe_load",
+            "counts": "counts",
+        },
     ),
     "rr_measurements": (
         "rr",
-        {"id": "id", "start_utc": "start_utc", "date": "date", "reliable": "reliable",
-         "ln_rmssd": "ln_rmssd", "mean_hr_bpm": "mean_hr_bpm"},
+        {
+            "id": "id",
+            "start_utc": "start_utc",
+            "date": "date",
+            "reliable": "reliable",
+            "ln_rmssd": "ln_rmssd",
+            "mean_hr_bpm": "mean_hr_bpm",
+        },
     ),
     "wellness": (
         "wellness",
-        {"date": "date", "rhr_bpm": "rhr_bpm", "sleep": "sleep", "stress": "stress",
-         "fatigue": "fatigue", "soreness": "soreness", "mood": "mood"},
+        {
+            "date": "date",
+            "rhr_bpm": "rhr_bpm",
+            "sleep": "sleep",
+            "stress": "stress",
+            "fatigue": "fatigue",
+            "soreness": "soreness",
+            "mood": "mood",
+        },
     ),
-}  # fmt: skip
+}
 #: The results' `daily` table: the athlete, then `athlete_daily`'s columns (counts as Int64,
 #: a type every engine has).
 RESULT_SCHEMA: Final[dict[str, pl.DataType]] = {
@@ -85,9 +104,14 @@ class Step:
         athlete = str(rows["athlete"][0])
         kind = pl.col("kind")
         sessions = rows.filter(kind == "session").select(
-            "id", "start_utc", pl.lit(self.tz.get(athlete, "UTC")).alias("tz"),
-            "trimp_banister", "trimp_edwards", "srpe_load", "counts",
-        )  # fmt: skip
+            "id",
+            "start_utc",
+            pl.lit(self.tz.get(athlete, "UTC")).alias("tz"),
+            "trimp_banister",
+            "trimp_edwards",
+            "srpe_load",
+            "counts",
+        )
         measurements = rows.filter(kind == "rr").select(
             "date", "id", "start_utc", "reliable", "ln_rmssd", "mean_hr_bpm"
         )

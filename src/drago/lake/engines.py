@@ -155,14 +155,19 @@ def run_dask(root: Path, manifest: dict[str, Any], step: Step, *, client: Any) -
             tables[table] += [str(p) for p in paths]
     if not by_athlete:
         return pl.DataFrame(schema=RESULT_SCHEMA)
-    per_partition = max(1, FILES_PER_PARTITION * len(by_athlete) // max(1, sum(
-        len(paths) for tables in by_athlete.values() for paths in tables.values())))  # fmt: skip
+    per_partition = max(
+        1,
+        FILES_PER_PARTITION
+        * len(by_athlete)
+        // max(1, sum(len(paths) for tables in by_athlete.values() for paths in tables.values())),
+    )
     groups = batches(sorted(by_athlete), per_partition)
     parts = [
         {t: [p for a in group for p in by_athlete[a][t]] for t in PROJECTIONS} for group in groups
     ]
-    rows = dd.from_map(_read_athletes, parts, meta=_empty_pandas(INPUT_SCHEMA),
-                       enforce_metadata=False)  # fmt: skip
+    rows = dd.from_map(
+        _read_athletes, parts, meta=_empty_pandas(INPUT_SCHEMA), enforce_metadata=False
+    )
     result = rows.map_partitions(_step_partition, step, meta=_empty_pandas(RESULT_SCHEMA))
     table = client.compute(result).result()
     frame = pl.from_arrow(pa.Table.from_pandas(table, preserve_index=False))
@@ -252,9 +257,16 @@ def run_spark(root: Path, manifest: dict[str, Any], step: Step, *, spark: Any) -
     )
     out_schema = pl.DataFrame(schema=RESULT_SCHEMA).to_arrow().schema
     arrow_schema = pa.schema(
-        [pa.field(f.name, pa.string() if pa.types.is_large_string(f.type)
-                  or pa.types.is_string_view(f.type) else f.type) for f in out_schema]
-    )  # fmt: skip
+        [
+            pa.field(
+                f.name,
+                pa.string()
+                if pa.types.is_large_string(f.type) or pa.types.is_string_view(f.type)
+                else f.type,
+            )
+            for f in out_schema
+        ]
+    )
 
     def apply(table: pa.Table) -> pa.Table:
         return step.arrow(table).cast(arrow_schema)
