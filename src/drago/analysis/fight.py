@@ -207,15 +207,22 @@ def sensor_rounds(
             later = _hr_near(hr, rnd["end_s"] + 60.0)
             if at_bell is not None and later is not None:
                 recovery = at_bell - later
-        out.append({
-            "round": int(rnd["round"]),
-            "jab_thrown": jabs,
-            "power_thrown": inside.height - jabs,
-            "power_index": float(inside["power_au"].mean()) if inside.height else None,  # type: ignore[arg-type]
-            "hrr_60s_bpm": recovery,
-        })  # fmt: skip
-    schema = {"round": pl.Int64, "jab_thrown": pl.Int64, "power_thrown": pl.Int64,
-              "power_index": pl.Float64, "hrr_60s_bpm": pl.Float64}  # fmt: skip
+        out.append(
+            {
+                "round": int(rnd["round"]),
+                "jab_thrown": jabs,
+                "power_thrown": inside.height - jabs,
+                "power_index": float(inside["power_au"].mean()) if inside.height else None,  # type: ignore[arg-type]
+                "hrr_60s_bpm": recovery,
+            }
+        )
+    schema = {
+        "round": pl.Int64,
+        "jab_thrown": pl.Int64,
+        "power_thrown": pl.Int64,
+        "power_index": pl.Float64,
+        "hrr_60s_bpm": pl.Float64,
+    }
     return pl.DataFrame(out, schema=schema)
 
 

@@ -53,8 +53,9 @@ ACWR_AMBER, ACWR_RED = 1.3, 1.5
 _LEVELS: Final = ("green", "amber", "red")
 
 
-def hooper_score(sleep: float | None, stress: float | None, fatigue: float | None,
-                 soreness: float | None) -> int | None:  # fmt: skip
+def hooper_score(
+    sleep: float | None, stress: float | None, fatigue: float | None, soreness: float | None
+) -> int | None:
     """Hooper index: sum of sleep, stress, fatigue and soreness (each 1-7, 1 best), 4-28.
 
     None when any item is missing; ValueError when an item is outside 1-7 or not whole.
@@ -221,12 +222,14 @@ def readiness_series(days: pl.DataFrame) -> pl.DataFrame:
         "rhr_60d": rhr60,
     }
     return frame.with_columns(
-        *(pl.Series(name, values, dtype=pl.Float64, nan_to_null=True)
-          for name, values in out.items()),
+        *(
+            pl.Series(name, values, dtype=pl.Float64, nan_to_null=True)
+            for name, values in out.items()
+        ),
         pl.Series("hooper", hooper, dtype=pl.Int32),
         pl.Series("verdict", verdicts, dtype=pl.String),
         pl.Series("reason", reasons, dtype=pl.String),
-    )  # fmt: skip
+    )
 
 
 def _none(value: float) -> float | None:
@@ -236,9 +239,18 @@ def _none(value: float) -> float | None:
 Signal = tuple[int, str]
 
 
-def _signals(i: int, ln_ok: np.ndarray, ln7: np.ndarray, low: np.ndarray, high: np.ndarray,
-             rhr7: np.ndarray, rhr60: np.ndarray, items: dict[str, np.ndarray],
-             hooper: int | None, acwr: np.ndarray) -> list[Signal]:  # fmt: skip
+def _signals(
+    i: int,
+    ln_ok: np.ndarray,
+    ln7: np.ndarray,
+    low: np.ndarray,
+    high: np.ndarray,
+    rhr7: np.ndarray,
+    rhr60: np.ndarray,
+    items: dict[str, np.ndarray],
+    hooper: int | None,
+    acwr: np.ndarray,
+) -> list[Signal]:
     """Every available signal of day `i` as (level 0/1/2, phrase)."""
     out: list[Signal] = []
     if not math.isnan(ln7[i]) and not math.isnan(low[i]):

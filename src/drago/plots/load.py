@@ -252,9 +252,16 @@ def _draw(t: PmcTraces, title: str) -> Figure:
     tsb = np.array(_nan(t.tsb))
     for key, side in (("fresh", tsb > 0), ("tired", tsb < 0)):
         bottom.fill_between(
-            days, tsb, 0, where=side, interpolate=True, color=COLOURS[key], alpha=0.35, lw=0,
+            days,
+            tsb,
+            0,
+            where=side,
+            interpolate=True,
+            color=COLOURS[key],
+            alpha=0.35,
+            lw=0,
             label=LABELS[key],
-        )  # fmt: skip
+        )
     bottom.plot(days, tsb, color=COLOURS["tsb"], lw=1.3, marker=dot, label=LABELS["tsb"])
     bottom.axhline(0, color=COLOURS["text"], lw=0.8)
     bottom.set_ylabel(AXIS_TITLES["tsb"])
@@ -274,9 +281,14 @@ def _draw(t: PmcTraces, title: str) -> Figure:
         handles, labels = ax.get_legend_handles_labels()
         shown.update(zip(labels, handles, strict=True))
     top.legend(
-        handles=[shown[label] for label in LABELS.values()], loc="lower left", ncols=len(LABELS),
-        bbox_to_anchor=(0.0, 1.0), frameon=False, borderaxespad=0.3, handlelength=1.6,
-    )  # fmt: skip
+        handles=[shown[label] for label in LABELS.values()],
+        loc="lower left",
+        ncols=len(LABELS),
+        bbox_to_anchor=(0.0, 1.0),
+        frameon=False,
+        borderaxespad=0.3,
+        handlelength=1.6,
+    )
     fig.suptitle(title.replace("$", r"\$"), fontsize=13, fontweight="bold")  # no mathtext
     return fig
 

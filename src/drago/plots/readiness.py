@@ -37,21 +37,58 @@ def readiness_plotly(days: pl.DataFrame, *, title: str) -> dict[str, Any]:
     t = readiness_traces(days)
     reliable = [r is not False for r in t["reliable"]]
     data = [
-        {"type": "scatter", "x": t["date"], "y": t["normal_high"], "mode": "lines",
-         "line": {"width": 0}, "showlegend": False, "hoverinfo": "skip"},
-        {"type": "scatter", "x": t["date"], "y": t["normal_low"], "mode": "lines",
-         "line": {"width": 0}, "fill": "tonexty", "fillcolor": "rgba(0,114,178,0.15)",
-         "name": "normal range"},
-        {"type": "scatter", "x": t["date"], "y": t["ln_rmssd_7d"], "mode": "lines",
-         "line": {"color": COLOURS["ctl"], "width": 3}, "name": "7-day mean"},
-        {"type": "scatter", "x": t["date"], "y": t["ln_rmssd"], "mode": "markers",
-         "marker": {"color": [COLOURS["tsb"] if r else "#ffffff" for r in reliable],
-                    "line": {"color": COLOURS["tsb"], "width": 1}, "size": 7},
-         "name": "morning ln rMSSD", "text": t["reason"], "hovertemplate": "%{y:.2f}: %{text}"},
-        {"type": "bar", "x": t["date"], "y": t["hooper"], "yaxis": "y2", "name": "Hooper score",
-         "marker": {"color": [VERDICT_COLOURS.get(v, VERDICT_COLOURS[None])
-                              for v in t["verdict"]]}},
-    ]  # fmt: skip
+        {
+            "type": "scatter",
+            "x": t["date"],
+            "y": t["normal_high"],
+            "mode": "lines",
+            "line": {"width": 0},
+            "showlegend": False,
+            "hoverinfo": "skip",
+        },
+        {
+            "type": "scatter",
+            "x": t["date"],
+            "y": t["normal_low"],
+            "mode": "lines",
+            "line": {"width": 0},
+            "fill": "tonexty",
+            "fillcolor": "rgba(0,114,178,0.15)",
+            "name": "normal range",
+        },
+        {
+            "type": "scatter",
+            "x": t["date"],
+            "y": t["ln_rmssd_7d"],
+            "mode": "lines",
+            "line": {"color": COLOURS["ctl"], "width": 3},
+            "name": "7-day mean",
+        },
+        {
+            "type": "scatter",
+            "x": t["date"],
+            "y": t["ln_rmssd"],
+            "mode": "markers",
+            "marker": {
+                "color": [COLOURS["tsb"] if r else "#ffffff" for r in reliable],
+                "line": {"color": COLOURS["tsb"], "width": 1},
+                "size": 7,
+            },
+            "name": "morning ln rMSSD",
+            "text": t["reason"],
+            "hovertemplate": "%{y:.2f}: %{text}",
+        },
+        {
+            "type": "bar",
+            "x": t["date"],
+            "y": t["hooper"],
+            "yaxis": "y2",
+            "name": "Hooper score",
+            "marker": {
+                "color": [VERDICT_COLOURS.get(v, VERDICT_COLOURS[None]) for v in t["verdict"]]
+            },
+        },
+    ]
     layout = {
         "title": {"text": title},
         "paper_bgcolor": COLOURS["background"],
@@ -92,14 +129,27 @@ def _save(days: pl.DataFrame, target: BinaryTarget, title: str, fmt: str) -> Non
         low = [nan if v is None else v for v in t["normal_low"]]
         high = [nan if v is None else v for v in t["normal_high"]]
         top.fill_between(x, low, high, color=COLOURS["ctl"], alpha=0.15, label="normal range")
-        top.plot(x, [nan if v is None else v for v in t["ln_rmssd_7d"]], color=COLOURS["ctl"],
-                 linewidth=2.5, label="7-day mean")  # fmt: skip
-        for keep, face, label in ((True, COLOURS["tsb"], "morning ln rMSSD"),
-                                  (False, "white", "unreliable (left out)")):  # fmt: skip
-            xs = [d for d, v, r in zip(x, t["ln_rmssd"], t["reliable"], strict=True)
-                  if v is not None and (r is not False) == keep]  # fmt: skip
-            ys = [v for v, r in zip(t["ln_rmssd"], t["reliable"], strict=True)
-                  if v is not None and (r is not False) == keep]  # fmt: skip
+        top.plot(
+            x,
+            [nan if v is None else v for v in t["ln_rmssd_7d"]],
+            color=COLOURS["ctl"],
+            linewidth=2.5,
+            label="7-day mean",
+        )
+        for keep, face, label in (
+            (True, COLOURS["tsb"], "morning ln rMSSD"),
+            (False, "white", "unreliable (left out)"),
+        ):
+            xs = [
+                d
+                for d, v, r in zip(x, t["ln_rmssd"], t["reliable"], strict=True)
+                if v is not None and (r is not False) == keep
+            ]
+            ys = [
+                v
+                for v, r in zip(t["ln_rmssd"], t["reliable"], strict=True)
+                if v is not None and (r is not False) == keep
+            ]
             if xs:
                 top.scatter(xs, ys, s=18, facecolors=face, edgecolors=COLOURS["tsb"], label=label)
         top.set_ylabel("ln rMSSD (ln ms)")

@@ -99,8 +99,12 @@ def _sessions_table(frame: pl.DataFrame, tz: str) -> list[dict[str, Any]]:
 
 def _rounds_table(rounds: pl.DataFrame, start: Any) -> list[dict[str, Any]]:
     """Rounds as rows for a table: when each began (minutes in), work time and HR."""
-    wanted = {"hr_avg_bpm": "HR avg", "hr_max_bpm": "HR max", "hr_end_bpm": "HR end",
-              "hrr_60s_bpm": "HR drop 60 s after"}  # fmt: skip
+    wanted = {
+        "hr_avg_bpm": "HR avg",
+        "hr_max_bpm": "HR max",
+        "hr_end_bpm": "HR end",
+        "hrr_60s_bpm": "HR drop 60 s after",
+    }
     return rounds.select(
         pl.col("round").cast(pl.Int64).alias("round"),
         ((pl.col("start") - pl.lit(start)).dt.total_seconds() / 60).alias("starts (min)"),

@@ -45,13 +45,19 @@ CAP_WINDOW_DAYS: Final = 84
 MONOTONY_MAX: Final = 2.0
 #: Weekly patterns by rest days: (session, weight), weights summing to 7 (one week's volume).
 PATTERNS: Final[dict[int, tuple[tuple[str, ...], tuple[float, ...]]]] = {
-    1: (("sparring", "strength", "pads", "conditioning", "sparring", "bag", "rest"),
-        (1.6, 0.7, 1.2, 0.8, 1.6, 1.1, 0.0)),
-    2: (("sparring", "strength", "pads", "rest", "sparring", "bag", "rest"),
-        (1.7, 1.0, 1.3, 0.0, 1.7, 1.3, 0.0)),
-    3: (("sparring", "strength", "pads", "rest", "sparring", "rest", "rest"),
-        (2.0, 1.3, 1.7, 0.0, 2.0, 0.0, 0.0)),
-}  # fmt: skip
+    1: (
+        ("sparring", "strength", "pads", "conditioning", "sparring", "bag", "rest"),
+        (1.6, 0.7, 1.2, 0.8, 1.6, 1.1, 0.0),
+    ),
+    2: (
+        ("sparring", "strength", "pads", "rest", "sparring", "bag", "rest"),
+        (1.7, 1.0, 1.3, 0.0, 1.7, 1.3, 0.0),
+    ),
+    3: (
+        ("sparring", "strength", "pads", "rest", "sparring", "rest", "rest"),
+        (2.0, 1.3, 1.7, 0.0, 2.0, 0.0, 0.0),
+    ),
+}
 #: No sparring in the last days of the taper (sharpening on pads instead).
 NO_SPARRING_LAST_DAYS: Final = 7
 #: The plain plan it must beat: +5 % of the starting volume a week, then a 10-day 50 % taper.
