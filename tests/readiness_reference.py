@@ -13,7 +13,7 @@ from typing import Final
 import numpy as np
 import polars as pl
 
-from drago.analysis.athlete import DAILY_SCHEMA, LOAD_COLUMNS, READINESS_COLUMNS, with_local_date
+from drago.analysis.daily import DAILY_SCHEMA, LOAD_COLUMNS, READINESS_COLUMNS, with_local_date
 from drago.analysis.load import daily_series
 from drago.analysis.readiness import (
     ACWR_AMBER,

@@ -291,6 +291,13 @@ def daily_load(
     On 1 March the TRIMP of 80 counts as is and the 300-unit sRPE session as 300 × 0.40 (the
     population ratio: too few paired sessions for a personal one); the duplicate of 3 March
     does not count.
+
+    References
+    ----------
+    Banister E. W. et al. (1975) A systems model of training for athletic performance.
+    Australian Journal of Sports Medicine 7, 57-61 (the daily training impulse).
+    Foster C. et al. (2001) A new approach to monitoring exercise training. J Strength Cond
+    Res 15(1), 109-115 (session-RPE load).
     """
     daily = _calendar(sessions, method, start, end, min_pairs, srpe_fallback)
     return daily.filter(pl.col("date") >= start) if start is not None else daily
@@ -328,6 +335,14 @@ def daily_series(
     >>> daily_series(s, method="trimp", start=date(2026, 1, 2)).select(
     ...     "date", "load", pl.col("ctl", "atl", "tsb").round(2), "acwr_ewma").rows()
     [(datetime.date(2026, 1, 2), 50.0, 3.47, 18.2, -10.96, None)]
+
+    References
+    ----------
+    Banister E. W. et al. (1975), as `daily_load`; Williams S. et al. (2017) Better way to
+    determine the acute:chronic workload ratio? Br J Sports Med 51(3), 209-210; Foster C.
+    (1998) Monitoring training in athletes with reference to overtraining syndrome. Med Sci
+    Sports Exerc 30(7), 1164-1168; Gabbett T. J. (2016) The training-injury prevention
+    paradox. Br J Sports Med 50(5), 273-280. Formulas: docs/metrics.md, "Daily series".
     """
     daily = _calendar(sessions, method, start, end, min_pairs, srpe_fallback, ends)
     out = pmc(daily, ctl_days=ctl_days, atl_days=atl_days)

@@ -63,8 +63,9 @@ LONG_DAYS, LONG_MIN = 60, 14
 RANGE_SD: Final = 0.5
 
 
-def hooper_score(sleep: float | None, stress: float | None, fatigue: float | None,
-                 soreness: float | None) -> int | None:  # fmt: skip
+def hooper_score(
+    sleep: float | None, stress: float | None, fatigue: float | None, soreness: float | None
+) -> int | None:
     """Hooper index: sum of sleep, stress, fatigue and soreness (each 1-7, 1 best), 4-28.
 
     None when any item is missing; ValueError when an item is outside 1-7 or not whole.
@@ -251,12 +252,14 @@ def readiness_by(days: pl.DataFrame, *, by: str = "athlete_id") -> pl.DataFrame:
     }
     hooper_series = pl.Series("hooper", hooper, dtype=pl.Float64, nan_to_null=True)
     return frame.with_columns(
-        *(pl.Series(name, values, dtype=pl.Float64, nan_to_null=True)
-          for name, values in out.items()),
+        *(
+            pl.Series(name, values, dtype=pl.Float64, nan_to_null=True)
+            for name, values in out.items()
+        ),
         hooper_series.cast(pl.Int32),
         verdicts.alias("verdict"),
         reasons.alias("reason"),
-    )  # fmt: skip
+    )
 
 
 def _hooper(items: dict[str, np.ndarray], dates: pl.Series) -> np.ndarray:

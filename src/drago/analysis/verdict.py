@@ -71,10 +71,18 @@ def _fixed(values: np.ndarray, where: np.ndarray, digits: int) -> pl.Series:
     return pl.Series(text, dtype=pl.String)
 
 
-def signals(ln_ok: np.ndarray, ln7: np.ndarray, low: np.ndarray, high: np.ndarray,
-            cv: tuple[np.ndarray, np.ndarray], rhr7: np.ndarray, rhr60: np.ndarray,
-            items: dict[str, np.ndarray], hooper: np.ndarray,
-            acwr: np.ndarray) -> pl.DataFrame:  # fmt: skip
+def signals(
+    ln_ok: np.ndarray,
+    ln7: np.ndarray,
+    low: np.ndarray,
+    high: np.ndarray,
+    cv: tuple[np.ndarray, np.ndarray],
+    rhr7: np.ndarray,
+    rhr60: np.ndarray,
+    items: dict[str, np.ndarray],
+    hooper: np.ndarray,
+    acwr: np.ndarray,
+) -> pl.DataFrame:
     """Each day's signals: `<signal>_level` (0 green, 1 amber, 2 red; null when the day lacks
     that signal) and `<signal>_phrase`, for `SIGNALS` in order, and `hrv_high` (the 7-day ln
     rMSSD above its normal range: green alone, amber beside another warning)."""
@@ -108,55 +116,110 @@ def signals(ln_ok: np.ndarray, ln7: np.ndarray, low: np.ndarray, high: np.ndarra
     by_item = item_red | item_amber
     by_hooper = hooper_red | hooper_amber
     item_phrase = pl.format(
-        "{} {}/7 ({})", pl.Series(worst_name, dtype=pl.String), _fixed(worst, by_item, 0),
+        "{} {}/7 ({})",
+        pl.Series(worst_name, dtype=pl.String),
+        _fixed(worst, by_item, 0),
         pl.lit(CONVENTION),
-    )  # fmt: skip
+    )
     hooper_phrase = pl.format("Hooper {}/28 ({})", _fixed(hooper, by_hooper, 0), pl.lit(CONVENTION))
     acwr_on = ~np.isnan(acwr)
     with np.errstate(invalid="ignore"):
         acwr_amber = acwr_on & (acwr > ACWR_AMBER)
     frame = pl.DataFrame(
         {
-            "hrv_on": hrv_on, "hrv_low": hrv_low, "hrv_red": hrv_red, "hrv_high": hrv_high,
-            "cv_amber": cv_amber, "rhr_on": rhr_on, "rhr_high": rhr_high,
-            "well_on": answered, "well_red": item_red | hooper_red,
-            "well_amber": item_amber | hooper_amber, "by_item": by_item,
-            "acwr_on": acwr_on, "acwr_amber": acwr_amber,
+            "hrv_on": hrv_on,
+            "hrv_low": hrv_low,
+            "hrv_red": hrv_red,
+            "hrv_high": hrv_high,
+            "cv_amber": cv_amber,
+            "rhr_on": rhr_on,
+            "rhr_high": rhr_high,
+            "well_on": answered,
+            "well_red": item_red | hooper_red,
+            "well_amber": item_amber | hooper_amber,
+            "by_item": by_item,
+            "acwr_on": acwr_on,
+            "acwr_amber": acwr_amber,
         }
-    )  # fmt: skip
+    )
     when = pl.when
     return frame.select(
-        when("hrv_on").then(when("hrv_red").then(2).when("hrv_low").then(1).otherwise(0))
-        .cast(pl.Int8).alias("hrv_level"),
-        when("hrv_red").then(pl.format("ln rMSSD 7-day {} and today {} below {} ({})", seven,
-                                       _fixed(ln_ok, hrv_red, 2), span, pl.lit(CONVENTION)))
-        .when("hrv_low").then(pl.format("ln rMSSD 7-day {} below {} (Plews 2012)", seven, span))
-        .when("hrv_high").then(pl.format(
-            "ln rMSSD 7-day {} above {}: with other signs a possible sign of overreaching "
-            "(Le Meur 2013)", seven, span))
-        .when("hrv_on").then(pl.lit("HRV")).alias("hrv_phrase"),
+        when("hrv_on")
+        .then(when("hrv_red").then(2).when("hrv_low").then(1).otherwise(0))
+        .cast(pl.Int8)
+        .alias("hrv_level"),
+        when("hrv_red")
+        .then(
+            pl.format(
+                "ln rMSSD 7-day {} and today {} below {} ({})",
+                seven,
+                _fixed(ln_ok, hrv_red, 2),
+                span,
+                pl.lit(CONVENTION),
+            )
+        )
+        .when("hrv_low")
+        .then(pl.format("ln rMSSD 7-day {} below {} (Plews 2012)", seven, span))
+        .when("hrv_high")
+        .then(
+            pl.format(
+                "ln rMSSD 7-day {} above {}: with other signs a possible sign of overreaching "
+                "(Le Meur 2013)",
+                seven,
+                span,
+            )
+        )
+        .when("hrv_on")
+        .then(pl.lit("HRV"))
+        .alias("hrv_phrase"),
         "hrv_high",
         when("cv_amber").then(pl.lit(1, pl.Int8)).alias("cv_level"),
-        when("cv_amber").then(pl.format(
-            "ln rMSSD CV {} % below its usual {} % (Plews 2012; cut-off {})",
-            _fixed(cv7, cv_amber, 1), _fixed(cv_low, cv_amber, 1), pl.lit(CONVENTION)))
+        when("cv_amber")
+        .then(
+            pl.format(
+                "ln rMSSD CV {} % below its usual {} % (Plews 2012; cut-off {})",
+                _fixed(cv7, cv_amber, 1),
+                _fixed(cv_low, cv_amber, 1),
+                pl.lit(CONVENTION),
+            )
+        )
         .alias("cv_phrase"),
         when("rhr_on").then(pl.col("rhr_high").cast(pl.Int8)).alias("rhr_level"),
-        when("rhr_high").then(pl.format("resting HR 7-day {} bpm, 60-day {} bpm ({})",
-                                        _fixed(rhr7, rhr_high, 0), _fixed(rhr60, rhr_high, 0),
-                                        pl.lit(CONVENTION)))
-        .when("rhr_on").then(pl.lit("resting HR")).alias("rhr_phrase"),
-        when("well_on").then(when("well_red").then(2).when("well_amber").then(1).otherwise(0))
-        .cast(pl.Int8).alias("wellness_level"),
-        when("by_item").then(item_phrase)
-        .when(pl.col("well_red") | pl.col("well_amber")).then(hooper_phrase)
-        .when("well_on").then(pl.lit("wellness")).alias("wellness_phrase"),
+        when("rhr_high")
+        .then(
+            pl.format(
+                "resting HR 7-day {} bpm, 60-day {} bpm ({})",
+                _fixed(rhr7, rhr_high, 0),
+                _fixed(rhr60, rhr_high, 0),
+                pl.lit(CONVENTION),
+            )
+        )
+        .when("rhr_on")
+        .then(pl.lit("resting HR"))
+        .alias("rhr_phrase"),
+        when("well_on")
+        .then(when("well_red").then(2).when("well_amber").then(1).otherwise(0))
+        .cast(pl.Int8)
+        .alias("wellness_level"),
+        when("by_item")
+        .then(item_phrase)
+        .when(pl.col("well_red") | pl.col("well_amber"))
+        .then(hooper_phrase)
+        .when("well_on")
+        .then(pl.lit("wellness"))
+        .alias("wellness_phrase"),
         when("acwr_on").then(pl.col("acwr_amber").cast(pl.Int8)).alias("acwr_level"),
         when("acwr_amber")
-        .then(pl.format("ACWR {} above 1.3 (Gabbett 2016; a prompt, not injury risk)",
-                        _fixed(acwr, acwr_amber, 2)))
-        .when("acwr_on").then(pl.lit("ACWR")).alias("acwr_phrase"),
-    )  # fmt: skip
+        .then(
+            pl.format(
+                "ACWR {} above 1.3 (Gabbett 2016; a prompt, not injury risk)",
+                _fixed(acwr, acwr_amber, 2),
+            )
+        )
+        .when("acwr_on")
+        .then(pl.lit("ACWR"))
+        .alias("acwr_phrase"),
+    )
 
 
 def verdict(table: pl.DataFrame) -> pl.DataFrame:
@@ -182,24 +245,30 @@ def verdict(table: pl.DataFrame) -> pl.DataFrame:
     listed = [pl.when(~high).then(phrases[n]) if n == "hrv" else phrases[n] for n in SIGNALS]
     plain = pl.concat_str(listed, separator=", ", ignore_nulls=True)
     green = (
-        pl.when(plain != "").then(pl.format("green: {} in range", plain))
-        .otherwise(pl.lit("green"))
-    )  # fmt: skip
+        pl.when(plain != "").then(pl.format("green: {} in range", plain)).otherwise(pl.lit("green"))
+    )
     green = pl.when(high).then(pl.format("{}; {}", green, phrases["hrv"])).otherwise(green)
     two_ambers = (worst == 1) & (ambers >= 2)
     names = pl.when(worst == 2).then(pl.lit("red")).when(worst == 1).then(pl.lit("amber"))
     own = tuple(n for n in SIGNALS if n != "acwr")
     return table.select(
-        pl.when(worst.is_null()).then(pl.lit(None, pl.String))
-        .when(two_ambers).then(pl.lit("red"))
-        .when(worst == 0).then(pl.lit("green"))
-        .otherwise(names).alias("verdict"),
-        pl.when(worst.is_null()).then(pl.lit("no data"))
-        .when(two_ambers).then(pl.format("red: {} (two ambers: {})", joined(1, " and ", own),
-                                         pl.lit(CONVENTION)))
-        .when(worst == 0).then(green)
-        .otherwise(pl.format("{}: {}", names, joined(worst, "; ", SIGNALS))).alias("reason"),
-    )  # fmt: skip
+        pl.when(worst.is_null())
+        .then(pl.lit(None, pl.String))
+        .when(two_ambers)
+        .then(pl.lit("red"))
+        .when(worst == 0)
+        .then(pl.lit("green"))
+        .otherwise(names)
+        .alias("verdict"),
+        pl.when(worst.is_null())
+        .then(pl.lit("no data"))
+        .when(two_ambers)
+        .then(pl.format("red: {} (two ambers: {})", joined(1, " and ", own), pl.lit(CONVENTION)))
+        .when(worst == 0)
+        .then(green)
+        .otherwise(pl.format("{}: {}", names, joined(worst, "; ", SIGNALS)))
+        .alias("reason"),
+    )
 
 
 def with_context(decided: pl.DataFrame, context: pl.DataFrame) -> tuple[pl.Series, pl.Series]:
@@ -216,14 +285,17 @@ def with_context(decided: pl.DataFrame, context: pl.DataFrame) -> tuple[pl.Serie
         ignore_nulls=True,
     )
     reason = (
-        pl.when(suspended).then(pl.format("red: medical suspension ({})", "suspension"))
+        pl.when(suspended)
+        .then(pl.format("red: medical suspension ({})", "suspension"))
         .when(pl.col("verdict").is_null() & pl.col("measured"))
         .then(pl.lit("no verdict: baselines still building"))
         .otherwise("reason")
-    )  # fmt: skip
+    )
     out = frame.select(
         pl.when(suspended).then(pl.lit("red")).otherwise("verdict").alias("verdict"),
-        pl.when(notes != "").then(pl.format("{} ({})", reason, notes)).otherwise(reason)
+        pl.when(notes != "")
+        .then(pl.format("{} ({})", reason, notes))
+        .otherwise(reason)
         .alias("reason"),
-    )  # fmt: skip
+    )
     return out["verdict"], out["reason"]

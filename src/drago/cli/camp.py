@@ -89,8 +89,10 @@ def model(
     if fmt is OutputFormat.table:
         r2 = "-" if out["r2"] is None else f"{out['r2']:.3f}"
         rmse = "-" if out["rmse"] is None else f"{out['rmse']:.3g}"
-        _print(f"{report.athlete}: {out['params']['method']} on {out['test'] or 'no tests'} "
-               f"({out['source']}: {out['note']}); R² {r2}, RMSE {rmse}")  # fmt: skip
+        _print(
+            f"{report.athlete}: {out['params']['method']} on {out['test'] or 'no tests'} "
+            f"({out['source']}: {out['note']}); R² {r2}, RMSE {rmse}"
+        )
     text = rows.with_columns(
         pl.col("value", "stderr").map_elements("{:.4g}".format, return_dtype=pl.String)
     )
@@ -204,10 +206,19 @@ def camp_plan(
     Example: drago camp plan rocky --fight-date 2026-12-19 --weeks 8 --ics camp.ics
     """
     lab = open_lab(ctx)
-    report = lab.plan_camp(name, fight_date=fight_date.date(), weeks=weeks, rest_days=rest_days,
-                           weigh_in_kg=weigh_in_kg, weekly_hours=weekly_hours,
-                           usual_rpe=usual_rpe, weigh_in=weigh_in, hours_to_bout=hours_to_bout,
-                           usg_max=usg_max, until=as_of.date() if as_of else None)  # fmt: skip
+    report = lab.plan_camp(
+        name,
+        fight_date=fight_date.date(),
+        weeks=weeks,
+        rest_days=rest_days,
+        weigh_in_kg=weigh_in_kg,
+        weekly_hours=weekly_hours,
+        usual_rpe=usual_rpe,
+        weigh_in=weigh_in,
+        hours_to_bout=hours_to_bout,
+        usg_max=usg_max,
+        until=as_of.date() if as_of else None,
+    )
     if ics is not None:
         ics.write_bytes(lab.camp_ical(report))
     out = report.to_dict()
@@ -219,10 +230,12 @@ def camp_plan(
         emit(days, fmt)
         return
     fit = report.model.fit
-    _print(f"{report.athlete}: {len(days)}-day camp to {plan.fight_date.isoformat()}, taper "
-           f"{plan.taper_days} d cut {plan.taper_cut:.0%}; fight-day form "
-           f"{plan.fight_day_prediction:.1f} (plain ramp {plan.ramp_prediction:.1f}); "
-           f"model: {fit.source} ({fit.note})")  # fmt: skip
+    _print(
+        f"{report.athlete}: {len(days)}-day camp to {plan.fight_date.isoformat()}, taper "
+        f"{plan.taper_days} d cut {plan.taper_cut:.0%}; fight-day form "
+        f"{plan.fight_day_prediction:.1f} (plain ramp {plan.ramp_prediction:.1f}); "
+        f"model: {fit.source} ({fit.note})"
+    )
     _print(report.history_note)
     emit(days, fmt)
     emit(pl.DataFrame(out["constraints"]), fmt)
@@ -262,11 +275,15 @@ def camp_status(
     Example: drago camp status rocky --as-of 2026-11-25
     """
     s = open_lab(ctx).camp_status(
-        name, as_of=as_of.date() if as_of else None,
+        name,
+        as_of=as_of.date() if as_of else None,
         fight_date=fight_date.date() if fight_date else None,
-        weeks=weeks, rest_days=rest_days, weigh_in_kg=weigh_in_kg, weigh_in=weigh_in,
+        weeks=weeks,
+        rest_days=rest_days,
+        weigh_in_kg=weigh_in_kg,
+        weigh_in=weigh_in,
         hours_to_bout=hours_to_bout,
-    )  # fmt: skip
+    )
     out = dataclasses.asdict(s)
     if fmt is OutputFormat.json:
         emit_object(out)
@@ -279,11 +296,15 @@ def camp_status(
         f"({(s.fight_date - s.as_of).days} days), camp from {s.camp_start.isoformat()}"
     )
     _print(f"  load so far: done {s.done_load_to_date:.0f}, planned {s.planned_load_to_date:.0f}")
-    _print(f"  fight-day form: {s.predicted_fight_day:.1f} on the current path, "
-           f"{s.planned_fight_day:.1f} as planned ({s.model_note})")  # fmt: skip
+    _print(
+        f"  fight-day form: {s.predicted_fight_day:.1f} on the current path, "
+        f"{s.planned_fight_day:.1f} as planned ({s.model_note})"
+    )
     if s.current_kg is not None:
         today = "-" if s.planned_kg_today is None else f"{s.planned_kg_today:.1f}"
-        _print(f"  weight: {s.current_kg:.1f} kg (last weigh-in), plan today {today} kg, "
-               f"limit {s.limit_kg:.1f} kg")  # fmt: skip
+        _print(
+            f"  weight: {s.current_kg:.1f} kg (last weigh-in), plan today {today} kg, "
+            f"limit {s.limit_kg:.1f} kg"
+        )
     for text in s.warnings:
         _print(f"  warning: {text}")

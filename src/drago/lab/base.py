@@ -111,8 +111,11 @@ class LabBase:
     def session_row(self, session_id: int) -> dict[str, Any]:
         """A session's stored row (a fresh copy), or NotFound; kept while the store is
         unchanged, since one page asks for it several times."""
-        return dict(self.memoised(("session_row", session_id),
-                                  lambda: edits.session_row(self.store, session_id)))  # fmt: skip
+        return dict(
+            self.memoised(
+                ("session_row", session_id), lambda: edits.session_row(self.store, session_id)
+            )
+        )
 
     def session_punches(
         self,

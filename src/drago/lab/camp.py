@@ -45,10 +45,18 @@ class ModelReport:
 
     def to_dict(self) -> dict[str, Any]:
         fit = self.fit
-        return {"athlete": self.athlete, "test": self.test,
-                "lower_is_better": self.lower_is_better, "source": fit.source, "note": fit.note,
-                "n_tests": fit.n_tests, "r2": fit.r2, "rmse": fit.rmse,
-                "params": asdict(fit.params), "stderr": fit.stderr}  # fmt: skip
+        return {
+            "athlete": self.athlete,
+            "test": self.test,
+            "lower_is_better": self.lower_is_better,
+            "source": fit.source,
+            "note": fit.note,
+            "n_tests": fit.n_tests,
+            "r2": fit.r2,
+            "rmse": fit.rmse,
+            "params": asdict(fit.params),
+            "stderr": fit.stderr,
+        }
 
 
 @dataclass(frozen=True)
@@ -72,18 +80,32 @@ class CampReport:
         ]
         weight = None
         if w is not None:
-            weight = {"limit_kg": w.limit_kg, "current_kg": w.current_kg,
-                      "to_lose_kg": w.to_lose_kg, "gradual_pct_week": w.gradual_pct_week,
-                      "acute_pct": w.acute_pct, "observed_pct_week": w.observed_pct_week,
-                      "days": w.days.to_dicts()}  # fmt: skip
-        return {"athlete": self.athlete, "fight_date": plan.fight_date, "days": days.to_dicts(),
-                "fight_day_prediction": plan.fight_day_prediction,
-                "ramp_prediction": plan.ramp_prediction, "taper_days": plan.taper_days,
-                "taper_cut": plan.taper_cut, "weekly_volume": plan.weekly_volume,
-                "day_cap": plan.day_cap, "constraints": constraints,
-                "model": self.model.to_dict(), "weight": weight, "weight_note": self.weight_note,
-                "history_note": self.history_note,
-                "warnings": plan_warnings(plan) + (list(w.warnings) if w else [])}  # fmt: skip
+            weight = {
+                "limit_kg": w.limit_kg,
+                "current_kg": w.current_kg,
+                "to_lose_kg": w.to_lose_kg,
+                "gradual_pct_week": w.gradual_pct_week,
+                "acute_pct": w.acute_pct,
+                "observed_pct_week": w.observed_pct_week,
+                "days": w.days.to_dicts(),
+            }
+        return {
+            "athlete": self.athlete,
+            "fight_date": plan.fight_date,
+            "days": days.to_dicts(),
+            "fight_day_prediction": plan.fight_day_prediction,
+            "ramp_prediction": plan.ramp_prediction,
+            "taper_days": plan.taper_days,
+            "taper_cut": plan.taper_cut,
+            "weekly_volume": plan.weekly_volume,
+            "day_cap": plan.day_cap,
+            "constraints": constraints,
+            "model": self.model.to_dict(),
+            "weight": weight,
+            "weight_note": self.weight_note,
+            "history_note": self.history_note,
+            "warnings": plan_warnings(plan) + (list(w.warnings) if w else []),
+        }
 
 
 @dataclass(frozen=True)
@@ -229,9 +251,16 @@ class CampMixin(LabBase):
             for s in camp_rows.suspensions(self.store, row.id).iter_rows(named=True)
         ]
         params = model.fit.params if model.fit.source != "population" else None
-        plan = plan_camp(history, fight_date=fight_date, weeks=weeks, rest_days=rest_days,
-                         params=params, suspensions=stops, srpe_to_trimp=scale.srpe_to_trimp,
-                         hr_zones=scale.has_hr)  # fmt: skip
+        plan = plan_camp(
+            history,
+            fight_date=fight_date,
+            weeks=weeks,
+            rest_days=rest_days,
+            params=params,
+            suspensions=stops,
+            srpe_to_trimp=scale.srpe_to_trimp,
+            hr_zones=scale.has_hr,
+        )
         limit = weigh_in_kg
         if limit is None and row.weight_class:
             limit = _limit_kg(row.weight_class)
@@ -258,8 +287,9 @@ class CampMixin(LabBase):
         """The plan's sessions and the fight as an iCalendar file (see `plan_ical`)."""
         # stamped with the camp's first day, so the same plan gives the same bytes
         made = datetime.combine(report.plan.days["date"][0], datetime.min.time(), tzinfo=UTC)
-        return plan_ical(report.plan.days, athlete=report.athlete,
-                         fight_date=report.plan.fight_date, made=made)  # fmt: skip
+        return plan_ical(
+            report.plan.days, athlete=report.athlete, fight_date=report.plan.fight_date, made=made
+        )
 
     def _next_fight(self, athlete_id: int, as_of: date) -> date:
         if (found := camp_rows.next_fight_date(self.store, athlete_id, as_of)) is None:
@@ -286,9 +316,16 @@ class CampMixin(LabBase):
         fight_day = fight_date or self._next_fight(row.id, day)
         if fight_day <= day:
             raise UsageError(f"the fight ({fight_day}) is not after {day}")
-        report = self.plan_camp(row.name, fight_date=fight_day, weeks=weeks, rest_days=rest_days,
-                                weigh_in_kg=weigh_in_kg, until=day, weigh_in=weigh_in,
-                                hours_to_bout=hours_to_bout)  # fmt: skip
+        report = self.plan_camp(
+            row.name,
+            fight_date=fight_day,
+            weeks=weeks,
+            rest_days=rest_days,
+            weigh_in_kg=weigh_in_kg,
+            until=day,
+            weigh_in=weigh_in,
+            hours_to_bout=hours_to_bout,
+        )
         start = fight_day - timedelta(weeks * 7)
         course = self._forecast(row.name, day, report)
         predicted = float(course["predicted_performance"][-1])
@@ -299,14 +336,26 @@ class CampMixin(LabBase):
         if report.weight is not None:
             w = report.weight
             today = w.days.filter(pl.col("date") == day)["planned_kg"]
-            extra = {"current_kg": w.current_kg, "limit_kg": w.limit_kg,
-                     "planned_kg_today": float(today[0]) if today.len() else None,
-                     "warnings": plan_warnings(report.plan) + list(w.warnings)}  # fmt: skip
+            extra = {
+                "current_kg": w.current_kg,
+                "limit_kg": w.limit_kg,
+                "planned_kg_today": float(today[0]) if today.len() else None,
+                "warnings": plan_warnings(report.plan) + list(w.warnings),
+            }
         else:
             extra = {"warnings": [*plan_warnings(report.plan), report.weight_note]}
-        return CampStatus(row.name, day, fight_day, start, float(so_far), float(done_sum),
-                          predicted, report.plan.fight_day_prediction,
-                          report.model.fit.note, **extra)  # fmt: skip
+        return CampStatus(
+            row.name,
+            day,
+            fight_day,
+            start,
+            float(so_far),
+            float(done_sum),
+            predicted,
+            report.plan.fight_day_prediction,
+            report.model.fit.note,
+            **extra,
+        )
 
     def _forecast(self, name: str, day: date, report: CampReport) -> pl.DataFrame:
         """Every day from the first session to the fight: `date`, `load` (done up to `day`,
@@ -346,8 +395,12 @@ class CampMixin(LabBase):
         day = as_of or datetime.now(ZoneInfo(row.tz)).date()
         fight_day = fight_date or self._next_fight(row.id, day)
         start = fight_day - timedelta(weeks * 7)
-        options: dict[str, Any] = {"fight_date": fight_day, "weeks": weeks,
-                                   "rest_days": rest_days, "weigh_in_kg": weigh_in_kg}  # fmt: skip
+        options: dict[str, Any] = {
+            "fight_date": fight_day,
+            "weeks": weeks,
+            "rest_days": rest_days,
+            "weigh_in_kg": weigh_in_kg,
+        }
         now = self.plan_camp(row.name, until=day, **options)
         original = now
         if day >= start:

@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
-from drago.analysis.athlete import LOAD_COLUMNS, with_local_date
+from drago.analysis.daily import LOAD_COLUMNS, with_local_date
 from drago.analysis.load import daily_series
 from drago.analysis.plausibility import session_plausibility
-from drago.analysis.rounds import rounds_from_laps, rounds_from_template
+from drago.analysis.round_hr import rounds_from_laps, rounds_from_template
 from drago.analysis.trimp import session_loads, srpe_load
 from drago.errors import NotFound, UsageError
 from drago.lab.base import MIN_HR_RESERVE_BPM, LabBase

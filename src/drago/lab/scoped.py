@@ -54,11 +54,27 @@ def missing_team(name: str) -> str:
 
 
 #: Parameters that name what a caller must be able to see, and how each is checked.
-SCOPED_PARAMS = {"name": "athlete", "athlete": "athlete", "athlete_id": "athlete_id",
-                 "session_id": "session", "fight_id": "fight", "team": "team"}  # fmt: skip
+SCOPED_PARAMS = {
+    "name": "athlete",
+    "athlete": "athlete",
+    "athlete_id": "athlete_id",
+    "session_id": "session",
+    "fight_id": "fight",
+    "team": "team",
+}
 #: Methods that resolve what the checks need, or concern accounts rather than athletes.
-UNSCOPED = frozenset({"athlete_id_of", "athlete_id_of_session", "fight_corner_ids",
-                      "principal", "login", "logout", "record_access", "create_token"})  # fmt: skip
+UNSCOPED = frozenset(
+    {
+        "athlete_id_of",
+        "athlete_id_of_session",
+        "fight_corner_ids",
+        "principal",
+        "login",
+        "logout",
+        "record_access",
+        "create_token",
+    }
+)
 
 
 @functools.cache

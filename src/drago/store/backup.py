@@ -102,11 +102,14 @@ def _manifest(source: Path) -> tuple[dict[str, Any], dict[str, int]]:
         manifest = json.loads(blob)
         entries = manifest["files"]
         ok = isinstance(entries, list) and all(
-            isinstance(e, dict) and isinstance(e.get("path"), str)
-            and isinstance(e.get("bytes"), int) and not isinstance(e.get("bytes"), bool)
-            and isinstance(e.get("sha256"), str) and _SHA256.fullmatch(e["sha256"])
+            isinstance(e, dict)
+            and isinstance(e.get("path"), str)
+            and isinstance(e.get("bytes"), int)
+            and not isinstance(e.get("bytes"), bool)
+            and isinstance(e.get("sha256"), str)
+            and _SHA256.fullmatch(e["sha256"])
             for e in entries
-        )  # fmt: skip
+        )
     except (ValueError, TypeError, KeyError) as exc:
         raise _not_backup(source, "its manifest.json is not valid") from exc
     if not ok:
@@ -116,12 +119,14 @@ def _manifest(source: Path) -> tuple[dict[str, Any], dict[str, int]]:
         raise _not_backup(source, f"its manifest.json does not list {DB_NAME} once")
     for entry in entries:
         name, parts = entry["path"], PurePosixPath(entry["path"]).parts
-        if name != DB_NAME and (len(parts) != 2 or parts[0] != "originals" or parts[1] in
-                                ("..", ".")):  # fmt: skip
+        if name != DB_NAME and (
+            len(parts) != 2 or parts[0] != "originals" or parts[1] in ("..", ".")
+        ):
             raise BadInput(source, f"backup member {name[:80]!r} is unsafe")
         if sizes.get(name) != entry["bytes"]:
-            raise BadInput(source, f"backup member {name} is missing or not the size the "
-                           "manifest says")  # fmt: skip
+            raise BadInput(
+                source, f"backup member {name} is missing or not the size the manifest says"
+            )
     return manifest, sizes
 
 
@@ -153,8 +158,9 @@ def restore(source: Path, db_path: Path) -> dict[str, Any]:
                         digest.update(chunk)
                         out.write(chunk)
                 if digest.hexdigest() != entry["sha256"]:
-                    raise BadInput(source, f"backup member {member.name} does not match its "
-                                   "checksum")  # fmt: skip
+                    raise BadInput(
+                        source, f"backup member {member.name} does not match its checksum"
+                    )
         _check_database(source, staging / DB_NAME)
         for name in wanted:
             final = db_path if name == DB_NAME else folder / PurePosixPath(name)

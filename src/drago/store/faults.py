@@ -9,8 +9,12 @@ import errno
 import duckdb
 
 #: Words of DuckDB's errors about a file that is not whole.
-DAMAGE = ("could not read enough bytes", "corrupt database", "not a valid duckdb database",
-          "checksum")  # fmt: skip
+DAMAGE = (
+    "could not read enough bytes",
+    "corrupt database",
+    "not a valid duckdb database",
+    "checksum",
+)
 FULL = ("no space left on device", "disk is full", "not enough space")
 
 
@@ -20,9 +24,13 @@ def fault_message(exc: BaseException) -> str | None:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     lowered = text.lower()
     if (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or any(w in lowered for w in FULL):
-        return (f"the disk is full ({text}): nothing was half-written; free some space and "
-                "run the command again")  # fmt: skip
+        return (
+            f"the disk is full ({text}): nothing was half-written; free some space and "
+            "run the command again"
+        )
     if isinstance(exc, duckdb.Error) and any(w in lowered for w in DAMAGE):
-        return (f"the store file is damaged ({text}): restore the last backup with "
-                "drago restore, or import your files into a new store")  # fmt: skip
+        return (
+            f"the store file is damaged ({text}): restore the last backup with "
+            "drago restore, or import your files into a new store"
+        )
     return None

@@ -73,8 +73,10 @@ class LoginLimiter:
 
     def _keys(self, login: str, address: str) -> list[tuple[str, int]]:
         who = login.strip().casefold()
-        keys = [(f"pair:{who}\x00{address}", self.config.max_failures),
-                (f"addr:{address}", self.config.max_failures_per_address)]  # fmt: skip
+        keys = [
+            (f"pair:{who}\x00{address}", self.config.max_failures),
+            (f"addr:{address}", self.config.max_failures_per_address),
+        ]
         if address not in self._known.get(who, ()):
             keys.append((f"login:{who}", self.config.max_failures_per_login))
         return keys

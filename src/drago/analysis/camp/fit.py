@@ -134,8 +134,17 @@ def _starts(method: Method, perf: FloatArray, habitual: float) -> list[dict[str,
     k_guess = scale / (habitual * 10.0)
     out = []
     for tau1, tau2 in ((42.0, 7.0), (25.0, 4.0), (60.0, 12.0)):
-        out.append({"p0": float(perf[0]), "k1": k_guess, "k2": 2 * k_guess, "tau1": tau1,
-                    "tau2": tau2, "k3": 2 * k_guess / (habitual * tau2), "tau3": tau2})  # fmt: skip
+        out.append(
+            {
+                "p0": float(perf[0]),
+                "k1": k_guess,
+                "k2": 2 * k_guess,
+                "tau1": tau1,
+                "tau2": tau2,
+                "k3": 2 * k_guess / (habitual * tau2),
+                "tau3": tau2,
+            }
+        )
     return out
 
 
@@ -301,8 +310,9 @@ def performance_fit(
             chosen = "busso2003"
             why.append(f"held-out RMSE {busso:.3g} vs {simpler} {other:.3g}")
         else:
-            why.append(f"busso2003 no better on left-out tests ({busso:.3g} vs {simpler} "
-                       f"{other:.3g})")  # fmt: skip
+            why.append(
+                f"busso2003 no better on left-out tests ({busso:.3g} vs {simpler} {other:.3g})"
+            )
             del fits["busso2003"]
     if chosen is None and "banister1975" in fits:
         chosen = "banister1975"
@@ -316,16 +326,32 @@ def performance_fit(
         fit = fits[chosen]
         r2, rmse = quality(fit.params)
         note = f"{chosen} fitted to {len(perf)} tests on {n_days} days"
-        return PerformanceFit(fit.params, "fitted", len(perf), stderr=fit.stderr, r2=r2,
-                              rmse=rmse, note=_join(note, why))  # fmt: skip
+        return PerformanceFit(
+            fit.params,
+            "fitted",
+            len(perf),
+            stderr=fit.stderr,
+            r2=r2,
+            rmse=rmse,
+            note=_join(note, why),
+        )
     if seen > 0 and n_days >= MIN_TESTS_FIXED:
         params, stderr, problem = _fixed_taus(padded, day, perf)
         if problem is None:
             r2, rmse = quality(params)
-            note = (f"fixed_taus fallback: tau1 {FIXED_TAUS[0]:g} d, tau2 {FIXED_TAUS[1]:g} d "
-                    f"with gains fitted to {len(perf)} tests")  # fmt: skip
-            return PerformanceFit(params, "fixed_taus", len(perf), stderr=stderr, r2=r2,
-                                  rmse=rmse, note=_join(note, why))  # fmt: skip
+            note = (
+                f"fixed_taus fallback: tau1 {FIXED_TAUS[0]:g} d, tau2 {FIXED_TAUS[1]:g} d "
+                f"with gains fitted to {len(perf)} tests"
+            )
+            return PerformanceFit(
+                params,
+                "fixed_taus",
+                len(perf),
+                stderr=stderr,
+                r2=r2,
+                rmse=rmse,
+                note=_join(note, why),
+            )
         why.append(f"fixed_taus: {problem}")
     elif seen > 0:
         why.append(f"fixed_taus: {n_days} distinct test days < {MIN_TESTS_FIXED}")

@@ -17,13 +17,19 @@ from drago.errors import UsageError
 #: A boxing microcycle (drago convention): hard sparring days apart, technical pads and bag
 #: between them, roadwork and strength on the lighter days, the rest day after the last.
 PATTERNS: Final[dict[int, tuple[tuple[str, ...], tuple[float, ...]]]] = {
-    1: (("sparring", "strength", "pads", "roadwork", "sparring", "bag", "rest"),
-        (1.6, 0.7, 1.2, 0.8, 1.6, 1.1, 0.0)),
-    2: (("sparring", "strength", "pads", "rest", "sparring", "bag", "rest"),
-        (1.7, 1.0, 1.3, 0.0, 1.7, 1.3, 0.0)),
-    3: (("sparring", "strength", "pads", "rest", "sparring", "rest", "rest"),
-        (2.0, 1.3, 1.7, 0.0, 2.0, 0.0, 0.0)),
-}  # fmt: skip
+    1: (
+        ("sparring", "strength", "pads", "roadwork", "sparring", "bag", "rest"),
+        (1.6, 0.7, 1.2, 0.8, 1.6, 1.1, 0.0),
+    ),
+    2: (
+        ("sparring", "strength", "pads", "rest", "sparring", "bag", "rest"),
+        (1.7, 1.0, 1.3, 0.0, 1.7, 1.3, 0.0),
+    ),
+    3: (
+        ("sparring", "strength", "pads", "rest", "sparring", "rest", "rest"),
+        (2.0, 1.3, 1.7, 0.0, 2.0, 0.0, 0.0),
+    ),
+}
 
 
 def taper_factors(days: int, cut: float) -> FloatArray:

@@ -70,8 +70,9 @@ WEIGH_IN_RULES: Final[dict[str, WeighInRule]] = {
 ACUTE_CAPS: Final = ((24.0, 5.0), (6.0, 4.0), (0.0, 3.0))
 
 
-def weigh_in_rule(name: str, *, hours_to_bout: float | None = None,
-                  usg_max: float | None = None) -> WeighInRule:  # fmt: skip
+def weigh_in_rule(
+    name: str, *, hours_to_bout: float | None = None, usg_max: float | None = None
+) -> WeighInRule:
     """A rule of `WEIGH_IN_RULES` by name, with the hours and a hydration test overridden
     where a promotion says otherwise.
 

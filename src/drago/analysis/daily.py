@@ -19,6 +19,7 @@ import polars as pl
 
 from drago.analysis.load import daily_series
 from drago.analysis.readiness import readiness_by, readiness_series
+from drago.vocab import WELLNESS_ITEMS
 
 #: Columns of the load part of `athlete_daily` (from `daily_series`).
 LOAD_COLUMNS: Final = (
@@ -74,7 +75,6 @@ DAILY_SCHEMA: Final[dict[str, pl.DataType]] = {
     "verdict": pl.String(),
     "reason": pl.String(),
 }
-WELLNESS_ITEMS: Final = ("sleep", "stress", "fatigue", "soreness", "mood")
 
 
 def with_local_date(frame: pl.DataFrame, column: str = "start_utc") -> pl.DataFrame:
@@ -189,8 +189,9 @@ def athlete_daily(
     [(datetime.date(2026, 1, 1), 2.35, None), (datetime.date(2026, 1, 2), 2.3, None)]
     """
     one = pl.lit(0, pl.Int64).alias("athlete_id")
-    out = daily_by_athlete(sessions.with_columns(one), days.with_columns(one), end=end,
-                           method=method)  # fmt: skip
+    out = daily_by_athlete(
+        sessions.with_columns(one), days.with_columns(one), end=end, method=method
+    )
     return out.drop("athlete_id")
 
 
