@@ -82,6 +82,7 @@ from drago.cli import (  # noqa: E402  (commands register on app)
     serve,
     sessions,
     teams,
+    watch,
 )
 
 __all__ = [
@@ -105,6 +106,7 @@ __all__ = [
     "serve",
     "sessions",
     "teams",
+    "watch",
 ]
 
 

@@ -42,6 +42,13 @@ def _num(value: Any, digits: int = 0) -> str:
     return f"{value:.{digits}f}"
 
 
+def _rpe(value: Any) -> str:
+    """A CR-10 rating as given: 7.5 stays 7.5, 8.0 is 8 ("–" for none)."""
+    if not isinstance(value, int | float) or value != value:
+        return "–"
+    return f"{value:g}"
+
+
 def _figure(spec: dict[str, Any] | None) -> Markup:
     """A figure spec as JSON safe inside a <script type="application/json"> element."""
     text = json.dumps(spec, allow_nan=False, separators=(",", ":")).replace("</", "<\\/")
@@ -49,6 +56,7 @@ def _figure(spec: dict[str, Any] | None) -> Markup:
 
 
 templates.env.filters["num"] = _num
+templates.env.filters["rpe"] = _rpe
 templates.env.filters["part"] = lambda text: quote(str(text), safe="")
 templates.env.filters["figure"] = _figure
 templates.env.globals["max_upload_mib"] = MAX_UPLOAD_BYTES // (1024 * 1024)
@@ -141,6 +149,7 @@ def athlete_page(request: Request, name: Name, lab: LabDep) -> HTMLResponse:
         "pmc": pmc,
         "readiness_fig": figures.readiness_figure(readiness),
         "sessions": _sessions_table(sessions, profile["tz"]),
+        "record": lab.fight_record(profile["name"])[0].to_dict(),
     }
     return templates.TemplateResponse(request, "athlete.html", context)
 
@@ -175,6 +184,8 @@ def session_page(
         "rounds": rounds,
         "punches": punches,
         "punch_fig": punch_fig,
+        "week": lab.session_week(session_id),
+        "recorded": bool(row.get("n_records") or row.get("n_rr") or punches is not None),
     }
     return templates.TemplateResponse(request, "session.html", context)
 
