@@ -172,3 +172,53 @@ def test_athlete_export_as_csv(cli: Cli, athlete: Callable[..., str], tmp_path: 
     assert records.height == pl.read_parquet(parquet / "records.parquet").height > 1000
     bad = cli("athlete", "export", "drago", "-o", str(tmp_path / "x"), "--format", "xlsx", code=2)
     assert "xlsx" in bad.stderr and not (tmp_path / "x").exists()
+
+
+def test_charts_open_on_the_camp_or_the_last_90_days(tmp_path: Path) -> None:
+    from datetime import date
+
+    from fastapi.testclient import TestClient
+
+    from drago.lab import Lab
+    from drago.web.app import create_app
+
+    db = tmp_path / "drago.duckdb"
+    today = date.today()
+    with Lab(db) as lab:
+        lab.add_athlete("Ivan", sex="m", tz="UTC")
+        lab.log_wellness("Ivan", day=today - timedelta(4 * 365), sleep=3, stress=3, fatigue=3,
+                         soreness=3)  # one old morning, four years back  # fmt: skip
+        for k in (1, 3, 40):
+            lab.log_session(athlete="Ivan", day=today - timedelta(k), minutes=60, rpe=6,
+                            activity="run")  # fmt: skip
+        lab.log_wellness("Ivan", day=today - timedelta(1), sleep=2, stress=2, fatigue=2,
+                         soreness=2)  # fmt: skip
+        recent = lab.chart_window("Ivan")
+        assert (recent.chosen, recent.start) == ("90d", today - timedelta(90))
+        assert lab.chart_window("Ivan", choice="all").start is None
+        lab.new_fight(red="Ivan", blue="Rocky Balboa", day=today + timedelta(20), rounds=10)
+        camp = lab.chart_window("Ivan")
+        assert (camp.chosen, camp.start, camp.end) == ("camp", today - timedelta(36),
+                                                       today + timedelta(20))  # fmt: skip
+    with TestClient(create_app(db, linger_s=0)) as client:
+        page = client.get("/athletes/Ivan").text
+        assert "Charts: the camp to the fight on" in page and 'href="?range=all"' in page
+        spec = json.loads(page.split('data-figure="pmc">', 1)[1].split("</script>", 1)[0])
+        assert spec["layout"]["xaxis"]["range"] == [camp.start.isoformat(), camp.end.isoformat()]
+        assert spec["data"][0]["type"] == "bar" and spec["data"][0]["width"] == 0.8 * 86_400_000
+        assert all(d >= camp.start.isoformat() for d in spec["data"][1]["x"])
+        everything = client.get("/athletes/Ivan?range=all").text
+        assert "Charts: all the history" in everything
+        assert client.get("/athletes/Ivan?range=week").status_code == 400
+
+
+def test_plot_readiness_leaves_an_old_morning_out(cli: Cli, tmp_path: Path) -> None:
+    from datetime import date
+
+    cli("athlete", "add", "ivan", "--sex", "m")
+    today = date.today()
+    for day in (today - timedelta(4 * 365), today - timedelta(2), today - timedelta(1)):
+        cli("wellness", "ivan", "--date", day.isoformat(), "--sleep", "2", "--stress", "3",
+            "--fatigue", "3", "--soreness", "2")  # fmt: skip
+    out = cli("plot", "readiness", "ivan", "-o", str(tmp_path / "r.svg")).stdout
+    assert "drew 2 days" in out

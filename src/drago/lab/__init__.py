@@ -30,6 +30,7 @@ from drago.lab.sessions import SessionsMixin
 from drago.lab.streams import StreamsMixin
 from drago.lab.tape import TapeSide, tape_side
 from drago.lab.today import BoardRow, today_board
+from drago.lab.window import ChartWindow, chart_window
 from drago.store import Store
 
 __all__ = [
@@ -82,6 +83,12 @@ class Lab(
     def morning_check(self, name: str, **entries: Any) -> MorningCheck:
         """The morning check in one call (`drago.lab.gym.morning_check`)."""
         return morning_check(self, name, **entries)
+
+    def chart_window(
+        self, name: str, *, choice: str = "auto", as_of: date | None = None
+    ) -> ChartWindow:
+        """The days an athlete's charts open on: the camp, else 90 days (`drago.lab.window`)."""
+        return chart_window(self, name, choice=choice, as_of=as_of)
 
     def session_week(self, session_id: int) -> dict[str, Any]:
         """The training week around a session (`drago.lab.gym.session_week`)."""
