@@ -88,7 +88,10 @@ def test_unknown_things_are_404_json(api: TestClient) -> None:
 def test_bad_requests_are_json_too(api: TestClient) -> None:
     assert "limit" in is_error(api.get("/api/athletes", params={"limit": 0}), 422)
     is_error(api.get("/api/athletes/drago/load", params={"method": "vibes"}), 422)
-    is_error(api.get("/api/sessions/abc"), 422)
+    assert (
+        is_error(api.get("/api/sessions/abc"), 404)
+        == "no such session: see drago sessions for the ids"
+    )
     assert "outside 1900-2100" in is_error(
         api.get("/api/athletes/drago/load", params={"since": "0202-01-01"}), 400
     )

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from drago.ingest.fit.retime import retime
 from drago.lab import Lab
 from drago.store import default_db_path
+from drago.vocab import HOOPER_ITEMS
 
 MARKER = ".drago-demo"
 CAMP_WEEKS = 8
@@ -156,7 +157,7 @@ def _wellness(lab: Lab, first_day: date, today: date, rng: random.Random) -> Non
             strain = 1 if week in (4, 5, 6) else (-1 if week == CAMP_WEEKS - 1 else 0)
             items = {
                 item: max(1, min(7, 3 + strain + rng.choice((-1, 0, 0, 1))))
-                for item in ("sleep", "stress", "fatigue", "soreness")
+                for item in HOOPER_ITEMS
             }
             lab.log_wellness(
                 athlete, day=day, rhr_bpm=round(rhr + 2 * strain + rng.uniform(-2, 2), 1), **items

@@ -12,6 +12,8 @@ from typing import Final
 import numpy as np
 import polars as pl
 
+from drago.vocab import HOOPER_ITEMS, WELLNESS_ITEMS
+
 __all__ = [
     "ACWR_AMBER",
     "ACWR_RED",
@@ -36,7 +38,6 @@ INPUT_COLUMNS: Final[dict[str, pl.DataType]] = {
     "acwr": pl.Float64(),
     "suspension": pl.String(),
 }
-HOOPER_ITEMS: Final = ("sleep", "stress", "fatigue", "soreness")
 #: Rolling windows (calendar days, ending on the day) and the values each needs.
 SHORT_DAYS, SHORT_MIN = 7, 3
 LONG_DAYS, LONG_MIN = 60, 14
@@ -180,7 +181,7 @@ def readiness_series(days: pl.DataFrame) -> pl.DataFrame:
     rhr = _column(frame, "rhr_bpm")
     rhr7, _, _ = _rolling(day, rhr, SHORT_DAYS, SHORT_MIN)
     rhr60, _, _ = _rolling(day, rhr, LONG_DAYS, LONG_MIN)
-    items = {name: _column(frame, name) for name in (*HOOPER_ITEMS, "mood")}
+    items = {name: _column(frame, name) for name in WELLNESS_ITEMS}
     dates = frame["date"].to_list()
     hooper: list[int | None] = []
     for i, when in enumerate(dates):
@@ -253,7 +254,7 @@ def _signals(i: int, ln_ok: np.ndarray, ln7: np.ndarray, low: np.ndarray, high: 
             out.append((1, f"resting HR 7-day {rhr7[i]:.0f} bpm, 60-day {rhr60[i]:.0f} bpm"))
         else:
             out.append((0, "resting HR"))
-    worst = [(items[name][i], name) for name in (*HOOPER_ITEMS, "mood")]
+    worst = [(items[name][i], name) for name in WELLNESS_ITEMS]
     worst = [(v, name) for v, name in worst if not math.isnan(v)]
     if worst or hooper is not None:
         value, name = max(worst) if worst else (0.0, "")

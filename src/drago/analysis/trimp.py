@@ -7,7 +7,7 @@ for every metric. A sample without a valid HR contributes nothing.
 
 from __future__ import annotations
 
-from typing import Final, Literal
+from typing import Final
 
 import numpy as np
 import numpy.typing as npt
@@ -23,8 +23,7 @@ from drago.analysis.zones import (
     valid_hr,
     zone_seconds,
 )
-
-Sex = Literal["m", "f"]
+from drago.vocab import SexName as Sex
 
 #: Banister's weighting y = a * exp(b * x) per sex (Banister 1991; Morton et al. 1990).
 BANISTER_COEFFICIENTS: Final[dict[str, tuple[float, float]]] = {

@@ -19,6 +19,8 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
+from drago.vocab import ZONE_MODELS
+
 FloatArray = npt.NDArray[np.float64]
 
 #: Default cap on the time one sample can stand for, in seconds.
@@ -26,7 +28,6 @@ MAX_GAP_S: Final = 5.0
 #: Lower edges of zones 1-5 as fractions of HR reserve (Karvonen) or HR max; zone 5 is open.
 ZONE_EDGES: Final = (0.5, 0.6, 0.7, 0.8, 0.9)
 #: Zone models: fraction of HR reserve (Karvonen 1957) or of HR max.
-ZONE_MODELS: Final = ("karvonen", "hrmax")
 
 
 def valid_hr(hr_bpm: npt.ArrayLike) -> npt.NDArray[np.bool_]:

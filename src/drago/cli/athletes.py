@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 from typing import Annotated
 
 import polars as pl
@@ -11,24 +10,10 @@ import typer
 
 from drago.cli import app, open_lab
 from drago.cli.output import Fmt, OutputFormat, emit, stdout
+from drago.vocab import Sex, Stance, ZoneModel
 
 athlete_app = typer.Typer(help="Add, change, list and show athletes.", no_args_is_help=True)
 app.add_typer(athlete_app, name="athlete")
-
-
-class Sex(StrEnum):
-    m = "m"
-    f = "f"
-
-
-class ZoneModel(StrEnum):
-    karvonen = "karvonen"
-    hrmax = "hrmax"
-
-
-class Stance(StrEnum):
-    orthodox = "orthodox"
-    southpaw = "southpaw"
 
 
 HrMax = Annotated[float | None, typer.Option("--hr-max", help="Maximum heart rate, bpm.")]

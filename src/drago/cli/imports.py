@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -13,18 +12,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from drago.cli import app, open_lab
 from drago.cli.output import stderr, stdout
-from drago.importing import FileOutcome, ImportReport
-
-
-class Hand(StrEnum):
-    left = "left"
-    right = "right"
-
-
-class AsKind(StrEnum):
-    morning = "morning"
-    activity = "activity"
-
+from drago.imports import FileOutcome, ImportReport
+from drago.vocab import Hand, RrKind
 
 Athlete = Annotated[str, typer.Option("--athlete", "-a", help="The athlete's name.")]
 #: Up to this many files, every file gets its own line; beyond, only failures and skips do.
@@ -43,7 +32,7 @@ def import_(
         typer.Option("--recover", help="Import the whole part of damaged files, marked recovered."),
     ] = False,
     as_kind: Annotated[
-        AsKind | None,
+        RrKind | None,
         typer.Option(
             "--as",
             help="RR files: morning (a readiness measurement; default up to 10 min) or "

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 from typing import Annotated
 
 import polars as pl
@@ -12,13 +11,10 @@ from rich.table import Table
 
 from drago.cli import app, open_lab
 from drago.cli.output import Fmt, OutputFormat, emit, stdout
+from drago.vocab import LoadMethod
 
-
-class Method(StrEnum):
-    auto = "auto"
-    trimp = "trimp"
-    edwards = "edwards"
-    srpe = "srpe"
+#: The load methods as the CLI offers them (one vocabulary: `drago.vocab`).
+Method = LoadMethod
 
 
 Name = Annotated[str, typer.Argument(help="The athlete's name.")]

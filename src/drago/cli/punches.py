@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -13,16 +12,7 @@ import typer
 
 from drago.cli import app, open_lab
 from drago.cli.output import Fmt, OutputFormat, emit, stdout
-
-
-class HandOpt(StrEnum):
-    left = "left"
-    right = "right"
-
-
-class StanceOpt(StrEnum):
-    orthodox = "orthodox"
-    southpaw = "southpaw"
+from drago.vocab import Hand, Stance
 
 
 def render(report: dict[str, Any], fmt: OutputFormat) -> None:
@@ -83,10 +73,10 @@ def punches(
         ),
     ] = None,
     hand: Annotated[
-        HandOpt | None, typer.Option("--hand", help="Hand wearing the sensor (left or right).")
+        Hand | None, typer.Option("--hand", help="Hand wearing the sensor (left or right).")
     ] = None,
     stance: Annotated[
-        StanceOpt | None,
+        Stance | None,
         typer.Option(
             "--stance",
             help="orthodox (left leads) or southpaw (default: the athlete's, else orthodox).",

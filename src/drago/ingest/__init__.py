@@ -1,9 +1,11 @@
 """Ingest: one module per file format, each turning bytes into a `Recording` or `BadInput`.
 
-Every format module exposes `FORMAT`, `SUFFIXES`, `sniff(head: bytes) -> bool` and
-`read(path, *, recover=False) -> Recording`. `read_file` below picks the module by content
-first and by file suffix second, and `read_bytes` does the same for bytes already in memory (an
-archive member); neither touches the database.
+Every format module has one shape: `FORMAT`, `SUFFIXES`, `sniff(head: bytes) -> bool` and
+`read(path) -> ...`. The session formats (`FORMATS`: FIT, TCX, GPX) read a `Recording` (and take
+`recover=`); `rr` reads an `RRRecording` and `imu` an `ImuRecording` (`READERS` holds them all).
+`read_file` below picks a session format by content first and by file suffix second, and
+`read_bytes` does the same for bytes already in memory (an archive member); neither touches
+the database. Which kind a file is at import is decided by `drago.imports`.
 """
 
 from __future__ import annotations
@@ -12,10 +14,12 @@ from pathlib import Path
 from types import ModuleType
 
 from drago.errors import BadInput
-from drago.ingest import fit, gpx, tcx
+from drago.ingest import fit, gpx, imu, rr, tcx
 from drago.recording import Recording
 
 FORMATS: tuple[ModuleType, ...] = (fit, tcx, gpx)
+#: Every reader of the package, one shape each (`FORMAT`, `SUFFIXES`, `sniff`, `read`).
+READERS: tuple[ModuleType, ...] = (*FORMATS, rr, imu)
 SNIFF_BYTES = 4096
 
 

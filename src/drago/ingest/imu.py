@@ -37,6 +37,7 @@ import polars as pl
 from drago.errors import BadInput
 
 FORMAT = "imu"
+SUFFIXES: Final = (".csv",)
 G_MS2: Final = 9.80665
 ACC_UNITS: Final = {"ms2": 1.0, "g": G_MS2}
 GYRO_UNITS: Final = {"rads": 1.0, "dps": np.pi / 180.0}
@@ -121,6 +122,12 @@ def parse_mapping(text: str) -> dict[str, str]:
             raise BadInput(None, f"mapping entry {part!r} is not one of {', '.join(MAPPING_KEYS)}")
         out[key.strip()] = value.strip()
     return out
+
+
+def read(path: str | Path) -> ImuRecording:
+    """The importer shape of `drago.ingest` (`FORMAT`, `SUFFIXES`, `sniff`, `read`): `read_imu`
+    with the gyroscope file found by name and the columns by their header."""
+    return read_imu(path)
 
 
 def read_imu(

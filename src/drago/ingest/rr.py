@@ -133,6 +133,11 @@ def sniff(head: bytes) -> bool:
     return seconds or 250.0 <= median <= 2500.0
 
 
+def read(path: str | Path) -> RRRecording:
+    """The importer shape of `drago.ingest` (`FORMAT`, `SUFFIXES`, `sniff`, `read`): `read_rr`."""
+    return read_rr(path)
+
+
 def read_rr(path: str | Path) -> RRRecording:
     """Read the RR file at `path` (FIT, Polar HRM, HRV Logger, one-per-line or RR CSV).
 

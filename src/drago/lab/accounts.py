@@ -161,8 +161,7 @@ class AccountsMixin(LabBase):
     def principal(self, token: str, *, idle_s: float | None) -> Principal | None:
         """Who `token` belongs to, with the athletes they may see; None for a wrong, revoked
         or expired token, or a session idle longer than `idle_s`."""
-        with self.store.transaction():
-            found = rows.use_token(self.store, passwords.token_digest(token), idle_s=idle_s)
+        found = rows.use_token(self.store, passwords.token_digest(token), idle_s=idle_s)
         if found is None:
             return None
         user = found.user

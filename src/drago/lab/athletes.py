@@ -13,6 +13,7 @@ from drago.errors import UsageError
 from drago.lab.base import LabBase, check_range, check_tz
 from drago.store import athletes as athlete_rows
 from drago.store import teams as team_rows
+from drago.vocab import SEXES
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ class AthletesMixin(LabBase):
         """Add an athlete; values given here apply to their whole history."""
         if not name.strip():
             raise UsageError("an athlete needs a name")
-        if sex not in ("m", "f"):
+        if sex not in SEXES:
             raise UsageError(f"sex must be m or f, not {sex!r}")
         check_range("hr_max_bpm", hr_max_bpm)
         check_range("hr_rest_bpm", hr_rest_bpm)

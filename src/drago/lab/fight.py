@@ -49,13 +49,20 @@ class FightMixin(LabBase):
             raise UsageError(f"a fight has 1-15 rounds, not {rounds}")
         fields: dict[str, Any] = {"date": day, "rounds": rounds, "weight_class": weight_class}
         for corner, who in (("red", red), ("blue", blue)):
-            try:
-                found = athlete_rows.get_athlete(self.store, who)
+            found = self._corner_athlete(who)
+            if found is not None:
                 fields |= {f"{corner}_name": found.name, f"{corner}_athlete_id": found.id}
-            except NotFound:
+            else:
                 fields[f"{corner}_name"] = who.strip()
         with self.store.transaction():
             return camp_rows.add_fight(self.store, fields)
+
+    def _corner_athlete(self, who: str) -> athlete_rows.AthleteRow | None:
+        """The athlete a corner names, None for an external boxer."""
+        try:
+            return athlete_rows.get_athlete(self.store, who)
+        except NotFound:
+            return None
 
     def fights(self) -> pl.DataFrame:
         """Every fight, newest first (`id`, `date`, corners, `rounds`, `weight_class`,

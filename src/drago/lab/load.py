@@ -18,6 +18,8 @@ from drago.errors import NotFound, UsageError
 from drago.lab.base import LabBase
 from drago.store import athletes as athlete_rows
 from drago.store import loads as load_rows
+from drago.store.streams import session_laps
+from drago.vocab import LOAD_METHODS
 
 #: Dated athlete values that per-session load depends on, and their names in `session_loads`.
 LOAD_VALUES = {
@@ -26,7 +28,6 @@ LOAD_VALUES = {
     "hr_threshold_bpm": "hr_vt1_bpm",
     "hr_threshold2_bpm": "hr_vt2_bpm",
 }
-METHODS = ("auto", "trimp", "edwards", "srpe")
 
 
 @dataclass(frozen=True)
@@ -138,8 +139,10 @@ class LoadMixin(LabBase):
     ) -> pl.DataFrame:
         """The daily series (load, CTL, ATL, TSB, ACWR, monotony, strain) of one athlete, from
         the first session (or `since`) to `until` (default: `as_of`, default today)."""
-        if method not in METHODS:
-            raise UsageError(f"unknown load method {method!r}: use one of {', '.join(METHODS)}")
+        if method not in LOAD_METHODS:
+            raise UsageError(
+                f"unknown load method {method!r}: use one of {', '.join(LOAD_METHODS)}"
+            )
         try:
             row = athlete_rows.get_athlete(self.store, name)
         except NotFound:  # an athlete of the attached lake (computed there with its method)
@@ -164,14 +167,9 @@ class LoadMixin(LabBase):
     def _compute_series(
         self, athlete_id: int, since: date | None, end: date, as_of: date | None, method: str
     ) -> pl.DataFrame:
-        sessions = with_local_date(
-            self.store.frame(
-                "SELECT s.id, s.athlete_id, s.start_utc, a.tz, s.trimp_banister, s.trimp_edwards, "
-                "s.srpe_load, s.duplicate_of IS NULL AS counts FROM sessions s "
-                "JOIN athletes a ON a.id = s.athlete_id WHERE s.athlete_id = ?",
-                [athlete_id],
-            )
-        ).filter(pl.col("date") <= (as_of or end))
+        sessions = with_local_date(load_rows.daily_load_inputs(self.store, athlete_id)).filter(
+            pl.col("date") <= (as_of or end)
+        )
         if sessions.height == 0:
             return pl.DataFrame(schema={"date": pl.Date, "load": pl.Float64})
         series = daily_series(sessions, method=method, start=since, end=end)
@@ -206,11 +204,7 @@ class LoadMixin(LabBase):
             raise UsageError(f"session {session_id} has no heart-rate records to split in rounds")
         chosen = work_s is not None or rest_s is not None
         work_s, rest_s = work_s or 180.0, 60.0 if rest_s is None else rest_s
-        laps = self.store.frame(
-            "SELECT session_id AS session_index, lap_index, start_utc AS start, duration_s "
-            "FROM laps WHERE session_id = ? ORDER BY lap_index",
-            [session_id],
-        ).with_columns(pl.col("start").dt.replace_time_zone("UTC"))
+        laps = session_laps(self.store, session_id)
         if laps.height >= 2 and not chosen:
             return rounds_from_laps(laps, records)
         return rounds_from_template(records, work_s=work_s, rest_s=rest_s)

@@ -10,15 +10,17 @@ import numpy as np
 import polars as pl
 
 from drago.analysis.punches.analyse import punches_analyse, punches_analyse_pair
-from drago.analysis.punches.classify import TYPES, Hand, Stance
+from drago.analysis.punches.classify import TYPES
 from drago.analysis.punches.rounds import decrement_score, round_of, round_table
 from drago.errors import UsageError
 from drago.ingest.imu import ACC_COLUMNS, GYRO_COLUMNS, read_imu
 from drago.lab.base import LabBase
-from drago.store.imu import imu_samples
+from drago.store.athletes import session_stance
+from drago.store.imu import has_imu, imu_samples, recent_imu_sessions
+from drago.vocab import HANDS, STANCES
+from drago.vocab import HandName as Hand
+from drago.vocab import StanceName as Stance
 
-HANDS: Final = ("left", "right")
-STANCES: Final = ("orthodox", "southpaw")
 #: What the JSON answer says about its speed and power numbers.
 RELATIVE_NOTE: Final = (
     "speed_ms and power_au are relative estimates from one wrist IMU (not validated against "
@@ -115,13 +117,7 @@ class PunchesMixin(LabBase):
         """Punch output over an athlete's last `last` sessions with IMU streams: punches per
         session and per minute, mean power (relative), and per round (`per_round`: mean
         punches and power of round k over the sessions that had one); None when none."""
-        row = self.store.frame(
-            "SELECT DISTINCT s.id, s.start_utc FROM sessions s "
-            "JOIN athletes a ON a.id = s.athlete_id "
-            "WHERE a.name_key = ? AND s.id IN (SELECT session_id FROM imu_samples) "
-            "ORDER BY s.start_utc DESC LIMIT ?",
-            [name.strip().casefold(), last],
-        )
+        row = recent_imu_sessions(self.store, name, last)
         if row.height == 0:
             return None
         reports = [self.session_punches(int(i)) for i in row["id"]]
@@ -152,8 +148,7 @@ class PunchesMixin(LabBase):
 
     def has_imu(self, session_id: int) -> bool:
         """True when the session holds IMU streams (imported with --hand)."""
-        row = self.store.one("SELECT 1 FROM imu_samples WHERE session_id = ? LIMIT 1", [session_id])
-        return row is not None
+        return has_imu(self.store, session_id)
 
     def session_punches(
         self,
@@ -177,12 +172,7 @@ class PunchesMixin(LabBase):
         if samples.height == 0:
             raise UsageError(f"session {session_id} has no IMU recording: import one with --hand")
         if stance is None:
-            owner = self.store.one(
-                "SELECT a.stance FROM sessions s JOIN athletes a ON a.id = s.athlete_id "
-                "WHERE s.id = ?",
-                [session_id],
-            )
-            stance = (owner[0] if owner else None) or "orthodox"
+            stance = session_stance(self.store, session_id) or "orthodox"
         st = cast(Stance, stance)
         tables: list[pl.DataFrame] = []
         duration, gyro, rates = 0.0, True, []

@@ -19,6 +19,7 @@ from drago.store import athletes as athlete_rows
 from drago.store import camp as camp_rows
 from drago.store import readiness as readiness_rows
 from drago.store.athletes import AthleteRow
+from drago.vocab import WELLNESS_ITEMS
 
 #: Columns of `Lab.readiness`, the command contract first.
 READINESS_COLUMNS = (
@@ -41,7 +42,6 @@ READINESS_COLUMNS = (
     "soreness",
     "mood",
 )
-WELLNESS_ITEMS = ("sleep", "stress", "fatigue", "soreness", "mood")
 #: The longest baseline window (the normal range), so `since` can trim what is read.
 LOOKBACK_DAYS = LONG_DAYS
 

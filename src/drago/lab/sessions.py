@@ -12,7 +12,7 @@ import polars as pl
 
 from drago.activities import check_activity
 from drago.errors import UsageError
-from drago.importing import FileOutcome, ImportOptions, ImportReport, import_paths
+from drago.imports import FileOutcome, ImportOptions, ImportReport, import_paths
 from drago.lab.base import LabBase, check_range
 from drago.store import athletes as athlete_rows
 from drago.store import edits
@@ -20,6 +20,8 @@ from drago.store import teams as team_rows
 from drago.store.db import utc_now
 from drago.store.privacy import remove_files
 from drago.store.sessions import insert_session, list_sessions
+from drago.store.streams import lap_count
+from drago.vocab import HANDS
 
 #: Local time given to a hand-logged session without one (midday keeps the local date safe).
 DEFAULT_LOG_TIME = time(12, 0)
@@ -54,7 +56,7 @@ class SessionsMixin(LabBase):
         row = athlete_rows.get_athlete(self.store, athlete)
         if as_kind not in (None, "morning", "activity"):
             raise UsageError(f"--as must be morning or activity, not {as_kind!r}")
-        if hand not in (None, "left", "right"):
+        if hand is not None and hand not in HANDS:
             raise UsageError(f"--hand must be left or right, not {hand!r}")
         options = ImportOptions(recover=recover, as_kind=as_kind, day=day, hand=hand)
         report = import_paths(
@@ -126,8 +128,7 @@ class SessionsMixin(LabBase):
         """One session as a row of the listing, with its lap count, or NotFound."""
         self.session_row(session_id)
         row = self.sessions(session_id=session_id).row(0, named=True)
-        laps = self.store.one("SELECT count(*) FROM laps WHERE session_id = ?", [session_id])
-        row["n_laps"] = int(laps[0]) if laps else 0
+        row["n_laps"] = lap_count(self.store, session_id)
         return row
 
     def set_session(

@@ -29,6 +29,8 @@ from typing import IO, TYPE_CHECKING, Any, Final
 
 import polars as pl
 
+from drago.vocab import LOAD_METHOD_NAMES
+
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
@@ -65,12 +67,7 @@ AXIS_TITLES: Final[dict[str, str]] = {
     "tsb": "TSB (AU/day)",
 }
 #: How each load method reads in a title.
-METHOD_NAMES: Final[dict[str, str]] = {
-    "auto": "TRIMP, else sRPE on the TRIMP scale",
-    "trimp": "Banister TRIMP",
-    "edwards": "Edwards TRIMP",
-    "srpe": "session RPE",
-}
+METHOD_NAMES: Final = LOAD_METHOD_NAMES
 #: Static figure size (inches) and resolution: 1500 × 900 px.
 SIZE_IN: Final = (10.0, 6.0)
 DPI: Final = 150

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import duckdb
 import polars as pl
 
 from drago.errors import Conflict, NotFound
@@ -139,8 +140,23 @@ def use_token(store: Store, token_sha256: str, *, idle_s: float | None) -> Token
     if kind == "session" and idle_s is not None and (now - seen).total_seconds() > idle_s:
         return None
     if last_used is None or (now - last_used).total_seconds() > 60:
-        store.run("UPDATE tokens SET last_used_utc = ? WHERE id = ?", [now, token_id])
+        _note_use(store, int(token_id), now)
     return TokenUse(user, int(token_id), str(kind))
+
+
+def _note_use(store: Store, token_id: int, now: datetime) -> None:
+    """Note a token's use. Requests on one token at once race to note it; DuckDB lets one
+    update the row and answers the others "Conflict on update" (optimistic concurrency), so
+    outside a transaction of the caller's, a loser leaves the note to the winner."""
+    update = "UPDATE tokens SET last_used_utc = ? WHERE id = ?"
+    if store.in_transaction:
+        store.run(update, [now, token_id])
+        return
+    try:
+        with store.transaction():
+            store.run(update, [now, token_id])
+    except duckdb.TransactionException:
+        pass  # another request noted the use a moment ago
 
 
 def revoke_tokens(

@@ -73,6 +73,21 @@ def athlete_by_id(store: Store, athlete_id: int) -> AthleteRow:
     return AthleteRow(*row)
 
 
+def athlete_tz(store: Store, athlete_id: int) -> str:
+    """The athlete's IANA time zone (UTC when there is no such athlete)."""
+    row = store.one("SELECT tz FROM athletes WHERE id = ?", [athlete_id])
+    return str(row[0]) if row else "UTC"
+
+
+def session_stance(store: Store, session_id: int) -> str | None:
+    """The stance of the athlete whose session this is (None: not recorded)."""
+    row = store.one(
+        "SELECT a.stance FROM sessions s JOIN athletes a ON a.id = s.athlete_id WHERE s.id = ?",
+        [session_id],
+    )
+    return None if row is None or row[0] is None else str(row[0])
+
+
 def update_profile(store: Store, athlete_id: int, **profile: Any) -> None:
     """Set undated profile fields (tz, birth_year, weight_class, stance, sex)."""
     allowed = {"tz", "birth_year", "weight_class", "stance", "sex", "team_id", "zone_model"}

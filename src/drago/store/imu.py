@@ -51,3 +51,21 @@ def imu_samples(store: Store, session_id: int) -> pl.DataFrame:
         "gyro_z_rads FROM imu_samples WHERE session_id = ? ORDER BY sensor, ts_utc",
         [session_id],
     )
+
+
+def has_imu(store: Store, session_id: int) -> bool:
+    """True when the session holds IMU samples."""
+    row = store.one("SELECT 1 FROM imu_samples WHERE session_id = ? LIMIT 1", [session_id])
+    return row is not None
+
+
+def recent_imu_sessions(store: Store, name: str, last: int) -> pl.DataFrame:
+    """`id`, `start_utc` of the named athlete's last `last` sessions with IMU samples (newest
+    first)."""
+    return store.frame(
+        "SELECT DISTINCT s.id, s.start_utc FROM sessions s "
+        "JOIN athletes a ON a.id = s.athlete_id "
+        "WHERE a.name_key = ? AND s.id IN (SELECT session_id FROM imu_samples) "
+        "ORDER BY s.start_utc DESC LIMIT ?",
+        [name.strip().casefold(), last],
+    )

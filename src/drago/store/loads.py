@@ -45,6 +45,17 @@ def load_inputs(
     )
 
 
+def daily_load_inputs(store: Store, athlete_id: int) -> pl.DataFrame:
+    """The athlete's sessions with what the daily load series needs: start, time zone, the
+    per-session loads and whether the session counts (is not a duplicate)."""
+    return store.frame(
+        "SELECT s.id, s.athlete_id, s.start_utc, a.tz, s.trimp_banister, s.trimp_edwards, "
+        "s.srpe_load, s.duplicate_of IS NULL AS counts FROM sessions s "
+        "JOIN athletes a ON a.id = s.athlete_id WHERE s.athlete_id = ?",
+        [athlete_id],
+    )
+
+
 def hr_records(store: Store, ids: Sequence[int]) -> pl.DataFrame:
     """`session_index` (the session id), `timestamp` (UTC) and `hr_bpm` of the sessions' records."""
     if not ids:

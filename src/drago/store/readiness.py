@@ -9,6 +9,7 @@ import numpy as np
 import polars as pl
 
 from drago.store.db import Store, utc_now
+from drago.vocab import WELLNESS_COLUMNS
 
 MEASUREMENT_FIELDS = (
     "athlete_id",
@@ -30,7 +31,6 @@ MEASUREMENT_FIELDS = (
     "sdnn_ms",
     "pnn50_pct",
 )
-WELLNESS_ITEMS = ("sleep", "stress", "fatigue", "soreness", "mood", "rhr_bpm")
 
 
 def insert_measurement(store: Store, fields: dict[str, Any], rr_ms: np.ndarray) -> int:
@@ -70,9 +70,9 @@ def insert_file_row(
 
 def upsert_wellness(store: Store, athlete_id: int, day: date, items: dict[str, Any]) -> None:
     """Record (or replace) the day's questionnaire."""
-    values = [items.get(name) for name in WELLNESS_ITEMS]
+    values = [items.get(name) for name in WELLNESS_COLUMNS]
     store.run(
-        f"INSERT OR REPLACE INTO wellness (athlete_id, date, {', '.join(WELLNESS_ITEMS)}, "
+        f"INSERT OR REPLACE INTO wellness (athlete_id, date, {', '.join(WELLNESS_COLUMNS)}, "
         "created_utc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [athlete_id, day, *values, utc_now()],
     )
@@ -81,7 +81,7 @@ def upsert_wellness(store: Store, athlete_id: int, day: date, items: dict[str, A
 def wellness(store: Store, athlete_id: int) -> pl.DataFrame:
     """Every questionnaire of an athlete, by date."""
     return store.frame(
-        f"SELECT date, {', '.join(WELLNESS_ITEMS)} FROM wellness WHERE athlete_id = ? "
+        f"SELECT date, {', '.join(WELLNESS_COLUMNS)} FROM wellness WHERE athlete_id = ? "
         "ORDER BY date",
         [athlete_id],
     )

@@ -36,3 +36,19 @@ def zone_model(store: Store, athlete_id: int) -> str:
     """The athlete's zone model (karvonen or hrmax)."""
     row = store.one("SELECT zone_model FROM athletes WHERE id = ?", [athlete_id])
     return str(row[0]) if row and row[0] else "karvonen"
+
+
+def lap_count(store: Store, session_id: int) -> int:
+    """How many laps the session has."""
+    row = store.one("SELECT count(*) FROM laps WHERE session_id = ?", [session_id])
+    return int(row[0]) if row else 0
+
+
+def session_laps(store: Store, session_id: int) -> pl.DataFrame:
+    """The session's laps in order: `session_index` (the session id), `lap_index`, `start`
+    (UTC) and `duration_s`."""
+    return store.frame(
+        "SELECT session_id AS session_index, lap_index, start_utc AS start, duration_s "
+        "FROM laps WHERE session_id = ? ORDER BY lap_index",
+        [session_id],
+    ).with_columns(pl.col("start").dt.replace_time_zone("UTC"))

@@ -13,6 +13,10 @@ roles that reach each kind:
   one they may not see answers 404 exactly like one that does not exist (OWASP
   Authorization Cheat Sheet: deny by default, do not leak existence);
 - `aggregates`: anonymised numbers without names, for admins, coaches and analysts.
+
+The guard is the first line; the second is where data is fetched: team mode's routes get a
+`ScopedLab` (`drago.lab.scoped`) that answers only about athletes the caller may see. Ids in
+paths are read by one parser (`drago.web.ids.parse_id`) here and in the routes.
 """
 
 from __future__ import annotations
@@ -21,14 +25,14 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import Path
 from typing import Any
 
-import polars as pl
 from starlette.routing import compile_path
 
 from drago.lab import Lab
 from drago.lab.accounts import Principal
+from drago.lab.scoped import ScopedLab, missing_athlete, missing_fight, missing_session
+from drago.web.ids import NO_SUCH_FIGHT, NO_SUCH_SESSION, parse_id
 
 
 class Kind(StrEnum):
@@ -126,8 +130,6 @@ RULES: dict[tuple[str, str], Rule] = {
 
 #: Path parameters that name an athlete, directly or through one of their sessions.
 ATHLETE_PARAMS = {"name": "athlete", "session_id": "session", "fight_id": "fight"}
-#: Session ids the API accepts; others are left to the route's own 422.
-MAX_ID = 2**31 - 1
 
 
 #: The rules' path patterns, compiled as Starlette compiles route paths.
@@ -180,21 +182,6 @@ class Decision:
     athlete_ids: tuple[int, ...] = ()
 
 
-def missing_athlete(name: str) -> str:
-    """The lab's own sentence for an athlete that does not exist (store.athletes)."""
-    return f"no athlete {name}: add it with drago athlete add"
-
-
-def missing_fight(fight_id: int) -> str:
-    """The lab's own sentence for a fight that does not exist (store.camp)."""
-    return f"no fight {fight_id}: create one with drago fight new"
-
-
-def missing_session(session_id: int) -> str:
-    """The lab's own sentence for a session that does not exist (store.edits)."""
-    return f"no session {session_id}: see drago sessions for the ids"
-
-
 def decide(
     lab: Lab,
     principal: Principal,
@@ -220,18 +207,20 @@ def decide(
             athlete_id = lab.athlete_id_of(value)
             message = missing_athlete(value)
         elif what == "session":
-            if not value.isdigit() or not 1 <= int(value) <= MAX_ID:
-                continue  # the route answers 422
-            athlete_id = lab.athlete_id_of_session(int(value))
-            message = missing_session(int(value))
+            session_id = parse_id(value)  # the routes' own parser (`drago.web.ids`)
+            if session_id is None:
+                return Decision(404, NO_SUCH_SESSION)
+            athlete_id = lab.athlete_id_of_session(session_id)
+            message = missing_session(session_id)
         elif what == "fight":
-            if not value.isdigit() or not 1 <= int(value) <= MAX_ID:
-                continue  # the route answers 422
-            corners = lab.fight_corner_ids(int(value))
+            fight_id = parse_id(value)
+            if fight_id is None:
+                return Decision(404, NO_SUCH_FIGHT)
+            corners = lab.fight_corner_ids(fight_id)
             if principal.visible is not None and not any(
                 principal.may_see(i) for i in corners or ()
             ):
-                return Decision(404, missing_fight(int(value)), tuple(corners or ()))
+                return Decision(404, missing_fight(fight_id), tuple(corners or ()))
             ids += corners or ()
             continue
         else:
@@ -244,25 +233,4 @@ def decide(
     return Decision(None, athlete_ids=tuple(ids))
 
 
-class ScopedLab(Lab):
-    """A lab whose athlete listings hold only the athletes a caller may see (the overview,
-    `GET /api/athletes`, the tale of the tape's choices); `visible` None: all."""
-
-    def __init__(self, path: str | Path | None, visible: frozenset[int] | None) -> None:
-        super().__init__(path)
-        self.visible = visible
-
-    def athletes(self, *, team: str | None = None) -> pl.DataFrame:
-        frame = super().athletes(team=team)
-        if self.visible is None:
-            return frame
-        return frame.filter(pl.col("id").is_in(sorted(self.visible)))
-
-    def fights(self) -> pl.DataFrame:
-        frame = super().fights()
-        if self.visible is None:
-            return frame
-        seen = sorted(self.visible)
-        return frame.filter(
-            pl.col("red_athlete_id").is_in(seen) | pl.col("blue_athlete_id").is_in(seen)
-        )
+__all__ = ["RULES", "Decision", "Kind", "Rule", "ScopedLab", "decide", "match_rule", "route_table"]

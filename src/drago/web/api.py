@@ -17,8 +17,10 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
 from drago.errors import UsageError
+from drago.vocab import LoadMethodName
 from drago.web.app import MAX_UPLOAD_BYTES, WebLab, error_response, lab_dependency
 from drago.web.app import upload_too_large as too_large
+from drago.web.ids import SessionId
 
 router = APIRouter(prefix="/api", tags=["api"])
 LabDep = Annotated[WebLab, Depends(lab_dependency)]
@@ -31,7 +33,6 @@ UPLOAD_CHUNK = 1024 * 1024
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page.")]
 Offset = Annotated[int, Query(ge=0, le=10**9, description="Items to skip.")]
 Name = Annotated[str, PathParam(description="The athlete's name (any case, URL-encoded).")]
-SessionId = Annotated[int, PathParam(ge=1, le=2**31 - 1, description="The session's id.")]
 Day = Annotated[date | None, Query(description="A date, YYYY-MM-DD.")]
 
 
@@ -168,7 +169,7 @@ def athlete_load(
     since: Day = None,
     until: Day = None,
     as_of: Day = None,
-    method: Literal["auto", "trimp", "edwards", "srpe"] = "auto",
+    method: LoadMethodName = "auto",
 ) -> Response:
     """The daily series: load, fitness (CTL), fatigue (ATL), form (TSB), ACWR, monotony."""
     series = lab.load_series(

@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from drago.errors import BadInput, DragoError, NotFound, UsageError
 from drago.lab import Lab, Memo
+from drago.lab.scoped import Forbidden
 from drago.plots import plotly_js_path
 from drago.web.keeper import StoreKeeper
 
@@ -55,6 +56,8 @@ def error_status(exc: DragoError) -> int:
     """The HTTP status of one of drago's errors."""
     if isinstance(exc, NotFound):
         return 404
+    if isinstance(exc, Forbidden):
+        return 403
     if isinstance(exc, UsageError | BadInput):
         return 400
     return 503  # the store is busy (another process holds it) or cannot be opened

@@ -151,6 +151,12 @@ class TeamGuard:
         except DragoError as exc:
             await error_response(request, error_status(exc), str(exc))(scope, receive, send)
             return
+        except Exception:  # a fault of the guard is answered and audited, never a reset
+            log.exception("access check of %s %s failed", request.method, scope["path"])
+            failed = Decision(500, "internal error while checking access: see the server log")
+            await error_response(request, 500, failed.message)(scope, receive, send)
+            await self._audit_safely(request, None, rule, failed, 500)
+            return
         if principal is None and rule.kind is not Kind.public:
             await self._unauthenticated(request, token is not None)(scope, receive, send)
             return
@@ -185,16 +191,29 @@ class TeamGuard:
             else:
                 await self.app(scope, receive, send_status)
         finally:  # a request that failed is audited too (status 500)
-            if rule.kind in (Kind.athletes, Kind.aggregates):
-                answered = status[0] if status else 500
+            answered = status[0] if status else 500
+            await self._audit_safely(request, principal, rule, decision, answered)
 
-                def audit(lab: ScopedLab) -> None:
-                    self._audit(lab, request, principal, rule, decision, answered)
+    async def _audit_safely(
+        self,
+        request: Request,
+        principal: Principal | None,
+        rule: Rule,
+        decision: Decision,
+        status: int,
+    ) -> None:
+        """Audit a request to data (athletes, aggregates) or one the guard failed on; an
+        entry that cannot be written is said in the server log (the answer is gone)."""
+        if rule.kind not in (Kind.athletes, Kind.aggregates) and status != 500:
+            return
 
-                try:
-                    await run_in_threadpool(with_lab, request, audit)
-                except DragoError as exc:  # the answer is gone; say it where admins look
-                    log.error("audit entry of %s %s lost: %s", request.method, scope["path"], exc)
+        def audit(lab: ScopedLab) -> None:
+            self._audit(lab, request, principal, rule, decision, status)
+
+        try:
+            await run_in_threadpool(with_lab, request, audit)
+        except Exception as exc:  # the answer is gone; say it where admins look
+            log.error("audit entry of %s %s lost: %s", request.method, request.url.path, exc)
 
     @staticmethod
     def _check(

@@ -8,7 +8,6 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Request
-from fastapi import Path as PathParam
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field, ValidationError
@@ -16,10 +15,10 @@ from pydantic import BaseModel, Field, ValidationError
 from drago.errors import UsageError
 from drago.web.api import DEFAULT_LIMIT, ERRORS, LabDep, Limit, Offset, Page, page
 from drago.web.app import templates
+from drago.web.ids import FightId
 
 api = APIRouter(prefix="/api", tags=["api"])
 pages = APIRouter(include_in_schema=False)
-FightId = Annotated[int, PathParam(ge=1, le=2**31 - 1, description="The fight's id.")]
 Count = Annotated[int, Field(ge=0, le=1000)]
 
 

@@ -21,8 +21,9 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from pydantic import BaseModel, ConfigDict, Field
 
 from drago.errors import NotFound, UsageError
-from drago.web.api import ERRORS, LabDep, Name, SessionId
+from drago.web.api import ERRORS, LabDep, Name
 from drago.web.app import MAX_UPLOAD_BYTES, templates
+from drago.web.ids import SessionId
 
 #: Hooper items are 1-7, 1 best (Hooper & Mackinnon 1995); CR-10 session RPE 0-10 (Foster 2001).
 Item = Annotated[int, Field(ge=1, le=7)]

@@ -14,7 +14,6 @@ from urllib.parse import quote
 
 import polars as pl
 from fastapi import APIRouter, Query, Request
-from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
@@ -24,6 +23,7 @@ from drago.plots.punches import punches_plotly
 from drago.web import figures
 from drago.web.api import LabDep, Name
 from drago.web.app import MAX_UPLOAD_BYTES, WebLab, templates
+from drago.web.ids import SessionId
 
 router = APIRouter(include_in_schema=False)
 #: Sessions listed on an athlete page, newest first.
@@ -177,7 +177,7 @@ def athlete_page(
 @router.get("/sessions/{session_id}", response_class=HTMLResponse)
 def session_page(
     request: Request,
-    session_id: Annotated[int, PathParam(ge=1, le=2**31 - 1)],
+    session_id: SessionId,
     lab: LabDep,
 ) -> HTMLResponse:
     """HR trace over zone bands, the GPS track, rounds and punches of one session."""

@@ -16,8 +16,9 @@ from drago.web.login import router as login_router
 def scoped_lab(request: Request) -> ScopedLab:
     """The lab of one request: its athlete listings hold only what the caller may see."""
     principal = getattr(request.state, "principal", None)
-    visible = principal.visible if principal is not None else frozenset()
-    return ScopedLab(request.app.state.db_path, visible)
+    if principal is None:
+        return ScopedLab(request.app.state.db_path, frozenset())
+    return ScopedLab(request.app.state.db_path, principal.visible, role=principal.role)
 
 
 def install(app: FastAPI, config: TeamConfig) -> None:

@@ -13,8 +13,6 @@ import polars as pl
 
 from drago.analysis.punches.classify import (
     CLASSES,
-    Hand,
-    Stance,
     punch_classes,
     punch_proba,
     punch_type,
@@ -27,6 +25,8 @@ from drago.analysis.punches.detect import (
 )
 from drago.analysis.punches.features import punch_features
 from drago.analysis.punches.measures import punch_measures
+from drago.vocab import HandName as Hand
+from drago.vocab import StanceName as Stance
 
 #: Columns of the punch table, in order.
 COLUMNS: Final = (

@@ -21,14 +21,14 @@ from __future__ import annotations
 import json
 from functools import cache
 from importlib import resources
-from typing import Any, Final, Literal
+from typing import Any, Final
 
 import numpy as np
 
 from drago.analysis.punches.features import feature_matrix
+from drago.vocab import HandName as Hand
+from drago.vocab import StanceName as Stance
 
-Hand = Literal["left", "right"]
-Stance = Literal["orthodox", "southpaw"]
 CLASSES: Final = ("straight", "hook", "uppercut")
 TYPES: Final = (
     "jab",

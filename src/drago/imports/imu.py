@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from datetime import UTC, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import polars as pl
 
 from drago.errors import BadInput
+from drago.imports.decoded import Candidate, Decoded, Failed, FileOutcome, ImportOptions, Imu
+from drago.ingest import imu
 from drago.ingest.imu import ACC_COLUMNS, GYRO_COLUMNS, ImuRecording, read_imu
 from drago.store import Store
 from drago.store.db import utc_now
@@ -22,24 +23,41 @@ from drago.store.originals import sha256_hex
 from drago.store.readiness import insert_file_row
 from drago.store.sessions import has_file, insert_session
 
-if TYPE_CHECKING:
-    from drago.importing import Candidate, Decoded
-
 #: Activity of a session created for an IMU recording that overlaps none.
 NEW_SESSION_ACTIVITY = "bag"
 
 
-def decode_imu(candidate: Candidate, sha256: str, data: bytes) -> Decoded:
-    """Read an IMU file (runs in a worker); never raises for bad input."""
-    from drago.importing import Decoded
+def claims(name: Path, head: bytes, options: ImportOptions) -> bool:
+    """IMU when a hand is given and the head reads as an IMU CSV."""
+    return options.hand is not None and imu.sniff(head)
 
+
+def decode(candidate: Candidate, sha256: str, data: bytes, options: ImportOptions) -> Decoded:
+    """Read an IMU file (runs in a worker); never raises for bad input."""
     path = candidate.path
     if candidate.entry.info is not None:
-        return Decoded(path, sha256, error=BadInput(path, "import IMU files as plain files"))
+        return Failed(path, sha256, BadInput(path, "import IMU files as plain files"))
     try:
-        return Decoded(path, sha256, data, imu=read_imu(candidate.entry.file))
+        return Imu(path, sha256, data, read_imu(candidate.entry.file))
     except BadInput as exc:
-        return Decoded(path, sha256, error=BadInput(path, exc.reason))
+        return Failed(path, sha256, BadInput(path, exc.reason))
+
+
+def store(db: Store, athlete_id: int, decoded: Imu, options: ImportOptions) -> FileOutcome:
+    """Store an IMU recording under a session: its outcome (failed without a start time)."""
+    try:
+        session_id = store_imu(
+            db,
+            athlete_id,
+            decoded.path,
+            decoded.sha256,
+            decoded.data,
+            decoded.imu,
+            options.hand or "unknown",
+        )
+    except BadInput as exc:
+        return FileOutcome(decoded.path, "failed", exc.reason)
+    return FileOutcome(decoded.path, "imported", None, [session_id])
 
 
 def store_imu(

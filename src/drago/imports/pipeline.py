@@ -15,25 +15,31 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import assert_never
 
-from drago.analysis.hrv import HrvResult
-from drago.analysis.summary import session_hr_summary
 from drago.errors import BadInput
-from drago.imu_import import decode_imu, store_imu
-from drago.ingest import SNIFF_BYTES, archive, detect_format, imu, read_bytes, rr
-from drago.ingest.imu import ImuRecording
-from drago.ingest.rr import RRRecording
-from drago.morning import decode_rr, store_rr
-from drago.recording import Recording
+from drago.imports import imu as imu_kind
+from drago.imports import rr as rr_kind
+from drago.imports import sessions as sessions_kind
+from drago.imports.decoded import (
+    Candidate,
+    Decoded,
+    Failed,
+    FileOutcome,
+    ImportOptions,
+    ImportReport,
+    Imu,
+    Kind,
+    Known,
+    Morning,
+    Sessions,
+    Status,
+)
+from drago.ingest import SNIFF_BYTES, archive, detect_format, rr
 from drago.store import Store
 from drago.store.originals import sha256_hex
-from drago.store.sessions import FileInfo, has_file, insert_recording, known_hashes
-
-Status = Literal["imported", "already imported", "skipped", "failed"]
+from drago.store.sessions import has_file, known_hashes
 
 #: Names that are never recordings, whatever their content.
 SKIP_SUFFIXES = frozenset(
@@ -45,71 +51,8 @@ POOL_THRESHOLD = 4
 AHEAD_PER_WORKER = 4
 
 
-@dataclass(frozen=True)
-class ImportOptions:
-    """How to import: `recover` damaged files; RR files `as_kind` "morning" or "activity"
-    (default: by length), on local date `day` (default: the first beat's)."""
-
-    recover: bool = False
-    as_kind: str | None = None
-    day: date | None = None
-    hand: str | None = None
-
-
-@dataclass
-class FileOutcome:
-    """What happened to one file."""
-
-    path: Path
-    status: Status
-    reason: str | None = None
-    session_ids: list[int] = field(default_factory=list)
-    recoverable: bool = False
-
-
-@dataclass
-class ImportReport:
-    """Every file's outcome, in the order they finished."""
-
-    outcomes: list[FileOutcome] = field(default_factory=list)
-
-    def count(self, status: Status) -> int:
-        return sum(1 for outcome in self.outcomes if outcome.status == status)
-
-    @property
-    def n_sessions(self) -> int:
-        return sum(len(outcome.session_ids) for outcome in self.outcomes)
-
-    @property
-    def failed(self) -> bool:
-        return self.count("failed") > 0
-
-
-@dataclass
-class Decoded:
-    """A worker's answer: the file's bytes hash and its recording (or why not)."""
-
-    path: Path
-    sha256: str
-    data: bytes | None = None
-    recording: Recording | None = None
-    summaries: dict[int, dict[str, float | None]] = field(default_factory=dict)
-    error: BadInput | None = None
-    rr: RRRecording | None = None
-    hrv: HrvResult | None = None
-    imu: ImuRecording | None = None
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A file to decode: one on disk, or a member of an archive (`entry.info` set)."""
-
-    entry: archive.Entry
-    explicit: bool
-
-    @property
-    def path(self) -> Path:
-        return self.entry.display
+#: The kinds of file, in the order they are offered a file: the first that claims it decodes it.
+KINDS: tuple[Kind, ...] = (imu_kind, rr_kind, sessions_kind)
 
 
 def walk(paths: Iterable[str | Path], workdir: Path) -> Iterator[Candidate | FileOutcome]:
@@ -171,86 +114,35 @@ def decode(candidate: Candidate, options: ImportOptions, known: frozenset[str]) 
     try:
         data = archive.read(candidate.entry)
     except BadInput as exc:
-        return Decoded(path, "", error=exc)
+        return Failed(path, "", exc)
     except Exception as exc:  # an unforeseen archive error must not stop the other files
         reason = f"internal error while reading ({type(exc).__name__}: {exc})"
-        return Decoded(path, "", error=BadInput(path, reason))
+        return Failed(path, "", BadInput(path, reason))
     sha256 = sha256_hex(data)
     if sha256 in known:
-        return Decoded(path, sha256)
-    name = archive.inner_name(path)
-    if options.hand is not None and imu.sniff(data[:SNIFF_BYTES]):
-        return decode_imu(candidate, sha256, data)
-    if options.as_kind == "morning" or (
-        detect_format(name, data[:SNIFF_BYTES]) is None and rr.sniff(data[:SNIFF_BYTES])
-    ):
-        return decode_rr(path, name, sha256, data, options.as_kind)
-    try:
-        recording = read_bytes(data, name, recover=options.recover)
-    except BadInput as exc:
-        return Decoded(path, sha256, error=exc)
-    except Exception as exc:  # a decoder bug must not stop the other files
-        reason = f"internal error while decoding ({type(exc).__name__}: {exc})"
-        return Decoded(path, sha256, error=BadInput(path, reason))
-    summary = session_hr_summary(recording.records)
-    summaries = {row["session_index"]: row for row in summary.iter_rows(named=True)}
-    return Decoded(path, sha256, data, recording, summaries)
+        return Known(path, sha256)
+    head = data[:SNIFF_BYTES]
+    kind = next(k for k in KINDS if k.claims(candidate.name, head, options))
+    return kind.decode(candidate, sha256, data, options)
 
 
 def store_decoded(
     store: Store, athlete_id: int, decoded: Decoded, options: ImportOptions | None = None
 ) -> FileOutcome:
-    """Write one decoded file in one transaction, keeping its original first."""
-    if decoded.error is not None:
-        return FileOutcome(
-            decoded.path, "failed", decoded.error.reason, recoverable=decoded.error.recoverable
-        )
-    if decoded.data is None or has_file(store, decoded.sha256):
+    """Write one decoded file with its kind's handler (one transaction, original kept first)."""
+    options = options or ImportOptions()
+    if isinstance(decoded, Failed):
+        error = decoded.error
+        return FileOutcome(decoded.path, "failed", error.reason, recoverable=error.recoverable)
+    if isinstance(decoded, Known) or has_file(store, decoded.sha256):
         return FileOutcome(decoded.path, "already imported")
-    if decoded.imu is not None:
-        try:
-            session_id = store_imu(
-                store,
-                athlete_id,
-                decoded.path,
-                decoded.sha256,
-                decoded.data,
-                decoded.imu,
-                (options or ImportOptions()).hand or "unknown",
-            )
-        except BadInput as exc:
-            return FileOutcome(decoded.path, "failed", exc.reason)
-        return FileOutcome(decoded.path, "imported", None, [session_id])
-    if decoded.rr is not None and decoded.hrv is not None:
-        try:
-            store_rr(
-                store,
-                athlete_id,
-                decoded.path,
-                decoded.sha256,
-                decoded.data,
-                decoded.rr,
-                decoded.hrv,
-                (options or ImportOptions()).day,
-            )
-        except BadInput as exc:
-            return FileOutcome(decoded.path, "failed", exc.reason)
-        return FileOutcome(decoded.path, "imported", "morning RR measurement")
-    if decoded.recording is None:
-        return FileOutcome(decoded.path, "already imported")
-    recording = decoded.recording
-    info = FileInfo(
-        sha256=decoded.sha256,
-        format=recording.format,
-        ext=recording.format,
-        original_name=decoded.path.name,
-        size_bytes=len(decoded.data),
-    )
-    store.originals.keep(decoded.data, info.sha256, info.ext)
-    with store.transaction():
-        ids = insert_recording(store, athlete_id, info, recording, decoded.summaries)
-    reason = recording.recovery_reason if recording.recovered else None
-    return FileOutcome(decoded.path, "imported", reason, ids)
+    if isinstance(decoded, Sessions):
+        return sessions_kind.store(store, athlete_id, decoded, options)
+    if isinstance(decoded, Morning):
+        return rr_kind.store(store, athlete_id, decoded, options)
+    if isinstance(decoded, Imu):
+        return imu_kind.store(store, athlete_id, decoded, options)
+    assert_never(decoded)
 
 
 def import_paths(
@@ -349,7 +241,7 @@ def _decode_in_pool(
                 decoded = future.result()
             except BrokenProcessPool:
                 reason = "the decoder crashed on this file"
-                handle(Decoded(candidate.path, "", error=BadInput(candidate.path, reason)))
+                handle(Failed(candidate.path, "", BadInput(candidate.path, reason)))
                 queue.extendleft(reversed([p for p, _ in pending]))
                 return
             handle(decoded)
@@ -365,3 +257,18 @@ def _init_worker(known: frozenset[str]) -> None:
 
 def _decode_in_worker(candidate: Candidate, options: ImportOptions) -> Decoded:
     return decode(candidate, options, _KNOWN)
+
+
+__all__ = [
+    "KINDS",
+    "Candidate",
+    "Decoded",
+    "FileOutcome",
+    "ImportOptions",
+    "ImportReport",
+    "Status",
+    "decode",
+    "import_paths",
+    "store_decoded",
+    "walk",
+]

@@ -10,37 +10,67 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import polars as pl
 
 from drago.analysis.hrv import HrvResult, hrv_analyse
 from drago.errors import BadInput
+from drago.imports.decoded import (
+    Candidate,
+    Decoded,
+    Failed,
+    FileOutcome,
+    ImportOptions,
+    Morning,
+    Sessions,
+)
+from drago.ingest import detect_format, rr
 from drago.ingest.rr import RRRecording, parse_rr
 from drago.recording import RECORD_SCHEMA, RR_SCHEMA, Recording, SessionMeta, empty_frame
 from drago.store import Store
+from drago.store.athletes import athlete_tz
 from drago.store.readiness import insert_file_row, insert_measurement
-
-if TYPE_CHECKING:
-    from drago.importing import Decoded
 
 #: Suffixes an RR original keeps (anything else is kept as `.rr`).
 RR_EXTS = frozenset({"hrm", "csv", "txt", "rr", "fit"})
 
 
-def decode_rr(path: Path, name: Path, sha256: str, data: bytes, as_kind: str | None) -> Decoded:
-    """Decode an RR file (runs in a worker); never raises for bad input."""
-    from drago.importing import Decoded
+def claims(name: Path, head: bytes, options: ImportOptions) -> bool:
+    """RR when asked for a morning measurement, or when no session format reads it but RR does."""
+    return options.as_kind == "morning" or (detect_format(name, head) is None and rr.sniff(head))
 
+
+def decode(candidate: Candidate, sha256: str, data: bytes, options: ImportOptions) -> Decoded:
+    """Decode an RR file (runs in a worker); never raises for bad input."""
+    path = candidate.path
+    name = candidate.name
     try:
-        rr = parse_rr(data, name)
-        kind = as_kind or ("morning" if rr.is_morning else "activity")
+        beats = parse_rr(data, name)
+        kind = options.as_kind or ("morning" if beats.is_morning else "activity")
         if kind == "morning":
-            return Decoded(path, sha256, data, rr=rr, hrv=hrv_analyse(rr.rr_ms))
-        return Decoded(path, sha256, data, recording=_as_session(rr, name))
+            return Morning(path, sha256, data, beats, hrv_analyse(beats.rr_ms))
+        return Sessions(path, sha256, data, _as_session(beats, name))
     except BadInput as exc:
-        return Decoded(path, sha256, error=BadInput(path, exc.reason))
+        return Failed(path, sha256, BadInput(path, exc.reason))
+
+
+def store(db: Store, athlete_id: int, decoded: Morning, options: ImportOptions) -> FileOutcome:
+    """Store a morning measurement: its outcome (failed when the file gives no date)."""
+    try:
+        store_rr(
+            db,
+            athlete_id,
+            decoded.path,
+            decoded.sha256,
+            decoded.data,
+            decoded.rr,
+            decoded.hrv,
+            options.day,
+        )
+    except BadInput as exc:
+        return FileOutcome(decoded.path, "failed", exc.reason)
+    return FileOutcome(decoded.path, "imported", "morning RR measurement")
 
 
 def _as_session(rr: RRRecording, name: Path) -> Recording:
@@ -63,8 +93,7 @@ def store_rr(
     day: object,
 ) -> int:
     """Keep the original and store one morning measurement, in one transaction."""
-    row = store.one("SELECT tz FROM athletes WHERE id = ?", [athlete_id])
-    tz = ZoneInfo(str(row[0])) if row else ZoneInfo("UTC")
+    tz = ZoneInfo(athlete_tz(store, athlete_id))
     when = day if day is not None else rr.local_date(tz)
     if when is None:
         raise BadInput(path, "the file gives no date: rerun with --date YYYY-MM-DD")
@@ -101,4 +130,4 @@ def store_rr(
         return insert_measurement(store, fields, rr.rr_ms)
 
 
-__all__ = ["decode_rr", "store_rr"]
+__all__ = ["claims", "decode", "store", "store_rr"]
