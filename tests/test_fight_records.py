@@ -81,6 +81,7 @@ def test_the_form_and_the_api_record_results_and_pages_show_the_record(
     assert answer.status_code == 200 and answer.json()["fight"]["result"] == "MD"
     bad = client.post("/api/fights/2/result", json={"result": "KO", "winner": "red"})
     assert bad.status_code == 422 and bad.json()["ok"] is False and "round" in bad.json()["error"]
+    assert "<td>RTD ivan R6</td>" in client.get("/fights").text
     athlete = client.get("/athletes/ivan").text
     assert '<span class="record">1-1-0 (1 KO)</span>' in athlete
     tape = client.get("/compare?a=ivan&b=rocky").text
