@@ -1,13 +1,16 @@
-"""The lake on three engines: a synthetic federation (1,000 athletes x 5 years by default)
-computed with `drago lake compute --engine local|dask|spark`.
+"""The lake on three engines and the baseline: a synthetic federation (1,000 athletes x 5
+years by default) computed with `drago lake compute --engine local|dask|spark`, and with the
+local engine as it was before the vectorised lake (`baseline`, bench/lake_baseline.py: DuckDB
+`union_by_name` over every file, a loop step per athlete and per morning, a file per athlete
+and month), in the same run, with the ratio.
 
 Each engine runs in its own process (as the CLI would), so its start-up (Dask's LocalCluster,
 Spark's JVM) counts in its wall time; the compute time excludes writing the results. Peak
 memory is the largest sum of RSS over the whole process tree (driver, Dask workers, the JVM
-and its Python workers), sampled every 0.2 s. The outputs are then checked equal.
+and its Python workers), sampled every 0.2 s. The outputs are then checked equal (1e-9).
 
 Run: .venv/bin/python bench/bench_lake.py [athletes] [years] [engines,...]   (make bench-lake)
-     .venv/bin/python bench/bench_lake.py 1000 5 step   (where the time of one process goes)
+     engines: baseline,local,dask,spark (default all four); `step`: where one bucket's time goes
 Work dir: $DRAGO_BENCH_DIR (default /tmp/drago-bench-lake); the lake is kept and reused.
 """
 
@@ -60,7 +63,11 @@ def machine() -> str:
 
 def tree_rss(process: psutil.Process) -> int:
     total = 0
-    for p in [process, *process.children(recursive=True)]:
+    try:
+        children = process.children(recursive=True)
+    except psutil.Error:  # a child that ended while being listed
+        children = []
+    for p in [process, *children]:
         with contextlib.suppress(psutil.Error):
             total += p.memory_info().rss
     return total
@@ -70,8 +77,12 @@ def run_engine(lake: Path, engine: str, out: Path) -> dict[str, float]:
     began = time.perf_counter()
     log = out.with_name(out.name + ".log")
     log.parent.mkdir(parents=True, exist_ok=True)
+    if engine == "baseline":
+        command = [sys.executable, str(ROOT / "bench" / "lake_baseline.py"), str(lake), str(out)]
+    else:
+        command = [sys.executable, "-c", RUN, str(lake), engine, str(out)]
     child = subprocess.Popen(
-        [sys.executable, "-c", RUN, str(lake), engine, str(out)],
+        command,
         stdout=subprocess.PIPE,
         stderr=log.open("w"),
         text=True,
@@ -99,44 +110,43 @@ def run_engine(lake: Path, engine: str, out: Path) -> dict[str, float]:
     return result | {"wall": time.perf_counter() - began, "peak_gb": peak / 1e9}
 
 
-def step_profile(lake: Path, athletes: int = 20) -> str:
-    """In one process, for the first `athletes`: DuckDB reading their files, and the step."""
-    from drago.lake.apply import Step, union_rows
-    from drago.store.lake import read_athletes, read_table
+def step_profile(lake: Path) -> str:
+    """In one process, the first bucket: Polars reading its files, and the step on it."""
+    from drago.lake.apply import Step
+    from drago.lake.engines import bucket_files, lake_athletes, read_bucket
+    from drago.store.lake import buckets, read_athletes
 
-    names = [f"Synthetic {k:04d}" for k in range(1, athletes + 1)]
     manifest = read_manifest(lake)
-    began = time.perf_counter()
-    tables = {t: read_table(lake, t, names) for t in ("sessions", "rr_measurements", "wellness")}
-    read_s = time.perf_counter() - began
-    files = sum(
-        1 for t in tables for e in manifest["tables"][t]["partitions"].values()
-        if e["athlete"] in names
-    )  # fmt: skip
+    names = buckets(lake_athletes(manifest))[0]
     people = read_athletes(lake)
     step = Step(dict(zip(people["athlete"], people["tz"], strict=True)))
-    groups = union_rows(tables).partition_by("athlete")
     began = time.perf_counter()
-    for group in groups:
-        step.polars(group)
+    paths = bucket_files(lake, manifest, names)
+    rows = read_bucket(paths)
+    read_s = time.perf_counter() - began
+    files = sum(len(p) for p in paths.values())
+    began = time.perf_counter()
+    step.polars(rows)
     step_s = time.perf_counter() - began
     profile = cProfile.Profile()
-    profile.runcall(lambda: [step.polars(group) for group in groups])
+    profile.runcall(step.polars, rows)
     stats = pstats.Stats(profile).stats  # type: ignore[attr-defined]
     total = sum(v[3] for k, v in stats.items() if k[2] == "polars" and "apply.py" in k[0])
-    ready = sum(v[3] for k, v in stats.items() if k[2] == "readiness_series")
+    ready = sum(v[3] for k, v in stats.items() if k[2] == "readiness_by")
     return (
-        f"one process, {athletes} athletes: reading {files:,} files {read_s:.1f} s "
-        f"({read_s / files * 1000:.1f} ms a file); the per-athlete step "
-        f"{step_s / athletes * 1000:.0f} ms an athlete, {100 * ready / total:.0f} % of it in "
-        f"readiness_series (cProfile)"
+        f"one process, one bucket of {len(names)} athletes: reading {files:,} files "
+        f"{read_s:.2f} s ({read_s / files * 1000:.2f} ms a file); the step {step_s:.2f} s "
+        f"({step_s / len(names) * 1000:.1f} ms an athlete), {100 * ready / total:.0f} % of it "
+        f"in readiness_by (cProfile)"
     )
 
 
 def main() -> None:
     athletes = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
     years = float(sys.argv[2]) if len(sys.argv) > 2 else 5
-    engines = sys.argv[3].split(",") if len(sys.argv) > 3 else ["local", "dask", "spark"]
+    engines = (
+        sys.argv[3].split(",") if len(sys.argv) > 3 else ["baseline", "local", "dask", "spark"]
+    )
     work = Path(os.environ.get("DRAGO_BENCH_DIR", "/tmp/drago-bench-lake"))
     lake = work / f"lake-{athletes}x{years:g}"
     print(f"machine: {machine()}", flush=True)
@@ -159,18 +169,30 @@ def main() -> None:
     if engines == ["step"]:
         print(step_profile(lake), flush=True)
         return
-    outputs = {}
+    outputs, runs = {}, {}
     for engine in engines:
         out = work / f"out-{athletes}x{years:g}-{engine}"
         r = run_engine(lake, engine, out)
-        outputs[engine] = out
+        outputs[engine], runs[engine] = out, r
+        results = read_manifest(out, kind="drago-lake-results")["tables"]["daily"]["partitions"]
         print(
-            f"{engine:>5}: {r['athletes']:.0f} athletes, {r['rows']:,.0f} daily rows; compute "
+            f"{engine:>8}: {r['athletes']:.0f} athletes, {r['rows']:,.0f} daily rows; compute "
             f"{r['seconds']:.1f} s ({r['rows'] / r['seconds']:,.0f} rows/s), engine start-up "
-            f"{r['startup_s']:.1f} s, wall with process start and writing {r['wall']:.1f} s, "
-            f"peak memory {r['peak_gb']:.2f} GB",
+            f"{r.get('startup_s', 0.0):.1f} s, wall with process start and writing "
+            f"{r['wall']:.1f} s, {len(results):,} result files, peak memory "
+            f"{r['peak_gb']:.2f} GB",
             flush=True,
         )
+    if "baseline" in runs:
+        old = runs["baseline"]
+        for engine in [e for e in engines if e != "baseline"]:
+            r = runs[engine]
+            print(
+                f"{engine} against the baseline (the engine before, same run): "
+                f"{old['wall'] / r['wall']:.1f}x faster end to end (wall), "
+                f"{old['seconds'] / r['seconds']:.1f}x faster computing",
+                flush=True,
+            )
     first, *others = engines
     reference = read_results(outputs[first])
     for engine in others:

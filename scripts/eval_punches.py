@@ -1,21 +1,24 @@
-"""Evaluate drago's punch detection and classification on a labelled punch data folder.
+"""Evaluate drago's punch detection and classification on labelled punch data folders.
 
-Usage: python scripts/eval_punches.py PUNCH_DATA_DIR (or `make eval-punches PUNCH_DATA=DIR`).
+Usage: python scripts/eval_punches.py DIR [DIR ...] (or `make eval-punches PUNCH_DATA="DIR ..."`).
 Prints Markdown tables (the ones in docs/punches.md):
 
-- count error per session, (detected - labelled) / labelled, summarised per source and subject;
-- type accuracy and confusion, leave-one-subject-out (LOSO): for each subject, the classifier
-  is retrained without that subject (scripts/train_punches.py's `train`, which also chooses
-  the feature set and C by LOSO over the remaining subjects: nested) and scored on them;
-- uppercuts: the phone subject's sessions left out one at a time (the subject is seen);
-- the same with the shipped model.json (in-sample for the dev subjects: an optimistic bound);
+- count error per session, (detected - labelled) / labelled, per source and subject, with
+  and without the gyroscope (sources with labelled counts only);
+- type accuracy leave-one-subject-out (LOSO) and leave-one-device-out (LODO), with the
+  gyroscope and accelerometer only: for each held-out group the classifier is retrained
+  without it (scripts/train_punches.py's recipe, C and temperature chosen inside the
+  training fold: nested) and scored on its recorded (not augmented) punches;
+- calibration of those held-out confidences: reliability table and expected calibration
+  error (ECE), and accuracy above the `unknown` threshold;
 - rate independence: the phone recordings decimated 100 -> 25 Hz.
 
-Needs scikit-learn for the LOSO retraining.
+Needs scikit-learn for the retraining.
 """
 
 from __future__ import annotations
 
+import itertools
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -24,18 +27,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from train_punches import (
-    Session,
-    dataset,
-    detect,
-    fit,
-    load_sessions,
-    predict,
-    train,
-    true_labels,
-)
+from punch_data import Session, load_sessions
+from train_punches import FEATURE_SETS, Data, proba, train_variant
 
-from drago.analysis.punches.classify import CLASSES, punch_classes, punch_proba
+from drago.analysis.punches.classify import CLASSES, UNSURE_BELOW, punch_classes
 from drago.analysis.punches.detect import (
     detect_from_score,
     drop_retractions,
@@ -43,44 +38,31 @@ from drago.analysis.punches.detect import (
     punch_detect,
     punch_score,
 )
-from drago.analysis.punches.features import FEATURES
+
+BINS = np.linspace(0.0, 1.0, 11)
 
 
-def count_table(
-    sessions: list[Session], *, acc_only: bool = False
-) -> list[tuple[str, str, int, int, int, float]]:
-    """(source, subject, sessions, labelled, detected, error %) per session."""
-    rows = []
+def count_table(sessions: list[Session], *, acc_only: bool = False) -> None:
+    """Count error per source and subject, sessions with a labelled count."""
+    groups: dict[tuple[str, str], list[tuple[int, int, float]]] = defaultdict(list)
     for s in sessions:
-        if acc_only:
-            rec = s.recording
-            n = punch_detect(rec.acc_ms2(), None, rec.rate_hz).n
-        else:
-            n = detect(s)[0].n
-        rows.append((s.source, s.subject, 1, s.count, n, 100.0 * (n - s.count) / s.count))
-    return rows
-
-
-def summarise_counts(rows: list[tuple[str, str, int, int, int, float]]) -> None:
+        if s.count is None:
+            continue
+        rec = s.recording
+        n = punch_detect(rec.acc_ms2(), None if acc_only else rec.gyro_rads(), rec.rate_hz).n
+        row = (s.count, n, 100.0 * (n - s.count) / s.count)
+        groups[(s.source, s.subject)].append(row)
+        groups[(s.source, "all")].append(row)
     print(
         "| source | subject | sessions | labelled | detected | median abs error % | mean error % |"
     )
     print("|---|---|---|---|---|---|---|")
-    groups: dict[tuple[str, str], list[tuple[int, int, float]]] = defaultdict(list)
-    for source, subject, _, n, d, e in rows:
-        groups[(source, subject)].append((n, d, e))
-        groups[(source, "all")].append((n, d, e))
     for (source, subject), vals in sorted(groups.items()):
         errs = np.array([v[2] for v in vals])
         print(
             f"| {source} | {subject} | {len(vals)} | {sum(v[0] for v in vals)} | "
             f"{sum(v[1] for v in vals)} | {np.median(np.abs(errs)):.1f} | {errs.mean():+.1f} |"
         )
-    allerr = np.array([r[5] for r in rows])
-    print(
-        f"\nAll sessions: median |count error| {np.median(np.abs(allerr)):.1f} %, "
-        f"{(np.abs(allerr) < 5).mean() * 100:.0f} % of sessions within 5 %.\n"
-    )
 
 
 def loso_detection(sessions: list[Session]) -> None:
@@ -88,6 +70,8 @@ def loso_detection(sessions: list[Session]) -> None:
     grid = [(r, f, p) for r in (0.45, 0.5, 0.6) for f in (0.4, 0.5) for p in (1.2, 1.4, 1.6)]
     errors: dict[tuple[float, float, float], dict[str, list[float]]] = {}
     for s in sessions:
+        if s.count is None:
+            continue
         rec = s.recording
         acc, gyr = rec.acc_ms2(), rec.gyro_rads()
         grav = gravity_ms2(acc, rec.rate_hz)
@@ -105,106 +89,108 @@ def loso_detection(sessions: list[Session]) -> None:
     print("\n### LOSO detection parameters (refractory s, relative floor, retraction pause)\n")
     print("| held-out subject | chosen on the others | median abs count error % |")
     print("|---|---|---|")
-    for subject in sorted({s.subject for s in sessions}):
+    for subject in sorted({s.subject for s in sessions if s.count is not None}):
         best = min(grid, key=lambda g: cost(errors[g], subject))
         err = np.median(np.abs(errors[best][subject]))
         print(f"| {subject} | {best[0]}, {best[1]}, {best[2]} | {err:.1f} |")
 
 
-def confusion(y: np.ndarray, pred: list[str]) -> str:
-    labels = [*CLASSES, "unknown"]
-    lines = ["| true \\ predicted | " + " | ".join(labels) + " |", "|---|" + "---|" * len(labels)]
-    for t in CLASSES:
-        if not (y == t).any():
-            continue
-        cells = [
-            str(sum(1 for yy, p in zip(y, pred, strict=True) if yy == t and p == c)) for c in labels
-        ]
-        lines.append(f"| {t} | " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+def held_out(data: Data, variant: str, by: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Probabilities of every recorded punch from a model trained without its group (and
+    only on `TRAIN_SOURCES`: the other sources are tested, never trained on)."""
+    p = np.zeros((data.y.size, 3))
+    done = np.zeros(data.y.size, dtype=bool)
+    names = FEATURE_SETS[variant]
+    for g in sorted(set(by.tolist())):
+        train = (by != g) & data.trainable
+        test = (by == g) & (data.copy == 0)
+        part = train_variant(data, train, variant)
+        p[test] = proba(part, data.x(names, test))
+        done |= test
+    return p[done], done
 
 
-def loso(sessions: list[Session], *, has_gyro: bool) -> None:
-    feats, y, groups = dataset(sessions)
-    print(f"\n### LOSO type accuracy ({'acc + gyro' if has_gyro else 'accelerometer only'})\n")
+def accuracy_table(data: Data, p: np.ndarray, rows: np.ndarray, by: np.ndarray, title: str) -> None:
+    y = data.y[rows]
+    groups = by[rows]
+    pred = np.array(punch_classes(p))
+    best = np.array(CLASSES)[p.argmax(axis=1)]
+    print(f"\n#### {title}\n")
     print(
-        "| held-out subject | punches | accuracy (unknown = wrong) | accuracy of sure | unknown % "
-        "| C, features (chosen on the others) |"
+        "| held out | punches | accuracy % (best class) | accuracy % (unknown = wrong) "
+        "| unknown % | accuracy of the sure % |"
     )
     print("|---|---|---|---|---|---|")
-    variant = "gyro" if has_gyro else "acc"
-    all_pred: list[str] = []
-    all_true: list[str] = []
-    per_subject: list[float] = []
-    glove = groups != "kharchenko"
-    for subject in sorted(set(groups.tolist())):
-        test = groups == subject
-        train_feats = {k: v[~test] for k, v in feats.items()}
-        model = train(train_feats, y[~test], groups[~test], (variant,))
-        part = model[variant]
-        chosen = f"{part['C']}, {len(part['features'])} features"  # type: ignore[index]
-        test_feats = {k: v[test] for k, v in feats.items()}
-        pred = punch_classes(punch_proba(test_feats, has_gyro=has_gyro, model=model))
-        truth = y[test]
-        ok = np.array([p == t for p, t in zip(pred, truth, strict=True)])
-        sure = np.array([p != "unknown" for p in pred])
-        acc_sure = ok[sure].mean() * 100 if sure.any() else float("nan")
+    per: list[tuple[float, str]] = []
+    for g in sorted(set(groups.tolist())):
+        m = groups == g
+        sure = pred[m] != "unknown"
+        acc_best = float((best[m] == y[m]).mean() * 100)
+        acc_sure = (pred[m][sure] == y[m][sure]).mean() * 100 if sure.any() else float("nan")
         print(
-            f"| {subject} | {test.sum()} | {ok.mean() * 100:.1f} | {acc_sure:.1f} | "
-            f"{(~sure).mean() * 100:.1f} | {chosen} |"
+            f"| {g} | {m.sum()} | {acc_best:.1f} | {(pred[m] == y[m]).mean() * 100:.1f} | "
+            f"{(~sure).mean() * 100:.1f} | {acc_sure:.1f} |"
         )
-        per_subject.append(float(ok.mean() * 100))
-        all_pred += pred
-        all_true += truth.tolist()
-    ok_list = [p == t for p, t in zip(all_pred, all_true, strict=True)]
-    ok_all = np.mean(ok_list) * 100
-    # predictions are gathered subject by subject in sorted order: reorder the group labels
-    glove = np.concatenate([glove[groups == s] for s in sorted(set(groups.tolist()))])
+        per.append((acc_best, g))
+    worst = min(per)
     print(
-        f"\nPooled LOSO accuracy: {ok_all:.1f} % over {len(all_true)} punches "
-        f"; mean over subjects {np.mean(per_subject):.1f} %; "
-        f"glove source (PBFC) pooled {np.mean(np.array(ok_list)[glove]) * 100:.1f} %.\n"
+        f"\nPooled {float((best == y).mean() * 100):.1f} % over {y.size} punches; mean over "
+        f"{len(per)} groups {np.mean([a for a, _ in per]):.1f} %; "
+        f"worst {worst[1]} {worst[0]:.1f} %.\n"
     )
-    print(confusion(np.array(all_true), all_pred))
+    print("| true \\ predicted | " + " | ".join(CLASSES) + " |")
+    print("|---|" + "---|" * len(CLASSES))
+    for t in CLASSES:
+        if (y == t).any():
+            cells = [str(int(((y == t) & (best == c)).sum())) for c in CLASSES]
+            print(f"| {t} | " + " | ".join(cells) + " |")
 
 
-def uppercut_seen_subject(sessions: list[Session]) -> None:
-    """Phone sessions (the only continuous uppercuts), each left out in turn; the model is
-    trained on everything else (the glove subjects and the phone's other sessions, C = 0.1).
-    The subject is seen in training: this says whether uppercuts are separable at all."""
-    rows: list[tuple[int, str, list[float]]] = []
-    for i, s in enumerate(sessions):
-        det, f = detect(s)
-        for j, label in enumerate(true_labels(s, det)):
-            if label is not None:
-                rows.append((i, label, [float(f[n][j]) for n in FEATURES]))
-    x = np.array([r[2] for r in rows])
-    y = np.array([r[1] for r in rows])
-    sid = np.array([r[0] for r in rows])
-    phone = np.isin(sid, [i for i, s in enumerate(sessions) if s.segments is not None])
-    pred = np.empty(y.size, dtype=object)
-    for i in sorted(set(sid[phone].tolist())):
-        test = sid == i
-        pred[test] = predict(fit(x[~test], y[~test], FEATURES, 0.1), x[test])
-    ok = np.mean(pred[phone] == y[phone]) * 100
-    print("\n### Phone subject, leave-one-session-out (subject seen in training)\n")
-    print(f"Accuracy {ok:.1f} % over {int(phone.sum())} punches.\n")
-    print(confusion(y[phone], [str(p) for p in pred[phone]]))
+def calibration(data: Data, p: np.ndarray, rows: np.ndarray, title: str) -> None:
+    """Reliability table and expected calibration error of the held-out confidences."""
+    y = data.y[rows]
+    conf = p.max(axis=1)
+    ok = np.array(CLASSES)[p.argmax(axis=1)] == y
+    print(f"\n#### Calibration, {title}\n")
+    print("| confidence bin | punches | mean confidence | accuracy % |")
+    print("|---|---|---|---|")
+    ece = 0.0
+    for lo, hi in itertools.pairwise(BINS):
+        m = (conf >= lo) & ((conf < hi) | (hi == 1.0))
+        if not m.any():
+            continue
+        gap = abs(conf[m].mean() - ok[m].mean())
+        ece += m.mean() * gap
+        print(
+            f"| {lo:.1f}-{hi:.1f} | {m.sum()} | {conf[m].mean():.2f} | {ok[m].mean() * 100:.1f} |"
+        )
+    sure = conf >= UNSURE_BELOW
+    print(
+        f"\nECE {ece * 100:.1f} % (10 bins). Confidence >= {UNSURE_BELOW}: "
+        f"{sure.mean() * 100:.1f} % "
+        f"of punches, accuracy {ok[sure].mean() * 100:.1f} %; below: "
+        f"{ok[~sure].mean() * 100 if (~sure).any() else float('nan'):.1f} %.\n"
+    )
 
 
-def shipped(sessions: list[Session]) -> None:
-    feats, y, _ = dataset(sessions)
-    pred = punch_classes(punch_proba(feats, has_gyro=True))
-    ok = np.mean([p == t for p, t in zip(pred, y, strict=True)]) * 100
-    print(f"\nShipped model.json on the same data (in-sample, optimistic): {ok:.1f} %.\n")
+def classification(sessions: list[Session]) -> None:
+    for variant, title in (("gyro", "acc + gyro"), ("acc", "accelerometer only")):
+        data = Data(sessions, has_gyro=variant == "gyro")
+        print(f"\n### {title}: {int((data.copy == 0).sum())} recorded punches\n")
+        p, rows = held_out(data, variant, data.subject)
+        accuracy_table(data, p, rows, data.subject, f"Leave one subject out, {title}")
+        calibration(data, p, rows, f"leave one subject out, {title}")
+        p, rows = held_out(data, variant, data.device)
+        accuracy_table(data, p, rows, data.device, f"Leave one device out, {title}")
+        calibration(data, p, rows, f"leave one device out, {title}")
 
 
 def rate_independence(sessions: list[Session]) -> None:
-    print("\n### Rate independence (phone recordings decimated 100 -> 25 Hz)\n")
+    print("\n### Rate independence (recordings of 100 Hz decimated to 25 Hz)\n")
     print("| recording | labelled | detected at 100 Hz | detected at 25 Hz |")
     print("|---|---|---|---|")
     for s in sessions:
-        if s.recording.rate_hz < 50:
+        if s.recording.rate_hz < 90 or s.count is None:
             continue
         acc, gyr = s.recording.acc_ms2(), s.recording.gyro_rads()
         full = punch_detect(acc, gyr, s.recording.rate_hz).n
@@ -213,21 +199,22 @@ def rate_independence(sessions: list[Session]) -> None:
 
 
 def main() -> None:
-    if len(sys.argv) != 2:
-        sys.exit("usage: eval_punches.py PUNCH_DATA_DIR")
-    sessions = load_sessions(Path(sys.argv[1]))
+    from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+
+    # one BLAS thread: the many small fits are much slower with threads fighting for 2 CPUs
+    threadpool_limits(1)
+    if len(sys.argv) < 2:
+        sys.exit("usage: eval_punches.py PUNCH_DATA_DIR [DIR ...]")
+    sessions = load_sessions([Path(a) for a in sys.argv[1:]])
     if not sessions:
-        sys.exit(f"no labelled sessions under {sys.argv[1]}")
+        sys.exit(f"no labelled sessions under {' '.join(sys.argv[1:])}")
     print("## Count error per source and subject\n")
-    summarise_counts(count_table(sessions))
-    print("### Accelerometer only (gyroscope ignored)\n")
-    summarise_counts(count_table(sessions, acc_only=True))
+    count_table(sessions)
+    print("\n### Accelerometer only (gyroscope ignored)\n")
+    count_table(sessions, acc_only=True)
     loso_detection(sessions)
-    print("## Type classification (straight / hook / uppercut; jab vs cross from the hand)")
-    loso(sessions, has_gyro=True)
-    loso(sessions, has_gyro=False)
-    uppercut_seen_subject(sessions)
-    shipped(sessions)
+    print("\n## Type classification (straight / hook / uppercut; jab vs cross from the hand)")
+    classification(sessions)
     rate_independence(sessions)
 
 

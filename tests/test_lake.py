@@ -51,7 +51,8 @@ def test_synthetic_lake_is_stated_synthetic_and_follows_the_schema(small_lake: P
         assert list(frame.columns) == list(TABLES[table])
         assert frame.height == manifest["tables"][table]["rows"] > 0
         parts = manifest["tables"][table]["partitions"]
-        assert all("/athlete=Synthetic%20" in p and "/month=" in p for p in parts)
+        assert all(p.startswith(f"{table}/athlete=Synthetic%20") for p in parts)
+        assert len(parts) == 4  # one file per athlete and table
     sessions = read_table(small_lake, "sessions")
     assert set(sessions["activity"].unique()) <= {
         "bag", "pads", "sparring", "run", "strength", "conditioning", "ride"
@@ -155,6 +156,20 @@ def test_lake_numbers_equal_the_store_cli(store: Path, cli: Cli, tmp_path: Path)
         assert (lake_row["verdict"], lake_row["reason"]) == (row["verdict"], row["reason"]), row
         _close([lake_row["ln_rmssd_7d"], lake_row["normal_low"]],
                [row["ln_rmssd_7d"], row["normal_low"]])  # fmt: skip
+
+
+def test_store_readiness_equals_the_loop_it_replaced(store: Path) -> None:
+    """Real mornings (H10 RR files) through the store: the vectorised readiness equals the
+    per-morning loop it replaced (tests/readiness_reference.py) to 1e-9, reasons included."""
+    from tests.readiness_reference import readiness_series_loop
+
+    with Lab(store) as lab:
+        series = lab.readiness(NAME, as_of=date.fromisoformat(AS_OF))
+    inputs = series.select("date", "ln_rmssd", "reliable", "rhr_bpm", "sleep", "stress",
+                           "fatigue", "soreness", "mood", "acwr")  # fmt: skip
+    assert series.height >= 8 and series["ln_rmssd"].drop_nulls().len() >= 8
+    expected = readiness_series_loop(inputs).select(series.columns)
+    assert_frame_equal(series, expected, rel_tol=1e-9, abs_tol=1e-9)
 
 
 def _close(got: list[float | None], expected: list[float | None]) -> None:

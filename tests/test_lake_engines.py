@@ -18,6 +18,7 @@ from polars.testing import assert_frame_equal
 
 from drago.lake import compute, spark_session
 from drago.store.lake import read_manifest, read_results
+from drago.store.lake.write import file_digest
 
 CONTRACT = ("athlete", "date", "load", "ctl", "atl", "tsb", "acwr_ewma")
 
@@ -29,6 +30,14 @@ def lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("engines") / "fed"
     synth(root, athletes=5, years=1, seed=1)
     return root
+
+
+@pytest.fixture(scope="session", autouse=True)
+def small_buckets() -> Iterator[None]:
+    """Buckets of 2 athletes, so 5 athletes make 2 buckets (3 and 2) on every engine."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("drago.store.lake.layout.BUCKET_ATHLETES", 2)
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -63,9 +72,14 @@ def test_local_output_follows_the_contract(lake: Path, local_out: pl.DataFrame) 
     assert set(CONTRACT) <= set(local_out.columns)
     manifest = read_manifest(lake.parent / "out-local", kind="drago-lake-results")
     assert manifest["engine"] == "local" and manifest["synthetic"] is True
-    assert all(
-        "/athlete=" in p and "/month=" in p for p in manifest["tables"]["daily"]["partitions"]
-    )
+    parts = manifest["tables"]["daily"]["partitions"]
+    assert list(parts) == ["daily/bucket=0000/part-0.parquet", "daily/bucket=0001/part-0.parquet"]
+    assert [len(e["athletes"]) for e in parts.values()] == [3, 2]
+    for path, entry in parts.items():  # each file holds its athletes, whole, and its checksum
+        held = pl.read_parquet(lake.parent / "out-local" / path)
+        assert sorted(held["athlete"].unique()) == entry["athletes"]
+        assert held.height == entry["rows"]
+        assert file_digest(lake.parent / "out-local" / path) == entry["sha256"]
     # every athlete's days are consecutive, and the readiness columns are filled where mornings are
     gaps = local_out.group_by("athlete").agg(pl.col("date").diff().dt.total_days().max())
     assert gaps["date"].to_list() == [1] * 5
@@ -101,3 +115,17 @@ def test_a_method_and_an_end_date_reach_every_engine(
     assert local["date"].max() == end
     earlier = local_out.filter(pl.col("date") <= end)
     assert not local["load"].equals(earlier["load"])  # sRPE load, not the auto mix
+
+
+def test_results_are_rewritten_whole_and_unchanged_files_kept(lake: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = compute(lake, engine="local", out=out)
+    assert (first.written.written, first.written.unchanged) == (2, 0)
+    again = compute(lake, engine="local", out=out)
+    assert (again.written.written, again.written.unchanged) == (0, 2)
+    with pytest.MonkeyPatch.context() as patch:  # one bucket now: the second file goes
+        patch.setattr("drago.store.lake.layout.BUCKET_ATHLETES", 16)
+        fewer = compute(lake, engine="local", out=out)
+    assert (fewer.written.written, fewer.written.removed) == (1, 1)
+    assert sorted(p.parent.name for p in out.rglob("*.parquet")) == ["bucket=0000"]
+    assert read_results(out)["athlete"].n_unique() == 5

@@ -15,16 +15,19 @@ from drago.analysis.punches.classify import load_model, punch_classes, punch_pro
 from drago.analysis.punches.detect import (
     G_MS2,
     detect_from_score,
+    gravity_ms2,
     punch_detect,
     punch_score,
     velocity_directions,
 )
 from drago.analysis.punches.features import (
     ACC_FEATURES,
+    AMPLITUDE_FEATURES,
     FEATURES,
     GYRO_FEATURES,
     punch_features,
 )
+from drago.analysis.punches.shape import SHAPE_FEATURES, shape_features
 from drago.ingest.imu import read_imu
 
 PUNCH = Path(__file__).parent / "data" / "punch"
@@ -89,6 +92,49 @@ def test_accelerometer_model_uses_no_gyroscope_feature() -> None:
         n = len(part["features"])
         assert len(part["mean"]) == len(part["scale"]) == n
         assert np.asarray(part["coef"]).shape == (len(part["classes"]), n)
+        # one model for every device: nothing that scales with glove mass or sensor range
+        assert not set(part["features"]) & AMPLITUDE_FEATURES
+        assert 0.2 <= part["temperature"] <= 5.0
+
+
+@pytest.mark.parametrize("name", ["hook", "jab_left_fast", "uppercut_left_fast"])
+def test_accelerometer_features_ignore_mirror_sign_and_amplitude(name: str) -> None:
+    # the other hand (a mirror image of the mounting), an accelerometer reporting -g (iOS)
+    # and a stronger or weaker signal (a phone, a heavier glove) give the same features
+    # (amplitude features aside)
+    acc, _gyro, rate = _excerpt(name)
+    det = punch_detect(acc, None, rate)
+    base = punch_features(acc, None, det)
+    variants = {"mirror": acc * np.array([-1.0, 1.0, 1.0]), "sign": -acc}
+    for label, changed in variants.items():
+        other = punch_features(changed, None, det)
+        for feature in ACC_FEATURES:
+            if feature not in AMPLITUDE_FEATURES:
+                assert np.allclose(base[feature], other[feature], atol=1e-6), (label, feature)
+    # the principal-direction features of a punch scaled 1.3 times
+    grav = gravity_ms2(acc, rate)
+    a = (acc - grav)[det.onset[0] : det.end[0] + 1][None]
+    up = grav[det.onset[:1]] / np.linalg.norm(grav[det.onset[:1]], axis=1, keepdims=True)
+    fwd = np.cross(up, [[0.3, 0.5, 0.8]])
+    fwd /= np.linalg.norm(fwd)
+    side = np.cross(up, fwd)
+    one, scaled = shape_features(a, up, fwd, side), shape_features(1.3 * a, up, fwd, side)
+    for feature in SHAPE_FEATURES:
+        assert np.allclose(one[feature], scaled[feature]), feature
+
+
+def test_temperature_softens_the_probabilities_and_low_confidence_is_unknown() -> None:
+    acc, gyro, rate = _excerpt("hook")
+    feats = punch_features(acc, gyro, punch_detect(acc, gyro, rate))
+    model = load_model()
+    sharp = {"gyro": {**model["gyro"], "temperature": 1.0}}
+    soft = {"gyro": {**model["gyro"], "temperature": 50.0}}
+    p_sharp = punch_proba(feats, has_gyro=True, model=sharp)
+    p_soft = punch_proba(feats, has_gyro=True, model=soft)
+    assert np.allclose(p_soft.sum(axis=1), 1.0)
+    assert (p_soft.max(axis=1) < p_sharp.max(axis=1) + 1e-12).all()
+    assert (p_sharp.argmax(axis=1) == p_soft.argmax(axis=1)).all()  # same ranking
+    assert set(punch_classes(p_soft)) == {"unknown"}  # near 1/3 each: below the threshold
 
 
 def test_accelerometer_only_features_ignore_the_gyroscope() -> None:

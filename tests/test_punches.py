@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from drago.analysis.punches.analyse import punches_analyse, punches_analyse_pair
-from drago.analysis.punches.classify import TYPES, punch_type
+from drago.analysis.punches.classify import CLASSES, TYPES, UNSURE_BELOW, punch_type
 from drago.analysis.punches.detect import G_MS2, Detection, punch_detect
 from drago.analysis.punches.measures import punch_measures
 from drago.analysis.punches.rounds import decrement_score, round_of, round_table
@@ -215,11 +215,16 @@ def test_json_contract() -> None:
             punch
         )
         assert punch["type"] in TYPES
+        assert punch["class"] in (*CLASSES, "unknown")
+        assert 0.0 <= punch["confidence"] <= 1.0
+        assert (punch["class"] == "unknown") == (punch["confidence"] < UNSURE_BELOW)
     for row in report["rounds"]:
         assert {"round", "start_s", "end_s", "n_punches", "mean_power_au"} <= set(row)
     in_rounds = sum(r["n_punches"] for r in report["rounds"])
     assert in_rounds == sum(1 for p in report["punches"] if p["round"] is not None)
     assert any("relative" in note for note in report["notes"])
+    # speed in m/s only when a gyroscope lets the integration follow the sensor's rotation
+    assert any("m/s" in note for note in report["notes"]) == report["has_gyro"]
 
 
 def test_lab_checks_what_users_type() -> None:

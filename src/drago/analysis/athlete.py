@@ -6,7 +6,8 @@ athlete's day-by-day numbers through the functions below, so the science has one
 - `with_local_date`: the training day of each session, in the athlete's time zone;
 - `day_inputs`: one row per morning from RR measurements and wellness questionnaires;
 - `readiness_with_load`: readiness (`readiness_series`) with the day's ACWR from the load series;
-- `athlete_daily`: all of it for one athlete, one row per day (the lake's `daily` table).
+- `daily_by_athlete`: all of it for many athletes at once, one row per athlete and day (the
+  lake's `daily` table); `athlete_daily` is it for one athlete.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Final
 import polars as pl
 
 from drago.analysis.load import daily_series
-from drago.analysis.readiness import readiness_series
+from drago.analysis.readiness import readiness_by, readiness_series
 
 #: Columns of the load part of `athlete_daily` (from `daily_series`).
 LOAD_COLUMNS: Final = (
@@ -102,44 +103,48 @@ def with_local_date(frame: pl.DataFrame, column: str = "start_utc") -> pl.DataFr
     return pl.concat(parts).sort("athlete_id", "date", "id")
 
 
-def day_inputs(measurements: pl.DataFrame, wellness: pl.DataFrame) -> pl.DataFrame:
+def day_inputs(
+    measurements: pl.DataFrame, wellness: pl.DataFrame, *, by: str | None = None
+) -> pl.DataFrame:
     """One row per day with a morning measurement or a questionnaire, for `readiness_series`.
 
     The day's measurement is its first reliable one (else its first one), ordered by
     `start_utc` then `id`; the resting HR is the questionnaire's, else the measurement's mean HR.
     `measurements`: `date`, `id`, `start_utc`, `reliable`, `ln_rmssd`, `mean_hr_bpm`;
-    `wellness`: `date`, `rhr_bpm` and the items (1-7, 1 best). Both for one athlete.
+    `wellness`: `date`, `rhr_bpm` and the items (1-7, 1 best). Both for one athlete, or for
+    many with the athlete in column `by` (one row per athlete and day, sorted by both).
     """
+    keys = [by, "date"] if by else ["date"]
     first = (
         measurements.sort(
-            pl.col("date"),
+            *keys,
             pl.col("reliable").cast(pl.Boolean).fill_null(False),
             pl.col("start_utc"),
             pl.col("id"),
-            descending=[False, True, False, False],
+            descending=[*(False for _ in keys), True, False, False],
             nulls_last=True,
         )
-        .unique("date", keep="first", maintain_order=True)
+        .unique(keys, keep="first", maintain_order=True)
         .select(
-            "date",
+            *keys,
             pl.col("ln_rmssd").cast(pl.Float64),
             pl.col("reliable").cast(pl.Boolean),
             pl.col("mean_hr_bpm").cast(pl.Float64),
         )
     )
     items = wellness.select(
-        "date",
+        *keys,
         pl.col("rhr_bpm").cast(pl.Float64),
         *(pl.col(c).cast(pl.Float64) for c in WELLNESS_ITEMS),
     )
-    joined = first.join(items, on="date", how="full", coalesce=True)
+    joined = first.join(items, on=keys, how="full", coalesce=True)
     return joined.select(
-        "date",
+        *keys,
         "ln_rmssd",
         "reliable",
         pl.coalesce("rhr_bpm", "mean_hr_bpm").alias("rhr_bpm"),
         *WELLNESS_ITEMS,
-    ).sort("date")
+    ).sort(keys)
 
 
 def readiness_with_load(days: pl.DataFrame, load: pl.DataFrame) -> pl.DataFrame:
@@ -159,13 +164,11 @@ def athlete_daily(
     end: date | None = None,
     method: str = "auto",
 ) -> pl.DataFrame:
-    """One athlete's day-by-day load series and readiness, one row per day (`DAILY_SCHEMA`).
+    """One athlete's day-by-day load series and readiness, one row per day (`DAILY_SCHEMA`):
+    `daily_by_athlete` of one athlete.
 
     `sessions`: `id`, `start_utc` (naive UTC), `tz`, `trimp_banister`, `trimp_edwards`,
-    `srpe_load`, `counts`; `days`: as `day_inputs` returns. The load series runs from the first
-    session to `end` (default: the last session or morning, whichever is later); readiness rows
-    are the days with a morning up to `end`. Days in either appear once, the other part null.
-    The numbers are those of `drago load` and `drago readiness` on the same rows.
+    `srpe_load`, `counts`; `days`: as `day_inputs` returns.
 
     Examples
     --------
@@ -177,30 +180,64 @@ def athlete_daily(
     >>> athlete_daily(s, m).select("date", pl.col("ctl").round(2), "hooper").rows()
     [(datetime.date(2026, 1, 1), 2.35, None), (datetime.date(2026, 1, 2), 2.3, None)]
     """
-    sessions = with_local_date(
-        sessions.with_columns(pl.lit(0, pl.Int64).alias("athlete_id")).filter(
-            pl.col("start_utc").is_not_null()
-        )
-    )
+    one = pl.lit(0, pl.Int64).alias("athlete_id")
+    out = daily_by_athlete(sessions.with_columns(one), days.with_columns(one), end=end,
+                           method=method)  # fmt: skip
+    return out.drop("athlete_id")
+
+
+def daily_by_athlete(
+    sessions: pl.DataFrame,
+    days: pl.DataFrame,
+    *,
+    end: date | None = None,
+    method: str = "auto",
+) -> pl.DataFrame:
+    """Many athletes' day-by-day load series and readiness at once: `athlete_id` (integer) and
+    `DAILY_SCHEMA`, one row per athlete and day, sorted by both.
+
+    `sessions`: `athlete_id`, `id`, `start_utc` (naive UTC), `tz`, `trimp_banister`,
+    `trimp_edwards`, `srpe_load`, `counts`; `days`: `athlete_id` and the columns `day_inputs`
+    returns. Each athlete's load series runs from their first session to `end` (default: their
+    last session or morning, whichever is later); readiness rows are the days with a morning up
+    to then. Days in either appear once, the other part null. An athlete's numbers are those
+    of `drago load` and `drago readiness` on their rows alone, whoever else is in the frames:
+    the load series (`daily_series`) and the readiness (`readiness_by`) are window
+    expressions by athlete, with no loop per athlete or per day.
+    """
+    key = pl.col("athlete_id").cast(pl.Int64)
+    sessions = with_local_date(sessions.with_columns(key).filter(pl.col("start_utc").is_not_null()))
+    days = days.with_columns(key)
+    ends = None
     if end is None:
-        end = _last_day(sessions, days)
-    if end is not None:
+        ends = (
+            pl.concat([sessions.select("athlete_id", "date"), days.select("athlete_id", "date")])
+            .group_by("athlete_id")
+            .agg(pl.col("date").max().alias("end"))
+        )
+    else:
         sessions = sessions.filter(pl.col("date") <= end)
         days = days.filter(pl.col("date") <= end)
     if sessions.height:
-        load = daily_series(sessions, method=method, end=end).drop("athlete_id")
+        load = daily_series(sessions, method=method, end=end, ends=ends)
     else:
-        load = pl.DataFrame(schema={c: DAILY_SCHEMA[c] for c in ("date", *LOAD_COLUMNS)})
-    ready = readiness_with_load(days, load) if days.height else days.head(0)
-    ready = ready.select([pl.col("date"), *(_column(ready, c) for c in READINESS_COLUMNS)])
-    out = load.join(ready, on="date", how="full", coalesce=True).sort("date")
-    return out.select(pl.col(c).cast(t) for c, t in DAILY_SCHEMA.items())
+        load = pl.DataFrame(schema={"athlete_id": pl.Int64(), **_LOAD_SCHEMA})
+    if days.height:
+        acwr = load.select("athlete_id", "date", pl.col("acwr_ewma").alias("acwr"))
+        ready = readiness_by(days.join(acwr, on=["athlete_id", "date"], how="left"))
+        ready = ready.select("athlete_id", "date", *(_column(ready, c) for c in READINESS_COLUMNS))
+    else:
+        ready = pl.DataFrame(
+            schema={"athlete_id": pl.Int64(), "date": pl.Date(), **_READINESS_SCHEMA}
+        )
+    out = load.join(ready, on=["athlete_id", "date"], how="full", coalesce=True)
+    return out.sort("athlete_id", "date").select(
+        "athlete_id", *(pl.col(c).cast(t) for c, t in DAILY_SCHEMA.items())
+    )
 
 
-def _last_day(sessions: pl.DataFrame, days: pl.DataFrame) -> date | None:
-    found = [d for d in (sessions["date"].max(), days["date"].max() if days.height else None)]
-    dates = [d for d in found if isinstance(d, date)]
-    return max(dates) if dates else None
+_LOAD_SCHEMA: Final = {c: DAILY_SCHEMA[c] for c in ("date", *LOAD_COLUMNS)}
+_READINESS_SCHEMA: Final = {c: DAILY_SCHEMA[c] for c in READINESS_COLUMNS}
 
 
 def _column(frame: pl.DataFrame, name: str) -> pl.Expr:

@@ -125,8 +125,10 @@ def _calendar(
     end: date | None,
     min_pairs: int,
     srpe_fallback: float,
+    ends: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
-    """Daily load from min(first session, start) to end, untrimmed (see `daily_load`)."""
+    """Daily load from min(first session, start) to end, untrimmed (see `daily_load`); `ends`
+    (`athlete_id`, `end`) gives some athletes their own end instead of `end`."""
     counted = _check_sessions(sessions, method)
     if method == "auto":
         ratio = srpe_trimp_ratio(counted, min_pairs=min_pairs, fallback=srpe_fallback)
@@ -167,6 +169,13 @@ def _calendar(
     if end is not None:
         hi[:] = _epoch_day(end)
         hi_ok[:] = True
+    if ends is not None and ends.height:
+        own = ends.select(pl.col("athlete_id").cast(pl.Int64), "end").sort("athlete_id")
+        own_ids = own["athlete_id"].to_numpy()
+        at = np.minimum(np.searchsorted(own_ids, ids), own_ids.size - 1)
+        mine = own_ids[at] == ids
+        hi = np.where(mine, own["end"].cast(pl.Int32).to_numpy().astype(np.int64)[at], hi)
+        hi_ok |= mine
     keep = lo_ok & hi_ok & (lo <= hi)
     ids, lo, hi = ids[keep], lo[keep], hi[keep]
     length = hi - lo + 1
@@ -252,13 +261,16 @@ def daily_series(
     monotony_days: int = MONOTONY_DAYS,
     min_pairs: int = MIN_PAIRS,
     srpe_fallback: float = SRPE_TO_TRIMP_FALLBACK,
+    ends: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Daily load with fitness, fatigue, form, ACWR, monotony and strain, per athlete.
 
     `daily_load` plus the columns of `pmc` (`ctl`, `atl`, `tsb`), `acwr` (`acwr_rolling`,
     `acwr_rolling_uncoupled`, `acwr_ewma`, `acwr_band`) and `monotony_strain` (`monotony`,
     `strain`). The series always starts at the athlete's first session, so CTL and the ratios
-    carry their full history; `start` only trims the rows returned.
+    carry their full history; `start` only trims the rows returned. `ends` (`athlete_id`,
+    `end`) ends some athletes' series on their own day instead of `end` (a federation whose
+    athletes' data stop on different days).
 
     Examples
     --------
@@ -269,7 +281,7 @@ def daily_series(
     ...     "date", "load", pl.col("ctl", "atl", "tsb").round(2), "acwr_ewma").rows()
     [(datetime.date(2026, 1, 2), 50.0, 3.47, 18.2, -10.96, None)]
     """
-    daily = _calendar(sessions, method, start, end, min_pairs, srpe_fallback)
+    daily = _calendar(sessions, method, start, end, min_pairs, srpe_fallback, ends)
     out = pmc(daily, ctl_days=ctl_days, atl_days=atl_days)
     out = acwr(out, acute_days=acute_days, chronic_days=chronic_days)
     out = monotony_strain(out, days=monotony_days)

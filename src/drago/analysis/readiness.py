@@ -1,7 +1,9 @@
 """Readiness: HRV baselines, resting HR trend, Hooper wellness and a daily green/amber/red verdict.
 
-`readiness_series` is pure over a per-day frame (one athlete, one row per local date) so it
-runs unchanged per group in a distributed engine. Rules and thresholds are in docs/hrv.md.
+`readiness_by` is pure over a per-day frame of many athletes (one row per athlete and local
+date), vectorised by athlete, so one call serves the store's athlete, a lake bucket or a
+Dask/Spark partition; `readiness_series` is it for one athlete. The verdict's rules are in
+`drago.analysis.verdict`. Rules and thresholds are in docs/hrv.md.
 """
 
 from __future__ import annotations
@@ -12,6 +14,18 @@ from typing import Final
 import numpy as np
 import polars as pl
 
+from drago.analysis.verdict import (
+    ACWR_AMBER,
+    ACWR_RED,
+    HOOPER_AMBER,
+    HOOPER_RED,
+    ITEM_AMBER,
+    ITEM_RED,
+    RHR_RISE_BPM,
+    signals,
+    verdict,
+    with_context,
+)
 from drago.vocab import HOOPER_ITEMS, WELLNESS_ITEMS
 
 __all__ = [
@@ -20,6 +34,8 @@ __all__ = [
     "HOOPER_AMBER",
     "HOOPER_RED",
     "INPUT_COLUMNS",
+    "ITEM_AMBER",
+    "ITEM_RED",
     "RHR_RISE_BPM",
     "hooper_score",
     "readiness_series",
@@ -43,14 +59,6 @@ SHORT_DAYS, SHORT_MIN = 7, 3
 LONG_DAYS, LONG_MIN = 60, 14
 #: Half-width of the normal range in SDs of the daily ln rMSSD (Plews et al. 2012).
 RANGE_SD: Final = 0.5
-#: drago's conventions (not published cut-offs): Hooper sum and single-item limits.
-HOOPER_AMBER, HOOPER_RED = 18, 22
-ITEM_AMBER, ITEM_RED = 6, 7
-#: Resting HR 7-day mean this far above its 60-day mean is amber (drago's convention).
-RHR_RISE_BPM: Final = 5.0
-#: ACWR above these is amber / red (Gabbett 2016: "sweet spot" 0.8-1.3, "danger zone" > 1.5).
-ACWR_AMBER, ACWR_RED = 1.3, 1.5
-_LEVELS: Final = ("green", "amber", "red")
 
 
 def hooper_score(sleep: float | None, stress: float | None, fatigue: float | None,
@@ -87,21 +95,28 @@ def _column(frame: pl.DataFrame, name: str) -> np.ndarray:
     return values
 
 
-def _rolling(day: np.ndarray, x: np.ndarray, days: int, need: int) -> tuple[np.ndarray, ...]:
-    """Mean, sample SD and count of the finite values over `days` calendar days to each day.
+def _rolling(
+    key: np.ndarray, group: np.ndarray, x: np.ndarray, days: int, need: int
+) -> tuple[np.ndarray, ...]:
+    """Mean, sample SD and count of the finite values over `days` calendar days to each day,
+    within each group (athlete).
 
-    Vectorised with prefix sums of the values centred on their overall mean (which keeps the
-    variance's subtraction well conditioned), so years of mornings cost one pass.
+    `key` is sorted and spaces groups far apart (`group * 2**20 + day`), so one binary search
+    finds every window's start inside its own group. Prefix sums of the values centred on
+    their group's mean (which keeps the variance's subtraction well conditioned): years of
+    mornings of any number of athletes cost one pass.
     """
-    n = day.size
     finite = np.isfinite(x)
-    centre = float(x[finite].mean()) if finite.any() else 0.0
+    n_groups = int(group[-1]) + 1 if group.size else 0
+    seen = np.bincount(group, weights=finite, minlength=n_groups)
+    total_by = np.bincount(group, weights=np.where(finite, x, 0.0), minlength=n_groups)
+    centre = np.where(seen > 0, total_by / np.maximum(seen, 1), 0.0)[group]
     v = np.where(finite, x - centre, 0.0)
     counts = np.concatenate(([0], np.cumsum(finite)))
     sums = np.concatenate(([0.0], np.cumsum(v)))
     squares = np.concatenate(([0.0], np.cumsum(v * v)))
-    starts = np.searchsorted(day, day - days + 1, side="left")
-    ends = np.arange(1, n + 1)
+    starts = np.searchsorted(key, key - days + 1, side="left")
+    ends = np.arange(1, key.size + 1)
     count = counts[ends] - counts[starts]
     total = sums[ends] - sums[starts]
     square = squares[ends] - squares[starts]
@@ -161,57 +176,61 @@ def readiness_series(days: pl.DataFrame) -> pl.DataFrame:
     sports: consensus statement from the Association of Ringside Physicians. Br J Sports Med
     53(6):328-333.
     """
+    return readiness_by(days.with_columns(pl.lit(0, pl.Int8).alias(_ONE)), by=_ONE).drop(_ONE)
+
+
+_ONE: Final = "__athlete__"
+
+
+def readiness_by(days: pl.DataFrame, *, by: str = "athlete_id") -> pl.DataFrame:
+    """`readiness_series` of many athletes at once: `days` holds one row per athlete (`by`)
+    and date; each athlete's numbers are those of `readiness_series` on their rows alone.
+    Sorted by `by` and date. Rolling windows, the signals and the verdict are vectorised over
+    all rows (no loop per athlete or per day)."""
     if "date" not in days.columns:
         raise ValueError("readiness_series needs a 'date' column")
     frame = days.with_columns(pl.col("date").cast(pl.Date))
     for name, dtype in INPUT_COLUMNS.items():
         if name not in frame.columns:
             frame = frame.with_columns(pl.lit(None, dtype=dtype).alias(name))
-    frame = frame.sort("date")
-    if frame["date"].is_duplicated().any():
+    frame = frame.sort(by, "date")
+    if frame.select(pl.struct(by, "date").is_duplicated().any()).item():
         raise ValueError("readiness_series needs one row per date; dates repeat")
     if frame["date"].null_count():
         raise ValueError("readiness_series needs a date on every row")
+    group = frame.select(
+        (pl.col(by).ne_missing(pl.col(by).shift()).cum_sum() - 1).fill_null(0)
+    ).to_series()
+    group_ix = group.to_numpy().astype(np.int64)
     day = frame["date"].cast(pl.Int32).to_numpy().astype(np.int64)
+    key = group_ix * 2**20 + (day - (int(day.min()) if day.size else 0))
     ln = _column(frame, "ln_rmssd")
     unreliable = frame["reliable"].cast(pl.Boolean).fill_null(True).not_().to_numpy()
     ln_ok = np.where(unreliable, np.nan, ln)
-    ln7, sd7, _ = _rolling(day, ln_ok, SHORT_DAYS, SHORT_MIN)
-    ln60, sd60, n60 = _rolling(day, ln_ok, LONG_DAYS, LONG_MIN)
+    ln7, sd7, _ = _rolling(key, group_ix, ln_ok, SHORT_DAYS, SHORT_MIN)
+    ln60, sd60, n60 = _rolling(key, group_ix, ln_ok, LONG_DAYS, LONG_MIN)
     rhr = _column(frame, "rhr_bpm")
-    rhr7, _, _ = _rolling(day, rhr, SHORT_DAYS, SHORT_MIN)
-    rhr60, _, _ = _rolling(day, rhr, LONG_DAYS, LONG_MIN)
+    rhr7, _, _ = _rolling(key, group_ix, rhr, SHORT_DAYS, SHORT_MIN)
+    rhr60, _, _ = _rolling(key, group_ix, rhr, LONG_DAYS, LONG_MIN)
     items = {name: _column(frame, name) for name in WELLNESS_ITEMS}
-    dates = frame["date"].to_list()
-    hooper: list[int | None] = []
-    for i, when in enumerate(dates):
-        try:
-            hooper.append(hooper_score(*(_none(items[name][i]) for name in HOOPER_ITEMS)))
-            if not math.isnan(items["mood"][i]) and not 1 <= items["mood"][i] <= 7:
-                raise ValueError(f"mood must be from 1 (best) to 7, not {items['mood'][i]}")
-        except ValueError as exc:
-            raise ValueError(f"{when}: {exc}") from exc
+    hooper = _hooper(items, frame["date"])
     low, high = ln60 - RANGE_SD * sd60, ln60 + RANGE_SD * sd60
     with np.errstate(divide="ignore", invalid="ignore"):
         cv = np.where(ln7 != 0, 100.0 * sd7 / np.abs(ln7), np.nan)
     acwr = _column(frame, "acwr")
-    suspensions = frame["suspension"].to_list()
-    verdicts: list[str | None] = []
-    reasons: list[str] = []
-    for i in range(day.size):
-        signals = _signals(i, ln_ok, ln7, low, high, rhr7, rhr60, items, hooper[i], acwr)
-        verdict, reason = _verdict(signals)
-        if suspensions[i] is not None:
-            verdict, reason = "red", f"red: medical suspension ({suspensions[i]})"
-        elif verdict is None and not (math.isnan(ln[i]) and math.isnan(rhr[i])):
-            reason = "no verdict: baselines still building"
-        notes = []
-        if unreliable[i] and not math.isnan(ln[i]):
-            notes.append("today's HRV unreliable, excluded")
-        if not math.isnan(ln7[i]) and math.isnan(low[i]):
-            notes.append(f"HRV baseline building ({n60[i]}/{LONG_MIN} days)")
-        verdicts.append(verdict)
-        reasons.append(reason + (f" ({'; '.join(notes)})" if notes else ""))
+    decided = verdict(signals(ln_ok, ln7, low, high, rhr7, rhr60, items, hooper, acwr))
+    building = np.isfinite(ln7) & np.isnan(low)
+    context = pl.DataFrame(
+        {
+            "suspension": frame["suspension"],
+            "measured": ~(np.isnan(ln) & np.isnan(rhr)),
+            "unreliable": unreliable & ~np.isnan(ln),
+            "building": pl.Series(np.where(building, n60, 0)).cast(pl.String),
+            "is_building": building,
+            "needed": pl.Series([LONG_MIN] * n60.size, dtype=pl.Int64).cast(pl.String),
+        }
+    )
+    verdicts, reasons = with_context(decided, context)
     out = {
         "ln_rmssd_7d": ln7,
         "normal_low": low,
@@ -220,69 +239,32 @@ def readiness_series(days: pl.DataFrame) -> pl.DataFrame:
         "rhr_7d": rhr7,
         "rhr_60d": rhr60,
     }
+    hooper_series = pl.Series("hooper", hooper, dtype=pl.Float64, nan_to_null=True)
     return frame.with_columns(
         *(pl.Series(name, values, dtype=pl.Float64, nan_to_null=True)
           for name, values in out.items()),
-        pl.Series("hooper", hooper, dtype=pl.Int32),
-        pl.Series("verdict", verdicts, dtype=pl.String),
-        pl.Series("reason", reasons, dtype=pl.String),
+        hooper_series.cast(pl.Int32),
+        verdicts.alias("verdict"),
+        reasons.alias("reason"),
     )  # fmt: skip
 
 
-def _none(value: float) -> float | None:
-    return None if math.isnan(value) else value
-
-
-Signal = tuple[int, str]
-
-
-def _signals(i: int, ln_ok: np.ndarray, ln7: np.ndarray, low: np.ndarray, high: np.ndarray,
-             rhr7: np.ndarray, rhr60: np.ndarray, items: dict[str, np.ndarray],
-             hooper: int | None, acwr: np.ndarray) -> list[Signal]:  # fmt: skip
-    """Every available signal of day `i` as (level 0/1/2, phrase)."""
-    out: list[Signal] = []
-    if not math.isnan(ln7[i]) and not math.isnan(low[i]):
-        span = f"normal {low[i]:.2f}-{high[i]:.2f}"
-        if ln7[i] < low[i] and ln_ok[i] < low[i]:
-            out.append((2, f"ln rMSSD 7-day {ln7[i]:.2f} and today {ln_ok[i]:.2f} below {span}"))
-        elif ln7[i] < low[i]:
-            out.append((1, f"ln rMSSD 7-day {ln7[i]:.2f} below {span}"))
+def _hooper(items: dict[str, np.ndarray], dates: pl.Series) -> np.ndarray:
+    """The Hooper sum of each row (NaN when an item is missing); ValueError, naming the first
+    day, for an item outside 1-7 or not whole (as `hooper_score`), or a mood outside 1-7."""
+    four = np.column_stack([items[name] for name in HOOPER_ITEMS])
+    complete = ~np.isnan(four).any(axis=1)
+    bad = complete[:, None] & ~((four >= 1) & (four <= 7) & (four == np.floor(four)))
+    mood = items["mood"]
+    bad_mood = ~np.isnan(mood) & ~((mood >= 1) & (mood <= 7))
+    wrong = bad.any(axis=1) | bad_mood
+    if wrong.any():
+        i = int(np.argmax(wrong))
+        if bad[i].any():
+            k = int(np.argmax(bad[i]))
+            item, value = HOOPER_ITEMS[k], four[i, k]
+            problem = f"{item} must be a whole number from 1 (best) to 7, not {value}"
         else:
-            out.append((0, "HRV"))
-    if not math.isnan(rhr7[i]) and not math.isnan(rhr60[i]):
-        if rhr7[i] >= rhr60[i] + RHR_RISE_BPM:
-            out.append((1, f"resting HR 7-day {rhr7[i]:.0f} bpm, 60-day {rhr60[i]:.0f} bpm"))
-        else:
-            out.append((0, "resting HR"))
-    worst = [(items[name][i], name) for name in WELLNESS_ITEMS]
-    worst = [(v, name) for v, name in worst if not math.isnan(v)]
-    if worst or hooper is not None:
-        value, name = max(worst) if worst else (0.0, "")
-        if value >= ITEM_RED:
-            out.append((2, f"{name} {value:.0f}/7"))
-        elif hooper is not None and hooper >= HOOPER_RED:
-            out.append((2, f"Hooper {hooper}/28"))
-        elif value >= ITEM_AMBER:
-            out.append((1, f"{name} {value:.0f}/7"))
-        elif hooper is not None and hooper >= HOOPER_AMBER:
-            out.append((1, f"Hooper {hooper}/28"))
-        else:
-            out.append((0, "wellness"))
-    if not math.isnan(acwr[i]):
-        level = 2 if acwr[i] > ACWR_RED else 1 if acwr[i] > ACWR_AMBER else 0
-        out.append((level, f"ACWR {acwr[i]:.2f}" if level else "ACWR"))
-    return out
-
-
-def _verdict(signals: list[Signal]) -> tuple[str | None, str]:
-    """Worst signal wins; two ambers make a red. The reason names the deciding signals."""
-    if not signals:
-        return None, "no data"
-    worst = max(level for level, _ in signals)
-    ambers = [phrase for level, phrase in signals if level == 1]
-    if worst == 1 and len(ambers) >= 2:
-        return "red", f"red: {' and '.join(ambers)} (two ambers)"
-    if worst == 0:
-        return "green", f"green: {', '.join(phrase for _, phrase in signals)} in range"
-    drivers = [phrase for level, phrase in signals if level == worst]
-    return _LEVELS[worst], f"{_LEVELS[worst]}: {'; '.join(drivers)}"
+            problem = f"mood must be from 1 (best) to 7, not {mood[i]}"
+        raise ValueError(f"{dates[i]}: {problem}")
+    return np.where(complete, four.sum(axis=1), np.nan)

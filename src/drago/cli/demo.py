@@ -67,10 +67,22 @@ def demo(
         f"  {db} camp status drago\n"
         f"  {db} plot camp drago -o drago-camp.png\n"
         f"  {db} fight show {built.first_fight_id}   (the first fight: the towel)\n"
-        f"  {db} serve   (the dashboard)",
+        f"  {db} serve   (the dashboard)\n"
+        f"  {db} live {live_replay()}   (sparring, replayed live on /live)",
         highlight=False,
     )
     if serve:
         from drago.cli.serve import run_server
 
         run_server(built.path, port=port)
+
+
+def live_replay() -> str:
+    """The options of `drago live` that replay two of the demo's recordings as a sparring
+    session: four 3-minute rounds, ten times faster than real time."""
+    from importlib import resources
+
+    folder = resources.files("drago").joinpath("demo_data")
+    red = shlex.quote(str(folder.joinpath("garmin-edge530-indoor-hrv.fit")))
+    blue = shlex.quote(str(folder.joinpath("garmin-edge800-indoor-trainer.fit")))
+    return f"--replay drago={red} --replay rocky={blue} --speed 10 --rounds 4"

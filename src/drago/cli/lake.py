@@ -63,7 +63,7 @@ def export(
         list[str] | None, typer.Option("--athlete", help="Only this athlete (repeatable).")
     ] = None,
 ) -> None:
-    """Export the store's athletes to a Parquet lake, partitioned by athlete and month.
+    """Export the store's athletes to a Parquet lake, one file per athlete and table.
 
     Sessions with their loads, wellness and morning HRV; exporting again writes only the
     partitions that changed.
@@ -105,7 +105,8 @@ def compute(
     """Every lake athlete's daily load series and readiness, on one process, Dask or Spark.
 
     Load, CTL/ATL/TSB, ACWR, monotony, strain and the readiness verdict, written as Parquet
-    under OUT/daily by athlete and month; all engines run the same per-athlete function.
+    under OUT/daily in at most 64 files of whole athletes; all engines run the same
+    function, vectorised over a bucket of athletes.
 
     Example: drago lake compute /tmp/fed --engine dask --out /tmp/fed-dask
     """

@@ -26,6 +26,11 @@ RELATIVE_NOTE: Final = (
     "speed_ms and power_au are relative estimates from one wrist IMU (not validated against "
     "an external reference): compare them within one athlete and sensor only"
 )
+#: With a gyroscope, speed is integrated in a world frame (drago.analysis.punches.speed).
+GYRO_SPEED_NOTE: Final = (
+    "speed_ms is m/s from a world-frame integration (gyroscope + gravity) between still "
+    "moments; power_au stays a relative proxy"
+)
 
 
 def _round(value: float | None, digits: int = 3) -> float | None:
@@ -246,7 +251,7 @@ def punch_report(
         ],
         "fatigue_index_pct": _round(decrement_score([r["mean_power_au"] for r in rounds]), 2),
         "fatigue_method": "decrement score of mean power per round (Fitzsimons et al. 1993)",
-        "notes": [RELATIVE_NOTE]
+        "notes": [GYRO_SPEED_NOTE if has_gyro else RELATIVE_NOTE]
         + (
             []
             if has_gyro

@@ -19,14 +19,24 @@ from drago.lake.apply import RESULT_SCHEMA, Step
 from drago.lake.engines import (
     ENGINES,
     dask_client,
+    lake_athletes,
     run_dask,
     run_local,
     run_spark,
     spark_context,
     spark_session,
+    split,
 )
-from drago.lake.synth import synth_federation
-from drago.store.lake import Written, read_athletes, read_manifest, write_lake, write_results
+from drago.lake.synth import synth_chunks
+from drago.store.lake import (
+    RESULTS_FORMAT,
+    Written,
+    buckets,
+    read_athletes,
+    read_manifest,
+    write_lake,
+    write_results,
+)
 
 __all__ = [
     "ENGINES",
@@ -43,7 +53,8 @@ __all__ = [
 @dataclass(frozen=True)
 class Computed:
     """What a compute did: engine, athletes, daily rows, seconds computing (reading the lake,
-    the per-athlete step, collecting), seconds starting the engine, and what was written."""
+    the step, collecting; not writing), seconds starting the engine, and what was written
+    (with the seconds writing)."""
 
     engine: str
     out: Path
@@ -58,13 +69,11 @@ def synth(to: Path, *, athletes: int, years: float, seed: int = 0) -> Written:
     """Write a synthetic federation lake (stated as synthetic in its manifest)."""
     if athletes < 1 or not 0 < years <= 50:
         raise UsageError("--athletes must be at least 1 and --years between 0 and 50")
-    tables = synth_federation(athletes, years, seed=seed)
-    return write_lake(
-        to,
-        tables,
-        synthetic=True,
-        source=f"drago lake synth --athletes {athletes} --years {years:g} --seed {seed}",
-    )
+    done = Written()
+    source = f"drago lake synth --athletes {athletes} --years {years:g} --seed {seed}"
+    for tables in synth_chunks(athletes, years, seed=seed):  # memory holds one chunk
+        done.add(write_lake(to, tables, synthetic=True, source=source))
+    return done
 
 
 def compute(
@@ -79,7 +88,7 @@ def compute(
     spark: Any = None,
 ) -> Computed:
     """Every athlete's daily series and readiness over the lake at `root`, written as Parquet
-    under `out/daily` (default `root/results`) by athlete and month.
+    under `out/daily` (default `root/results`) in buckets of whole athletes (at most 64 files).
 
     `as_of` ends every athlete's series on that day (default: each athlete's last session or
     morning). `scheduler` is a Dask scheduler address, `master` a Spark master URL; `spark` an
@@ -91,21 +100,7 @@ def compute(
     manifest = read_manifest(root)
     people = read_athletes(root)
     step = Step(dict(zip(people["athlete"], people["tz"], strict=True)), as_of, method)
-    began = time.perf_counter()
-    with ExitStack() as stack:
-        if engine == "dask":
-            client = stack.enter_context(dask_client(scheduler))
-        elif engine == "spark" and spark is None:
-            spark = stack.enter_context(spark_context(master))
-        started = time.perf_counter()
-        if engine == "local":
-            daily = run_local(root, manifest, step)
-        elif engine == "dask":
-            daily = run_dask(root, manifest, step, client=client)
-        else:
-            daily = run_spark(root, manifest, step, spark=spark)
-        seconds = time.perf_counter() - started
-    startup_s = started - began
+    plan = buckets(lake_athletes(manifest))
     target = out or root / "results"
     info = {
         "engine": engine,
@@ -114,6 +109,25 @@ def compute(
         "method": method,
         "synthetic": bool(manifest.get("synthetic")),
     }
-    written = write_results(target, daily, info)
-    athletes = daily["athlete"].n_unique()
-    return Computed(engine, target, athletes, daily.height, seconds, startup_s, written)
+    began = time.perf_counter()
+    with ExitStack() as stack:
+        if engine == "dask":
+            client = stack.enter_context(dask_client(scheduler))
+        elif engine == "spark" and spark is None:
+            spark = stack.enter_context(spark_context(master))
+        started = time.perf_counter()
+        if engine == "local":  # streaming: one bucket in memory at a time
+            written = write_results(target, run_local(root, manifest, step, plan), info)
+        else:
+            if engine == "dask":
+                daily = run_dask(root, manifest, step, plan, client=client)
+            else:
+                daily = run_spark(root, manifest, step, plan, spark=spark)
+            collected = time.perf_counter()
+            written = write_results(target, split(daily, plan), info)
+            written.seconds = time.perf_counter() - collected
+        seconds = time.perf_counter() - started - written.seconds
+    startup_s = started - began
+    done = read_manifest(target, kind=RESULTS_FORMAT)
+    rows = int(done["tables"]["daily"]["rows"])
+    return Computed(engine, target, int(done["athletes"]), rows, seconds, startup_s, written)

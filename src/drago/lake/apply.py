@@ -1,20 +1,21 @@
-"""The per-athlete step every engine runs: one athlete's lake rows in, their daily rows out.
+"""The step every engine runs: a bucket of whole athletes' lake rows in, their daily rows out.
 
-Engines differ only in how rows reach this step (one process, Dask partitions, Spark groups)
-and in their frame type; the step itself is `drago.analysis.athlete.athlete_daily`, the same
-function `drago load` and `drago readiness` answer from.
+Engines differ only in how rows reach this step (one process bucket by bucket, Dask
+partitions, Spark groups of a bucket column) and in their frame type; the step itself is
+`drago.analysis.athlete.daily_by_athlete`, vectorised over the athletes of the bucket, the
+code `drago load` and `drago readiness` answer from for one athlete.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Final
+from typing import Final
 
 import polars as pl
 import pyarrow as pa
 
-from drago.analysis.athlete import DAILY_SCHEMA, athlete_daily, day_inputs
+from drago.analysis.athlete import DAILY_SCHEMA, daily_by_athlete, day_inputs
 
 #: The union of the three input tables that engines group by athlete: `kind` says which.
 INPUT_SCHEMA: Final[dict[str, pl.DataType]] = {
@@ -70,48 +71,47 @@ ITEMS: Final = ("sleep", "stress", "fatigue", "soreness", "mood")
 
 @dataclass(frozen=True)
 class Step:
-    """The per-athlete step with its parameters: time zones by athlete, end date, method."""
+    """The step with its parameters: time zones by athlete, end date, method."""
 
     tz: dict[str, str]
     end: date | None = None
     method: str = "auto"
 
     def polars(self, rows: pl.DataFrame) -> pl.DataFrame:
-        """One athlete's union rows (`INPUT_SCHEMA`) -> their daily rows (`RESULT_SCHEMA`)."""
+        """Union rows (`INPUT_SCHEMA`) of whole athletes, any number of them, -> their daily
+        rows (`RESULT_SCHEMA`), sorted by athlete and date. All athletes are computed at once
+        (`daily_by_athlete`); each one's numbers do not depend on who else is in `rows`."""
         rows = conform_input(rows)
         if rows.height == 0:
             return pl.DataFrame(schema=RESULT_SCHEMA)
-        athlete = str(rows["athlete"][0])
+        names = rows["athlete"].unique().sort()
+        ids = pl.DataFrame(
+            {
+                "athlete": names,
+                "athlete_id": pl.int_range(names.len(), dtype=pl.Int64, eager=True),
+                "tz": [self.tz.get(str(name), "UTC") for name in names],
+            }
+        )
+        rows = rows.join(ids, on="athlete", how="left")
         kind = pl.col("kind")
         sessions = rows.filter(kind == "session").select(
-            "id", "start_utc", pl.lit(self.tz.get(athlete, "UTC")).alias("tz"),
+            "athlete_id", "id", "start_utc", "tz",
             "trimp_banister", "trimp_edwards", "srpe_load", "counts",
         )  # fmt: skip
         measurements = rows.filter(kind == "rr").select(
-            "date", "id", "start_utc", "reliable", "ln_rmssd", "mean_hr_bpm"
+            "athlete_id", "date", "id", "start_utc", "reliable", "ln_rmssd", "mean_hr_bpm"
         )
-        wellness = rows.filter(kind == "wellness").select("date", "rhr_bpm", *ITEMS)
-        days = day_inputs(measurements, wellness)
-        out = athlete_daily(sessions, days, end=self.end, method=self.method)
-        return out.with_columns(pl.lit(athlete).alias("athlete")).select(
-            pl.col(c).cast(t) for c, t in RESULT_SCHEMA.items()
-        )
+        wellness = rows.filter(kind == "wellness").select("athlete_id", "date", "rhr_bpm", *ITEMS)
+        days = day_inputs(measurements, wellness, by="athlete_id")
+        out = daily_by_athlete(sessions, days, end=self.end, method=self.method)
+        out = out.join(ids.select("athlete", "athlete_id"), on="athlete_id", how="left")
+        return out.select(pl.col(c).cast(t) for c, t in RESULT_SCHEMA.items())
 
     def arrow(self, table: pa.Table) -> pa.Table:
         """The step over Arrow tables (Spark's `applyInArrow`)."""
         frame = pl.from_arrow(table)
         assert isinstance(frame, pl.DataFrame)
         return self.polars(frame).to_arrow()
-
-    def pandas(self, frame: Any) -> Any:
-        """The step over pandas frames (Dask's `groupby.apply`), Arrow-backed columns out."""
-        import pandas as pd
-
-        rows = pl.from_arrow(pa.Table.from_pandas(frame, preserve_index=False))
-        assert isinstance(rows, pl.DataFrame)
-        if "athlete" not in rows.columns:  # pandas' apply without the grouping column
-            rows = rows.with_columns(pl.lit(str(frame.name)).alias("athlete"))
-        return self.polars(rows).to_arrow().to_pandas(types_mapper=pd.ArrowDtype)
 
 
 def conform_input(rows: pl.DataFrame) -> pl.DataFrame:

@@ -1,8 +1,10 @@
-"""The three engines that run the per-athlete step over a lake: local, Dask and Spark.
+"""The three engines that run the step over a lake: local, Dask and Spark.
 
-Each reads the lake's three input tables, stacks them into the `INPUT_SCHEMA` union, groups it
-by athlete (the one shuffle) and applies `Step` to every group; the science is in `Step`, never
-here. Each returns the daily rows as one Polars frame for the shared results writer.
+Athletes go to buckets of whole athletes (`drago.store.lake.buckets`, also the results files).
+Each engine reads a bucket's rows of the three input tables, stacked into the `INPUT_SCHEMA`
+union, and applies `Step` to the bucket, which computes all its athletes at once; the science
+is in `Step`, never here. The local engine yields bucket after bucket to the results writer
+(memory holds one bucket); Dask and Spark run buckets in parallel and return one frame.
 """
 
 from __future__ import annotations
@@ -20,20 +22,10 @@ import polars as pl
 import pyarrow as pa
 
 from drago.errors import UsageError
-from drago.lake.apply import (
-    INPUT_SCHEMA,
-    PROJECTIONS,
-    RESULT_SCHEMA,
-    Step,
-    conform_input,
-    union_rows,
-)
-from drago.store.lake import files, files_by_athlete, read_table, schema
+from drago.lake.apply import INPUT_SCHEMA, PROJECTIONS, RESULT_SCHEMA, Step, union_rows
+from drago.store.lake import conform, files, read_files, schema
 
 ENGINES: Final = ("local", "dask", "spark")
-#: About how many lake files one Dask task reads (a month of one athlete's table is one small
-#: file); a task always holds whole athletes.
-FILES_PER_PARTITION: Final = 500
 #: Spark SQL types of the Polars types the union and the results use.
 _SPARK_TYPES: Final[dict[type[pl.DataType], str]] = {
     pl.String: "string",
@@ -46,12 +38,52 @@ _SPARK_TYPES: Final[dict[type[pl.DataType], str]] = {
 }
 
 
-def run_local(root: Path, manifest: dict[str, Any], step: Step) -> pl.DataFrame:
-    """One process: DuckDB reads the Parquet, Polars groups by athlete, the step runs in turn."""
-    tables = {table: read_table(root, table) for table in PROJECTIONS}
-    rows = union_rows(tables)
-    parts = [step.polars(group) for group in rows.partition_by("athlete", maintain_order=False)]
-    return _finish(pl.concat(parts) if parts else pl.DataFrame(schema=RESULT_SCHEMA))
+def lake_athletes(manifest: dict[str, Any]) -> list[str]:
+    """The athletes with rows in any of the lake's input tables, sorted."""
+    names: set[str] = set()
+    for table in PROJECTIONS:
+        parts = manifest.get("tables", {}).get(table, {}).get("partitions", {})
+        names.update(str(entry["athlete"]) for entry in parts.values())
+    return sorted(names)
+
+
+def bucket_files(root: Path, manifest: dict[str, Any], names: list[str]) -> dict[str, list[str]]:
+    """The files of each input table holding the athletes `names`."""
+    return {table: [str(p) for p in files(root, manifest, table, set(names))]
+            for table in PROJECTIONS}  # fmt: skip
+
+
+def read_bucket(paths: dict[str, list[str]]) -> pl.DataFrame:
+    """The `INPUT_SCHEMA` rows of a bucket's files (table -> paths), each table's files read at
+    once by Polars (only the columns the step uses)."""
+    tables = {}
+    for table, (_, columns) in PROJECTIONS.items():
+        wanted = ["athlete", *columns.values()]
+        found = [Path(p) for p in paths.get(table, [])]
+        tables[table] = (
+            read_files(found, wanted) if found else conform(pl.DataFrame(), table).select(wanted)
+        )
+    return union_rows(tables)
+
+
+def run_local(
+    root: Path, manifest: dict[str, Any], step: Step, plan: list[list[str]]
+) -> Iterator[tuple[list[str], pl.DataFrame]]:
+    """One process, bucket by bucket (memory holds one bucket): Polars reads the bucket's files
+    and the step computes all its athletes at once."""
+    for names in plan:
+        yield names, _finish(step.polars(read_bucket(bucket_files(root, manifest, names))))
+
+
+def split(daily: pl.DataFrame, plan: list[list[str]]) -> Iterator[tuple[list[str], pl.DataFrame]]:
+    """A whole result cut into the plan's buckets (for the results writer)."""
+    bucket = {name: k for k, names in enumerate(plan) for name in names}
+    keyed = daily.with_columns(
+        pl.col("athlete").replace_strict(bucket, default=-1, return_dtype=pl.Int64).alias("_b")
+    )
+    parts = {int(k[0]): part.drop("_b") for k, part in keyed.group_by("_b")}  # type: ignore[arg-type]
+    for k, names in enumerate(plan):
+        yield names, parts.get(k, pl.DataFrame(schema=RESULT_SCHEMA))
 
 
 def _finish(daily: pl.DataFrame) -> pl.DataFrame:
@@ -59,34 +91,6 @@ def _finish(daily: pl.DataFrame) -> pl.DataFrame:
 
 
 # --- Dask -----------------------------------------------------------------------------------
-
-
-def _read_batch(paths: list[str], kind: str, projection: dict[str, str]) -> Any:
-    """Some Parquet files of one lake table as `INPUT_SCHEMA` rows (Arrow-backed pandas)."""
-    import pandas as pd
-    import pyarrow.parquet as pq
-
-    tables = [pq.read_table(p, columns=["athlete", *projection.values()]) for p in paths]
-    rows = pl.from_arrow(pa.concat_tables(tables, promote_options="permissive"))
-    assert isinstance(rows, pl.DataFrame)
-    rows = rows.select(
-        pl.col("athlete"),
-        pl.lit(kind).alias("kind"),
-        *(pl.col(src).alias(dst) for dst, src in projection.items()),
-    )
-    return conform_input(rows).to_arrow().to_pandas(types_mapper=pd.ArrowDtype)
-
-
-def batches(paths: list[str], per_batch: int) -> list[list[str]]:
-    """`paths` cut into lists of at most `per_batch` (the lake's files are small: one Dask
-    partition per file would swamp the scheduler with tasks).
-
-    Examples
-    --------
-    >>> batches(["a", "b", "c"], 2)
-    [['a', 'b'], ['c']]
-    """
-    return [paths[i : i + per_batch] for i in range(0, len(paths), per_batch)]
 
 
 def _empty_pandas(schema: dict[str, pl.DataType]) -> Any:
@@ -122,48 +126,26 @@ def dask_client(scheduler: str | None = None) -> Iterator[Any]:
         yield client
 
 
-def _read_athletes(files_by_table: dict[str, list[str]]) -> Any:
-    """Every file of some whole athletes, all tables, as `INPUT_SCHEMA` rows (pandas)."""
+def _dask_bucket(paths: dict[str, list[str]], step: Step) -> Any:
+    """One Dask task: a bucket's files read and all its athletes computed (pandas out)."""
     import pandas as pd
 
-    frames = [
-        _read_batch(paths, PROJECTIONS[table][0], PROJECTIONS[table][1])
-        for table, paths in files_by_table.items()
-        if paths
-    ]
-    return pd.concat(frames, ignore_index=True) if frames else _empty_pandas(INPUT_SCHEMA)
+    return step.polars(read_bucket(paths)).to_arrow().to_pandas(types_mapper=pd.ArrowDtype)
 
 
-def _step_partition(rows: Any, step: Step) -> Any:
-    """The per-athlete step over each athlete of one partition (each athlete is whole in it)."""
-    if len(rows) == 0:
-        return _empty_pandas(RESULT_SCHEMA)
-    out = rows.groupby("athlete", sort=False).apply(step.pandas, include_groups=False)
-    return out.reset_index(drop=True)
-
-
-def run_dask(root: Path, manifest: dict[str, Any], step: Step, *, client: Any) -> pl.DataFrame:
-    """Dask: a dataframe whose partitions each hold whole athletes (the lake is partitioned by
-    athlete, so grouping needs no shuffle), read with `from_map`, then group by athlete and
-    apply `step` within each partition (`map_partitions`) on the `distributed` `client`."""
+def run_dask(
+    root: Path, manifest: dict[str, Any], step: Step, plan: list[list[str]], *, client: Any
+) -> pl.DataFrame:
+    """Dask: one partition per bucket of whole athletes (`from_map`; the lake is partitioned
+    by athlete, so no shuffle), each computed at once by the step, on the `distributed`
+    `client`; the workers get the bucket's file list, never the manifest."""
     import dask.dataframe as dd
 
-    by_athlete: dict[str, dict[str, list[str]]] = {}
-    for table in PROJECTIONS:
-        for athlete, paths in files_by_athlete(root, manifest, table).items():
-            tables = by_athlete.setdefault(athlete, {t: [] for t in PROJECTIONS})
-            tables[table] += [str(p) for p in paths]
-    if not by_athlete:
+    if not plan:
         return pl.DataFrame(schema=RESULT_SCHEMA)
-    per_partition = max(1, FILES_PER_PARTITION * len(by_athlete) // max(1, sum(
-        len(paths) for tables in by_athlete.values() for paths in tables.values())))  # fmt: skip
-    groups = batches(sorted(by_athlete), per_partition)
-    parts = [
-        {t: [p for a in group for p in by_athlete[a][t]] for t in PROJECTIONS} for group in groups
-    ]
-    rows = dd.from_map(_read_athletes, parts, meta=_empty_pandas(INPUT_SCHEMA),
-                       enforce_metadata=False)  # fmt: skip
-    result = rows.map_partitions(_step_partition, step, meta=_empty_pandas(RESULT_SCHEMA))
+    parts = [bucket_files(root, manifest, names) for names in plan]
+    result = dd.from_map(_dask_bucket, parts, step=step, meta=_empty_pandas(RESULT_SCHEMA),
+                         enforce_metadata=False)  # fmt: skip
     table = client.compute(result).result()
     frame = pl.from_arrow(pa.Table.from_pandas(table, preserve_index=False))
     assert isinstance(frame, pl.DataFrame)
@@ -221,9 +203,12 @@ def spark_context(master: str | None = None) -> Iterator[Any]:
         session.stop()
 
 
-def run_spark(root: Path, manifest: dict[str, Any], step: Step, *, spark: Any) -> pl.DataFrame:
-    """Spark: `read.parquet` per table, union by name, `groupBy("athlete").applyInArrow(step)`
-    on the SparkSession `spark`."""
+def run_spark(
+    root: Path, manifest: dict[str, Any], step: Step, plan: list[list[str]], *, spark: Any
+) -> pl.DataFrame:
+    """Spark: `read.parquet` per table, union by name, a `bucket` column (the plan's, joined
+    by athlete), then `groupBy("bucket").applyInArrow`: each bucket reaches the step as one
+    Arrow table and all its athletes are computed at once."""
     from pyspark.sql import functions as F
 
     frames = []
@@ -244,12 +229,16 @@ def run_spark(root: Path, manifest: dict[str, Any], step: Step, *, spark: Any) -
                 *(F.col(src).alias(dst) for dst, src in columns.items()),
             )
         )
-    if not frames:
+    if not frames or not plan:
         return pl.DataFrame(schema=RESULT_SCHEMA)
     union = reduce(lambda a, b: a.unionByName(b, allowMissingColumns=True), frames)
     union = union.select(
         *(F.col(c).cast(_SPARK_TYPES[type(t)]).alias(c) for c, t in INPUT_SCHEMA.items())
     )
+    keys = spark.createDataFrame(
+        [(name, k) for k, names in enumerate(plan) for name in names], "athlete string, bucket int"
+    )
+    union = union.join(F.broadcast(keys), on="athlete", how="inner")
     out_schema = pl.DataFrame(schema=RESULT_SCHEMA).to_arrow().schema
     arrow_schema = pa.schema(
         [pa.field(f.name, pa.string() if pa.types.is_large_string(f.type)
@@ -259,7 +248,7 @@ def run_spark(root: Path, manifest: dict[str, Any], step: Step, *, spark: Any) -
     def apply(table: pa.Table) -> pa.Table:
         return step.arrow(table).cast(arrow_schema)
 
-    result = union.groupBy("athlete").applyInArrow(apply, schema=spark_schema(RESULT_SCHEMA))
+    result = union.groupBy("bucket").applyInArrow(apply, schema=spark_schema(RESULT_SCHEMA))
     frame = pl.from_arrow(result.toArrow())
     assert isinstance(frame, pl.DataFrame)
     return _finish(frame)

@@ -11,7 +11,8 @@ resting HR and Hooper items that worsen with recent load. Deterministic for a se
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from collections.abc import Iterator
+from datetime import date, timedelta
 from typing import Final
 
 import numpy as np
@@ -38,34 +39,49 @@ def synth_federation(
 ) -> dict[str, pl.DataFrame]:
     """Lake tables (`athletes`, `sessions`, `wellness`, `rr_measurements`) of a synthetic
     federation: `athletes` boxers over `years` years ending on `end`."""
+    chunks = list(synth_chunks(athletes, years, seed=seed, end=end, chunk=max(1, athletes)))
+    return {table: pl.concat([c[table] for c in chunks]) for table in chunks[0]}
+
+
+def synth_chunks(
+    athletes: int,
+    years: float,
+    *,
+    seed: int = 0,
+    end: date = date(2026, 9, 30),
+    chunk: int = 500,
+) -> Iterator[dict[str, pl.DataFrame]]:
+    """`synth_federation` `chunk` athletes at a time (the same rows for the same seed, whatever
+    the chunk), so a large federation is written without holding it all in memory."""
     if athletes < 1 or years <= 0:
         raise ValueError("need at least one athlete and a positive number of years")
     rng = np.random.default_rng(seed)
     n_days = round(365.25 * years)
     start = end - timedelta(days=n_days - 1)
-    people, sessions, wellness, mornings = [], [], [], []
     next_id = 1
-    for k in range(athletes):
-        name = f"Synthetic {k + 1:04d}"
-        sex = "f" if rng.random() < 0.3 else "m"
-        tz = TIME_ZONES[int(rng.integers(len(TIME_ZONES)))]
-        people.append(
-            {"athlete": name, "team": f"Synthetic team {k % 20 + 1}", "tz": tz, "sex": sex,
-             "birth_year": int(rng.integers(1990, 2008)),
-             "weight_class": WEIGHT_CLASSES[int(rng.integers(len(WEIGHT_CLASSES)))]}
-        )  # fmt: skip
-        s, daily_load = _sessions(rng, name, sex, start, n_days, next_id)
-        next_id += s.height
-        sessions.append(s)
-        w, m = _mornings(rng, name, start, n_days, daily_load, next_id)
-        wellness.append(w)
-        mornings.append(m)
-    return {
-        "athletes": pl.DataFrame(people),
-        "sessions": pl.concat(sessions),
-        "wellness": pl.concat(wellness),
-        "rr_measurements": pl.concat(mornings),
-    }
+    for first in range(0, athletes, chunk):
+        people, sessions, wellness, mornings = [], [], [], []
+        for k in range(first, min(athletes, first + chunk)):
+            name = f"Synthetic {k + 1:04d}"
+            sex = "f" if rng.random() < 0.3 else "m"
+            tz = TIME_ZONES[int(rng.integers(len(TIME_ZONES)))]
+            people.append(
+                {"athlete": name, "team": f"Synthetic team {k % 20 + 1}", "tz": tz, "sex": sex,
+                 "birth_year": int(rng.integers(1990, 2008)),
+                 "weight_class": WEIGHT_CLASSES[int(rng.integers(len(WEIGHT_CLASSES)))]}
+            )  # fmt: skip
+            s, daily_load = _sessions(rng, name, sex, start, n_days, next_id)
+            next_id += s.height
+            sessions.append(s)
+            w, m = _mornings(rng, name, start, n_days, daily_load, next_id)
+            wellness.append(w)
+            mornings.append(m)
+        yield {
+            "athletes": pl.DataFrame(people),
+            "sessions": pl.concat(sessions),
+            "wellness": pl.concat(wellness),
+            "rr_measurements": pl.concat(mornings),
+        }
 
 
 def _sessions(
@@ -93,11 +109,11 @@ def _sessions(
     minutes = duration_s / 60.0
     zone = np.clip(np.floor((hr_avg / hr_max - 0.5) * 10) + 1, 0, 5)
     hour = rng.uniform(6, 19, n)
-    start_utc = [
-        datetime.combine(start + timedelta(days=int(d)), datetime.min.time())
-        + timedelta(hours=float(h))
-        for d, h in zip(which, hour, strict=True)
-    ]
+    start_utc = (
+        np.datetime64(start, "us")
+        + which.astype("timedelta64[D]")
+        + np.round(hour * 3.6e9).astype("timedelta64[us]")
+    )
     frame = pl.DataFrame(
         {
             "athlete": [name] * n,
@@ -123,12 +139,15 @@ def _mornings(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     fatigue = np.convolve(load, np.exp(-np.arange(10) / 3.0), mode="full")[:n_days]
     fatigue = fatigue / (fatigue.mean() + 1e-9)
-    noise = np.zeros(n_days)
-    for i in range(1, n_days):  # AR(1): consecutive mornings resemble each other
-        noise[i] = 0.6 * noise[i - 1] + rng.normal(0, 0.08)
+    shocks = rng.normal(0, 0.08, n_days - 1).tolist()
+    walk = [0.0]
+    for shock in shocks:  # AR(1): consecutive mornings resemble each other
+        walk.append(0.6 * walk[-1] + shock)
+    noise = np.array(walk)
     ln = rng.uniform(3.3, 4.5) + noise - 0.08 * (fatigue - 1.0)
     rhr = rng.uniform(44, 60) + 2.0 * (fatigue - 1.0) + rng.normal(0, 1.5, n_days)
-    dates = [start + timedelta(days=int(d)) for d in range(n_days)]
+    days = np.datetime64(start, "D") + np.arange(n_days).astype("timedelta64[D]")
+    dates = pl.Series(days, dtype=pl.Date)
     items = np.clip(
         np.round(2.5 + 1.2 * (fatigue - 1.0)[:, None] + rng.normal(0, 0.9, (n_days, 5))), 1, 7
     )
@@ -151,7 +170,7 @@ def _mornings(
             "id": np.arange(first_id, first_id + n_days, dtype=np.int64),
             "date": dates,
             "start_utc": pl.Series(
-                [datetime.combine(d, datetime.min.time()) + timedelta(hours=6.5) for d in dates],
+                days.astype("datetime64[us]") + np.timedelta64(6 * 3600 + 1800, "s"),
                 dtype=pl.Datetime("us"),
             ),
             "n_beats": np.round(300 / 60 * mean_hr).astype(np.int32),

@@ -113,6 +113,10 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/aggregates"): Rule(Kind.aggregates),
     ("GET", "/federation"): LAKE,
     ("GET", "/api/federation"): LAKE,
+    # the live lab: each caller receives only the athletes they may see (web/live.py)
+    ("GET", "/live"): READ,
+    ("GET", "/api/live/state"): READ,
+    ("GET", "/api/live/events"): READ,
     # accounts
     ("GET", "/login"): PUBLIC,
     ("POST", "/login"): PUBLIC,

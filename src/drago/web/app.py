@@ -100,6 +100,7 @@ def create_app(
     from drago.web import fights, gym  # the routers use this module's helpers
     from drago.web.api import router as api_router
     from drago.web.federation import router as federation_router
+    from drago.web.live import router as live_router
     from drago.web.pages import router as pages_router
 
     keeper = StoreKeeper(None if db_path is None else Path(db_path), WebLab, linger_s=linger_s)
@@ -173,6 +174,7 @@ def create_app(
     app.include_router(gym.pages)
     app.include_router(gym.page_writes)
     app.include_router(federation_router)
+    app.include_router(live_router)
     if team is not None:
         from drago.web.team import install
 

@@ -57,7 +57,7 @@ def _table(
     feats = punch_features(acc_ms2, gyro_rads, det, gravity)
     proba = punch_proba(feats, has_gyro=gyro_rads is not None)
     classes = punch_classes(proba)
-    measures = punch_measures(acc_ms2, det, gravity)
+    measures = punch_measures(acc_ms2, det, gravity, gyro_rads=gyro_rads)
     rate = det.rate_hz
     return pl.DataFrame(
         {
@@ -126,3 +126,18 @@ def punches_analyse_pair(
 
 
 __all__ = ["CLASSES", "COLUMNS", "punches_analyse", "punches_analyse_pair"]
+
+
+def punches_of_detection(
+    acc_ms2: np.ndarray,
+    gyro_rads: np.ndarray | None,
+    det: Detection,
+    *,
+    hand: Hand | None,
+    stance: Stance = "orthodox",
+    offset_s: float = 0.0,
+    gravity: np.ndarray | None = None,
+) -> pl.DataFrame:
+    """The punch table (`COLUMNS`) of detections already made, e.g. by a streaming detector
+    over a window of the stream that starts `offset_s` into it."""
+    return _table(acc_ms2, gyro_rads, det, hand, stance, offset_s, gravity)

@@ -70,6 +70,7 @@ def punch_proba(
         return np.zeros((0, len(CLASSES)))
     z = (x - np.asarray(part["mean"])) / np.asarray(part["scale"])
     logits = z @ np.asarray(part["coef"]).T + np.asarray(part["intercept"])
+    logits /= float(part.get("temperature", 1.0))
     logits -= logits.max(axis=1, keepdims=True)
     p = np.exp(logits)
     p /= p.sum(axis=1, keepdims=True)

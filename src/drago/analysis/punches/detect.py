@@ -19,7 +19,10 @@ seconds, so it depends neither on how the sensor is mounted nor on the sample ra
    as it punches) is dropped by `drop_retractions`: two detections less than
    `RETRACTION_S` apart whose velocities point in opposite directions, with pauses on both
    sides longer than `RETRACTION_PAUSE` x their spacing, are one punch and its way back;
-6. with both hands, `suppress_crosstalk` drops a peak of one hand that sits within
+6. with a gyroscope, the return strokes of a sensor held in the hand (the fist pulled back
+   counted as a punch) are dropped by `returns.drop_return_strokes`, in recordings where
+   they are systematic (a glove's retraction is already inside its punch's detection);
+7. with both hands, `suppress_crosstalk` drops a peak of one hand that sits within
    `CROSSTALK_S` of a peak more than `CROSSTALK_RATIO` times higher on the other hand.
 
 Onset and end are where the score falls below `EDGE_FRACTION` of the peak's height (searched
@@ -161,7 +164,13 @@ def punch_detect(
     det = detect_from_score(
         score, rate_hz, min_score=min_score, refractory_s=refractory_s, rel_floor=rel_floor
     )
-    return drop_retractions(acc_ms2, grav, det)
+    det = drop_retractions(acc_ms2, grav, det)
+    if gyro_rads is None:
+        return det
+    # step 7 needs the world frame of `speed`, which imports this module: imported here
+    from drago.analysis.punches.returns import drop_return_strokes
+
+    return drop_return_strokes(acc_ms2, gyro_rads, det)
 
 
 def velocity_directions(

@@ -23,6 +23,7 @@ from typing import Final
 import numpy as np
 
 from drago.analysis.punches.detect import G_MS2, Detection, gravity_ms2, norm3
+from drago.analysis.punches.shape import SHAPE_FEATURES, shape_features
 
 BEFORE_S: Final = 0.4
 AFTER_S: Final = 0.3
@@ -52,6 +53,7 @@ FEATURES: Final = (
     "dom_axis_side",
     "net_vert_rot",
     "net_fwd_rot",
+    *SHAPE_FEATURES,
 )
 #: Features that need a gyroscope (the accelerometer-only model leaves them out).
 GYRO_FEATURES: Final = frozenset(
@@ -71,6 +73,9 @@ GYRO_FEATURES: Final = frozenset(
     }
 )
 ACC_FEATURES: Final = tuple(f for f in FEATURES if f not in GYRO_FEATURES)
+#: Features that depend on the signal's amplitude (glove mass, sensor range, sample rate):
+#: the models leave them out so that one model serves every device.
+AMPLITUDE_FEATURES: Final = frozenset({"peak_dyn_g", "peak_gyro_rads", "gyro_per_g"})
 #: Features in the punch frame (up, forward, side); training may leave them out (see
 #: scripts/train_punches.py: the feature set is chosen on the training subjects).
 FRAME_FEATURES: Final = frozenset(
@@ -141,6 +146,7 @@ def punch_features(
     side = np.cross(up, fwd)
     out["fwd_acc_frac"] = np.abs(np.einsum("kwj,kj->kw", a, fwd)).sum(axis=1) / total
     out["side_acc_frac"] = np.abs(np.einsum("kwj,kj->kw", a, side)).sum(axis=1) / total
+    out.update(shape_features(a, up, fwd, side))
     out["duration_s"] = (det.end - det.onset) / rate
     # change of the acceleration direction across the window (curved path: hooks)
     unit = a / np.maximum(a_norm[:, :, None], 1e-9)

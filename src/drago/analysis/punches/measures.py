@@ -6,7 +6,8 @@ rounds and sessions of one athlete with one sensor, not absolute physical values
 - `peak_acc_ms2`: the peak of the dynamic acceleration |a - g| between onset and end, where g
   is the gravity vector measured just before the punch (m/s²; `peak_acc_g` = / 9.80665).
   Low sample rates under-read it (an impact lasts 10-20 ms; 25 Hz sees one sample of it).
-- `speed_ms`: the peak of |v| with v the dynamic acceleration integrated from onset to end
+- `speed_ms`: with a gyroscope, m/s from a world-frame integration (see `speed`); without
+  one, the peak of |v| with v the dynamic acceleration integrated from onset to end
   only, drift-corrected by removing the straight line from v(onset) = 0 to v(end) (the hand
   is assumed still at both ends). The sensor's rotation during the punch is not tracked, so
   gravity leaks into it: a proxy.
@@ -31,14 +32,22 @@ import numpy as np
 
 from drago.analysis.punches.detect import G_MS2, Detection, gravity_ms2, norm3
 from drago.analysis.punches.features import REFERENCE_S
+from drago.analysis.punches.speed import punch_speed_ms
 
 MEASURES: Final = ("peak_acc_ms2", "peak_acc_g", "speed_ms", "power_au", "peak_at")
 
 
 def punch_measures(
-    acc_ms2: np.ndarray, det: Detection, gravity: np.ndarray | None = None
+    acc_ms2: np.ndarray,
+    det: Detection,
+    gravity: np.ndarray | None = None,
+    *,
+    gyro_rads: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """Peak acceleration, estimated peak speed and power proxy of each punch.
+
+    With `gyro_rads` the speed is in m/s from a world-frame integration with zero-velocity
+    updates (`speed.punch_speed_ms`); without it, the relative estimate described above.
 
     `peak_at` is the sample index of the peak dynamic acceleration (the punch's time).
 
@@ -74,7 +83,11 @@ def punch_measures(
     v_end = v[np.arange(k), length - 1]
     frac = steps[None, :] / np.maximum(length - 1, 1)[:, None]
     v = v - frac[:, :, None] * v_end[:, None, :]
-    speed = (norm3(v) * inside).max(axis=1)
+    speed = (
+        (norm3(v) * inside).max(axis=1)
+        if gyro_rads is None
+        else punch_speed_ms(acc_ms2, gyro_rads, det)
+    )
     peak = a_norm.max(axis=1)
     return {
         "peak_at": (det.onset + a_norm.argmax(axis=1)).astype(np.float64),

@@ -1,4 +1,5 @@
-"""A federation's Parquet lake: its layout, writing it incrementally, reading it with DuckDB.
+"""A federation's Parquet lake: its layout, writing it incrementally, reading it (Polars scans;
+DuckDB for the overview).
 
 See docs/lake.md for the schema and the manifest.
 """
@@ -6,16 +7,21 @@ See docs/lake.md for the schema and the manifest.
 from drago.store.lake.export import export_tables
 from drago.store.lake.layout import (
     ATHLETES_FILE,
+    BUCKET_ATHLETES,
     FORMAT,
     MANIFEST,
+    MAX_BUCKETS,
     PARTITIONED,
     RESULTS_FORMAT,
     TABLES,
     VERSION,
     athlete_key,
+    bucket_path,
+    buckets,
     conform,
     files,
     files_by_athlete,
+    holds,
     partition_path,
     read_manifest,
     schema,
@@ -24,6 +30,8 @@ from drago.store.lake.layout import (
 )
 from drago.store.lake.read import (
     read_athletes,
+    read_files,
+    read_inputs,
     read_results,
     read_table,
     results_manifest,
@@ -33,21 +41,28 @@ from drago.store.lake.write import Written, digest, write_lake, write_partitions
 
 __all__ = [
     "ATHLETES_FILE",
+    "BUCKET_ATHLETES",
     "FORMAT",
     "MANIFEST",
+    "MAX_BUCKETS",
     "PARTITIONED",
     "RESULTS_FORMAT",
     "TABLES",
     "VERSION",
     "Written",
     "athlete_key",
+    "bucket_path",
+    "buckets",
     "conform",
     "digest",
     "export_tables",
     "files",
     "files_by_athlete",
+    "holds",
     "partition_path",
     "read_athletes",
+    "read_files",
+    "read_inputs",
     "read_manifest",
     "read_results",
     "read_table",

@@ -5,12 +5,13 @@ A drago lake is a directory:
 ```
 DIR/manifest.json                      what is in the lake (format, version, tables, partitions)
 DIR/athletes.parquet                   one row per athlete (name, time zone, sex, ...)
-DIR/<table>/athlete=<key>/month=<YYYY-MM>/part-0.parquet
+DIR/<table>/athlete=<key>/part-0.parquet  one file per athlete and table
 ```
 
 `<key>` is the athlete's name percent-encoded (`urllib.parse.quote`, nothing kept safe), so any
 name is a valid path; the files hold the `athlete` column with the plain name too. A results
-directory (`drago lake compute --out`) has the same shape with the table `daily`.
+directory (`drago lake compute --out`) has the table `daily` in few large files instead,
+`daily/bucket=<NNNN>/part-0.parquet`, each holding whole athletes (`buckets`).
 """
 
 from __future__ import annotations
@@ -80,7 +81,12 @@ TABLES: Final[dict[str, dict[str, tuple[pl.DataType, str]]]] = {
         "sdnn_ms": (pl.Float64(), "SDNN, ms"),
     },
 }
-#: The partitioned tables and the column whose month partitions them.
+#: Results files: athletes in name order cut into buckets of consecutive names, at least
+#: `BUCKET_ATHLETES` a bucket and at most `MAX_BUCKETS` buckets (one file each).
+BUCKET_ATHLETES: Final = 16
+MAX_BUCKETS: Final = 64
+#: The partitioned tables and their time column (a month of it partitioned lakes written before
+#: 2026-12, which are still read: readers follow the manifest, not the paths).
 PARTITIONED: Final = {"sessions": "start_utc", "wellness": "date", "rr_measurements": "date"}
 
 
@@ -108,9 +114,41 @@ def athlete_key(name: str) -> str:
     return quote(name, safe="")
 
 
-def partition_path(table: str, athlete: str, month: str) -> str:
-    """Relative path of one partition's file."""
+def partition_path(table: str, athlete: str, month: str | None = None) -> str:
+    """Relative path of one partition's file: an athlete's, or an athlete's month."""
+    if month is None:
+        return f"{table}/athlete={athlete_key(athlete)}/part-0.parquet"
     return f"{table}/athlete={athlete_key(athlete)}/month={month}/part-0.parquet"
+
+
+def buckets(athletes: list[str]) -> list[list[str]]:
+    """The athletes (sorted by name) in result buckets: as many as needed for at least
+    `BUCKET_ATHLETES` a bucket, at most `MAX_BUCKETS`, sizes as even as can be.
+
+    Examples
+    --------
+    >>> plan = buckets([f"a{k:04d}" for k in range(1000)])
+    >>> len(plan), [len(b) for b in plan][:3], [len(b) for b in plan][-1], plan[0][0]
+    (62, [17, 17, 17], 16, 'a0000')
+    >>> buckets(["b", "a"])
+    [['a', 'b']]
+    """
+    names = sorted(set(athletes))
+    if not names:
+        return []
+    count = max(1, min(MAX_BUCKETS, len(names) // BUCKET_ATHLETES))
+    size, extra = divmod(len(names), count)
+    out, at = [], 0
+    for k in range(count):
+        step = size + (k < extra)
+        out.append(names[at : at + step])
+        at += step
+    return out
+
+
+def bucket_path(table: str, index: int) -> str:
+    """Relative path of one results bucket's file."""
+    return f"{table}/bucket={index:04d}/part-0.parquet"
 
 
 def read_manifest(root: Path, *, kind: str = FORMAT) -> dict[str, Any]:
@@ -148,8 +186,13 @@ def files(
     return [
         root / path
         for path, entry in sorted(parts.items())
-        if athletes is None or entry["athlete"] in athletes
+        if athletes is None or not athletes.isdisjoint(holds(entry))
     ]
+
+
+def holds(entry: dict[str, Any]) -> list[str]:
+    """The athletes a manifest entry's file holds: one (a partition), or a bucket's."""
+    return list(entry["athletes"]) if "athletes" in entry else [str(entry["athlete"])]
 
 
 def files_by_athlete(root: Path, manifest: dict[str, Any], table: str) -> dict[str, list[Path]]:

@@ -56,12 +56,43 @@ def read_table(root: Path, table: str, athletes: Iterable[str] | None = None) ->
 
 
 def read_results(out: Path, athletes: Iterable[str] | None = None) -> pl.DataFrame:
-    """The `daily` results table of a compute output (of some athletes), sorted."""
+    """The `daily` results table of a compute output (of some athletes), sorted: a Polars
+    scan of the files that hold them (few: results are bucketed by athlete)."""
     manifest = read_manifest(out, kind=RESULTS_FORMAT)
-    paths = files(out, manifest, "daily", None if athletes is None else set(athletes))
+    chosen = None if athletes is None else set(athletes)
+    paths = files(out, manifest, "daily", chosen)
     if not paths:
         return pl.DataFrame()
-    return _scan(paths, "SELECT * FROM t ORDER BY athlete, date")
+    frame = read_files(paths)
+    if chosen is not None:
+        frame = frame.filter(pl.col("athlete").is_in(sorted(chosen)))
+    return frame.sort("athlete", "date")
+
+
+def read_files(paths: list[Path], columns: list[str] | None = None) -> pl.DataFrame:
+    """Parquet files of one table read at once by Polars (in parallel), only `columns` (all
+    when None); BadInput naming the directory when one is unreadable."""
+    try:
+        return pl.read_parquet([str(p) for p in paths], columns=columns, hive_partitioning=False,
+                               missing_columns="insert")  # fmt: skip
+    except (OSError, pl.exceptions.PolarsError) as exc:
+        raise BadInput(paths[0].parent, f"unreadable Parquet: {exc}") from exc
+
+
+def read_inputs(
+    root: Path, manifest: dict[str, Any], columns: dict[str, list[str]], athletes: Iterable[str]
+) -> dict[str, pl.DataFrame]:
+    """Some athletes' rows of the lake's partitioned tables (`columns`: table -> columns to
+    read), each table's files read at once by Polars; a table without files is empty."""
+    chosen = set(athletes)
+    out = {}
+    for table, wanted in columns.items():
+        paths = files(root, manifest, table, chosen)
+        if paths:
+            out[table] = read_files(paths, wanted)
+        else:
+            out[table] = conform(pl.DataFrame(), table).select(wanted)
+    return out
 
 
 def results_overview(out: Path) -> pl.DataFrame:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,9 +16,11 @@ from drago.errors import BadInput
 from drago.store.lake.layout import (
     ATHLETES_FILE,
     FORMAT,
+    MANIFEST,
     PARTITIONED,
     RESULTS_FORMAT,
     VERSION,
+    bucket_path,
     conform,
     partition_path,
     read_manifest,
@@ -33,12 +37,14 @@ SORT_KEYS: dict[str, tuple[str, ...]] = {
 
 @dataclass
 class Written:
-    """What a write did: partitions written, left unchanged and removed, and rows written."""
+    """What a write did: partitions written, left unchanged and removed, rows written, and
+    seconds spent writing (results only)."""
 
     written: int = 0
     unchanged: int = 0
     removed: int = 0
     rows: int = 0
+    seconds: float = 0.0
 
     def add(self, other: Written) -> None:
         self.written += other.written
@@ -63,19 +69,21 @@ def write_partitions(
     frame: pl.DataFrame,
     entries: dict[str, dict[str, Any]],
     *,
-    month_column: str,
+    month_column: str | None,
     athletes: set[str],
     sort: tuple[str, ...],
 ) -> Written:
-    """Write `frame` (already conformed) by athlete and month under `root/table`, updating
-    `entries` (the manifest's partitions of that table). Partitions of `athletes` that are no
-    longer in `frame` are removed; other athletes' partitions are left alone."""
+    """Write `frame` (already conformed) by athlete (and by month of `month_column` when
+    given) under `root/table`, updating `entries` (the manifest's partitions of that table).
+    Partitions of `athletes` that are no longer in `frame` are removed; other athletes'
+    partitions are left alone."""
     done = Written()
     seen: set[str] = set()
-    keyed = frame.with_columns(month_of(month_column)).sort("athlete", "month", *sort)
-    for (athlete, month), part in keyed.group_by(["athlete", "month"], maintain_order=True):
+    month = month_of(month_column) if month_column else pl.lit(None, pl.String).alias("month")
+    keyed = frame.with_columns(month).sort("athlete", "month", *sort)
+    for (athlete, month_key), part in keyed.group_by(["athlete", "month"], maintain_order=True):
         rows = part.drop("month")
-        path = partition_path(table, str(athlete), str(month))
+        path = partition_path(table, str(athlete), None if month_key is None else str(month_key))
         seen.add(path)
         sha = digest(rows)
         if entries.get(path, {}).get("sha256") == sha and (root / path).is_file():
@@ -83,7 +91,9 @@ def write_partitions(
             continue
         (root / path).parent.mkdir(parents=True, exist_ok=True)
         rows.write_parquet(root / path, statistics=True)
-        entries[path] = {"athlete": athlete, "month": month, "rows": rows.height, "sha256": sha}
+        entries[path] = {"athlete": athlete, "rows": rows.height, "sha256": sha}
+        if month_key is not None:
+            entries[path]["month"] = month_key
         done.written += 1
         done.rows += rows.height
     for path in [p for p, e in entries.items() if e["athlete"] in athletes and p not in seen]:
@@ -104,7 +114,8 @@ def write_lake(
     source: str,
     extra: dict[str, Any] | None = None,
 ) -> Written:
-    """Write (or update) a lake at `root` from frames of `athletes` and the partitioned tables.
+    """Write (or update) a lake at `root` from frames of `athletes` and the partitioned tables,
+    one file per athlete and table.
 
     The athletes in `tables["athletes"]` are replaced whole (their partitions not in the new
     frames are removed); other athletes already in the lake stay as they are.
@@ -123,13 +134,13 @@ def write_lake(
     athletes = athletes.sort("athlete")
     athletes.write_parquet(root / ATHLETES_FILE)
     listing = manifest.setdefault("tables", {})
-    for table, column in PARTITIONED.items():
+    for table in PARTITIONED:
         entries = listing.setdefault(table, {}).setdefault("partitions", {})
         frame = conform(tables.get(table, pl.DataFrame()), table)
         sort = SORT_KEYS[table]
         done.add(
             write_partitions(
-                root, table, frame, entries, month_column=column, athletes=names, sort=sort
+                root, table, frame, entries, month_column=None, athletes=names, sort=sort
             )
         )
         listing[table]["rows"] = sum(e["rows"] for e in entries.values())
@@ -146,24 +157,82 @@ def write_lake(
     return done
 
 
-def write_results(out: Path, daily: pl.DataFrame, info: dict[str, Any]) -> Written:
-    """Write a compute's `daily` rows under `out/daily` by athlete and month, with a results
-    manifest. Results are whole: partitions of athletes no longer in `daily` are removed."""
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file's bytes (first 32 hex digits, as `digest`)."""
+    sha = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            sha.update(block)
+    return sha.hexdigest()[:32]
+
+
+def write_results(
+    out: Path, parts: Iterable[tuple[list[str], pl.DataFrame]], info: dict[str, Any]
+) -> Written:
+    """Write a compute's `daily` rows, bucket by bucket as `parts` yields them (the bucket's
+    athletes, their rows), one file a bucket under `out/daily`, with a results manifest (each
+    file's athletes, rows and SHA-256). Results are whole: files of an earlier compute that
+    this one did not write are removed; a file whose bytes did not change is kept."""
+    began = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
-    exists = (out / "manifest.json").exists()
+    exists = (out / MANIFEST).exists()
     manifest = read_manifest(out, kind=RESULTS_FORMAT) if exists else {}
-    entries = manifest.setdefault("tables", {}).setdefault("daily", {}).setdefault("partitions", {})
-    names = {e["athlete"] for e in entries.values()} | set(daily["athlete"].unique().to_list())
-    done = write_partitions(
-        out, "daily", daily, entries, month_column="date", athletes=names, sort=("date",)
-    )
-    manifest["tables"]["daily"]["rows"] = daily.height
+    old = manifest.setdefault("tables", {}).get("daily", {}).get("partitions", {})
+    entries: dict[str, dict[str, Any]] = {}
+    done = Written()
+    athletes = 0
+    computing = 0.0
+    for index, (names, (frame, took)) in enumerate(_timed(parts)):
+        computing += took
+        rows = frame.sort("athlete", "date")
+        path = bucket_path("daily", index)
+        final = out / path
+        final.parent.mkdir(parents=True, exist_ok=True)
+        tmp = final.with_name(final.name + ".tmp")
+        rows.write_parquet(tmp, statistics=True, row_group_size=1 << 16)
+        sha = file_digest(tmp)
+        if old.get(path, {}).get("sha256") == sha and final.is_file():
+            tmp.unlink()
+            done.unchanged += 1
+        else:
+            tmp.replace(final)
+            done.written += 1
+            done.rows += rows.height
+        present = rows["athlete"].unique().sort().to_list()
+        athletes += len(present)
+        entries[path] = {"athletes": list(names), "rows": rows.height, "sha256": sha}
+    for path in [p for p in old if p not in entries]:
+        (out / path).unlink(missing_ok=True)
+        for parent in ((out / path).parent, (out / path).parent.parent):
+            if parent.is_dir() and parent != out and not any(parent.iterdir()):
+                parent.rmdir()
+        done.removed += 1
+    manifest["tables"]["daily"] = {
+        "rows": sum(e["rows"] for e in entries.values()),
+        "layout": "buckets of whole athletes",
+        "partitions": entries,
+    }
     manifest |= {
         "format": RESULTS_FORMAT,
         "version": VERSION,
         "updated_utc": datetime.now(UTC).isoformat(timespec="seconds"),
-        "athletes": len(set(daily["athlete"].to_list())),
+        "athletes": athletes,
         **info,
     }
     write_manifest(out, manifest)
+    done.seconds = time.perf_counter() - began - computing
     return done
+
+
+def _timed(
+    parts: Iterable[tuple[list[str], pl.DataFrame]],
+) -> Iterator[tuple[list[str], tuple[pl.DataFrame, float]]]:
+    """`parts` with the seconds each took to produce (computing, not writing)."""
+    source = iter(parts)
+    while True:
+        began = time.perf_counter()
+        try:
+            names, frame = next(source)
+        except StopIteration:
+            return
+        yield names, (frame, time.perf_counter() - began)

@@ -1,0 +1,82 @@
+"""Return strokes of a sensor held in the hand: the fist pulled back counted as a punch.
+
+A phone or a light band in the hand pulls back about as hard as it punches, so the detector
+sees two strokes. With a gyroscope the two can be compared in one world frame (orientation
+from gravity and the gyroscope, `speed.world_acceleration`), whatever the wrist does between
+them: two detections less than `RETURN_GAP_S` apart, with no still moment between them (the
+hand never rests), whose world-frame velocities point in opposite directions (cosine below
+`RETURN_COS`; each velocity taken at its detection's peak) are a punch and its return.
+
+**Per mounting.** On a glove the retraction is gentle and already inside the punch's
+detection; two opposite strokes then are two punches (a jab pulled back into a second jab).
+So the rule is applied only to a recording where such pairs are systematic: at least
+`HAND_HELD_FRACTION` of its detections are returns of the previous one. On the development
+data the gloves' recordings reach at most 0.12 and the phone recordings that double count
+0.30-0.41 (drago convention, between the two; docs/punches.md).
+
+References
+----------
+Foxlin E. (2005) Pedestrian tracking with shoe-mounted inertial sensors. IEEE Computer
+Graphics and Applications 25(6), 38-46 (strapdown integration between still moments).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import numpy as np
+
+from drago.analysis.punches.detect import Detection, norm3
+from drago.analysis.punches.speed import (
+    SEARCH_AFTER_S,
+    SEARCH_BEFORE_S,
+    still_after,
+    still_before,
+    still_score,
+    world_acceleration,
+    zupt_velocities,
+)
+
+RETURN_GAP_S: Final = 1.0
+RETURN_COS: Final = -0.5
+HAND_HELD_FRACTION: Final = 0.2
+
+
+def return_pairs(acc_ms2: np.ndarray, gyro_rads: np.ndarray, det: Detection) -> np.ndarray:
+    """Indices i whose detection i + 1 is the return stroke of detection i."""
+    if det.n < 2:
+        return np.zeros(0, dtype=np.int64)
+    rate = det.rate_hz
+    n = acc_ms2.shape[0]
+    score = still_score(acc_ms2, gyro_rads, rate)
+    still = np.concatenate(([0], np.cumsum(score < 1.0)))
+    a, b = det.peak[:-1], det.peak[1:]
+    close = ((b - a) / rate < RETURN_GAP_S) & (still[b + 1] - still[a] == 0)
+    cand = np.flatnonzero(close)
+    if cand.size == 0:
+        return cand
+    before = max(1, round(SEARCH_BEFORE_S * rate))
+    after = max(1, round(SEARCH_AFTER_S * rate))
+    starts = np.array([still_before(score, int(p), max(0, int(p) - before)) for p in a[cand]])
+    stops = np.array([still_after(score, int(p), min(n - 1, int(p) + after)) for p in b[cand]])
+    length = stops - starts + 1
+    span = int(length.max())
+    v = zupt_velocities(world_acceleration(acc_ms2, gyro_rads, rate, starts, span), length, rate)
+    rows = np.arange(cand.size)
+    va = v[rows, np.clip(a[cand] - starts, 0, length - 1)]
+    vb = v[rows, np.clip(b[cand] - starts, 0, length - 1)]
+    cos = np.einsum("kj,kj->k", va, vb) / np.maximum(norm3(va) * norm3(vb), 1e-9)
+    return np.asarray(cand[cos < RETURN_COS], dtype=np.int64)
+
+
+def drop_return_strokes(acc_ms2: np.ndarray, gyro_rads: np.ndarray, det: Detection) -> Detection:
+    """The detections without the return strokes of a hand-held sensor (module docstring);
+    unchanged when returns are not systematic in the recording (a glove)."""
+    pairs = return_pairs(acc_ms2, gyro_rads, det)
+    if det.n == 0 or pairs.size < HAND_HELD_FRACTION * det.n:
+        return det
+    keep = np.ones(det.n, dtype=bool)
+    for i in pairs.tolist():
+        if keep[i]:
+            keep[i + 1] = False
+    return det.keep(keep)
