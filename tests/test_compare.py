@@ -65,8 +65,9 @@ def test_compare_json_gathers_each_sides_numbers(tape: Cli) -> None:
     assert a["profile"]["age_years"] == TODAY.year - 1985 and b["profile"]["age_years"] is None
     assert a["profile"]["kg"] == 105.5 and b["profile"]["kg"] is None
     assert (a["profile"]["stance"], b["profile"]["stance"]) == ("orthodox", "southpaw")
-    assert a["record"] == {"wins": 1, "losses": 1, "draws": 0, "undecided": 1}
-    assert b["record"] == {"wins": 1, "losses": 0, "draws": 0, "undecided": 1}
+    none = {"draws": 0, "kos": 0, "no_contests": 0, "undecided": 1}
+    assert a["record"] == {"wins": 1, "losses": 1, "text": "1-1-0 (0 KOs)"} | none
+    assert b["record"] == {"wins": 1, "losses": 0, "text": "1-0-0 (0 KOs)"} | none
     assert [f["opponent"] for f in a["fights"]] == ["rocky", "rocky", "Apollo Creed"]
     assert a["fights"][1]["decision"] == "split decision"
     with drago.Lab(tape.db) as lab:

@@ -43,6 +43,13 @@ PUBLIC = {("GET", "/login"), ("POST", "/login"), ("POST", "/api/login"),
 #: Answers of a success that are not 200: forms redirect.
 SUCCESS = {("POST", "/login"): 303, ("POST", "/logout"): 303, ("POST", "/fights"): 303,
            ("POST", "/fights/{fight_id}/rounds"): 303,
+           ("POST", "/fights/{fight_id}/result"): 303,
+           ("POST", "/athletes/{name}/morning"): 303, ("POST", "/athletes/{name}/weights"): 303,
+           ("POST", "/athletes/{name}/sessions"): 303,
+           ("POST", "/sessions/{session_id}/rating"): 303,
+           ("POST", "/api/athletes/{name}/wellness"): 201,
+           ("POST", "/api/athletes/{name}/weights"): 201, ("POST", "/api/athletes/{name}/rr"): 201,
+           ("POST", "/api/athletes/{name}/sessions"): 201,
            # the test store has no lake attached: whoever gets through gets the route's 400
            ("GET", "/api/federation"): 400}  # fmt: skip
 ROUND = {"round": 1, "corner": "red", "jabs_thrown": 10, "jabs_landed": 3, "power_thrown": 8,
@@ -50,6 +57,8 @@ ROUND = {"round": 1, "corner": "red", "jabs_thrown": 10, "jabs_landed": 3, "powe
 #: Routes that end the session they are called with: each call gets a token of its own.
 ENDS_SESSION = {("POST", "/logout"), ("POST", "/api/logout")}
 PASSWORD = ACCOUNTS["boss"][1]
+#: The date of the gym's day entries.
+DAY = "2026-11-30"
 
 
 def request_body(method: str, pattern: str) -> dict[str, Any]:
@@ -70,6 +79,24 @@ def request_body(method: str, pattern: str) -> dict[str, Any]:
         },
         ("POST", "/fights/{fight_id}/rounds"): {"data": {k: str(v) for k, v in ROUND.items()}},
         ("POST", "/api/fights/{fight_id}/rounds"): {"json": ROUND},
+        ("POST", "/fights/{fight_id}/result"): {"data": {"result": "UD", "winner": "red"}},
+        ("POST", "/api/fights/{fight_id}/result"): {"json": {"result": "UD", "winner": "red"}},
+        # the gym's day (issue 17)
+        ("POST", "/athletes/{name}/morning"): {"data": {"date": DAY, "sleep": "3"}},
+        ("POST", "/athletes/{name}/weights"): {"data": {"date": DAY, "kg": "90"}},
+        ("POST", "/athletes/{name}/sessions"): {
+            "data": {"date": DAY, "minutes": "30", "rpe": "5", "activity": "run"}
+        },
+        ("POST", "/sessions/{session_id}/rating"): {"data": {"rpe": "6"}},
+        ("POST", "/api/athletes/{name}/wellness"): {
+            "json": {"date": DAY, "sleep": 2, "stress": 2, "fatigue": 2, "soreness": 2}
+        },
+        ("POST", "/api/athletes/{name}/weights"): {"json": {"date": DAY, "kg": 90}},
+        ("POST", "/api/athletes/{name}/rr"): {"json": {"date": DAY, "rr": [1000.0] * 60}},
+        ("POST", "/api/athletes/{name}/sessions"): {
+            "json": {"date": DAY, "minutes": 30, "rpe": 5, "activity": "run"}
+        },
+        ("PATCH", "/api/sessions/{session_id}"): {"json": {"rpe": 6}},
     }
     if method == "GET":
         return {}

@@ -179,6 +179,9 @@ def test_openapi_lists_the_api(api: TestClient) -> None:
         "/api/sessions/{session_id}/punches", "/api/athletes/{name}/imports",
         "/api/fights", "/api/fights/{fight_id}", "/api/fights/{fight_id}/rounds",
         "/api/federation", "/api/live/events", "/api/live/state",
+        "/api/fights/{fight_id}/result", "/api/today",
+        "/api/athletes/{name}/today", "/api/athletes/{name}/wellness",
+        "/api/athletes/{name}/weights", "/api/athletes/{name}/rr",
     } == set(paths)  # fmt: skip
     assert api.get("/api/docs").status_code == 200
 

@@ -58,7 +58,8 @@ def test_athlete_page_has_the_pmc_sessions_and_upload(web: TestClient) -> None:
     assert specs["pmc"]["data"][1]["name"] == "fitness (CTL)"
     assert 'id="upload"' in page and 'type="file"' in page and "64 MiB" in page
     assert page.count('href="/sessions/') == 2 and "Europe/Moscow" in page
-    assert "No morning HRV measurements yet" in page  # wellness alone draws no HRV chart
+    assert "No morning check yet" in page  # wellness alone draws no HRV chart
+    assert "drago hrv import" not in page and 'drago import --athlete "Drago" FILE' in page
 
 
 def test_an_athlete_without_sessions_still_renders(web: TestClient) -> None:
@@ -81,7 +82,11 @@ def test_session_page_draws_hr_zones_and_the_track(web: TestClient) -> None:
 def test_a_logged_session_has_no_charts(web: TestClient) -> None:
     logged = web.get("/api/athletes/rocky/sessions", params={"order": "desc"}).json()["items"][0]
     page = html(web, f"/sessions/{logged['id']}")
-    assert figures(page) == {} and "No heart-rate records" in page and "snow" in page
+    assert figures(page) == {} and "snow" in page
+    # What is known instead of empty panels: RPE, its load and its week (issue 17).
+    assert "No heart-rate records" not in page and "No GPS track" not in page
+    assert "RPE x minutes (Foster 2001): 8 x 50 = 400" in page and 'id="week"' in page
+    assert f'<strong><a href="/sessions/{logged["id"]}">2026-11-20 12:00 run</a>' in page
 
 
 def test_tale_of_the_tape_puts_two_athletes_side_by_side(web: TestClient) -> None:

@@ -194,7 +194,13 @@ def _lap_roles(durations: FloatArray, is_rest: FloatArray | None, layout: str) -
     if layout == "alternate":
         return alternate
     work, rest = durations[::2], durations[1::2]
-    if rest.size and work.size >= 2 and rest.max() < work.min():
+    pairs = min(work.size, rest.size)
+    if not rest.size or work.size < 2:
+        return np.zeros(durations.size)
+    # Rests shorter than the rounds around them; one exception is allowed (a last round cut
+    # short, or a longer break mid-session), as long as the typical rest is clearly shorter.
+    shorter = int(np.sum(rest[:pairs] < work[:pairs]))
+    if shorter >= pairs - (1 if pairs >= 3 else 0) and np.median(rest) < np.median(work):
         return alternate
     return np.zeros(durations.size)
 
@@ -216,8 +222,10 @@ def rounds_from_laps(
     - `"none"`: every lap is a round; the rest after it is the pause before the next lap
       starts (null when laps are back to back);
     - `"auto"` (default): a boolean `is_rest` column decides when the frame has one (a FIT
-      lap's `intensity` = rest); else `"alternate"` when every odd lap is shorter than every
-      even one and there are at least two work laps; else `"none"`.
+      lap's `intensity` = rest); else `"alternate"` when there are at least two work laps
+      and each odd lap is shorter than the lap before it (one exception allowed from three
+      pairs on: a round cut short) with the median odd lap shorter than the median even one;
+      else `"none"`.
 
     Examples
     --------

@@ -90,6 +90,7 @@ from drago.cli import (  # noqa: E402  (commands register on app)
     serve,
     sessions,
     teams,
+    watch,
 )
 
 __all__ = [
@@ -114,6 +115,7 @@ __all__ = [
     "serve",
     "sessions",
     "teams",
+    "watch",
 ]
 
 

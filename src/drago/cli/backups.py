@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -40,17 +41,27 @@ def restore(
     stdout.print(f"restored {len(manifest['files'])} files into {db.parent}", highlight=False)
 
 
+class TableFormat(StrEnum):
+    parquet = "parquet"
+    csv = "csv"
+
+
 @athlete_app.command("export")
 def export(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="The athlete's name.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="A new or empty folder.")],
+    fmt: Annotated[
+        TableFormat, typer.Option("--format", "-f", help="Tables as parquet or csv.")
+    ] = TableFormat.parquet,
 ) -> None:
-    """Write everything held on an athlete: Parquet tables, originals, manifest.json.
+    """Write everything held on an athlete: tables, originals, manifest.json.
 
-    Example: drago athlete export rocky -o rocky-export
+    Tables are Parquet, or CSV (--format csv) for a spreadsheet.
+
+    Example: drago athlete export rocky -o rocky-export --format csv
     """
-    manifest = open_lab(ctx).export_athlete(name, out)
+    manifest = open_lab(ctx).export_athlete(name, out, fmt=str(fmt))
     stdout.print(f"exported {len(manifest['files'])} files to {out}", highlight=False)
 
 

@@ -51,7 +51,7 @@ def _rows(side: TapeSide) -> dict[str, str]:
         f"{punches['sessions']} IMU sessions)",
         "mean power (AU, relative)": _num(punches["mean_power_au"]) if punches else "-",
         "per round (punches/power)": per_round,
-        "record (W-L-D)": f"{rec['wins']}-{rec['losses']}-{rec['draws']}"
+        "record (W-L-D)": str(rec["text"])
         + (f", {rec['undecided']} without a decision" if rec["undecided"] else ""),
     }
 

@@ -8,7 +8,7 @@ import polars as pl
 import typer
 
 from drago.cli import app, open_lab
-from drago.cli.output import Fmt, OutputFormat, emit, stdout
+from drago.cli.output import Fmt, OutputFormat, emit, human, stdout
 
 session_app = typer.Typer(help="Show, correct and delete one session.", no_args_is_help=True)
 app.add_typer(session_app, name="session")
@@ -22,10 +22,13 @@ def show(ctx: typer.Context, session_id: SessionId, fmt: Fmt = OutputFormat.tabl
 
     Example: drago session show 12
     """
-    row = open_lab(ctx).session(session_id)
+    lab = open_lab(ctx)
+    row = lab.session(session_id)
     if fmt is OutputFormat.table:
+        local = lab.session_local_start(session_id)
+        row = {"start (local)": f"{local:%Y-%m-%d %H:%M} {local.tzinfo}"} | row
         for key, value in row.items():
-            stdout.print(f"{key:>16}: {'' if value is None else value}", highlight=False)
+            stdout.print(f"{key:>16}: {human(value)}", highlight=False)
     else:
         emit(pl.DataFrame([row]), fmt)
 
@@ -94,16 +97,19 @@ def rounds(
     ctx: typer.Context,
     session_id: SessionId,
     work: Annotated[
-        float, typer.Option("--work", help="Round length in seconds when the file has no laps.")
-    ] = 180,
+        float | None,
+        typer.Option("--work", help="Round length, seconds (default 180); overrides the laps."),
+    ] = None,
     rest: Annotated[
-        float, typer.Option("--rest", help="Rest length in seconds when the file has no laps.")
-    ] = 60,
+        float | None,
+        typer.Option("--rest", help="Rest length, seconds (default 60); overrides the laps."),
+    ] = None,
     fmt: Fmt = OutputFormat.table,
 ) -> None:
     """Per-round HR of an interval session and its recovery in each rest minute.
 
-    Rounds come from the file's laps, else from a work/rest template from the first sample.
+    Rounds come from --work/--rest when given, else from the file's laps (rest laps are
+    rests), else from a 3-min work / 1-min rest template from the first sample.
 
     Example: drago session rounds 12 --work 180 --rest 60
     """

@@ -12,6 +12,26 @@ from drago.cli import app
 from drago.cli.output import stdout
 
 
+def program() -> str:
+    """How to run drago from the shell the user is in: `drago` when that name on the PATH is
+    this installation, else this installation's script by its path (e.g. `.venv/bin/drago`
+    from `make demo`, which never activates the virtualenv)."""
+    import shutil
+    import sys
+    from pathlib import Path
+
+    mine = Path(sys.executable).parent / "drago"
+    found = shutil.which("drago")
+    if found is not None and Path(found).resolve() == mine.resolve():
+        return "drago"
+    if mine.exists():
+        try:
+            return shlex.quote(str(mine.relative_to(Path.cwd())))
+        except ValueError:
+            return shlex.quote(str(mine))
+    return "drago"
+
+
 @app.command("demo")
 def demo(
     directory: Annotated[
@@ -30,7 +50,7 @@ def demo(
     from drago import demo as demo_lab  # loads the FIT decoder: only when asked for
 
     built = demo_lab.build(directory)
-    db = shlex.quote(str(built.path))
+    db = f"{program()} --db {shlex.quote(str(built.path))}"
     stdout.print(
         f"built the demo lab: {built.path}\n"
         f"  2 athletes (drago: real FIT recordings re-timed into an {demo_lab.CAMP_WEEKS}-week "
@@ -38,17 +58,17 @@ def demo(
         f"{built.n_sessions} sessions; simulated entries say so in their notes\n"
         f"  fight night: {built.fight_night.isoformat()} (fight {built.fight_id})\n"
         "look at it:\n"
-        f"  drago --db {db} athlete list\n"
-        f"  drago --db {db} sessions --athlete drago\n"
-        f"  drago --db {db} sessions --athlete rocky --format csv\n"
-        f"  drago --db {db} status drago\n"
-        f"  drago --db {db} readiness rocky\n"
-        f"  drago --db {db} compare drago rocky   (the tale of the tape)\n"
-        f"  drago --db {db} camp status drago\n"
-        f"  drago --db {db} plot camp drago -o drago-camp.png\n"
-        f"  drago --db {db} fight show {built.first_fight_id}   (the first fight: the towel)\n"
-        f"  drago --db {db} serve   (the dashboard)\n"
-        f"  drago --db {db} live {live_replay()}   (sparring, replayed live on /live)",
+        f"  {db} athlete list\n"
+        f"  {db} sessions --athlete drago\n"
+        f"  {db} sessions --athlete rocky --format csv\n"
+        f"  {db} status drago\n"
+        f"  {db} readiness rocky\n"
+        f"  {db} compare drago rocky   (the tale of the tape)\n"
+        f"  {db} camp status drago\n"
+        f"  {db} plot camp drago -o drago-camp.png\n"
+        f"  {db} fight show {built.first_fight_id}   (the first fight: the towel)\n"
+        f"  {db} serve   (the dashboard)\n"
+        f"  {db} live {live_replay()}   (sparring, replayed live on /live)",
         highlight=False,
     )
     if serve:

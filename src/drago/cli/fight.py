@@ -120,6 +120,43 @@ def _side(side: dict[str, Any] | None) -> list[str]:
     ]
 
 
+@fight_app.command("result")
+def fight_result(
+    ctx: typer.Context,
+    fight_id: FightId,
+    result: Annotated[str, typer.Argument(help="KO, TKO, RTD, UD, SD, MD, draw or NC (any case).")],
+    winner: Annotated[
+        Corner | None, typer.Option("--winner", help="red or blue (none for a draw or NC).")
+    ] = None,
+    rnd: Annotated[
+        int | None, typer.Option("--round", help="The round a stoppage came in.")
+    ] = None,
+    at: Annotated[
+        str | None, typer.Option("--time", help="Time into that round, M:SS (KO, TKO).")
+    ] = None,
+) -> None:
+    """Record how a fight ended: a stoppage with its round and time, a decision, a draw, NC.
+
+    It counts in both corners' records (W-L-D, KOs) from then on.
+
+    Example: drago fight result 1 KO --winner red --round 3 --time 2:15
+    """
+    from drago.lab.records import clock, parse_clock
+
+    row = open_lab(ctx).fight_result(
+        fight_id,
+        result=result,
+        winner=winner.value if winner else None,
+        end_round=rnd,
+        end_time_s=parse_clock(at) if at else None,
+    )
+    how = row["result"] + (f" for {row['winner']}" if row["winner"] else "")
+    if row["end_round"] and row["result"] in ("KO", "TKO", "RTD"):
+        how += f" in round {row['end_round']}"
+        how += f" at {clock(row['end_time_s'])}" if row["end_time_s"] else ""
+    _print(f"fight {fight_id}: {how}")
+
+
 @fight_app.command("show")
 def fight_show(ctx: typer.Context, fight_id: FightId, fmt: Fmt = OutputFormat.table) -> None:
     """A fight round by round, CompuBox style, with the towel's risk and the judges' cards.
@@ -168,7 +205,13 @@ def fight_show(ctx: typer.Context, fight_id: FightId, fmt: Fmt = OutputFormat.ta
     Console(width=None if sys.stdout.isatty() else PIPE_WIDTH).print(grid)
     if r.scorecards:
         emit(pl.DataFrame(r.scorecards), OutputFormat.table)
-    if r.decision:
+    if f.get("result"):
+        _print(
+            f"result: {f['result']}"
+            + (f", {f['winner']}" if f["winner"] else "")
+            + (f", round {f['end_round']}" if f["end_round"] else "")
+        )
+    elif r.decision:
         _print(
             f"decision: {r.decision['kind']}"
             + (f", {r.decision['winner']}" if r.decision["winner"] else "")

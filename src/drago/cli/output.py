@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 import sys
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -48,7 +48,9 @@ def _plain(frame: pl.DataFrame, *, short: bool = False, flat: bool = False) -> p
             if dtype.time_zone is not None:
                 column = column.dt.convert_time_zone("UTC")
             suffix = "Z" if dtype.time_zone is not None else ""
-            pattern = "%Y-%m-%d %H:%M" if short else f"%Y-%m-%dT%H:%M:%S{suffix}"
+            # A table says UTC in words (local times are given as text with their zone).
+            table_suffix = " UTC" if dtype.time_zone is not None else ""
+            pattern = f"%Y-%m-%d %H:%M{table_suffix}" if short else f"%Y-%m-%dT%H:%M:%S{suffix}"
             conversions.append(column.dt.strftime(pattern).alias(name))
         elif dtype == pl.Date:
             conversions.append(pl.col(name).dt.strftime("%Y-%m-%d").alias(name))
@@ -89,6 +91,22 @@ def json_safe(value: Any) -> Any:
 def emit_object(obj: dict[str, Any]) -> None:
     """Print one JSON object (a report rather than a listing)."""
     sys.stdout.write(json.dumps(json_safe(obj), indent=2, allow_nan=False) + "\n")
+
+
+def human(value: object) -> str:
+    """One value for a person to read: floats to at most 2 decimals (134.14, 7.5, 60),
+    UTC instants marked UTC, none as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return ""
+        return f"{value:.2f}".rstrip("0").rstrip(".") if abs(value) < 1e6 else f"{value:.0f}"
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    if isinstance(value, list):
+        return ", ".join(human(v) for v in value)
+    return str(value)
 
 
 def _cell(value: object) -> str:

@@ -51,13 +51,18 @@ def load(
 ) -> None:
     """Chart daily load, fitness (CTL), fatigue (ATL) and form (TSB) of athlete NAME.
 
-    Static .png and .svg, or an .html page to zoom and hover that opens offline.
+    Static .png and .svg, or an .html page to zoom and hover that opens offline. Without
+    --since it opens on the current camp, else the last 90 days.
 
     Example: drago plot load rocky -o rocky-load.png --since 2026-09-01
     """
     _check_out(out)
     render = pmc_renderer(out)
-    series = open_lab(ctx).load_series(
+    lab = open_lab(ctx)
+    if since is None:  # the camp, else the last 90 days (--since widens it)
+        start = lab.chart_window(name, as_of=as_of.date() if as_of else None).start
+        since = datetime.combine(start, datetime.min.time()) if start else None
+    series = lab.load_series(
         name,
         since=since.date() if since else None,
         until=until.date() if until else None,
@@ -82,11 +87,17 @@ def readiness(
 ) -> None:
     """Chart morning ln rMSSD with its 7-day mean and normal range, and the wellness scores.
 
+    Without --since it opens on the current camp, else the last 90 days.
+
     Example: drago plot readiness rocky -o rocky-readiness.png
     """
     _check_out(out)
     render = readiness_renderer(out)
-    days = open_lab(ctx).readiness(
+    lab = open_lab(ctx)
+    if since is None:  # the camp, else the last 90 days (--since widens it)
+        start = lab.chart_window(name, as_of=as_of.date() if as_of else None).start
+        since = datetime.combine(start, datetime.min.time()) if start else None
+    days = lab.readiness(
         name, since=since.date() if since else None, as_of=as_of.date() if as_of else None
     )
     try:

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 import polars as pl
 import typer
 
 from drago.cli import app, open_lab
 from drago.cli.output import Fmt, OutputFormat, emit
+
+
+def local_text(start: datetime | None, tz: str | None) -> str | None:
+    """An instant as the athlete's wall clock with the zone: "2026-11-20 07:15 Europe/Moscow"."""
+    if start is None:
+        return None
+    zone = ZoneInfo(tz or "UTC")
+    return f"{start.astimezone(zone):%Y-%m-%d %H:%M} {zone.key}"
 
 
 @app.command("sessions")
@@ -34,13 +43,15 @@ def sessions(
 
     Example: drago sessions --athlete drago --since 2026-10-01 --format json
     """
-    frame = open_lab(ctx).sessions(
-        athlete=athlete, team=team, since=since.date() if since else None
-    )
+    lab = open_lab(ctx)
+    frame = lab.sessions(athlete=athlete, team=team, since=since.date() if since else None)
+    zones = dict(lab.athletes().select("name", "tz").iter_rows())
     table = frame.select(
         "id",
         "athlete",
-        "start",
+        pl.struct("start", "athlete")
+        .map_elements(lambda r: local_text(r["start"], zones.get(r["athlete"])), pl.String)
+        .alias("start (local)"),
         "activity",
         (pl.col("duration_s") / 60).round(1).alias("min"),
         (pl.col("distance_m") / 1000).round(2).alias("km"),

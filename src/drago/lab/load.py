@@ -199,15 +199,19 @@ class LoadMixin(LabBase):
         return Status(shown, day, series.row(-1, named=True), series.tail(14))
 
     def session_rounds(
-        self, session_id: int, *, work_s: float = 180, rest_s: float = 60
+        self, session_id: int, *, work_s: float | None = None, rest_s: float | None = None
     ) -> pl.DataFrame:
-        """Per-round HR of an interval session: from its laps when it has them, else from a
-        work/rest template (3 min work, 1 min rest by default) from its first sample."""
+        """Per-round HR of an interval session: from a work/rest template when `work_s` or
+        `rest_s` is given (3 min work, 1 min rest for the one not given), else from its laps
+        when it has them (rest laps told from rounds, `drago.analysis.rounds`), else from the
+        default template from its first sample."""
         self.session_row(session_id)
         records = load_rows.hr_records(self.store, [session_id])
         if records.height == 0:
             raise UsageError(f"session {session_id} has no heart-rate records to split in rounds")
+        chosen = work_s is not None or rest_s is not None
+        work_s, rest_s = work_s or 180.0, 60.0 if rest_s is None else rest_s
         laps = session_laps(self.store, session_id)
-        if laps.height >= 2:
+        if laps.height >= 2 and not chosen:
             return rounds_from_laps(laps, records)
         return rounds_from_template(records, work_s=work_s, rest_s=rest_s)

@@ -11,7 +11,12 @@ from drago.lab.base import LabBase
 from drago.store import athletes as athlete_rows
 from drago.store import backup as store_backup
 from drago.store import default_db_path
-from drago.store.privacy import delete_athlete_rows, export_athlete, remove_files
+from drago.store.privacy import (
+    EXPORT_FORMATS,
+    delete_athlete_rows,
+    export_athlete,
+    remove_files,
+)
 
 
 @dataclass(frozen=True)
@@ -23,13 +28,16 @@ class Erased:
 
 
 class PrivacyMixin(LabBase):
-    def export_athlete(self, name: str, out: Path) -> dict[str, Any]:
-        """Write everything held on an athlete to `out`: Parquet tables, originals, manifest."""
+    def export_athlete(self, name: str, out: Path, *, fmt: str = "parquet") -> dict[str, Any]:
+        """Write everything held on an athlete to `out`: tables as Parquet or CSV (`fmt`),
+        originals, manifest."""
         row = athlete_rows.get_athlete(self.store, name)
+        if fmt not in EXPORT_FORMATS:
+            raise UsageError(f"--format must be one of {', '.join(EXPORT_FORMATS)}, not {fmt!r}")
         if out.exists() and any(out.iterdir()):
             raise UsageError(f"{out} is not empty: export into a new or empty folder")
         daily = self.load_series(row.name)
-        return export_athlete(self.store, row.id, out, extra={"daily_load": daily})
+        return export_athlete(self.store, row.id, out, extra={"daily_load": daily}, fmt=fmt)
 
     def delete_athlete(self, name: str) -> Erased:
         """Erase an athlete: every row, every original, and the freed bytes of the store."""

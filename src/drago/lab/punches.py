@@ -181,7 +181,7 @@ class PunchesMixin(LabBase):
             stance = session_stance(self.store, session_id) or "orthodox"
         st = cast(Stance, stance)
         tables: list[pl.DataFrame] = []
-        duration, gyro = 0.0, True
+        duration, gyro, rates = 0.0, True, []
         t0 = samples["ts_utc"].min()
         assert isinstance(t0, datetime)
         for part in samples.partition_by("sensor", maintain_order=True):
@@ -195,10 +195,17 @@ class PunchesMixin(LabBase):
             table = punches_analyse(
                 acc, rads, rate, hand=cast(Hand | None, hand if hand in HANDS else None), stance=st
             )
-            tables.append(table.with_columns(pl.col("t_s") + float(t[0])))
+            # Each hand's times from its own first sample, moved onto the session's clock.
+            tables.append(table.with_columns(pl.col("t_s", "onset_s", "end_s") + float(t[0])))
+            rates.append(rate)
             duration = max(duration, float(t[-1]))
         table = pl.concat(tables).sort("t_s")
-        meta = {"session_id": session_id, "start_utc": t0.isoformat() + "Z"}
+        meta = {
+            "session_id": session_id,
+            "start_utc": t0.isoformat() + "Z",
+            "rate_hz": round(min(rates), 3),
+            "has_gyro": gyro,
+        }
         return punch_report(table, duration, st, work_s, rest_s, meta, has_gyro=gyro)
 
 

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import polars as pl
 
+from drago.lab.records import fight_lines, record_of
 from drago.store import athletes as athlete_rows
-from drago.store import camp as camp_rows
 
 if TYPE_CHECKING:
     from drago.lab import Lab
@@ -39,7 +39,7 @@ class TapeSide:
     readiness: dict[str, Any] | None
     readiness_trend: dict[str, int]
     punches: dict[str, Any] | None
-    record: dict[str, int]
+    record: dict[str, Any]
     fights: list[dict[str, Any]]
 
     def to_dict(self) -> dict[str, Any]:
@@ -86,17 +86,8 @@ def tape_side(lab: Lab, name: str) -> TapeSide:
         latest = {k: last[k] for k in ("date", "verdict", "reason")}
     trend = Counter(v for v in recent["verdict"].to_list() if v is not None)
 
-    fights = [
-        _fight_line(lab, f)
-        for f in camp_rows.athlete_fights(lab.store, row.id).iter_rows(named=True)
-    ]
-    outcomes = Counter(f["result"] for f in fights)
-    record = {
-        "wins": outcomes["W"],
-        "losses": outcomes["L"],
-        "draws": outcomes["D"],
-        "undecided": outcomes[None],
-    }
+    fights = fight_lines(lab, row.name)
+    record = record_of(fights).to_dict()
     return TapeSide(
         profile=profile,
         today=now,
@@ -107,23 +98,3 @@ def tape_side(lab: Lab, name: str) -> TapeSide:
         record=record,
         fights=fights,
     )
-
-
-def _fight_line(lab: Lab, fight: dict[str, Any]) -> dict[str, Any]:
-    """A fight from one corner: date, opponent, and W/L/D once the judges' cards are all in
-    (None before; stoppages are not recorded yet)."""
-    decision = lab.fight_report(int(fight["id"])).decision
-    result = None
-    if decision is not None:
-        winner = decision["winner"]
-        result = "D" if winner is None else ("W" if winner == fight["corner"] else "L")
-    when: date = fight["date"]
-    return {
-        "fight_id": fight["id"],
-        "date": when,
-        "opponent": fight["opponent"],
-        "corner": fight["corner"],
-        "rounds": fight["rounds"],
-        "result": result,
-        "decision": decision["kind"] if decision else None,
-    }

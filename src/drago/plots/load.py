@@ -139,6 +139,10 @@ def pmc_title(athlete: str, method: str) -> str:
 # --- interactive: plotly --------------------------------------------------------------------
 
 
+#: A day on a plotly date axis, in milliseconds.
+DAY_MS = 86_400_000
+
+
 def _line(key: str, x: list[str], y: tuple[float | None, ...], width: float) -> dict[str, Any]:
     return {
         "type": "scatter",
@@ -185,6 +189,8 @@ def pmc_plotly(series: pl.DataFrame, *, title: str) -> dict[str, Any]:
             "y": list(t.bar_load),
             "marker": {"color": COLOURS["load"]},
             "hovertemplate": "%{y:.1f} AU",
+            # A day is a day wide: plotly would widen bars to the gap between sparse days.
+            "width": DAY_MS * 0.8,
         },
         _line("ctl", x, t.ctl, 2.5),
         _line("atl", x, t.atl, 1.8),

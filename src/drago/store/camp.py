@@ -133,6 +133,14 @@ def fight_scores(store: Store, fight_id: int) -> pl.DataFrame:
     )
 
 
+def set_fight_result(store: Store, fight_id: int, fields: dict[str, Any]) -> None:
+    """Record how a fight ended (`result`, `winner`, `end_round`, `end_time_s`; None clears)."""
+    store.run(
+        "UPDATE fights SET result = ?, winner = ?, end_round = ?, end_time_s = ? WHERE id = ?",
+        [*(fields.get(k) for k in ("result", "winner", "end_round", "end_time_s")), fight_id],
+    )
+
+
 def next_fight_date(store: Store, athlete_id: int, as_of: date) -> date | None:
     """The date of the athlete's first fight on or after `as_of`, or None."""
     row = store.one(
@@ -164,7 +172,7 @@ def athlete_fights(store: Store, athlete_id: int) -> pl.DataFrame:
     """Every fight of an athlete, newest first: `id`, `date`, `rounds`, `weight_class`,
     `corner` (the athlete's) and `opponent`."""
     return store.frame(
-        "SELECT id, date, rounds, weight_class, "
+        "SELECT id, date, rounds, weight_class, result, winner, end_round, end_time_s, "
         "CASE WHEN red_athlete_id = ? THEN 'red' ELSE 'blue' END AS corner, "
         "CASE WHEN red_athlete_id = ? THEN blue_name ELSE red_name END AS opponent "
         "FROM fights WHERE red_athlete_id = ? OR blue_athlete_id = ? ORDER BY date DESC, id DESC",
@@ -190,7 +198,7 @@ def list_fights(store: Store) -> pl.DataFrame:
     entries it has."""
     return store.frame(
         "SELECT f.id, f.date, f.red_name, f.blue_name, f.rounds, f.weight_class, "
-        "f.red_athlete_id, f.blue_athlete_id, "
+        "f.red_athlete_id, f.blue_athlete_id, f.result, f.winner, f.end_round, f.end_time_s, "
         "(SELECT count(*) FROM fight_rounds r WHERE r.fight_id = f.id) AS entries "
         "FROM fights f ORDER BY f.date DESC, f.id DESC"
     )

@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import polars as pl
+
 from drago.store import accounts as account_rows
 from drago.store import audit as audit_rows
 from drago.store import camp as camp_rows
@@ -49,12 +51,36 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def export_athlete(
-    store: Store, athlete_id: int, out: Path, extra: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    """Write every table's rows of one athlete as Parquet, their originals, and a manifest.
+#: Formats an athlete's tables are exported in.
+EXPORT_FORMATS = ("parquet", "csv")
 
-    `extra` maps more Parquet file names to frames (e.g. the daily series) written alongside.
+
+def write_table(frame: pl.DataFrame, target: Path, fmt: str) -> None:
+    """One table as Parquet, or as CSV (RFC 4180; lists as `;`-separated text, instants in
+    UTC ISO 8601, as every drago listing writes them)."""
+    if fmt == "parquet":
+        frame.write_parquet(target)
+        return
+    flat = frame.with_columns(
+        pl.col(name).list.eval(pl.element().cast(pl.String)).list.join(";")
+        for name, dtype in frame.schema.items()
+        if isinstance(dtype, pl.List)
+    )
+    flat.write_csv(target)
+
+
+def export_athlete(
+    store: Store,
+    athlete_id: int,
+    out: Path,
+    extra: dict[str, Any] | None = None,
+    *,
+    fmt: str = "parquet",
+) -> dict[str, Any]:
+    """Write every table's rows of one athlete as Parquet (or CSV: `fmt`), their originals,
+    and a manifest.
+
+    `extra` maps more table file names to frames (e.g. the daily series) written alongside.
     Returns the manifest (also written as `manifest.json`, with a SHA-256 per file).
     """
     out.mkdir(parents=True, exist_ok=True)
@@ -63,12 +89,12 @@ def export_athlete(
     for table, query in ATHLETE_TABLES.items():
         frame = store.frame(query, [athlete_id])
         counts[table] = frame.height
-        target = out / f"{table}.parquet"
-        frame.write_parquet(target)
+        target = out / f"{table}.{fmt}"
+        write_table(frame, target, fmt)
         written.append(target)
     for name, frame in (extra or {}).items():
-        target = out / f"{name}.parquet"
-        frame.write_parquet(target)
+        target = out / f"{name}.{fmt}"
+        write_table(frame, target, fmt)
         counts[name] = frame.height
         written.append(target)
     profile = store.frame("SELECT * FROM athletes WHERE id = ?", [athlete_id]).to_dicts()[0]

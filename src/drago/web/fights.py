@@ -7,10 +7,10 @@ import dataclasses
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
 from drago.errors import UsageError
 from drago.web.api import DEFAULT_LIMIT, ERRORS, LabDep, Limit, Offset, Page, page
@@ -74,6 +74,38 @@ def enter_round(fight_id: FightId, entry: RoundEntry, lab: LabDep) -> Response:
     return JSONResponse(jsonable_encoder(dataclasses.asdict(report)))
 
 
+class ResultEntry(BaseModel):
+    """How a fight ended: `result` KO, TKO, RTD, UD, SD, MD, draw or NC; `winner` red or blue
+    (none for a draw or NC); `round` and `time` ("M:SS" into it) for a stoppage."""
+
+    result: str = Field(max_length=10)
+    winner: str | None = Field(default=None, pattern="^(red|blue)$")
+    round: int | None = Field(default=None, ge=1, le=15)
+    time: str | None = Field(default=None, pattern=r"^\d{1,2}(:\d{2})?$")
+
+
+def _result(lab: LabDep, fight_id: int, entry: ResultEntry) -> None:
+    from drago.lab.records import parse_clock
+
+    try:
+        lab.fight_result(
+            fight_id,
+            result=entry.result,
+            winner=entry.winner or None,
+            end_round=entry.round,
+            end_time_s=parse_clock(entry.time) if entry.time else None,
+        )
+    except UsageError as exc:
+        raise HTTPException(422, str(exc)) from exc
+
+
+@api.post("/fights/{fight_id}/result", responses=ERRORS)
+def enter_result(fight_id: FightId, entry: ResultEntry, lab: LabDep) -> Response:
+    """Record how the fight ended; answers the fight."""
+    _result(lab, fight_id, entry)
+    return JSONResponse(jsonable_encoder(_report(lab, fight_id)))
+
+
 @pages.get("/fights", response_class=HTMLResponse)
 def fights_page(request: Request, lab: LabDep) -> HTMLResponse:
     """The fights, and a form for a new one."""
@@ -124,6 +156,29 @@ def fight_page(request: Request, fight_id: FightId, lab: LabDep) -> HTMLResponse
         "next_round": next_round,
     }
     return templates.TemplateResponse(request, "fight.html", context)
+
+
+@pages.post("/fights/{fight_id}/result")
+def fight_result_form(
+    fight_id: FightId,
+    lab: LabDep,
+    result: Annotated[str, Form(max_length=10)],
+    winner: Annotated[str | None, Form()] = None,
+    rnd: Annotated[str | None, Form(alias="round")] = None,
+    at: Annotated[str | None, Form(alias="time")] = None,
+) -> Response:
+    """Record the result from the form, then show the fight."""
+    try:
+        entry = ResultEntry(
+            result=result,
+            winner=winner or None,
+            round=int(rnd) if rnd and rnd.strip() else None,
+            time=at.strip() if at and at.strip() else None,
+        )
+    except (ValueError, ValidationError) as exc:
+        raise HTTPException(422, f"the result is not complete: {exc}") from exc
+    _result(lab, fight_id, entry)
+    return RedirectResponse(f"/fights/{fight_id}#result", status_code=303)
 
 
 @pages.post("/fights/{fight_id}/rounds")

@@ -44,6 +44,13 @@ def _num(value: Any, digits: int = 0) -> str:
     return f"{value:.{digits}f}"
 
 
+def _rpe(value: Any) -> str:
+    """A CR-10 rating as given: 7.5 stays 7.5, 8.0 is 8 ("–" for none)."""
+    if not isinstance(value, int | float) or value != value:
+        return "–"
+    return f"{value:g}"
+
+
 def _figure(spec: dict[str, Any] | None) -> Markup:
     """A figure spec as JSON safe inside a <script type="application/json"> element."""
     text = json.dumps(spec, allow_nan=False, separators=(",", ":")).replace("</", "<\\/")
@@ -51,6 +58,7 @@ def _figure(spec: dict[str, Any] | None) -> Markup:
 
 
 templates.env.filters["num"] = _num
+templates.env.filters["rpe"] = _rpe
 templates.env.filters["part"] = lambda text: quote(str(text), safe="")
 templates.env.filters["figure"] = _figure
 templates.env.globals["max_upload_mib"] = MAX_UPLOAD_BYTES // (1024 * 1024)
@@ -127,17 +135,35 @@ def overview(request: Request, lab: LabDep) -> HTMLResponse:
     )
 
 
+#: The range picker of an athlete's charts, in its order.
+RANGE_LABELS = {"camp": "camp", "90d": "90 days", "1y": "1 year", "all": "all"}
+
+
 @router.get("/athletes/{name}", response_class=HTMLResponse)
-def athlete_page(request: Request, name: Name, lab: LabDep) -> HTMLResponse:
-    """The PMC, readiness, recent sessions and an upload box of one athlete."""
+def athlete_page(
+    request: Request,
+    name: Name,
+    lab: LabDep,
+    range_: Annotated[str, Query(alias="range", description="camp, 90d, 1y or all.")] = "auto",
+) -> HTMLResponse:
+    """The PMC, readiness, recent sessions and an upload box of one athlete; the charts open
+    on the current camp, else the last 90 days (`range` widens them)."""
     view = lab.athlete(name)
     profile = view.profile
+    window = lab.chart_window(profile["name"], choice=range_)
     series = lab.load_series(profile["name"])
+    shown = series if window.start is None else series.filter(pl.col("date") >= window.start)
     try:
-        pmc = pmc_plotly(series, title=pmc_title(profile["name"], "auto"))
+        pmc = pmc_plotly(shown, title=pmc_title(profile["name"], "auto"))
+        if window.start is not None:
+            span = [window.start.isoformat(), window.end.isoformat()]
+            pmc["layout"]["xaxis"] = pmc["layout"]["xaxis"] | {"range": span}
     except NothingToPlot:
         pmc = None
-    readiness, ready = _readiness(lab, profile["name"], READINESS_CHART_DAYS)
+    days = READINESS_CHART_DAYS if window.start is None else (date.today() - window.start).days
+    readiness, ready = _readiness(lab, profile["name"], max(days, RECENT_READINESS_DAYS))
+    if window.start is None:
+        readiness = lab.readiness(profile["name"])
     sessions = lab.sessions(athlete=profile["name"]).reverse().head(RECENT_SESSIONS)
     context = {
         "title": profile["name"],
@@ -148,6 +174,9 @@ def athlete_page(request: Request, name: Name, lab: LabDep) -> HTMLResponse:
         "pmc": pmc,
         "readiness_fig": readiness_chart(readiness, title="Readiness: morning HRV"),
         "sessions": _sessions_table(sessions, profile["tz"]),
+        "record": lab.fight_record(profile["name"])[0].to_dict(),
+        "window": window,
+        "ranges": RANGE_LABELS,
     }
     return templates.TemplateResponse(request, "athlete.html", context)
 
@@ -182,6 +211,8 @@ def session_page(
         "rounds": rounds,
         "punches": punches,
         "punch_fig": punch_fig,
+        "week": lab.session_week(session_id),
+        "recorded": bool(row.get("n_records") or row.get("n_rr") or punches is not None),
     }
     return templates.TemplateResponse(request, "session.html", context)
 

@@ -65,7 +65,7 @@ async function refreshSessions(form) {
       cell(fmt(s.duration_s / 60)),
       cell(fmt(s.hr_avg_bpm)),
       cell(fmt(s.hr_max_bpm)),
-      cell(fmt(s.rpe)),
+      cell(s.rpe === null || s.rpe === undefined ? "–" : String(s.rpe)),
       cell(fmt(s.load)),
       cell(s.source_format || "logged"),
       cell(s.notes || ""),
@@ -123,6 +123,40 @@ function wireUpload() {
   });
 }
 
+// A form with a file (the morning check) cannot carry the CSRF token where the server reads
+// it (multipart bodies are not parsed before the guard), so it goes by fetch with the header,
+// and follows the server's redirect (post/redirect/get); without scripts it posts as usual.
+function wireFetchForms() {
+  for (const form of document.querySelectorAll("form[data-submit=fetch]")) {
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const shown = form.querySelector(".form-error");
+      const button = form.querySelector("button[type=submit]");
+      if (button) button.disabled = true;
+      try {
+        const answer = await fetch(form.action, {
+          method: "POST",
+          body: new FormData(form),
+          headers: { "x-csrf-token": csrfToken() },
+        });
+        if (answer.redirected && answer.ok) {
+          window.location.assign(answer.url);
+          return;
+        }
+        const text = await answer.text();
+        const found = new DOMParser().parseFromString(text, "text/html").querySelector("p.error");
+        if (shown) {
+          shown.textContent = found ? found.textContent : "not saved (" + answer.status + ")";
+          shown.hidden = false;
+        }
+      } finally {
+        if (button) button.disabled = false;
+      }
+    });
+  }
+}
+
 protectForms();
 drawFigures();
 wireUpload();
+wireFetchForms();
