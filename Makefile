@@ -45,6 +45,7 @@ test: lint pytest
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/bench_fit.py
+	$(BIN)/python bench/bench_startup.py
 	$(BIN)/python bench/bench_import.py
 	$(BIN)/python bench/bench_load.py
 	$(BIN)/python bench/bench_punches.py

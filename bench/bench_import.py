@@ -1,8 +1,9 @@
 """Whole-import speed: every sample recording into a fresh store, one worker and all cores.
 
 Measures `Lab.import_paths` end to end (hashing, decoding, summaries, keeping originals and
-one DuckDB transaction per file) on tests/data's valid FIT, TCX and GPX files, with one
-decoding process and with one per core.
+one DuckDB transaction per file) on tests/data's valid FIT, TCX and GPX files: with the
+default (worker processes only from `drago.imports.pipeline.POOL_MIN_BYTES` of input on, so one
+process here), with one decoding process, and with one per core.
 
 Run: make bench   (or .venv/bin/python bench/bench_import.py)
 """
@@ -30,7 +31,7 @@ FILES = [
 RUNS = 3
 
 
-def one_import(workers: int) -> tuple[float, int, int]:
+def one_import(workers: int | None) -> tuple[float, int, int]:
     """Seconds, sessions and records of one import of every file into a fresh store."""
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "export"
@@ -53,10 +54,11 @@ def main() -> None:
     print(f"files: {len(FILES)} valid sample recordings (FIT, TCX, GPX), {total / 1e6:.2f} MB\n")
     print("| decoding processes | seconds (best of 3) | files/s | MB/s | records/s | sessions |")
     print("|---|---|---|---|---|---|")
-    for workers in sorted({1, os.cpu_count() or 1}):
+    for workers in (None, *sorted({1, os.cpu_count() or 1})):
         seconds, sessions, records = min(one_import(workers) for _ in range(RUNS))
+        label = "default (one below POOL_MIN_BYTES)" if workers is None else str(workers)
         print(
-            f"| {workers} | {seconds:.2f} | {len(FILES) / seconds:,.1f} | "
+            f"| {label} | {seconds:.2f} | {len(FILES) / seconds:,.1f} | "
             f"{total / seconds / 1e6:,.1f} | {records / seconds:,.0f} | {sessions} |"
         )
 

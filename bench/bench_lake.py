@@ -34,7 +34,7 @@ import psutil  # noqa: E402
 from polars.testing import assert_frame_equal  # noqa: E402
 
 from drago.lake import synth  # noqa: E402
-from drago.store.lake import read_manifest, read_results  # noqa: E402
+from drago.store.lake_files import read_manifest, read_results  # noqa: E402
 
 RUN = """
 import json, sys, time
@@ -114,7 +114,7 @@ def step_profile(lake: Path) -> str:
     """In one process, the first bucket: Polars reading its files, and the step on it."""
     from drago.lake.apply import Step
     from drago.lake.engines import bucket_files, lake_athletes, read_bucket
-    from drago.store.lake import buckets, read_athletes
+    from drago.store.lake_files import buckets, read_athletes
 
     manifest = read_manifest(lake)
     names = buckets(lake_athletes(manifest))[0]

@@ -23,9 +23,9 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 import polars as pl  # noqa: E402
 from tests.readiness_reference import athlete_daily_loop  # noqa: E402
 
-from drago.analysis.athlete import day_inputs  # noqa: E402
+from drago.analysis.daily import day_inputs  # noqa: E402
 from drago.lake.apply import ITEMS, PROJECTIONS, RESULT_SCHEMA, conform_input, union_rows  # noqa: E402
-from drago.store.lake import (  # noqa: E402
+from drago.store.lake_files import (  # noqa: E402
     RESULTS_FORMAT,
     VERSION,
     read_athletes,

@@ -1,8 +1,10 @@
-"""Shared fixtures: a temporary data dir, the CLI runner, real data paths."""
+"""Shared fixtures: a temporary data dir, the CLI runner, real data paths, and stores built
+once per test session and copied into each test that needs one (`stores`)."""
 
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -63,3 +65,39 @@ def athlete(cli: Cli) -> Callable[..., str]:
 @pytest.fixture
 def data() -> Iterator[Path]:
     yield DATA
+
+
+def copy_store(source: Path, db: Path) -> Path:
+    """Copy a closed store (the DuckDB file and its originals) to `db`; return `db`."""
+    db.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(source, db)
+    originals = source.parent / "originals"
+    if originals.is_dir():
+        shutil.copytree(originals, db.parent / "originals", dirs_exist_ok=True)
+    return db
+
+
+class Stores:
+    """Stores built once per test session (per xdist worker) and copied for each test.
+
+    `copy(name, build, db)` runs `build(path)` the first time `name` is asked for, with `path`
+    a fresh store path of its own, and copies the result to `db` every time. Many tests need
+    the same store made through dozens of CLI calls; building it once saves those calls.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.built: dict[str, Path] = {}
+
+    def copy(self, name: str, build: Callable[[Path], object], db: Path) -> Path:
+        if name not in self.built:
+            source = self.root / name / "drago.duckdb"
+            source.parent.mkdir(parents=True)
+            build(source)
+            self.built[name] = source
+        return copy_store(self.built[name], db)
+
+
+@pytest.fixture(scope="session")
+def stores(tmp_path_factory: pytest.TempPathFactory) -> Stores:
+    return Stores(tmp_path_factory.mktemp("stores"))

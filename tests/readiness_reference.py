@@ -1,20 +1,23 @@
 """The per-athlete readiness loop and athlete step as they were before the vectorised form
 (drago 2026-12, `drago.analysis.readiness.readiness_series` and `athlete_daily`): the oracle
-the vectorised code is checked against to 1e-9 (tests/test_lake_vectorised.py)."""
+the vectorised code is checked against to 1e-9 (tests/test_lake_vectorised.py). Its rules are
+issue 16's (ACWR of the day before, amber at most; HRV above range; the CV of ln rMSSD), written
+once more as the per-morning loop."""
 
 from __future__ import annotations
 
 import math
 from datetime import date
+from typing import Final
 
 import numpy as np
 import polars as pl
 
-from drago.analysis.athlete import DAILY_SCHEMA, LOAD_COLUMNS, READINESS_COLUMNS, with_local_date
+from drago.analysis.daily import DAILY_SCHEMA, LOAD_COLUMNS, READINESS_COLUMNS, with_local_date
 from drago.analysis.load import daily_series
 from drago.analysis.readiness import (
     ACWR_AMBER,
-    ACWR_RED,
+    CV_RANGE_SD,
     HOOPER_AMBER,
     HOOPER_RED,
     INPUT_COLUMNS,
@@ -28,7 +31,7 @@ from drago.analysis.readiness import (
     SHORT_MIN,
     hooper_score,
 )
-from drago.vocab import HOOPER_ITEMS
+from drago.vocab import HOOPER_ITEMS, WELLNESS_ITEMS
 
 _LEVELS = ("green", "amber", "red")
 
@@ -100,12 +103,16 @@ def readiness_series_loop(days: pl.DataFrame) -> pl.DataFrame:
     low, high = ln60 - RANGE_SD * sd60, ln60 + RANGE_SD * sd60
     with np.errstate(divide="ignore", invalid="ignore"):
         cv = np.where(ln7 != 0, 100.0 * sd7 / np.abs(ln7), np.nan)
+    cv60, cvsd60, _ = _rolling(day, cv, LONG_DAYS, LONG_MIN)
+    cv_low = cv60 - CV_RANGE_SD * cvsd60
     acwr = _column(frame, "acwr")
     suspensions = frame["suspension"].to_list()
     verdicts: list[str | None] = []
     reasons: list[str] = []
     for i in range(day.size):
-        signals = _signals(i, ln_ok, ln7, low, high, rhr7, rhr60, items, hooper[i], acwr)
+        signals = _signals(
+            i, ln_ok, ln7, low, high, (cv, cv_low), rhr7, rhr60, items, hooper[i], acwr
+        )
         verdict, reason = _verdict(signals)
         if suspensions[i] is not None:
             verdict, reason = "red", f"red: medical suspension ({suspensions[i]})"
@@ -139,58 +146,82 @@ def _none(value: float) -> float | None:
     return None if math.isnan(value) else value
 
 
-Signal = tuple[int, str]
+#: (level 0/1/2, phrase, kind): kind "acwr" never counts toward "two ambers make a red";
+#: kind "hrv_high" is an amber only beside another amber or red signal.
+Signal = tuple[int, str, str]
+_CONVENTION: Final = "drago convention"
 
 
 def _signals(i: int, ln_ok: np.ndarray, ln7: np.ndarray, low: np.ndarray, high: np.ndarray,
-             rhr7: np.ndarray, rhr60: np.ndarray, items: dict[str, np.ndarray],
-             hooper: int | None, acwr: np.ndarray) -> list[Signal]:  # fmt: skip
-    """Every available signal of day `i` as (level 0/1/2, phrase)."""
+             cv: tuple[np.ndarray, np.ndarray], rhr7: np.ndarray, rhr60: np.ndarray,
+             items: dict[str, np.ndarray], hooper: int | None,
+             acwr: np.ndarray) -> list[Signal]:  # fmt: skip
+    """Every available signal of day `i` as (level 0/1/2, phrase, kind)."""
     out: list[Signal] = []
     if not math.isnan(ln7[i]) and not math.isnan(low[i]):
         span = f"normal {low[i]:.2f}-{high[i]:.2f}"
         if ln7[i] < low[i] and ln_ok[i] < low[i]:
-            out.append((2, f"ln rMSSD 7-day {ln7[i]:.2f} and today {ln_ok[i]:.2f} below {span}"))
+            out.append((2, f"ln rMSSD 7-day {ln7[i]:.2f} and today {ln_ok[i]:.2f} below {span} "
+                        f"({_CONVENTION})", "hrv"))  # fmt: skip
         elif ln7[i] < low[i]:
-            out.append((1, f"ln rMSSD 7-day {ln7[i]:.2f} below {span}"))
+            out.append((1, f"ln rMSSD 7-day {ln7[i]:.2f} below {span} (Plews 2012)", "hrv"))
+        elif ln7[i] > high[i]:
+            out.append((0, f"ln rMSSD 7-day {ln7[i]:.2f} above {span}: with other signs a "
+                        "possible sign of overreaching (Le Meur 2013)", "hrv_high"))  # fmt: skip
         else:
-            out.append((0, "HRV"))
+            out.append((0, "HRV", "hrv"))
+    cv7, cv_low = cv
+    if not math.isnan(cv7[i]) and not math.isnan(cv_low[i]) and cv7[i] < cv_low[i]:
+        out.append((1, f"ln rMSSD CV {cv7[i]:.1f} % below its usual {cv_low[i]:.1f} % "
+                    f"(Plews 2012; cut-off {_CONVENTION})", "cv"))  # fmt: skip
     if not math.isnan(rhr7[i]) and not math.isnan(rhr60[i]):
         if rhr7[i] >= rhr60[i] + RHR_RISE_BPM:
-            out.append((1, f"resting HR 7-day {rhr7[i]:.0f} bpm, 60-day {rhr60[i]:.0f} bpm"))
+            out.append((1, f"resting HR 7-day {rhr7[i]:.0f} bpm, 60-day {rhr60[i]:.0f} bpm "
+                        f"({_CONVENTION})", "rhr"))  # fmt: skip
         else:
-            out.append((0, "resting HR"))
-    worst = [(items[name][i], name) for name in (*HOOPER_ITEMS, "mood")]
+            out.append((0, "resting HR", "rhr"))
+    worst = [(items[name][i], name) for name in WELLNESS_ITEMS]
     worst = [(v, name) for v, name in worst if not math.isnan(v)]
     if worst or hooper is not None:
         value, name = max(worst) if worst else (0.0, "")
         if value >= ITEM_RED:
-            out.append((2, f"{name} {value:.0f}/7"))
+            out.append((2, f"{name} {value:.0f}/7 ({_CONVENTION})", "wellness"))
         elif hooper is not None and hooper >= HOOPER_RED:
-            out.append((2, f"Hooper {hooper}/28"))
+            out.append((2, f"Hooper {hooper}/28 ({_CONVENTION})", "wellness"))
         elif value >= ITEM_AMBER:
-            out.append((1, f"{name} {value:.0f}/7"))
+            out.append((1, f"{name} {value:.0f}/7 ({_CONVENTION})", "wellness"))
         elif hooper is not None and hooper >= HOOPER_AMBER:
-            out.append((1, f"Hooper {hooper}/28"))
+            out.append((1, f"Hooper {hooper}/28 ({_CONVENTION})", "wellness"))
         else:
-            out.append((0, "wellness"))
+            out.append((0, "wellness", "wellness"))
     if not math.isnan(acwr[i]):
-        level = 2 if acwr[i] > ACWR_RED else 1 if acwr[i] > ACWR_AMBER else 0
-        out.append((level, f"ACWR {acwr[i]:.2f}" if level else "ACWR"))
+        if acwr[i] > ACWR_AMBER:
+            phrase = f"ACWR {acwr[i]:.2f} above 1.3 (Gabbett 2016; a prompt, not injury risk)"
+            out.append((1, phrase, "acwr"))
+        else:
+            out.append((0, "ACWR", "acwr"))
     return out
 
 
 def _verdict(signals: list[Signal]) -> tuple[str | None, str]:
-    """Worst signal wins; two ambers make a red. The reason names the deciding signals."""
+    """Worst signal wins; two ambers besides ACWR make a red (drago convention); ACWR alone is
+    amber at most; HRV above range is amber only beside another warning. The reason names the
+    deciding signals and says which rules are drago's convention."""
     if not signals:
         return None, "no data"
-    worst = max(level for level, _ in signals)
-    ambers = [phrase for level, phrase in signals if level == 1]
+    others = [s for s in signals if s[2] != "hrv_high"]
+    if any(level > 0 for level, _, _ in others):
+        signals = [(1, p, k) if k == "hrv_high" else (lv, p, k) for lv, p, k in signals]
+    worst = max(level for level, _, _ in signals)
+    ambers = [phrase for level, phrase, kind in signals if level == 1 and kind != "acwr"]
     if worst == 1 and len(ambers) >= 2:
-        return "red", f"red: {' and '.join(ambers)} (two ambers)"
+        return "red", f"red: {' and '.join(ambers)} (two ambers: {_CONVENTION})"
     if worst == 0:
-        return "green", f"green: {', '.join(phrase for _, phrase in signals)} in range"
-    drivers = [phrase for level, phrase in signals if level == worst]
+        high = [phrase for _, phrase, kind in signals if kind == "hrv_high"]
+        plain = [phrase for _, phrase, kind in signals if kind != "hrv_high"]
+        reason = f"green: {', '.join(plain)} in range" if plain else "green"
+        return "green", reason + (f"; {high[0]}" if high else "")
+    drivers = [phrase for level, phrase, _ in signals if level == worst]
     return _LEVELS[worst], f"{_LEVELS[worst]}: {'; '.join(drivers)}"
 
 
@@ -215,9 +246,11 @@ def athlete_daily_loop(
     else:
         load = pl.DataFrame(schema={c: DAILY_SCHEMA[c] for c in ("date", *LOAD_COLUMNS)})
     if days.height:
-        joined = days.join(
-            load.select("date", pl.col("acwr_ewma").alias("acwr")), on="date", how="left"
+        before = load.select(
+            (pl.col("date") + pl.duration(days=1)).cast(pl.Date).alias("date"),
+            pl.col("acwr_rolling").alias("acwr"),
         )
+        joined = days.join(before, on="date", how="left")
         ready = readiness_series_loop(joined)
     else:
         ready = days.head(0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -10,6 +11,7 @@ import sys
 import tarfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -126,3 +128,74 @@ def test_a_held_store_fails_in_one_line_after_the_timeout(
     holder.close()
     assert result.returncode == 1 and result.stderr.count("\n") == 1
     assert "cannot open the store" in result.stderr
+
+
+def _rewrite(archive: Path, out: Path, change: Callable[[str, bytes], bytes | None]) -> Path:
+    """A copy of a backup with each member's bytes changed by `change` (None: left out)."""
+    with tarfile.open(archive) as source, tarfile.open(out, "w:gz") as target:
+        for member in source.getmembers():
+            handle = source.extractfile(member)
+            assert handle is not None
+            blob = change(member.name, handle.read())
+            if blob is not None:
+                member.size = len(blob)
+                target.addfile(member, __import__("io").BytesIO(blob))
+    return out
+
+
+def test_hostile_backups_are_refused_in_one_line_before_anything_is_written(
+    tmp_path: Path, cli: Cli, athlete: Callable[..., str]
+) -> None:
+    """Malformed manifests, a member not the size or kind the manifest says, a database that
+    is not a drago store: one line, exit 1, an empty data directory (issue 15)."""
+    athlete("drago")
+    cli("import", str(FIT / "garmin-fenix2-run.fit"), "--athlete", "drago")
+    archive = tmp_path / "backup.tar.gz"
+    cli("backup", "-o", str(archive))
+
+    def manifest(edit: Callable[[dict[str, Any]], Any]) -> Callable[[str, bytes], bytes | None]:
+        def change(name: str, blob: bytes) -> bytes | None:
+            if name != "manifest.json":
+                return blob
+            data = json.loads(blob)
+            edited = edit(data)
+            return edited if isinstance(edited, bytes) else json.dumps(data).encode()
+
+        return change
+
+    not_duckdb = b"SQLite format 3\x00" + b"\x00" * 5000
+    cases: dict[str, Callable[[str, bytes], bytes | None]] = {
+        "not JSON": manifest(lambda m: b"{not json"),
+        "files not a list": manifest(lambda m: m.update(files="all")),
+        "an entry without sha256": manifest(lambda m: m["files"][0].pop("sha256")),
+        "no files": manifest(lambda m: m.update(files=[])),
+        "a path outside": manifest(lambda m: m["files"][1].update(path="../../etc/passwd")),
+        "a bigger member than listed": lambda n, b: b + b"x" if n.startswith("originals/") else b,
+        "a member left out": lambda n, b: None if n.startswith("originals/") else b,
+    }
+    for why, change in cases.items():
+        hostile = _rewrite(archive, tmp_path / f"{why}.tar.gz", change)
+        folder = tmp_path / why.replace(" ", "-")
+        result = Cli(folder / "drago.duckdb")("restore", str(hostile), code=1)
+        assert result.stderr.count("\n") == 1 and "Traceback" not in result.output, why
+        assert not folder.exists() or not any(folder.iterdir()), why
+
+    # a database that is not drago's, with a manifest that matches it
+    def swap(name: str, blob: bytes) -> bytes | None:
+        return not_duckdb if name == "drago.duckdb" else blob
+
+    swapped = _rewrite(archive, tmp_path / "swapped.tar.gz", swap)
+
+    def fix(name: str, blob: bytes) -> bytes | None:
+        if name != "manifest.json":
+            return blob
+        data = json.loads(blob)
+        for entry in data["files"]:
+            if entry["path"] == "drago.duckdb":
+                entry.update(bytes=len(not_duckdb), sha256=hashlib.sha256(not_duckdb).hexdigest())
+        return json.dumps(data).encode()
+
+    forged = _rewrite(swapped, tmp_path / "forged.tar.gz", fix)
+    result = Cli(tmp_path / "forged" / "drago.duckdb")("restore", str(forged), code=1)
+    assert "is not a drago store" in result.stderr and result.stderr.count("\n") == 1
+    assert not any((tmp_path / "forged").iterdir())

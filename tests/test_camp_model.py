@@ -12,7 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from drago.analysis.camp.model import (
+    FIXED_TAUS,
+    MAX_REL_SE,
     MIN_TESTS,
+    PerformanceFit,
     PerformanceParams,
     fatigue_gain,
     performance_fit,
@@ -92,10 +95,12 @@ def test_clarke_skiba_2013_worked_example() -> None:
     r2 = 1 - np.sum((pred - watts) ** 2) / np.sum((watts - watts.mean()) ** 2)
     assert r2 > 0.9  # the published (rounded) parameters describe the data in drago's model
     fit = performance_fit(*frames(load, days, watts), method="banister1975")
-    assert fit.source == "fitted" and fit.r2 is not None and fit.rmse is not None
-    assert fit.r2 >= 0.979 and fit.rmse**2 * len(days) <= 20.25  # at least as good a fit
-    # nine tests do not pin five parameters down: the standard errors say so
-    assert fit.stderr["tau1"] > fit.params.tau1
+    # nine tests do not pin five parameters down: the free fit's standard errors say so, so
+    # the time constants are fixed and only the gains fitted, and the note says why
+    assert fit.source == "fixed_taus" and (fit.params.tau1, fit.params.tau2) == FIXED_TAUS
+    assert "banister1975: relative SE of" in fit.note and "> 50%" in fit.note
+    assert fit.r2 is not None and fit.r2 > 0.85
+    assert all(fit.stderr[k] < MAX_REL_SE * getattr(fit.params, k) for k in ("k1", "k2"))
 
 
 @pytest.mark.parametrize("true", [BANISTER, BUSSO], ids=["banister1975", "busso2003"])
@@ -128,7 +133,7 @@ def test_too_few_tests_fall_back_to_population_values() -> None:
     days = np.array([10, 20, 30, 40])
     fit = performance_fit(*frames(load, days, np.array([300.0, 302, 305, 303])))
     assert fit.source == "population" and fit.n_tests == 4 and not fit.stderr
-    assert f"< {MIN_TESTS}" in fit.note
+    assert f"4 distinct test days < {MIN_TESTS}" in fit.note
     habitual = float(load[load > 0].mean())
     assert fit.params.k3 == pytest.approx(population_params(habitual).k3)
     # p0 shifts the model onto the tests' mean
@@ -168,3 +173,54 @@ def test_banister_superposes_and_busso_fatigues_more(a: list[float], b: list[flo
         for v in (x + y, x, y)
     ]
     assert np.all(fatigue[0] <= fatigue[1] + fatigue[2] + 1e-6)
+
+
+def test_ten_tests_on_one_day_identify_nothing() -> None:
+    load = training(120)
+    days = np.full(10, 60)
+    perf = 300 + np.random.default_rng(3).normal(0, 1, 10)
+    fit = performance_fit(*frames(load, days, perf))
+    assert fit.source == "population" and "1 distinct test days" in fit.note
+
+
+def test_no_load_before_the_tests_is_not_a_fit() -> None:
+    days = np.arange(5, 120, 5)
+    perf = 300 + np.random.default_rng(4).normal(0, 1, len(days))
+    fit = performance_fit(*frames(np.zeros(120), days, perf), method="banister1975")
+    assert fit.source == "population" and "no training load before the tests" in fit.note
+
+
+def test_busso_must_beat_banister_on_left_out_tests() -> None:
+    load = training()
+    days = np.arange(3, len(load), 4)
+    noisy = performance_predict(np.append(load, 0.0), BANISTER)[days]
+    noisy = noisy + np.random.default_rng(5).normal(0, 1.0, len(days))
+    fit = performance_fit(*frames(load, days, noisy), method="busso2003")
+    # the data came from Banister's model: Busso's extra parameter does not earn its place
+    assert fit.source == "fitted" and fit.params.method == "banister1975"
+    assert "busso2003" in fit.note
+
+
+def simulate(true: PerformanceParams, every: int, seed: int, noise: float = 1.0) -> PerformanceFit:
+    """Fit tests every `every` days (noise SD `noise`, about 2 % of the signal's SD) of a
+    simulated 240-day history drawn from known parameters."""
+    load = training(seed=seed)
+    days = np.arange(every, len(load), every)
+    perf = performance_predict(np.append(load, 0.0), true)[days]
+    perf = perf + np.random.default_rng(seed + 100).normal(0, noise, len(days))
+    return performance_fit(*frames(load, days, perf), method=true.method)
+
+
+@pytest.mark.parametrize("every", [7, 14])
+def test_at_realistic_test_frequencies_fitted_means_recovered(every: int) -> None:
+    """Weekly and fortnightly tests: a `fitted` model is never one whose time constants miss
+    the truth by more than 3 of its standard errors, and tau2 < tau1 always holds."""
+    for seed in range(6):
+        fit = simulate(BANISTER, every, seed)
+        assert fit.params.tau2 < fit.params.tau1
+        if fit.source == "fitted":
+            for name in ("tau1", "tau2"):
+                err = abs(getattr(fit.params, name) - getattr(BANISTER, name))
+                assert err < 3 * fit.stderr[name] + 1e-9, (seed, name)
+        else:
+            assert fit.source in ("fixed_taus", "population") and ":" in fit.note

@@ -6,12 +6,13 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
 import drago
 from drago.ingest.imu import read_imu
-from tests.conftest import Cli
+from tests.conftest import Cli, Stores
 from tests.test_punch_sessions import JAB
 
 TODAY = date.today()
@@ -23,11 +24,12 @@ def _round(cli: Cli, fight: str, rnd: int, corner: str, scores: str) -> None:
         "--scores", scores)  # fmt: skip
 
 
-@pytest.fixture
-def tape(cli: Cli, athlete: Callable[..., str]) -> Cli:
-    athlete("drago", "--stance", "orthodox", "--birth-year", "1985",
-            "--weight-class", "heavyweight")  # fmt: skip
-    athlete("rocky", "--stance", "southpaw")
+def _build_tape(db: Path) -> None:
+    """Two boxers with two weeks of training, a weigh-in, two fights scored and one to come."""
+    cli = Cli(db)
+    cli("athlete", "add", "drago", "--sex", "m", "--stance", "orthodox", "--birth-year", "1985",
+        "--weight-class", "heavyweight")  # fmt: skip
+    cli("athlete", "add", "rocky", "--sex", "m", "--stance", "southpaw")
     for i in range(1, 15):
         day = (TODAY - timedelta(days=i)).isoformat()
         cli("log", "--athlete", "drago", "--date", day, "--minutes", "60", "--rpe", "7",
@@ -47,6 +49,12 @@ def tape(cli: Cli, athlete: Callable[..., str]) -> Cli:
     _round(cli, lost, 1, "blue", "9,9,10")
     cli("fight", "new", "--red", "drago", "--blue", "rocky", "--date",
         (TODAY + timedelta(days=20)).isoformat(), "--rounds", "12")  # fmt: skip
+
+
+@pytest.fixture
+def tape(cli: Cli, stores: Stores) -> Cli:
+    """A copy of the store `_build_tape` builds once per test session."""
+    stores.copy("tape", _build_tape, cli.db)
     return cli
 
 

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
+import subprocess
+import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from drago.imports import pipeline
 from tests.conftest import DATA, Cli
 
 FIT = DATA / "fit"
@@ -144,9 +149,13 @@ def test_unknown_athlete_is_bad_usage(cli: Cli) -> None:
 
 
 def test_parallel_folder_import_matches_serial(
-    cli: Cli, athlete: Callable[..., str], tmp_path: Path
+    cli: Cli, athlete: Callable[..., str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A folder of files decodes in worker processes; the result equals file-by-file imports."""
+    pools: list[int] = []
+    in_pool = pipeline._decode_in_pool
+    monkeypatch.setattr(pipeline, "POOL_MIN_BYTES", 0)  # these few files use the pool
+    monkeypatch.setattr(pipeline, "_decode_in_pool", lambda *a: pools.append(a[3]) or in_pool(*a))
     names = [
         "garmin-fenix5-run-short-hrv.fit",
         "garmin-edge820-bike-short-hrv.fit",
@@ -168,6 +177,61 @@ def test_parallel_folder_import_matches_serial(
     parallel = [tuple(r[k] for k in keys) for r in cli.json("sessions")]
     one_by_one = [tuple(r[k] for k in keys) for r in serial.json("sessions")]
     assert len(parallel) >= len(names) and parallel == one_by_one
+    assert pools and pools[0] == min(2, os.cpu_count() or 1)
+
+
+def test_small_imports_stay_in_one_process(
+    cli: Cli, athlete: Callable[..., str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Below POOL_MIN_BYTES no worker starts: starting one costs more than it saves."""
+
+    def no_pool(*args: object) -> None:
+        raise AssertionError("a pool started for a small import")
+
+    monkeypatch.setattr(pipeline, "_decode_in_pool", no_pool)
+    folder = tmp_path / "few"
+    folder.mkdir()
+    for path in sorted(FIT.glob("*.fit"))[:6]:
+        shutil.copy(path, folder / path.name)
+    assert sum(p.stat().st_size for p in folder.iterdir()) < pipeline.POOL_MIN_BYTES
+    athlete("drago")
+    cli("import", str(folder), "--athlete", "drago")
+    assert len(cli.json("sessions")) >= 6
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_decoding_workers_die_with_their_parent(tmp_path: Path) -> None:
+    """A worker started by an import is killed by the kernel when the import process dies."""
+    code = (
+        "import multiprocessing, os, time\n"
+        "from concurrent.futures import ProcessPoolExecutor\n"
+        "from drago.imports import pipeline\n"
+        "ctx = multiprocessing.get_context('spawn')\n"
+        "with ProcessPoolExecutor(1, mp_context=ctx, initializer=pipeline._init_worker,\n"
+        "                         initargs=(frozenset(), os.getpid())) as pool:\n"
+        "    print(pool.submit(os.getpid).result(), flush=True)\n"
+        "    time.sleep(600)\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert parent.stdout is not None
+    worker = int(parent.stdout.readline())
+    assert _alive(worker)
+    parent.kill()
+    parent.wait()
+    for _ in range(600):  # the kernel delivers SIGKILL to the orphan; give the reaper time
+        if not _alive(worker):
+            break
+        time.sleep(0.1)
+    assert not _alive(worker)
+
+
+def _alive(pid: int) -> bool:
+    """True while `pid` runs (a zombie waiting for its reaper counts as dead)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, IndexError):
+        return False
+    return state not in ("Z", "X")
 
 
 def test_hr_values_are_estimated_from_data_until_given(

@@ -14,6 +14,7 @@ import duckdb
 import pytest
 
 from drago.errors import BadInput
+from drago.imports import pipeline
 from drago.ingest import archive, read_bytes
 from tests.conftest import DATA, Cli
 
@@ -211,9 +212,14 @@ def test_bad_members_fail_alone(
 
 
 def test_members_decode_in_worker_processes(
-    cli: Cli, athlete: Callable[..., str], db: Path, tmp_path: Path
+    cli: Cli,
+    athlete: Callable[..., str],
+    db: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Enough members for the process pool: zip members travel to the workers and back."""
+    """With the process pool: zip members travel to the workers and back."""
+    monkeypatch.setattr(pipeline, "POOL_MIN_BYTES", 0)  # a few small members use the pool
     athlete()
     export = tmp_path / "many.zip"
     members = {f"{i}/{name}.gz": gzip.compress(fit(name)) for i, name in enumerate(SMALL_FITS)}

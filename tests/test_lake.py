@@ -19,7 +19,7 @@ from polars.testing import assert_frame_equal
 from drago.lab import Lab
 from drago.lake import compute, synth
 from drago.lake.apply import Step, union_rows
-from drago.store.lake import (
+from drago.store.lake_files import (
     TABLES,
     export_tables,
     read_athletes,
@@ -240,7 +240,7 @@ def test_dashboard_federation_page_reads_the_attached_lake(small_lake: Path, db:
 
 
 def test_the_lake_schema_is_documented() -> None:
-    from drago.store.lake import schema_reference
+    from drago.store.lake_files import schema_reference
 
     doc = (Path(__file__).parents[1] / "docs" / "lake.md").read_text(encoding="utf-8")
     assert schema_reference() in doc, "regenerate the tables in docs/lake.md"

@@ -17,8 +17,8 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from drago.lake import compute, spark_session
-from drago.store.lake import read_manifest, read_results
-from drago.store.lake.write import file_digest
+from drago.store.lake_files import read_manifest, read_results
+from drago.store.lake_files.write import file_digest
 
 CONTRACT = ("athlete", "date", "load", "ctl", "atl", "tsb", "acwr_ewma")
 
@@ -36,7 +36,7 @@ def lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def small_buckets() -> Iterator[None]:
     """Buckets of 2 athletes, so 5 athletes make 2 buckets (3 and 2) on every engine."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("drago.store.lake.layout.BUCKET_ATHLETES", 2)
+        patch.setattr("drago.store.lake_files.layout.BUCKET_ATHLETES", 2)
         yield
 
 
@@ -124,7 +124,7 @@ def test_results_are_rewritten_whole_and_unchanged_files_kept(lake: Path, tmp_pa
     again = compute(lake, engine="local", out=out)
     assert (again.written.written, again.written.unchanged) == (0, 2)
     with pytest.MonkeyPatch.context() as patch:  # one bucket now: the second file goes
-        patch.setattr("drago.store.lake.layout.BUCKET_ATHLETES", 16)
+        patch.setattr("drago.store.lake_files.layout.BUCKET_ATHLETES", 16)
         fewer = compute(lake, engine="local", out=out)
     assert (fewer.written.written, fewer.written.removed) == (1, 1)
     assert sorted(p.parent.name for p in out.rglob("*.parquet")) == ["bucket=0000"]

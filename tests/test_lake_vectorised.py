@@ -17,11 +17,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
-from drago.analysis.athlete import athlete_daily, daily_by_athlete
+from drago.analysis.daily import athlete_daily, daily_by_athlete
 from drago.analysis.readiness import readiness_by, readiness_series
 from drago.lake import synth
 from drago.lake.apply import Step, union_rows
-from drago.store.lake import read_athletes, read_table
+from drago.store.lake_files import read_athletes, read_table
 from tests.readiness_reference import athlete_daily_loop, readiness_series_loop
 
 D0 = date(2025, 1, 1)
@@ -167,7 +167,7 @@ def test_the_lake_step_over_a_bucket_equals_the_loop_per_athlete(tmp_path: Path)
             "id", "start_utc", pl.lit(tz[name]).alias("tz"), "trimp_banister",
             "trimp_edwards", "srpe_load", "counts",
         )  # fmt: skip
-        from drago.analysis.athlete import day_inputs
+        from drago.analysis.daily import day_inputs
 
         days = day_inputs(
             mine.filter(pl.col("kind") == "rr").select(

@@ -229,3 +229,13 @@ def test_every_reader_has_the_importer_shape() -> None:
         assert all(s.startswith(".") and s == s.lower() for s in module.SUFFIXES)
         assert callable(module.read) and callable(module.sniff)
         assert module.sniff(b"") is False, module.FORMAT
+
+
+def test_the_formatter_is_never_switched_off() -> None:
+    escapes = {
+        f"{path.relative_to(SRC)}:{n}"
+        for path in SRC.rglob("*.py")
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"#\s*fmt:\s*(skip|off)", line)
+    }
+    assert not escapes

@@ -17,7 +17,7 @@ import yaml
 
 from drago.analysis.punches.analyse import punches_analyse
 from drago.analysis.punches.rounds import round_of
-from drago.analysis.rounds import rounds_from_template
+from drago.analysis.round_hr import rounds_from_template
 from drago.analysis.trimp import trimp_banister
 from drago.analysis.zones import sample_durations
 from drago.ingest import read_file

@@ -99,28 +99,50 @@ def test_resting_hr_trend_up_is_amber() -> None:
 
 
 def test_wellness_rules() -> None:
-    assert last(fatigue={-1: 6}) == ("amber", "amber: fatigue 6/7")
-    assert last(soreness={-1: 7}) == ("red", "red: soreness 7/7")
+    assert last(fatigue={-1: 6}) == ("amber", "amber: fatigue 6/7 (drago convention)")
+    assert last(soreness={-1: 7}) == ("red", "red: soreness 7/7 (drago convention)")
     assert last(**{k: {-1: 5} for k in ("sleep", "stress", "fatigue", "soreness")}) == (
         "amber",
-        "amber: Hooper 20/28",
+        "amber: Hooper 20/28 (drago convention)",
     )
     assert (
         last(**{k: {-1: 6} for k in ("sleep", "stress")}, fatigue={-1: 5}, soreness={-1: 5})[0]
         == "red"
     )
-    assert last(mood={-1: 6}) == ("amber", "amber: mood 6/7")
+    assert last(mood={-1: 6}) == ("amber", "amber: mood 6/7 (drago convention)")
 
 
-def test_acwr_rules() -> None:
+def test_acwr_alone_is_never_red() -> None:
     assert last(acwr={-1: 1.4})[0] == "amber"
-    assert last(acwr={-1: 1.6}) == ("red", "red: ACWR 1.60")
+    assert last(acwr={-1: 1.6}) == (
+        "amber",
+        "amber: ACWR 1.60 above 1.3 (Gabbett 2016; a prompt, not injury risk)",
+    )
+    assert last(acwr={-1: 9.0})[0] == "amber"
     assert last(acwr={-1: 1.1}) == ("green", "green: HRV, resting HR, wellness, ACWR in range")
+    # nor does it make a second amber: "two ambers" counts the athlete's own signals
+    assert last(fatigue={-1: 6}, acwr={-1: 1.6})[0] == "amber"
 
 
-def test_two_ambers_make_a_red() -> None:
-    verdict, reason = last(fatigue={-1: 6}, acwr={-1: 1.4})
-    assert verdict == "red" and reason == "red: fatigue 6/7 and ACWR 1.40 (two ambers)"
+def test_two_ambers_make_a_red_and_say_it_is_a_convention() -> None:
+    verdict, reason = last(fatigue={-1: 6}, rhr_bpm={-i: 62.0 for i in range(1, 5)})
+    assert verdict == "red" and reason.endswith("(two ambers: drago convention)")
+    assert "fatigue 6/7" in reason and "resting HR 7-day" in reason
+
+
+def test_hrv_above_range_has_its_own_message() -> None:
+    verdict, reason = last(ln_rmssd={-3: 4.6, -2: 4.6, -1: 4.6})
+    assert verdict == "green" and "above normal" in reason and "Le Meur 2013" in reason
+    # beside another warning it is a warning too (Le Meur: "with other signs")
+    verdict, reason = last(ln_rmssd={-3: 4.6, -2: 4.6, -1: 4.6}, fatigue={-1: 6})
+    assert verdict == "red" and "above normal" in reason
+
+
+def test_a_falling_hrv_cv_is_amber() -> None:
+    # steady day-to-day variation for weeks, then a week of identical mornings (CV 0)
+    wobble = {-i: (4.05 if i % 2 else 3.95) for i in range(8, 30)}
+    verdict, reason = last(ln_rmssd={**wobble, **{-i: 4.0 for i in range(1, 8)}})
+    assert verdict == "amber" and "CV" in reason and "Plews 2012" in reason
 
 
 def test_a_questionnaire_alone_gets_a_verdict_and_nothing_gets_none() -> None:

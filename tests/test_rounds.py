@@ -8,7 +8,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from drago.analysis.rounds import ROUND_SCHEMA, rounds_from_laps, rounds_from_template
+from drago.analysis.round_hr import ROUND_SCHEMA, rounds_from_laps, rounds_from_template
 
 T0 = datetime(2026, 5, 1, 18, tzinfo=UTC)
 

@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.conftest import Stores
 from tests.team_store import ACCOUNTS, OTHER, OWN, build_team_store, cheap_hashing
 from tests.test_web_browser import browser  # noqa: F401  (the module's Chromium fixture)
 from tests.web_store import UPLOAD, free_port
@@ -22,17 +23,19 @@ SERVE = "import drago.cli.serve; from drago.cli import main; main()"
 
 
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def base_url(tmp_path_factory: pytest.TempPathFactory, stores: Stores) -> Iterator[str]:
     with pytest.MonkeyPatch.context() as monkeypatch:
         cheap_hashing(monkeypatch)
-        db = build_team_store(tmp_path_factory.mktemp("team-browser") / "drago.duckdb")
+        db = stores.copy(
+            "team", build_team_store, tmp_path_factory.mktemp("team-browser") / "drago.duckdb"
+        )
     port = free_port()
     env = {**os.environ, "DRAGO_PASSWORD_HASH": "cheapest"}
     args = ["--db", str(db), "serve", "--team", "--port", str(port)]
     server = subprocess.Popen([sys.executable, "-c", SERVE, *args], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120  # a loaded 2-core machine starts a server slowly
     while time.monotonic() < deadline and server.poll() is None:
         try:
             if httpx.get(url + "/login", timeout=2).status_code == 200:

@@ -21,6 +21,7 @@ from drago.lab import Lab
 from drago.web import create_app
 from drago.web.access import ATHLETE_PARAMS, RULES, Kind, route_table
 from drago.web.auth import TeamConfig
+from tests.conftest import Stores
 from tests.team_store import (
     ACCOUNTS,
     OTHER,
@@ -130,10 +131,12 @@ class Team:
 
 
 @pytest.fixture(scope="module")
-def team(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Team]:
+def team(tmp_path_factory: pytest.TempPathFactory, stores: Stores) -> Iterator[Team]:
     with pytest.MonkeyPatch.context() as monkeypatch:
         cheap_hashing(monkeypatch)
-        db = build_team_store(tmp_path_factory.mktemp("matrix") / "drago.duckdb")
+        db = stores.copy(
+            "team", build_team_store, tmp_path_factory.mktemp("matrix") / "drago.duckdb"
+        )
         app = create_app(db, team=TeamConfig())
         with TestClient(app) as client:
             yield Team(db, client, bearer_tokens(db), session_ids(db), fight_ids(db))

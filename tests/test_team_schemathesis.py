@@ -15,6 +15,7 @@ from schemathesis.checks import not_a_server_error
 from drago.lab import Lab
 from drago.web import create_app
 from drago.web.auth import TeamConfig
+from tests.conftest import Stores
 from tests.team_store import OWN, bearer_tokens, build_team_store, cheap_hashing, fight_ids
 from tests.test_team_matrix import expected
 
@@ -26,10 +27,14 @@ SKIPPED = {("POST", "/api/logout")}
 
 
 @pytest.fixture(scope="module")
-def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, dict[str, str], Any]]:
+def setup(
+    tmp_path_factory: pytest.TempPathFactory, stores: Stores
+) -> Iterator[tuple[Any, dict[str, str], Any]]:
     with pytest.MonkeyPatch.context() as monkeypatch:
         cheap_hashing(monkeypatch)
-        db = build_team_store(tmp_path_factory.mktemp("schema") / "drago.duckdb")
+        db = stores.copy(
+            "team", build_team_store, tmp_path_factory.mktemp("schema") / "drago.duckdb"
+        )
         tokens = bearer_tokens(db)
         app = create_app(db, team=TeamConfig())
         schema = schemathesis.openapi.from_dict(app.openapi())

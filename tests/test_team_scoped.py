@@ -23,6 +23,7 @@ from drago.lab.scoped import Forbidden, ScopedLab
 from drago.web import create_app
 from drago.web.auth import TeamConfig
 from drago.web.ids import MAX_ID, parse_id
+from tests.conftest import Stores
 from tests.team_store import OTHER, OWN, bearer_tokens, build_team_store, cheap_hashing
 from tests.test_punch_sessions import JAB
 
@@ -41,10 +42,12 @@ class Store:
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+def store(tmp_path_factory: pytest.TempPathFactory, stores: Stores) -> Iterator[Store]:
     with pytest.MonkeyPatch.context() as monkeypatch:
         cheap_hashing(monkeypatch)
-        db = build_team_store(tmp_path_factory.mktemp("scoped") / "drago.duckdb")
+        db = stores.copy(
+            "team", build_team_store, tmp_path_factory.mktemp("scoped") / "drago.duckdb"
+        )
         start = read_imu(JAB).start
         assert start is not None
         with Lab(db) as lab:

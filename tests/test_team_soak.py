@@ -20,6 +20,7 @@ from drago.lab import Lab
 from drago.store.db import utc_now
 from drago.web import create_app
 from drago.web.auth import TeamConfig
+from tests.conftest import Stores
 from tests.team_store import OWN, bearer_tokens, build_team_store, cheap_hashing, session_ids
 from tests.web_store import free_port
 
@@ -27,9 +28,11 @@ CLIENTS, REQUESTS, BURSTS = 8, 200, 4
 
 
 @pytest.fixture
-def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, Path]]:
+def server(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stores: Stores
+) -> Iterator[tuple[str, Path]]:
     cheap_hashing(monkeypatch)
-    db = build_team_store(tmp_path / "drago.duckdb")
+    db = stores.copy("team", build_team_store, tmp_path / "drago.duckdb")
     port = free_port()
     app = create_app(db, team=TeamConfig(), linger_s=0)
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")

@@ -19,9 +19,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from drago import read
-from drago.web import app as web_app
-from drago.web import create_app
-from tests.conftest import DATA
+from drago.web import create_app, limits
+from tests.conftest import DATA, Stores
 from tests.web_store import BAD, UPLOAD, WELLNESS_DAY, build_store, free_port, start_server
 
 SRC = Path(__file__).parents[1] / "src" / "drago"
@@ -30,8 +29,8 @@ SERVE = "import drago.cli.serve; from drago.cli import main; main()"
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_store(tmp_path_factory.mktemp("web") / "drago.duckdb")
+def built(tmp_path_factory: pytest.TempPathFactory, stores: Stores) -> Path:
+    return stores.copy("web", build_store, tmp_path_factory.mktemp("web") / "drago.duckdb")
 
 
 @pytest.fixture(scope="module")
@@ -158,7 +157,7 @@ def test_upload_imports_like_the_cli(fresh: TestClient) -> None:
 
 
 def test_upload_beyond_the_limit_is_413(fresh: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(web_app, "MAX_UPLOAD_BYTES", 1000)
+    monkeypatch.setattr(limits, "MAX_UPLOAD_BYTES", 1000)
     files = [("files", (UPLOAD.name, UPLOAD.read_bytes(), "application/octet-stream"))]
     assert "upload larger than" in is_error(
         fresh.post("/api/athletes/rocky/imports", files=files), 413
@@ -179,7 +178,7 @@ def test_openapi_lists_the_api(api: TestClient) -> None:
         "/api/sessions/{session_id}", "/api/sessions/{session_id}/streams",
         "/api/sessions/{session_id}/punches", "/api/athletes/{name}/imports",
         "/api/fights", "/api/fights/{fight_id}", "/api/fights/{fight_id}/rounds",
-        "/api/federation",
+        "/api/federation", "/api/live/events", "/api/live/state",
     } == set(paths)  # fmt: skip
     assert api.get("/api/docs").status_code == 200
 
@@ -210,10 +209,12 @@ def test_the_web_imports_neither_duckdb_nor_store_nor_analysis() -> None:
 
 
 @pytest.mark.slow
-def test_cli_import_and_uploads_share_the_store_with_a_running_server(tmp_path: Path) -> None:
+def test_cli_import_and_uploads_share_the_store_with_a_running_server(
+    tmp_path: Path, stores: Stores
+) -> None:
     """One store, two doors: `drago import` in another process while the server answers reads
     and takes uploads; nothing fails obscurely and every session lands."""
-    db = build_store(tmp_path / "drago.duckdb")
+    db = stores.copy("web", build_store, tmp_path / "drago.duckdb")
     env = {"DRAGO_LOCK_TIMEOUT_S": "60"}
     port = free_port()
     server = start_server(db, port, env)

@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.conftest import Stores
 from tests.web_store import UPLOAD, build_store, free_port, start_server
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -55,8 +56,8 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    db = build_store(tmp_path_factory.mktemp("browser") / "drago.duckdb")
+def base_url(tmp_path_factory: pytest.TempPathFactory, stores: Stores) -> Iterator[str]:
+    db = stores.copy("web", build_store, tmp_path_factory.mktemp("browser") / "drago.duckdb")
     port = free_port()
     server = start_server(db, port)
     yield f"http://127.0.0.1:{port}"

@@ -11,12 +11,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from drago.web import create_app
+from tests.conftest import Stores
 from tests.web_store import build_store
 
 
 @pytest.fixture(scope="module")
-def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    db = build_store(tmp_path_factory.mktemp("pages") / "drago.duckdb")
+def web(tmp_path_factory: pytest.TempPathFactory, stores: Stores) -> Iterator[TestClient]:
+    db = stores.copy("web", build_store, tmp_path_factory.mktemp("pages") / "drago.duckdb")
     with TestClient(create_app(db)) as client:
         yield client
 

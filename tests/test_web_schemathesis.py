@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
 from drago.web import create_app
+from tests.conftest import Stores
 from tests.web_store import build_store
 
 #: Examples per API operation (thirteen operations: about a minute in all).
@@ -18,8 +19,10 @@ EXAMPLES = 25
 
 
 @pytest.fixture(scope="module")
-def schema(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    app = create_app(build_store(tmp_path_factory.mktemp("schema") / "drago.duckdb"))
+def schema(tmp_path_factory: pytest.TempPathFactory, stores: Stores) -> Any:
+    app = create_app(
+        stores.copy("web", build_store, tmp_path_factory.mktemp("schema") / "drago.duckdb")
+    )
     return schemathesis.openapi.from_asgi("/openapi.json", app)
 
 

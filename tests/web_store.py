@@ -62,7 +62,7 @@ def start_server(db: Path, port: int, env: dict[str, str] | None = None) -> subp
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120  # a loaded 2-core machine starts a server slowly
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"http://127.0.0.1:{port}/api/athletes", timeout=2).status_code == 200:

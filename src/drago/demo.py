@@ -115,8 +115,9 @@ def build(directory: Path | None = None, *, today: date | None = None, seed: int
         _weigh_ins(lab, first_day, today, rng)
         first_fight = _first_fight(lab, first_day - timedelta(days=120))
         fight_night = today + timedelta(days=7)
-        fight_id = lab.new_fight(red="drago", blue="rocky", day=fight_night, rounds=15,
-                                 weight_class="heavyweight")  # fmt: skip
+        fight_id = lab.new_fight(
+            red="drago", blue="rocky", day=fight_night, rounds=15, weight_class="heavyweight"
+        )
         n_sessions = lab.sessions().height
     return DemoLab(db, fight_night, n_sessions, fight_id, first_fight)
 
@@ -224,8 +225,9 @@ FIRST_FIGHT = (
 def _first_fight(lab: Lab, day: date) -> int:
     """drago's exhibition against Apollo Creed, as the corner would have counted it: the
     towel's alert rises in round 2."""
-    fight_id = lab.new_fight(red="drago", blue="Apollo Creed (simulated)", day=day, rounds=12,
-                             weight_class="heavyweight")  # fmt: skip
+    fight_id = lab.new_fight(
+        red="drago", blue="Apollo Creed (simulated)", day=day, rounds=12, weight_class="heavyweight"
+    )
     for rnd, (red, blue, apollo_down) in enumerate(FIRST_FIGHT, start=1):
         for corner, counts, down in (("red", red, 0), ("blue", blue, apollo_down)):
             keys = ("jab_thrown", "jab_landed", "power_thrown", "power_landed")

@@ -29,6 +29,20 @@ class UsageError(DragoError):
     """A command used wrongly: an unknown athlete, a value out of range (exit code 2)."""
 
 
+class ImplausibleValue(BadInput, UsageError):
+    """A typed value no body produces (HR max below rest, NaN, a log dated next week).
+
+    Both a `BadInput` (the Python API's refusal of a value) and a `UsageError` (exit 2 in the
+    CLI); the API answers it with 422.
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(None, reason)
+
+    def __reduce__(self) -> tuple[type[BadInput], tuple[str | None, str], dict[str, bool]]:
+        return (BadInput, (None, self.reason), {"recoverable": False})  # one line survives
+
+
 class NotFound(UsageError):
     """Something named that does not exist (an athlete, a session)."""
 

@@ -99,7 +99,13 @@ def round_stats(rounds: pl.DataFrame) -> pl.DataFrame:
 
 
 def compubox(rounds: pl.DataFrame) -> pl.DataFrame:
-    """Fight totals per corner: thrown, landed and % for jabs, power punches and all punches."""
+    """Fight totals per corner: thrown, landed and % for jabs, power punches and all punches.
+
+    References
+    ----------
+    CompuBox punch statistics (compubox.com): jabs and power punches, thrown and landed, and
+    connect percentages, per round and per fight.
+    """
     r = round_stats(rounds)
     sums = [pl.col(c).sum() for c in (*COUNTS, "total_thrown", "total_landed")]
     out = r.group_by("corner").agg(*sums).sort("corner", descending=True)
@@ -144,7 +150,13 @@ class Decision:
 
 
 def decision(scores: pl.DataFrame) -> Decision:
-    """Unanimous, split or majority decision, or a (majority, split) draw, from the final cards."""
+    """Unanimous, split or majority decision, or a (majority, split) draw, from the final cards.
+
+    References
+    ----------
+    Association of Boxing Commissions (2023) Unified Rules of Professional Boxing: the
+    10-point must system and unanimous, split and majority decisions and draws.
+    """
     last = scorecards(scores).group_by("judge").agg(pl.col("red_total", "blue_total").last())
     cards = sorted((str(j), int(r), int(b)) for j, r, b in last.iter_rows())
     red = sum(r > b for _, r, b in cards)
@@ -195,15 +207,22 @@ def sensor_rounds(
             later = _hr_near(hr, rnd["end_s"] + 60.0)
             if at_bell is not None and later is not None:
                 recovery = at_bell - later
-        out.append({
-            "round": int(rnd["round"]),
-            "jab_thrown": jabs,
-            "power_thrown": inside.height - jabs,
-            "power_index": float(inside["power_au"].mean()) if inside.height else None,  # type: ignore[arg-type]
-            "hrr_60s_bpm": recovery,
-        })  # fmt: skip
-    schema = {"round": pl.Int64, "jab_thrown": pl.Int64, "power_thrown": pl.Int64,
-              "power_index": pl.Float64, "hrr_60s_bpm": pl.Float64}  # fmt: skip
+        out.append(
+            {
+                "round": int(rnd["round"]),
+                "jab_thrown": jabs,
+                "power_thrown": inside.height - jabs,
+                "power_index": float(inside["power_au"].mean()) if inside.height else None,  # type: ignore[arg-type]
+                "hrr_60s_bpm": recovery,
+            }
+        )
+    schema = {
+        "round": pl.Int64,
+        "jab_thrown": pl.Int64,
+        "power_thrown": pl.Int64,
+        "power_index": pl.Float64,
+        "hrr_60s_bpm": pl.Float64,
+    }
     return pl.DataFrame(out, schema=schema)
 
 

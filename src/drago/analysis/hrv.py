@@ -193,8 +193,9 @@ def hrv_analyse(
     n_artefacts = int(np.count_nonzero(found.any))
     pct = 100.0 * n_artefacts / n_beats if n_beats else None
     duration = float(nn.sum() / 1000.0)
-    reliable, reason = _gate(n_beats, n_artefacts, pct, rhythm.pattern, rhythm.premature_pct,
-                             duration, method)  # fmt: skip
+    reliable, reason = _gate(
+        n_beats, n_artefacts, pct, rhythm.pattern, rhythm.premature_pct, duration, method
+    )
     return HrvResult(
         n_beats=n_beats,
         n_nn=int(nn.size),

@@ -141,8 +141,12 @@ def hrv_fix(rr_ms: np.ndarray, *, method: str = "lipponen2019") -> np.ndarray:
     rr = np.asarray(rr_ms, dtype=float)
     found = hrv_artefacts(rr, method=method)
     keep = ~found.impossible
-    return correct(rr[keep], found.extra[keep], found.missed[keep],
-                   found.ectopic[keep] | found.long_short[keep])  # fmt: skip
+    return correct(
+        rr[keep],
+        found.extra[keep],
+        found.missed[keep],
+        found.ectopic[keep] | found.long_short[keep],
+    )
 
 
 def correct(rr: np.ndarray, extra: np.ndarray, missed: np.ndarray, bad: np.ndarray) -> np.ndarray:

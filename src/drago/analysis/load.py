@@ -118,6 +118,54 @@ def srpe_trimp_ratio(
     )
 
 
+def session_load(sessions: pl.DataFrame, ratios: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Each session's load on the scale of `daily_load(method="auto")`, and the method named.
+
+    `sessions`: `athlete_id`, `trimp_banister`, `srpe_load` and optionally `counts`;
+    `ratios`: as `srpe_trimp_ratio` returns, computed over the athletes' whole history (by
+    default over `sessions` itself). Adds `load` (null for a session that does not count, or
+    without a value) and `load_method`: "trimp_banister", "srpe x 0.40 (population)",
+    "srpe x 0.37 (athlete)", or "not counted". The sum of a day's `load` is that day's load in
+    `daily_load`, so a session shows one number everywhere.
+
+    Examples
+    --------
+    >>> s = pl.DataFrame({"athlete_id": [1, 1], "trimp_banister": [None, 90.0],
+    ...     "srpe_load": [420.0, 300.0]})
+    >>> session_load(s).select("load", "load_method").rows()
+    [(168.0, 'srpe x 0.40 (population)'), (90.0, 'trimp_banister')]
+    """
+    frame = sessions.with_columns(
+        pl.col("athlete_id").cast(pl.Int64),
+        pl.col("trimp_banister", "srpe_load").cast(pl.Float64).fill_nan(None),
+    )
+    if ratios is None:
+        ratios = srpe_trimp_ratio(frame)
+    counts = pl.col("counts").fill_null(True) if "counts" in frame.columns else pl.lit(True)
+    joined = frame.join(
+        ratios.select(pl.col("athlete_id").cast(pl.Int64), "srpe_to_trimp", "source"),
+        on="athlete_id",
+        how="left",
+    ).with_columns(pl.col("srpe_to_trimp").fill_null(SRPE_TO_TRIMP_FALLBACK))
+    value = pl.coalesce("trimp_banister", pl.col("srpe_load") * pl.col("srpe_to_trimp"))
+    method = (
+        pl.when(pl.col("trimp_banister").is_not_null())
+        .then(pl.lit("trimp_banister"))
+        .when(pl.col("srpe_load").is_not_null())
+        .then(
+            pl.format(
+                "srpe x {} ({})",
+                pl.col("srpe_to_trimp").round(2).cast(pl.String).str.pad_end(4, "0"),
+                pl.col("source").fill_null("population"),
+            )
+        )
+    )
+    return joined.with_columns(
+        pl.when(counts).then(value).alias("load"),
+        pl.when(counts).then(method).otherwise(pl.lit("not counted")).alias("load_method"),
+    ).drop("srpe_to_trimp", "source")
+
+
 def _calendar(
     sessions: pl.DataFrame,
     method: str,
@@ -243,6 +291,13 @@ def daily_load(
     On 1 March the TRIMP of 80 counts as is and the 300-unit sRPE session as 300 × 0.40 (the
     population ratio: too few paired sessions for a personal one); the duplicate of 3 March
     does not count.
+
+    References
+    ----------
+    Banister E. W. et al. (1975) A systems model of training for athletic performance.
+    Australian Journal of Sports Medicine 7, 57-61 (the daily training impulse).
+    Foster C. et al. (2001) A new approach to monitoring exercise training. J Strength Cond
+    Res 15(1), 109-115 (session-RPE load).
     """
     daily = _calendar(sessions, method, start, end, min_pairs, srpe_fallback)
     return daily.filter(pl.col("date") >= start) if start is not None else daily
@@ -280,6 +335,14 @@ def daily_series(
     >>> daily_series(s, method="trimp", start=date(2026, 1, 2)).select(
     ...     "date", "load", pl.col("ctl", "atl", "tsb").round(2), "acwr_ewma").rows()
     [(datetime.date(2026, 1, 2), 50.0, 3.47, 18.2, -10.96, None)]
+
+    References
+    ----------
+    Banister E. W. et al. (1975), as `daily_load`; Williams S. et al. (2017) Better way to
+    determine the acute:chronic workload ratio? Br J Sports Med 51(3), 209-210; Foster C.
+    (1998) Monitoring training in athletes with reference to overtraining syndrome. Med Sci
+    Sports Exerc 30(7), 1164-1168; Gabbett T. J. (2016) The training-injury prevention
+    paradox. Br J Sports Med 50(5), 273-280. Formulas: docs/metrics.md, "Daily series".
     """
     daily = _calendar(sessions, method, start, end, min_pairs, srpe_fallback, ends)
     out = pmc(daily, ctl_days=ctl_days, atl_days=atl_days)

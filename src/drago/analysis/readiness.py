@@ -16,12 +16,13 @@ import polars as pl
 
 from drago.analysis.verdict import (
     ACWR_AMBER,
-    ACWR_RED,
+    CV_RANGE_SD,
     HOOPER_AMBER,
     HOOPER_RED,
     ITEM_AMBER,
     ITEM_RED,
     RHR_RISE_BPM,
+    RULES,
     signals,
     verdict,
     with_context,
@@ -30,13 +31,14 @@ from drago.vocab import HOOPER_ITEMS, WELLNESS_ITEMS
 
 __all__ = [
     "ACWR_AMBER",
-    "ACWR_RED",
+    "CV_RANGE_SD",
     "HOOPER_AMBER",
     "HOOPER_RED",
     "INPUT_COLUMNS",
     "ITEM_AMBER",
     "ITEM_RED",
     "RHR_RISE_BPM",
+    "RULES",
     "hooper_score",
     "readiness_series",
 ]
@@ -61,8 +63,9 @@ LONG_DAYS, LONG_MIN = 60, 14
 RANGE_SD: Final = 0.5
 
 
-def hooper_score(sleep: float | None, stress: float | None, fatigue: float | None,
-                 soreness: float | None) -> int | None:  # fmt: skip
+def hooper_score(
+    sleep: float | None, stress: float | None, fatigue: float | None, soreness: float | None
+) -> int | None:
     """Hooper index: sum of sleep, stress, fatigue and soreness (each 1-7, 1 best), 4-28.
 
     None when any item is missing; ValueError when an item is outside 1-7 or not whole.
@@ -143,8 +146,9 @@ def readiness_series(days: pl.DataFrame) -> pl.DataFrame:
     pl.DataFrame
         The input sorted by date plus `ln_rmssd_7d` (7-day mean, >= 3 values), `normal_low` /
         `normal_high` (60-day mean -/+ 0.5 SD of daily values, >= 14 values), `cv_pct` (7-day
-        CV of ln rMSSD), `rhr_7d`, `rhr_60d`, `hooper`, `verdict` (green/amber/red, null
-        without any signal) and `reason` (one line naming the signal that drove the verdict).
+        CV of ln rMSSD, judged against its own 60-day range), `rhr_7d`, `rhr_60d`, `hooper`,
+        `verdict` (green/amber/red, null without any signal) and `reason` (one line naming
+        the signals that drove the verdict, and which rules are drago's convention).
         Nulls stay null; no NaN is ever produced. A day with a `suspension` (its reason) is
         red whatever the other signals say: a medical suspension bars contact until it ends
         (Neidecker et al. 2019), and no morning number overrules the physician.
@@ -155,7 +159,7 @@ def readiness_series(days: pl.DataFrame) -> pl.DataFrame:
     >>> d = pl.DataFrame({"date": [dt.date(2026, 1, 5)], "sleep": [2], "stress": [3],
     ...                   "fatigue": [6], "soreness": [2]})
     >>> readiness_series(d).select("hooper", "verdict", "reason").row(0)
-    (13, 'amber', 'amber: fatigue 6/7')
+    (13, 'amber', 'amber: fatigue 6/7 (drago convention)')
 
     References
     ----------
@@ -171,6 +175,9 @@ def readiness_series(days: pl.DataFrame) -> pl.DataFrame:
 
     Gabbett T. J. (2016) The training-injury prevention paradox: should athletes be training
     smarter and harder? Br J Sports Med 50(5):273-280.
+
+    Le Meur Y., Pichon A., Schaal K., et al. (2013) Evidence of parasympathetic hyperactivity
+    in functionally overreached athletes. Med Sci Sports Exerc 45(11):2061-2071.
 
     Neidecker J., Sethi N. K., Taylor R., et al. (2019) Concussion management in combat
     sports: consensus statement from the Association of Ringside Physicians. Br J Sports Med
@@ -217,8 +224,12 @@ def readiness_by(days: pl.DataFrame, *, by: str = "athlete_id") -> pl.DataFrame:
     low, high = ln60 - RANGE_SD * sd60, ln60 + RANGE_SD * sd60
     with np.errstate(divide="ignore", invalid="ignore"):
         cv = np.where(ln7 != 0, 100.0 * sd7 / np.abs(ln7), np.nan)
+    cv60, cvsd60, _ = _rolling(key, group_ix, cv, LONG_DAYS, LONG_MIN)
+    cv_low = cv60 - CV_RANGE_SD * cvsd60
     acwr = _column(frame, "acwr")
-    decided = verdict(signals(ln_ok, ln7, low, high, rhr7, rhr60, items, hooper, acwr))
+    decided = verdict(
+        signals(ln_ok, ln7, low, high, (cv, cv_low), rhr7, rhr60, items, hooper, acwr)
+    )
     building = np.isfinite(ln7) & np.isnan(low)
     context = pl.DataFrame(
         {
@@ -241,12 +252,14 @@ def readiness_by(days: pl.DataFrame, *, by: str = "athlete_id") -> pl.DataFrame:
     }
     hooper_series = pl.Series("hooper", hooper, dtype=pl.Float64, nan_to_null=True)
     return frame.with_columns(
-        *(pl.Series(name, values, dtype=pl.Float64, nan_to_null=True)
-          for name, values in out.items()),
+        *(
+            pl.Series(name, values, dtype=pl.Float64, nan_to_null=True)
+            for name, values in out.items()
+        ),
         hooper_series.cast(pl.Int32),
         verdicts.alias("verdict"),
         reasons.alias("reason"),
-    )  # fmt: skip
+    )
 
 
 def _hooper(items: dict[str, np.ndarray], dates: pl.Series) -> np.ndarray:

@@ -70,6 +70,10 @@ def sample_durations(
     [1.0, 1.0, 0.0, 1.0, 1.0]
     >>> sample_durations([0, 1, 601, 602], [100, 100, 100, 100]).tolist()
     [1.0, 5.0, 1.0, 1.0]
+
+    References
+    ----------
+    drago convention (gaps capped, dropouts count 0): docs/metrics.md, "Gaps and dropouts".
     """
     t = np.asarray(timestamp_s, dtype=np.float64)
     if t.shape != np.shape(hr_bpm):

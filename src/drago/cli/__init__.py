@@ -15,6 +15,7 @@ from typer.core import TyperGroup
 from drago.cli.output import error
 from drago.errors import DragoError, UsageError
 from drago.lab import Lab
+from drago.store.faults import fault_message
 
 
 class DragoGroup(TyperGroup):
@@ -28,6 +29,12 @@ class DragoGroup(TyperGroup):
                 raise
             error(str(exc))
             raise typer.Exit(2 if isinstance(exc, UsageError) else 1) from exc
+        except Exception as exc:  # a damaged store or a full disk: one line, not a traceback
+            message = fault_message(exc)
+            if message is None or (ctx.obj and ctx.obj.get("debug")):
+                raise
+            error(message)
+            raise typer.Exit(1) from exc
 
 
 app = typer.Typer(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import polars as pl
@@ -88,8 +89,10 @@ def model(
     if fmt is OutputFormat.table:
         r2 = "-" if out["r2"] is None else f"{out['r2']:.3f}"
         rmse = "-" if out["rmse"] is None else f"{out['rmse']:.3g}"
-        _print(f"{report.athlete}: {out['params']['method']} on {out['test'] or 'no tests'} "
-               f"({out['source']}: {out['note']}); R² {r2}, RMSE {rmse}")  # fmt: skip
+        _print(
+            f"{report.athlete}: {out['params']['method']} on {out['test'] or 'no tests'} "
+            f"({out['source']}: {out['note']}); R² {r2}, RMSE {rmse}"
+        )
     text = rows.with_columns(
         pl.col("value", "stderr").map_elements("{:.4g}".format, return_dtype=pl.String)
     )
@@ -144,6 +147,17 @@ WeighIn = Annotated[
     float | None,
     typer.Option("--weigh-in-kg", help="Weight limit in kg (default: the athlete's class)."),
 ]
+Rules = Annotated[
+    str,
+    typer.Option(
+        "--weigh-in",
+        help="Weigh-in rules: pro (day before), amateur (morning of the bout) or ibf.",
+    ),
+]
+HoursToBout = Annotated[
+    float | None,
+    typer.Option("--hours-to-bout", help="Hours from weigh-in to bout (default: the rules')."),
+]
 
 
 @camp_app.command("plan")
@@ -154,18 +168,59 @@ def camp_plan(
     weeks: Weeks = 8,
     rest_days: RestDays = 1,
     weigh_in_kg: WeighIn = None,
+    weekly_hours: Annotated[
+        float | None,
+        typer.Option("--weekly-hours", help="Without recent history: usual hours a week."),
+    ] = None,
+    usual_rpe: Annotated[
+        float | None,
+        typer.Option("--usual-rpe", help="Without recent history: usual session RPE (CR-10)."),
+    ] = None,
+    weigh_in: Rules = "pro",
+    hours_to_bout: HoursToBout = None,
+    usg_max: Annotated[
+        float | None,
+        typer.Option("--usg-max", help="A promotion's hydration test: urine specific gravity."),
+    ] = None,
+    ics: Annotated[
+        Path | None,
+        typer.Option("--ics", help="Also write the sessions as an iCalendar file (.ics)."),
+    ] = None,
+    as_of: Annotated[
+        datetime | None,
+        typer.Option("--as-of", formats=["%Y-%m-%d"], help="Plan as on this day (default today)."),
+    ] = None,
     fmt: Fmt = OutputFormat.table,
 ) -> None:
-    """Plan the camp's daily loads and sessions for the best modelled fight-day form.
+    """Plan the camp's days as sessions to hand out, for the best modelled fight-day form.
 
-    Within the ACWR, day-cap, monotony, rest, suspension and taper constraints; with weigh-ins
-    and a limit (--weigh-in-kg, else the athlete's weight class), the weight trajectory to a
-    weigh-in the day before. CSV gives the days.
+    Each day is a session (activity, minutes, target RPE, HR zone) whose load adds up to the
+    day's target on the athlete's own scale.
 
-    Example: drago camp plan rocky --fight-date 2026-12-19 --weeks 8 --format json
+    Within the week-on-week rise, day-cap, rolling monotony, rest, suspension and progressive
+    taper constraints; with weigh-ins and a limit (--weigh-in-kg, else the athlete's weight
+    class), the weight trajectory to the weigh-in. An athlete without load in the 28 days
+    before the camp is planned from --weekly-hours and --usual-rpe. CSV gives the days;
+    --ics writes them for a phone's calendar.
+
+    Example: drago camp plan rocky --fight-date 2026-12-19 --weeks 8 --ics camp.ics
     """
-    report = open_lab(ctx).plan_camp(name, fight_date=fight_date.date(), weeks=weeks,
-                                     rest_days=rest_days, weigh_in_kg=weigh_in_kg)  # fmt: skip
+    lab = open_lab(ctx)
+    report = lab.plan_camp(
+        name,
+        fight_date=fight_date.date(),
+        weeks=weeks,
+        rest_days=rest_days,
+        weigh_in_kg=weigh_in_kg,
+        weekly_hours=weekly_hours,
+        usual_rpe=usual_rpe,
+        weigh_in=weigh_in,
+        hours_to_bout=hours_to_bout,
+        usg_max=usg_max,
+        until=as_of.date() if as_of else None,
+    )
+    if ics is not None:
+        ics.write_bytes(lab.camp_ical(report))
     out = report.to_dict()
     if fmt is OutputFormat.json:
         emit_object(out)
@@ -175,10 +230,13 @@ def camp_plan(
         emit(days, fmt)
         return
     fit = report.model.fit
-    _print(f"{report.athlete}: {len(days)}-day camp to {plan.fight_date.isoformat()}, taper "
-           f"{plan.taper_days} d cut {plan.taper_cut:.0%}; fight-day form "
-           f"{plan.fight_day_prediction:.1f} (plain ramp {plan.ramp_prediction:.1f}); "
-           f"model: {fit.source} ({fit.note})")  # fmt: skip
+    _print(
+        f"{report.athlete}: {len(days)}-day camp to {plan.fight_date.isoformat()}, taper "
+        f"{plan.taper_days} d cut {plan.taper_cut:.0%}; fight-day form "
+        f"{plan.fight_day_prediction:.1f} (plain ramp {plan.ramp_prediction:.1f}); "
+        f"model: {fit.source} ({fit.note})"
+    )
+    _print(report.history_note)
     emit(days, fmt)
     emit(pl.DataFrame(out["constraints"]), fmt)
     _print(f"weight: {report.weight_note}")
@@ -205,6 +263,8 @@ def camp_status(
     weeks: Weeks = 8,
     rest_days: RestDays = 1,
     weigh_in_kg: WeighIn = None,
+    weigh_in: Rules = "pro",
+    hours_to_bout: HoursToBout = None,
     fmt: Fmt = OutputFormat.table,
 ) -> None:
     """Where the camp stands: load done vs planned, fight-day form, weight vs trajectory.
@@ -215,10 +275,15 @@ def camp_status(
     Example: drago camp status rocky --as-of 2026-11-25
     """
     s = open_lab(ctx).camp_status(
-        name, as_of=as_of.date() if as_of else None,
+        name,
+        as_of=as_of.date() if as_of else None,
         fight_date=fight_date.date() if fight_date else None,
-        weeks=weeks, rest_days=rest_days, weigh_in_kg=weigh_in_kg,
-    )  # fmt: skip
+        weeks=weeks,
+        rest_days=rest_days,
+        weigh_in_kg=weigh_in_kg,
+        weigh_in=weigh_in,
+        hours_to_bout=hours_to_bout,
+    )
     out = dataclasses.asdict(s)
     if fmt is OutputFormat.json:
         emit_object(out)
@@ -231,11 +296,15 @@ def camp_status(
         f"({(s.fight_date - s.as_of).days} days), camp from {s.camp_start.isoformat()}"
     )
     _print(f"  load so far: done {s.done_load_to_date:.0f}, planned {s.planned_load_to_date:.0f}")
-    _print(f"  fight-day form: {s.predicted_fight_day:.1f} on the current path, "
-           f"{s.planned_fight_day:.1f} as planned ({s.model_note})")  # fmt: skip
+    _print(
+        f"  fight-day form: {s.predicted_fight_day:.1f} on the current path, "
+        f"{s.planned_fight_day:.1f} as planned ({s.model_note})"
+    )
     if s.current_kg is not None:
         today = "-" if s.planned_kg_today is None else f"{s.planned_kg_today:.1f}"
-        _print(f"  weight: {s.current_kg:.1f} kg (last weigh-in), plan today {today} kg, "
-               f"limit {s.limit_kg:.1f} kg")  # fmt: skip
+        _print(
+            f"  weight: {s.current_kg:.1f} kg (last weigh-in), plan today {today} kg, "
+            f"limit {s.limit_kg:.1f} kg"
+        )
     for text in s.warnings:
         _print(f"  warning: {text}")

@@ -27,8 +27,10 @@ def _rows(side: TapeSide) -> dict[str, str]:
     rec = side.record
     per_round = "-"
     if punches and punches["per_round"]:
-        per_round = ", ".join(f"R{x['round']} {x['punches']:.0f}/{_num(x['mean_power_au'])}"
-                              for x in punches["per_round"])  # fmt: skip
+        per_round = ", ".join(
+            f"R{x['round']} {x['punches']:.0f}/{_num(x['mean_power_au'])}"
+            for x in punches["per_round"]
+        )
     return {
         "team": p["team"] or "-",
         "age": _num(p["age_years"]),
@@ -36,22 +38,22 @@ def _rows(side: TapeSide) -> dict[str, str]:
         "stance": p["stance"] or "-",
         "weight now": weight,
         "sessions": _num(p["n_sessions"]),
-        "fitness (CTL)": _num(t.get("ctl")) + (
-            f" ({side.ctl_change:+.1f} in 28 d)" if side.ctl_change is not None else ""
-        ),
+        "fitness (CTL)": _num(t.get("ctl"))
+        + (f" ({side.ctl_change:+.1f} in 28 d)" if side.ctl_change is not None else ""),
         "fatigue (ATL)": _num(t.get("atl")),
         "form (TSB)": _num(t.get("tsb")),
         "ACWR": _num(t.get("acwr_ewma"), 2) + (f" {t['acwr_band']}" if t.get("acwr_band") else ""),
         "readiness": "-" if r is None else f"{r['verdict'] or '-'} on {r['date']}",
         "readiness 28 d": f"{trend['green']} green, {trend['amber']} amber, {trend['red']} red",
-        "punches/session": "-" if not punches else
-        f"{punches['per_session']:.0f} ({_num(punches['per_minute'])}/min, "
+        "punches/session": "-"
+        if not punches
+        else f"{punches['per_session']:.0f} ({_num(punches['per_minute'])}/min, "
         f"{punches['sessions']} IMU sessions)",
         "mean power (AU, relative)": _num(punches["mean_power_au"]) if punches else "-",
         "per round (punches/power)": per_round,
         "record (W-L-D)": f"{rec['wins']}-{rec['losses']}-{rec['draws']}"
         + (f", {rec['undecided']} without a decision" if rec["undecided"] else ""),
-    }  # fmt: skip
+    }
 
 
 @app.command("compare")
@@ -77,9 +79,11 @@ def compare(
         emit_object({"a": sides[0].to_dict(), "b": sides[1].to_dict()})
         return
     left, right = (_rows(s) for s in sides)
-    frame = pl.DataFrame({
-        "": list(left),
-        sides[0].profile["name"]: list(left.values()),
-        sides[1].profile["name"]: list(right.values()),
-    })  # fmt: skip
+    frame = pl.DataFrame(
+        {
+            "": list(left),
+            sides[0].profile["name"]: list(left.values()),
+            sides[1].profile["name"]: list(right.values()),
+        }
+    )
     emit(frame, fmt)

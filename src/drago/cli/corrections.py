@@ -48,13 +48,26 @@ def set_(
         bool,
         typer.Option("--primary", help="Make it the primary of its duplicate recordings."),
     ] = False,
+    trust: Annotated[
+        bool | None,
+        typer.Option(
+            "--trust/--untrust",
+            help="Count a recording flagged implausible in load after checking it (or not).",
+        ),
+    ] = None,
 ) -> None:
     """Correct a session: add RPE after a sensor session, fix the activity, move it, pin it.
 
     Example: drago session set 12 --rpe 8 --notes "hard sparring, 6 rounds"
     """
     open_lab(ctx).set_session(
-        session_id, rpe=rpe, notes=notes, activity=activity, athlete=athlete, primary=primary
+        session_id,
+        rpe=rpe,
+        notes=notes,
+        activity=activity,
+        athlete=athlete,
+        primary=primary,
+        trusted=trust,
     )
     stdout.print(f"updated session {session_id}", highlight=False)
 

@@ -49,8 +49,9 @@ def fight_new(
 
     Example: drago fight new --red rocky --blue "Apollo Creed" --date 2026-12-19 --rounds 12
     """
-    fid = open_lab(ctx).new_fight(red=red, blue=blue, day=day.date(), rounds=rounds,
-                                  weight_class=weight_class)  # fmt: skip
+    fid = open_lab(ctx).new_fight(
+        red=red, blue=blue, day=day.date(), rounds=rounds, weight_class=weight_class
+    )
     _print(str(fid))
 
 
@@ -92,10 +93,16 @@ def fight_round(
     Example: drago fight round 1 --round 3 --corner red --jabs-thrown 20 --jabs-landed 6
     --power-thrown 25 --power-landed 10 --scores 10,10,9
     """
-    counts = {"jab_thrown": jabs_thrown, "jab_landed": jabs_landed, "power_thrown": power_thrown,
-              "power_landed": power_landed, "knockdowns": knockdowns}  # fmt: skip
-    report = open_lab(ctx).fight_round(fight_id, rnd=rnd, corner=corner.value, counts=counts,
-                                       scores=_scores(scores))  # fmt: skip
+    counts = {
+        "jab_thrown": jabs_thrown,
+        "jab_landed": jabs_landed,
+        "power_thrown": power_thrown,
+        "power_landed": power_landed,
+        "knockdowns": knockdowns,
+    }
+    report = open_lab(ctx).fight_round(
+        fight_id, rnd=rnd, corner=corner.value, counts=counts, scores=_scores(scores)
+    )
     _print(f"fight {fight_id} round {rnd} {corner.value}: entered")
     for alert in report.alerts:
         if alert["round"] == rnd:
@@ -105,9 +112,12 @@ def fight_round(
 def _side(side: dict[str, Any] | None) -> list[str]:
     if side is None:
         return ["", "", "", ""]
-    return [f"{side['jabs_landed']}/{side['jabs_thrown']}",
-            f"{side['power_landed']}/{side['power_thrown']}", str(side["knockdowns"]),
-            f"{side['risk']:.2f}" + (" !" if side["alert"] else "")]  # fmt: skip
+    return [
+        f"{side['jabs_landed']}/{side['jabs_thrown']}",
+        f"{side['power_landed']}/{side['power_thrown']}",
+        str(side["knockdowns"]),
+        f"{side['risk']:.2f}" + (" !" if side["alert"] else ""),
+    ]
 
 
 @fight_app.command("show")
@@ -124,16 +134,31 @@ def fight_show(ctx: typer.Context, fight_id: FightId, fmt: Fmt = OutputFormat.ta
         emit_object(dataclasses.asdict(r))
         return
     if fmt is OutputFormat.csv:
-        rows = [{"round": e["round"], "corner": c, **e[c]}
-                for e in r.rounds for c in ("red", "blue") if e[c]]  # fmt: skip
+        rows = [
+            {"round": e["round"], "corner": c, **e[c]}
+            for e in r.rounds
+            for c in ("red", "blue")
+            if e[c]
+        ]
         emit(pl.DataFrame(rows).drop("message", strict=False), fmt)
         return
     f = r.fight
-    _print(f"fight {f['id']} on {f['date']}: {f['red_name']} (red) vs {f['blue_name']} (blue), "
-           f"{f['rounds']} rounds")  # fmt: skip
+    _print(
+        f"fight {f['id']} on {f['date']}: {f['red_name']} (red) vs {f['blue_name']} (blue), "
+        f"{f['rounds']} rounds"
+    )
     grid = Table(header_style="bold")
-    for col in ("round", "red jabs", "red power", "red KD", "red risk", "blue jabs",
-                "blue power", "blue KD", "blue risk"):  # fmt: skip
+    for col in (
+        "round",
+        "red jabs",
+        "red power",
+        "red KD",
+        "red risk",
+        "blue jabs",
+        "blue power",
+        "blue KD",
+        "blue risk",
+    ):
         grid.add_column(col)
     for e in r.rounds:
         grid.add_row(str(e["round"]), *_side(e["red"]), *_side(e["blue"]))
@@ -144,8 +169,10 @@ def fight_show(ctx: typer.Context, fight_id: FightId, fmt: Fmt = OutputFormat.ta
     if r.scorecards:
         emit(pl.DataFrame(r.scorecards), OutputFormat.table)
     if r.decision:
-        _print(f"decision: {r.decision['kind']}" + (f", {r.decision['winner']}"
-               if r.decision["winner"] else ""))  # fmt: skip
+        _print(
+            f"decision: {r.decision['kind']}"
+            + (f", {r.decision['winner']}" if r.decision["winner"] else "")
+        )
     for alert in r.alerts:
         _print(f"ALERT round {alert['round']} {alert['corner']}: {alert['message']}")
     if r.alerts:

@@ -97,6 +97,16 @@ def import_(
             progress=report,
         )
     stdout.print(_summary(result), highlight=False)
+    new = {i for outcome in result.outcomes for i in outcome.session_ids}
+    if new:
+        listed = lab.sessions(athlete=athlete)
+        for row in listed.filter(listed["id"].is_in(list(new))).iter_rows(named=True):
+            if row["suspect_reason"] is not None:
+                stdout.print(
+                    f"flagged session {row['id']}: {row['suspect_reason']}; not in load until "
+                    f"checked (drago session set {row['id']} --trust, or delete it)",
+                    highlight=False,
+                )
     if result.failed:
         raise typer.Exit(1)
 

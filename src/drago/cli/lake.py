@@ -5,15 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import polars as pl
 import typer
 
-from drago import lake
 from drago.cli import app, open_lab
 from drago.cli.load import Method
 from drago.cli.output import Fmt, OutputFormat, emit, stdout
+
+if TYPE_CHECKING:  # the lake (Arrow, engines) loads when a lake command runs
+    from drago import lake
 
 lake_app = typer.Typer(
     help="A federation's Parquet lake: export, synthesise, compute on local/Dask/Spark, attach.",
@@ -51,6 +53,8 @@ def synth(
 
     Example: drago lake synth --to /tmp/fed --athletes 50 --years 1 --seed 1
     """
+    from drago import lake
+
     done = lake.synth(to, athletes=athletes, years=years, seed=seed)
     _written("synthetic lake", done, to)
 
@@ -110,6 +114,8 @@ def compute(
 
     Example: drago lake compute /tmp/fed --engine dask --out /tmp/fed-dask
     """
+    from drago import lake
+
     done = lake.compute(
         root,
         engine=engine.value,

@@ -79,15 +79,24 @@ def live(
     streams = [parse_udp(u) for u in udp or []]
     ready = plan(db, replays, ble=straps, udp=streams)
     for stored in ready.recovered:
-        typer.echo(f"recovered {stored.athlete}'s killed session: session {stored.session_id} "
-                   f"({stored.duration_s:.0f} s)")  # fmt: skip
+        typer.echo(
+            f"recovered {stored.athlete}'s killed session: session {stored.session_id} "
+            f"({stored.duration_s:.0f} s)"
+        )
     if not (replays or straps or streams):
         return
-    results = run_live(ready, clock, speed=speed, host=host, port=port,
-                       open_browser=not no_browser, activity=activity, echo=typer.echo)  # fmt: skip
+    results = run_live(
+        ready,
+        clock,
+        speed=speed,
+        host=host,
+        port=port,
+        open_browser=not no_browser,
+        activity=activity,
+        echo=typer.echo,
+    )
     for stored in results:
         what = "stored" if stored.new else "already stored"
         parts = [f"{stored.hr_samples} HR samples", f"{stored.rr_intervals} RR"]
         parts += [f"{hand} IMU" for hand in stored.hands]
-        typer.echo(f"{stored.athlete}: session {stored.session_id} {what} "
-                   f"({', '.join(parts)})")  # fmt: skip
+        typer.echo(f"{stored.athlete}: session {stored.session_id} {what} ({', '.join(parts)})")

@@ -15,6 +15,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from drago.csv_cells import write_csv
+
 stdout = Console(soft_wrap=True)
 #: Width of tables written to a pipe or file, where no terminal says how wide to be.
 PIPE_WIDTH = 200
@@ -59,7 +61,7 @@ def emit(frame: pl.DataFrame, fmt: OutputFormat, *, table: pl.DataFrame | None =
         rows: list[dict[str, Any]] = _plain(frame).to_dicts()
         sys.stdout.write(json.dumps(rows, indent=2, allow_nan=False, default=str) + "\n")
     elif fmt is OutputFormat.csv:
-        sys.stdout.write(_plain(frame, flat=True).write_csv())
+        sys.stdout.write(write_csv(_plain(frame, flat=True)))
     else:
         shown = _plain(table if table is not None else frame, short=True, flat=True)
         grid = Table(show_lines=False, header_style="bold")

@@ -63,13 +63,24 @@ def hrv(
         stdout.out(json.dumps(result, indent=2, default=str), highlight=False)
         return
     if fmt is OutputFormat.csv:
-        emit(pl.DataFrame([{k: v for k, v in result.items() if not isinstance(v, dict | list)}]),
-             fmt)  # fmt: skip
+        emit(
+            pl.DataFrame([{k: v for k, v in result.items() if not isinstance(v, dict | list)}]), fmt
+        )
         return
     flag = "reliable" if result["reliable"] else "[red]NOT reliable[/red]"
     stdout.print(f"{path.name}: {flag}: {result['reason']}")
-    for key in ("n_beats", "artefact_pct", "mean_rr_ms", "mean_hr_bpm", "rmssd_ms", "ln_rmssd",
-                "sdnn_ms", "pnn50_pct", "correction", "unit_detected"):  # fmt: skip
+    for key in (
+        "n_beats",
+        "artefact_pct",
+        "mean_rr_ms",
+        "mean_hr_bpm",
+        "rmssd_ms",
+        "ln_rmssd",
+        "sdnn_ms",
+        "pnn50_pct",
+        "correction",
+        "unit_detected",
+    ):
         value = result.get(key)
         shown = f"{value:.2f}" if isinstance(value, float) else value
         stdout.print(f"{key:>14}: {'' if shown is None else shown}", highlight=False)

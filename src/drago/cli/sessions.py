@@ -27,7 +27,10 @@ def sessions(
     ] = None,
     fmt: Fmt = OutputFormat.table,
 ) -> None:
-    """List sessions, oldest first.
+    """List sessions, oldest first, each with its load on the one scale of drago load.
+
+    `load` is the session's share of the day's load in `drago load` (method `auto`), with
+    `load_method` naming how it was found; implausible recordings are listed but not counted.
 
     Example: drago sessions --athlete drago --since 2026-10-01 --format json
     """
@@ -44,11 +47,18 @@ def sessions(
         pl.col("hr_avg_bpm").round(0).alias("hr_avg"),
         pl.col("hr_max_bpm").round(0).alias("hr_max"),
         "rpe",
+        pl.col("load").round(0),
+        pl.col("load_method").alias("load method"),
         "device",
         pl.concat_str(
             pl.when(pl.col("recovered")).then(pl.lit("recovered ")),
             pl.when(pl.col("duplicate_of").is_not_null()).then(
-                pl.format("duplicate of {}", "duplicate_of")
+                pl.format("duplicate of {} ", "duplicate_of")
+            ),
+            pl.when(pl.col("suspect_reason").is_not_null()).then(
+                pl.when(pl.col("trusted"))
+                .then(pl.format("trusted despite: {}", "suspect_reason"))
+                .otherwise(pl.format("implausible, not in load: {}", "suspect_reason"))
             ),
             ignore_nulls=True,
         ).alias("flags"),

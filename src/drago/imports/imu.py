@@ -61,9 +61,14 @@ def store(db: Store, athlete_id: int, decoded: Imu, options: ImportOptions) -> F
 
 
 def store_imu(
-    store: Store, athlete_id: int, path: Path, sha256: str, data: bytes, rec: ImuRecording,
+    store: Store,
+    athlete_id: int,
+    path: Path,
+    sha256: str,
+    data: bytes,
+    rec: ImuRecording,
     hand: str,
-) -> int:  # fmt: skip
+) -> int:
     """Keep the originals and file the samples under a session, in one transaction."""
     if rec.start is None:
         raise BadInput(path, "the IMU file gives no absolute start time, so no session to file")
@@ -83,15 +88,26 @@ def store_imu(
     with store.transaction():
         insert_file_row(store, sha256, "imu", "csv", path.name, len(data), athlete_id)
         if twin is not None and rec.gyro_path and not has_file(store, sha256_hex(twin)):
-            insert_file_row(store, sha256_hex(twin), "imu", "csv", rec.gyro_path.name, len(twin),
-                            athlete_id)  # fmt: skip
+            insert_file_row(
+                store, sha256_hex(twin), "imu", "csv", rec.gyro_path.name, len(twin), athlete_id
+            )
         session_id = overlapping_session(store, athlete_id, start, end)
         if session_id is None:
-            session_id = insert_session(store, {
-                "athlete_id": athlete_id, "start_utc": start, "duration_s": rec.duration_s,
-                "activity": NEW_SESSION_ACTIVITY, "n_records": 0, "n_rr": 0, "recovered": False,
-                "source_sha256": sha256, "device": rec.format,
-                "notes": f"IMU recording ({hand} hand)", "created_utc": utc_now(),
-            })  # fmt: skip
+            session_id = insert_session(
+                store,
+                {
+                    "athlete_id": athlete_id,
+                    "start_utc": start,
+                    "duration_s": rec.duration_s,
+                    "activity": NEW_SESSION_ACTIVITY,
+                    "n_records": 0,
+                    "n_rr": 0,
+                    "recovered": False,
+                    "source_sha256": sha256,
+                    "device": rec.format,
+                    "notes": f"IMU recording ({hand} hand)",
+                    "created_utc": utc_now(),
+                },
+            )
         insert_imu(store, session_id, hand, samples)
     return session_id

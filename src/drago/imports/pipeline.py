@@ -40,13 +40,18 @@ from drago.ingest import SNIFF_BYTES, archive, detect_format, rr
 from drago.store import Store
 from drago.store.originals import sha256_hex
 from drago.store.sessions import has_file, known_hashes
+from drago.workers import die_with_parent
 
 #: Names that are never recordings, whatever their content.
 SKIP_SUFFIXES = frozenset(
     {".json", ".md", ".txt", ".csv", ".pdf", ".jpg", ".jpeg", ".png", ".html"}
 )
-#: Folders are decoded in worker processes from this many files on.
-POOL_THRESHOLD = 4
+#: Decoding moves to worker processes only from this many bytes of input on. The pool saves at
+#: most the decode time and costs the workers' start-up (spawn, import drago, Polars and the
+#: compiled FIT kernels): bench/measure_pool.py put the break-even at 30 MB on the 2-core
+#: bench machine (2026-12-06, same-run ratio); twice that covers sending the recordings back
+#: and the writer competing with the workers for the cores.
+POOL_MIN_BYTES = 64 * 2**20
 #: Files decoded ahead of the writer, per worker (bounds memory on huge imports).
 AHEAD_PER_WORKER = 4
 
@@ -198,8 +203,12 @@ def _import(
         else:
             candidates.append(item)
     known = frozenset(known_hashes(store))
-    n_workers = workers if workers is not None else min(2, os.cpu_count() or 1)
-    if len(candidates) < POOL_THRESHOLD or n_workers <= 1:
+    if workers is None:
+        pays = sum(_size(c) for c in candidates) >= POOL_MIN_BYTES
+        n_workers = min(2, os.cpu_count() or 1) if pays else 1
+    else:
+        n_workers = workers
+    if len(candidates) < 2 or n_workers <= 1:
         for candidate in candidates:
             done(store_decoded(store, athlete_id, decode(candidate, options, known), options))
         return report
@@ -213,6 +222,17 @@ def _import(
             lambda d: done(store_decoded(store, athlete_id, d, options)),
         )
     return report
+
+
+def _size(candidate: Candidate) -> int:
+    """Bytes of a candidate (a zip member's uncompressed size); 0 when it cannot be read."""
+    entry = candidate.entry
+    if entry.info is not None:
+        return int(entry.info.file_size)
+    try:
+        return entry.file.stat().st_size
+    except OSError:
+        return 0
 
 
 def _decode_in_pool(
@@ -229,7 +249,10 @@ def _decode_in_pool(
     """
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
-        max_workers=n_workers, mp_context=context, initializer=_init_worker, initargs=(known,)
+        max_workers=n_workers,
+        mp_context=context,
+        initializer=_init_worker,
+        initargs=(known, os.getpid()),
     ) as pool:
         pending: deque[tuple[Candidate, Future[Decoded]]] = deque()
         while queue or pending:
@@ -250,9 +273,11 @@ def _decode_in_pool(
 _KNOWN: frozenset[str] = frozenset()
 
 
-def _init_worker(known: frozenset[str]) -> None:
+def _init_worker(known: frozenset[str], parent_pid: int | None = None) -> None:
     global _KNOWN
     _KNOWN = known
+    if parent_pid is not None:
+        die_with_parent(parent_pid)  # a killed `drago import` leaves no workers behind
 
 
 def _decode_in_worker(candidate: Candidate, options: ImportOptions) -> Decoded:

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import polars as pl
 
 from drago.errors import UsageError
-from drago.lab.base import LabBase, check_range, check_tz
+from drago.lab.base import LabBase, check_hr_pair, check_range, check_tz
 from drago.store import athletes as athlete_rows
 from drago.store import teams as team_rows
 from drago.vocab import SEXES
@@ -23,6 +23,39 @@ class AthleteView:
     profile: dict[str, Any]
     values: pl.DataFrame
     estimates: dict[str, float | None]
+
+
+def _check_pairs(
+    stored: pl.DataFrame, new: dict[str, float | None], valid_from: date | None
+) -> None:
+    """Refuse new HR values that would put rest within reach of max on any date.
+
+    Every date where either value changes (stored or new) is checked with the values in force
+    then; a new value without `valid_from` is checked against every stored one.
+    """
+    if new.get("hr_max_bpm") is None and new.get("hr_rest_bpm") is None:
+        return
+    rows = [
+        (r["name"], r["valid_from"], r["value"])
+        for r in stored.iter_rows(named=True)
+        if r["name"] in ("hr_max_bpm", "hr_rest_bpm")
+    ]
+    for name in ("hr_max_bpm", "hr_rest_bpm"):
+        value = new.get(name)
+        if value is None:
+            continue
+        if valid_from is None:
+            rows = [(n, d, value if n == name else v) for n, d, v in rows]
+            rows.append((name, athlete_rows.BEGINNING, value))
+        else:
+            rows = [r for r in rows if not (r[0] == name and r[1] == valid_from)]
+            rows.append((name, valid_from, value))
+    for when in sorted({d for _, d, _ in rows}):
+        in_force: dict[str, float] = {}
+        for name, start, value in sorted(rows, key=lambda r: r[1]):
+            if start <= when:
+                in_force[name] = value
+        check_hr_pair(in_force.get("hr_max_bpm"), in_force.get("hr_rest_bpm"))
 
 
 class AthletesMixin(LabBase):
@@ -46,6 +79,7 @@ class AthletesMixin(LabBase):
             raise UsageError(f"sex must be m or f, not {sex!r}")
         check_range("hr_max_bpm", hr_max_bpm)
         check_range("hr_rest_bpm", hr_rest_bpm)
+        check_hr_pair(hr_max_bpm, hr_rest_bpm)
         check_range("birth_year", birth_year)
         team_id = team_rows.team_id(self.store, team) if team else None
         with self.store.transaction():
@@ -87,6 +121,9 @@ class AthletesMixin(LabBase):
         if team is not None:
             profile["team_id"] = team_rows.team_id(self.store, team)
         today = datetime.now(ZoneInfo(row.tz)).date()
+        for key, value in (values or {}).items():
+            check_range(key, value)
+        _check_pairs(athlete_rows.values(self.store, row.id), values or {}, valid_from)
         with self.store.transaction():
             athlete_rows.update_profile(self.store, row.id, **profile)
             for key, value in (values or {}).items():

@@ -52,7 +52,8 @@ class AuditMixin(LabBase):
     def aggregates(self) -> pl.DataFrame:
         """Anonymised training volume per team and in all: athletes, sessions, hours, mean
         session HR and load. No names, no birth dates; groups under MIN_GROUP athletes are
-        left out."""
+        left out, and so are the smallest teams while all minus the teams shown would
+        describe fewer than MIN_GROUP athletes."""
         roster = athlete_rows.list_athletes(self.store).select(
             pl.col("team").fill_null("no team"), "id"
         )
@@ -67,8 +68,14 @@ class AuditMixin(LabBase):
             (roster.filter(pl.col("team") == team), sessions.filter(pl.col("team") == team))
             for team in sorted(roster["team"].unique().to_list())
         ]
+        teams = [g for g in groups[1:] if g[0].height >= MIN_GROUP]
+        # No difference of shown groups may describe fewer than MIN_GROUP athletes: the
+        # athletes outside the shown teams (all minus each team, summed) are none or enough
+        # (drago convention, after Sweeney's k-anonymity: differencing attacks)
+        while teams and 0 < roster.height - sum(g[0].height for g in teams) < MIN_GROUP:
+            teams.remove(min(teams, key=lambda g: g[0].height))
         out = []
-        for index, (people, done) in enumerate(groups):
+        for index, (people, done) in enumerate([groups[0], *teams]):
             if people.height < MIN_GROUP:
                 continue
             out.append(

@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Hashable, Sequence
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import polars as pl
 
-from drago.errors import UsageError
+from drago.errors import ImplausibleValue, UsageError
 from drago.lab.memo import Memo
 from drago.store import Store, edits
 
 T = TypeVar("T")
 
 #: Plausible ranges of the values a user types; outside them is a typo, not physiology.
+#: HR max 120-240 bpm: Tanaka, Monahan & Seals (2001) give 208 - 0.7 x age (SD about 7-11
+#: bpm), 145 at 90 years and 194 at 20, so 120 and 240 sit several SDs beyond any adult;
+#: resting HR 25-110 bpm: below the lowest resting rates reported in endurance athletes and
+#: above the 100 bpm that defines resting tachycardia. The bounds are drago's convention.
 RANGES: dict[str, tuple[float, float]] = {
-    "hr_max_bpm": (100, 250),
-    "hr_rest_bpm": (25, 120),
+    "hr_max_bpm": (120, 240),
+    "hr_rest_bpm": (25, 110),
     "hr_threshold_bpm": (80, 240),
     "hr_threshold2_bpm": (80, 240),
     "rpe": (0, 10),
@@ -28,13 +33,47 @@ RANGES: dict[str, tuple[float, float]] = {
 }
 
 
+#: Heart-rate reserve (max - rest) below this is refused as a typo or swapped values (drago
+#: convention; an untrained adult's reserve is about 100 bpm).
+MIN_HR_RESERVE_BPM = 20.0
+
+
+def check_finite(name: str, value: float | None) -> None:
+    """Raise ImplausibleValue when a number is NaN or infinite (None passes)."""
+    if value is not None and not math.isfinite(value):
+        raise ImplausibleValue(f"{name.replace('_', ' ')} must be a finite number, not {value}")
+
+
 def check_range(name: str, value: float | None) -> None:
-    """Raise UsageError when a typed value is outside its plausible range."""
+    """Raise ImplausibleValue (a UsageError) when a typed value is not finite or outside its
+    plausible range."""
     if value is None:
         return
+    check_finite(name, value)
     low, high = RANGES[name]
     if not low <= value <= high:
-        raise UsageError(f"{name.replace('_', ' ')} {value:g} is outside {low:g}-{high:g}")
+        raise ImplausibleValue(f"{name.replace('_', ' ')} {value:g} is outside {low:g}-{high:g}")
+
+
+def check_hr_pair(hr_max_bpm: float | None, hr_rest_bpm: float | None) -> None:
+    """Raise ImplausibleValue when resting HR is not clearly below HR max."""
+    if hr_max_bpm is None or hr_rest_bpm is None:
+        return
+    if hr_max_bpm - hr_rest_bpm < MIN_HR_RESERVE_BPM:
+        raise ImplausibleValue(
+            f"HR rest {hr_rest_bpm:g} bpm must be at least {MIN_HR_RESERVE_BPM:g} bpm below "
+            f"HR max {hr_max_bpm:g} bpm"
+        )
+
+
+def check_not_future(day: date, tz: str, *, what: str = "a session") -> None:
+    """Raise ImplausibleValue when `day` is more than one day after today in `tz`."""
+    today = datetime.now(ZoneInfo(tz)).date()
+    if day > today + timedelta(days=1):
+        raise ImplausibleValue(
+            f"{what} on {day.isoformat()} is in the future (today is {today.isoformat()} "
+            f"in {tz}); log what was done"
+        )
 
 
 def check_tz(tz: str) -> str:
@@ -72,8 +111,11 @@ class LabBase:
     def session_row(self, session_id: int) -> dict[str, Any]:
         """A session's stored row (a fresh copy), or NotFound; kept while the store is
         unchanged, since one page asks for it several times."""
-        return dict(self.memoised(("session_row", session_id),
-                                  lambda: edits.session_row(self.store, session_id)))  # fmt: skip
+        return dict(
+            self.memoised(
+                ("session_row", session_id), lambda: edits.session_row(self.store, session_id)
+            )
+        )
 
     def session_punches(
         self,

@@ -5,15 +5,17 @@ from __future__ import annotations
 import contextlib
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import polars as pl
 
+from drago.analysis.camp.calendar import plan_ical
 from drago.analysis.camp.model import PerformanceFit, performance_fit, performance_predict
 from drago.analysis.camp.plan import CampPlan, plan_camp
+from drago.analysis.camp.weighin import rule_notes, weigh_in_date, weigh_in_rule
 from drago.analysis.camp.weight import (
     BODIES,
     WeightTrajectory,
@@ -23,13 +25,13 @@ from drago.analysis.camp.weight import (
 )
 from drago.errors import NotFound, UsageError
 from drago.lab.base import LabBase
+from drago.lab.camp_plan import camp_scale, history_or_questionnaire, plan_warnings
 from drago.store import athletes as athlete_rows
 from drago.store import camp as camp_rows
+from drago.store import loads as load_rows
 
 #: Plausible body mass of a boxer, kg (outside it is a typo, or lb typed as kg).
 KG_RANGE = (30.0, 200.0)
-#: The official weigh-in is the day before the fight (professional practice).
-WEIGH_IN_DAYS_BEFORE = 1
 
 
 @dataclass(frozen=True)
@@ -43,10 +45,18 @@ class ModelReport:
 
     def to_dict(self) -> dict[str, Any]:
         fit = self.fit
-        return {"athlete": self.athlete, "test": self.test,
-                "lower_is_better": self.lower_is_better, "source": fit.source, "note": fit.note,
-                "n_tests": fit.n_tests, "r2": fit.r2, "rmse": fit.rmse,
-                "params": asdict(fit.params), "stderr": fit.stderr}  # fmt: skip
+        return {
+            "athlete": self.athlete,
+            "test": self.test,
+            "lower_is_better": self.lower_is_better,
+            "source": fit.source,
+            "note": fit.note,
+            "n_tests": fit.n_tests,
+            "r2": fit.r2,
+            "rmse": fit.rmse,
+            "params": asdict(fit.params),
+            "stderr": fit.stderr,
+        }
 
 
 @dataclass(frozen=True)
@@ -58,6 +68,7 @@ class CampReport:
     model: ModelReport
     weight: WeightTrajectory | None
     weight_note: str
+    history_note: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """The `drago camp plan --format json` contract (dates as `date` objects)."""
@@ -69,17 +80,32 @@ class CampReport:
         ]
         weight = None
         if w is not None:
-            weight = {"limit_kg": w.limit_kg, "current_kg": w.current_kg,
-                      "to_lose_kg": w.to_lose_kg, "gradual_pct_week": w.gradual_pct_week,
-                      "acute_pct": w.acute_pct, "observed_pct_week": w.observed_pct_week,
-                      "days": w.days.to_dicts()}  # fmt: skip
-        return {"athlete": self.athlete, "fight_date": plan.fight_date, "days": days.to_dicts(),
-                "fight_day_prediction": plan.fight_day_prediction,
-                "ramp_prediction": plan.ramp_prediction, "taper_days": plan.taper_days,
-                "taper_cut": plan.taper_cut, "weekly_volume": plan.weekly_volume,
-                "day_cap": plan.day_cap, "constraints": constraints,
-                "model": self.model.to_dict(), "weight": weight, "weight_note": self.weight_note,
-                "warnings": list(w.warnings) if w else []}  # fmt: skip
+            weight = {
+                "limit_kg": w.limit_kg,
+                "current_kg": w.current_kg,
+                "to_lose_kg": w.to_lose_kg,
+                "gradual_pct_week": w.gradual_pct_week,
+                "acute_pct": w.acute_pct,
+                "observed_pct_week": w.observed_pct_week,
+                "days": w.days.to_dicts(),
+            }
+        return {
+            "athlete": self.athlete,
+            "fight_date": plan.fight_date,
+            "days": days.to_dicts(),
+            "fight_day_prediction": plan.fight_day_prediction,
+            "ramp_prediction": plan.ramp_prediction,
+            "taper_days": plan.taper_days,
+            "taper_cut": plan.taper_cut,
+            "weekly_volume": plan.weekly_volume,
+            "day_cap": plan.day_cap,
+            "constraints": constraints,
+            "model": self.model.to_dict(),
+            "weight": weight,
+            "weight_note": self.weight_note,
+            "history_note": self.history_note,
+            "warnings": plan_warnings(plan) + (list(w.warnings) if w else []),
+        }
 
 
 @dataclass(frozen=True)
@@ -197,25 +223,44 @@ class CampMixin(LabBase):
         rest_days: int = 1,
         weigh_in_kg: float | None = None,
         until: date | None = None,
+        weekly_hours: float | None = None,
+        usual_rpe: float | None = None,
+        weigh_in: str = "pro",
+        hours_to_bout: float | None = None,
+        usg_max: float | None = None,
     ) -> CampReport:
         """The camp's daily target loads and sessions (see `drago.analysis.camp.plan`), from
         the athlete's load history, suspensions and fitted model (population values with
         fewer than 8 tests); with weigh-ins and a limit (`weigh_in_kg`, else the athlete's
         weight class), the weight trajectory to a weigh-in the day before the fight."""
         row = athlete_rows.get_athlete(self.store, name)
+        rule = weigh_in_rule(weigh_in, hours_to_bout=hours_to_bout, usg_max=usg_max)
         if weigh_in_kg is not None and not KG_RANGE[0] <= weigh_in_kg <= KG_RANGE[1]:
             raise UsageError(f"--weigh-in-kg {weigh_in_kg:g} is outside 30-200")
+        today = until or datetime.now(ZoneInfo(row.tz)).date()
+        if fight_date <= today:
+            raise UsageError(f"the fight date {fight_date} is not after {today}: give a later one")
         history = self.load_series(row.name, until=until).select("date", "load")
-        if history.height == 0:
-            raise UsageError(f"{row.name} has no sessions: log some with drago log")
+        scale = camp_scale(load_rows.load_history(self.store, [row.id]))
+        history, history_note = history_or_questionnaire(
+            history, fight_date - timedelta(weeks * 7), weekly_hours, usual_rpe, scale
+        )
         model = self.performance_model(row.name)
         stops = [
             (s["first_day"], s["last_day"])
             for s in camp_rows.suspensions(self.store, row.id).iter_rows(named=True)
         ]
-        params = model.fit.params if model.fit.source == "fitted" else None
-        plan = plan_camp(history, fight_date=fight_date, weeks=weeks, rest_days=rest_days,
-                         params=params, suspensions=stops)  # fmt: skip
+        params = model.fit.params if model.fit.source != "population" else None
+        plan = plan_camp(
+            history,
+            fight_date=fight_date,
+            weeks=weeks,
+            rest_days=rest_days,
+            params=params,
+            suspensions=stops,
+            srpe_to_trimp=scale.srpe_to_trimp,
+            hr_zones=scale.has_hr,
+        )
         limit = weigh_in_kg
         if limit is None and row.weight_class:
             limit = _limit_kg(row.weight_class)
@@ -224,14 +269,27 @@ class CampMixin(LabBase):
             weights = weights.filter(pl.col("date") <= until)
         if limit is None:
             note = f"no weight limit (class {row.weight_class or 'not set'}): give --weigh-in-kg"
-            return CampReport(row.name, plan, model, None, note)
+            return CampReport(row.name, plan, model, None, note, history_note)
         if weights.height == 0:
             note = "no weigh-ins: log them with drago weight"
-            return CampReport(row.name, plan, model, None, note)
-        weigh_in = fight_date - timedelta(WEIGH_IN_DAYS_BEFORE)
-        trajectory = weight_trajectory(weights, weigh_in, limit)
-        note = f"weigh-in {weigh_in} at {limit:.1f} kg"
-        return CampReport(row.name, plan, model, trajectory, note)
+            return CampReport(row.name, plan, model, None, note, history_note)
+        trajectory = weight_trajectory(
+            weights, weigh_in_date(fight_date, rule), limit, hours_to_bout=rule.hours_to_bout
+        )
+        trajectory.warnings.extend(rule_notes(rule, limit))
+        note = (
+            f"weigh-in {weigh_in_date(fight_date, rule)} ({rule.name} rules, "
+            f"{rule.hours_to_bout:g} h before the bout: {rule.source}) at {limit:.1f} kg"
+        )
+        return CampReport(row.name, plan, model, trajectory, note, history_note)
+
+    def camp_ical(self, report: CampReport) -> bytes:
+        """The plan's sessions and the fight as an iCalendar file (see `plan_ical`)."""
+        # stamped with the camp's first day, so the same plan gives the same bytes
+        made = datetime.combine(report.plan.days["date"][0], datetime.min.time(), tzinfo=UTC)
+        return plan_ical(
+            report.plan.days, athlete=report.athlete, fight_date=report.plan.fight_date, made=made
+        )
 
     def _next_fight(self, athlete_id: int, as_of: date) -> date:
         if (found := camp_rows.next_fight_date(self.store, athlete_id, as_of)) is None:
@@ -247,6 +305,8 @@ class CampMixin(LabBase):
         weeks: int = 8,
         rest_days: int = 1,
         weigh_in_kg: float | None = None,
+        weigh_in: str = "pro",
+        hours_to_bout: float | None = None,
     ) -> CampStatus:
         """The camp on `as_of` (default today) before `fight_date` (default the athlete's
         next fight in the store): load planned vs done since the camp began, predicted
@@ -256,8 +316,16 @@ class CampMixin(LabBase):
         fight_day = fight_date or self._next_fight(row.id, day)
         if fight_day <= day:
             raise UsageError(f"the fight ({fight_day}) is not after {day}")
-        report = self.plan_camp(row.name, fight_date=fight_day, weeks=weeks, rest_days=rest_days,
-                                weigh_in_kg=weigh_in_kg, until=day)  # fmt: skip
+        report = self.plan_camp(
+            row.name,
+            fight_date=fight_day,
+            weeks=weeks,
+            rest_days=rest_days,
+            weigh_in_kg=weigh_in_kg,
+            until=day,
+            weigh_in=weigh_in,
+            hours_to_bout=hours_to_bout,
+        )
         start = fight_day - timedelta(weeks * 7)
         course = self._forecast(row.name, day, report)
         predicted = float(course["predicted_performance"][-1])
@@ -268,14 +336,26 @@ class CampMixin(LabBase):
         if report.weight is not None:
             w = report.weight
             today = w.days.filter(pl.col("date") == day)["planned_kg"]
-            extra = {"current_kg": w.current_kg, "limit_kg": w.limit_kg,
-                     "planned_kg_today": float(today[0]) if today.len() else None,
-                     "warnings": list(w.warnings)}  # fmt: skip
+            extra = {
+                "current_kg": w.current_kg,
+                "limit_kg": w.limit_kg,
+                "planned_kg_today": float(today[0]) if today.len() else None,
+                "warnings": plan_warnings(report.plan) + list(w.warnings),
+            }
         else:
-            extra = {"warnings": [report.weight_note]}
-        return CampStatus(row.name, day, fight_day, start, float(so_far), float(done_sum),
-                          predicted, report.plan.fight_day_prediction,
-                          report.model.fit.note, **extra)  # fmt: skip
+            extra = {"warnings": [*plan_warnings(report.plan), report.weight_note]}
+        return CampStatus(
+            row.name,
+            day,
+            fight_day,
+            start,
+            float(so_far),
+            float(done_sum),
+            predicted,
+            report.plan.fight_day_prediction,
+            report.model.fit.note,
+            **extra,
+        )
 
     def _forecast(self, name: str, day: date, report: CampReport) -> pl.DataFrame:
         """Every day from the first session to the fight: `date`, `load` (done up to `day`,
@@ -315,8 +395,12 @@ class CampMixin(LabBase):
         day = as_of or datetime.now(ZoneInfo(row.tz)).date()
         fight_day = fight_date or self._next_fight(row.id, day)
         start = fight_day - timedelta(weeks * 7)
-        options: dict[str, Any] = {"fight_date": fight_day, "weeks": weeks,
-                                   "rest_days": rest_days, "weigh_in_kg": weigh_in_kg}  # fmt: skip
+        options: dict[str, Any] = {
+            "fight_date": fight_day,
+            "weeks": weeks,
+            "rest_days": rest_days,
+            "weigh_in_kg": weigh_in_kg,
+        }
         now = self.plan_camp(row.name, until=day, **options)
         original = now
         if day >= start:

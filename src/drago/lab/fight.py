@@ -18,9 +18,13 @@ from drago.store import camp as camp_rows
 #: More punches than this in one round is a typo (CompuBox's busiest rounds hold about 150).
 MAX_ROUND_COUNT = 500
 #: Contract names of the per-corner counts in `FightReport.rounds`.
-CONTRACT_COUNTS = {"jab_thrown": "jabs_thrown", "jab_landed": "jabs_landed",
-                   "power_thrown": "power_thrown", "power_landed": "power_landed",
-                   "knockdowns": "knockdowns"}  # fmt: skip
+CONTRACT_COUNTS = {
+    "jab_thrown": "jabs_thrown",
+    "jab_landed": "jabs_landed",
+    "power_thrown": "power_thrown",
+    "power_landed": "power_landed",
+    "knockdowns": "knockdowns",
+}
 
 
 @dataclass(frozen=True)
@@ -96,12 +100,15 @@ class FightMixin(LabBase):
             if counts[key] < 0:
                 raise UsageError(f"{label.replace('_', ' ')} cannot be negative ({counts[key]})")
             if counts[key] > MAX_ROUND_COUNT:
-                raise UsageError(f"{counts[key]} {label.replace('_', ' ')} in one round is not "
-                                 "plausible")  # fmt: skip
+                raise UsageError(
+                    f"{counts[key]} {label.replace('_', ' ')} in one round is not plausible"
+                )
         for kind in ("jab", "power"):
             if counts[f"{kind}_landed"] > counts[f"{kind}_thrown"]:
-                raise UsageError(f"{kind} punches landed ({counts[f'{kind}_landed']}) exceed "
-                                 f"those thrown ({counts[f'{kind}_thrown']})")  # fmt: skip
+                raise UsageError(
+                    f"{kind} punches landed ({counts[f'{kind}_landed']}) exceed "
+                    f"those thrown ({counts[f'{kind}_thrown']})"
+                )
         if counts["knockdowns"] > 5:
             raise UsageError(f"{counts['knockdowns']} knockdowns in one round is not plausible")
         if scores is not None:
@@ -129,14 +136,24 @@ class FightMixin(LabBase):
                 entry: dict[str, Any] = {"round": rnd, "red": None, "blue": None}
                 for r in merged.filter(pl.col("round") == rnd).iter_rows(named=True):
                     side = {CONTRACT_COUNTS[k]: r[k] for k in CONTRACT_COUNTS}
-                    side |= {"risk": round(float(r["risk"]), 3), "alert": bool(r["alert"]),
-                             "message": r["message"], "source": r["source"],
-                             "power_index": _round(r["power_index"]),
-                             "hrr_60s_bpm": _round(r["hrr_60s_bpm"])}  # fmt: skip
+                    side |= {
+                        "risk": round(float(r["risk"]), 3),
+                        "alert": bool(r["alert"]),
+                        "message": r["message"],
+                        "source": r["source"],
+                        "power_index": _round(r["power_index"]),
+                        "hrr_60s_bpm": _round(r["hrr_60s_bpm"]),
+                    }
                     entry[r["corner"]] = side
                     if r["alert"]:
-                        alerts.append({"round": rnd, "corner": r["corner"], "risk": side["risk"],
-                                       "message": r["message"]})  # fmt: skip
+                        alerts.append(
+                            {
+                                "round": rnd,
+                                "corner": r["corner"],
+                                "risk": side["risk"],
+                                "message": r["message"],
+                            }
+                        )
                 rounds.append(entry)
             for r in fight_stats.compubox(
                 raw.select("round", "corner", *fight_stats.COUNTS)
@@ -152,8 +169,7 @@ class FightMixin(LabBase):
             judges = scores["judge"].n_unique()
             if scores.height == judges * fight["rounds"]:
                 d = fight_stats.decision(scores)
-                verdict = {"winner": d.winner, "kind": d.kind,
-                           "cards": [list(c) for c in d.cards]}  # fmt: skip
+                verdict = {"winner": d.winner, "kind": d.kind, "cards": [list(c) for c in d.cards]}
         return FightReport(fight, rounds, totals, cards, verdict, alerts)
 
     def _with_sensors(self, fight: dict[str, Any], entered: pl.DataFrame) -> pl.DataFrame:
@@ -174,13 +190,19 @@ class FightMixin(LabBase):
             )
         merged = entered.join(pl.concat(frames), on=["round", "corner"], how="full", coalesce=True)
         by_hand = pl.col("jab_landed").is_not_null()
-        return merged.filter(pl.col("round") <= fight["rounds"]).with_columns(
-            pl.when(by_hand).then(pl.col(c)).otherwise(pl.col(f"imu_{c}")).alias(c)
-            for c in ("jab_thrown", "power_thrown")
-        ).with_columns(
-            pl.col("jab_landed", "power_landed", "knockdowns").fill_null(0),
-            pl.when(by_hand).then(pl.lit("entered")).otherwise(pl.lit("imu")).alias("source"),
-        ).drop("imu_jab_thrown", "imu_power_thrown").sort("round", "corner")  # fmt: skip
+        return (
+            merged.filter(pl.col("round") <= fight["rounds"])
+            .with_columns(
+                pl.when(by_hand).then(pl.col(c)).otherwise(pl.col(f"imu_{c}")).alias(c)
+                for c in ("jab_thrown", "power_thrown")
+            )
+            .with_columns(
+                pl.col("jab_landed", "power_landed", "knockdowns").fill_null(0),
+                pl.when(by_hand).then(pl.lit("entered")).otherwise(pl.lit("imu")).alias("source"),
+            )
+            .drop("imu_jab_thrown", "imu_power_thrown")
+            .sort("round", "corner")
+        )
 
     def _corner_sensors(self, corner: str, athlete_id: int, fight: dict[str, Any]) -> pl.DataFrame:
         """One corner's per-round sensor figures from their first IMU session on the fight's

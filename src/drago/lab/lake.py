@@ -11,8 +11,8 @@ import polars as pl
 from drago.errors import NotFound, UsageError
 from drago.lab.base import LabBase
 from drago.store import athletes as athlete_rows
-from drago.store import lake as lake_io
-from drago.store.lake import attach as attach_io
+from drago.store import lake_files as lake_io
+from drago.store.lake_files import attach as attach_io
 
 
 class LakeMixin(LabBase):

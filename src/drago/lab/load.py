@@ -10,12 +10,13 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
-from drago.analysis.athlete import LOAD_COLUMNS, with_local_date
+from drago.analysis.daily import LOAD_COLUMNS, with_local_date
 from drago.analysis.load import daily_series
-from drago.analysis.rounds import rounds_from_laps, rounds_from_template
+from drago.analysis.plausibility import session_plausibility
+from drago.analysis.round_hr import rounds_from_laps, rounds_from_template
 from drago.analysis.trimp import session_loads, srpe_load
 from drago.errors import NotFound, UsageError
-from drago.lab.base import LabBase
+from drago.lab.base import MIN_HR_RESERVE_BPM, LabBase
 from drago.store import athletes as athlete_rows
 from drago.store import loads as load_rows
 from drago.store.streams import session_laps
@@ -60,6 +61,8 @@ class LoadMixin(LabBase):
             first = group.row(0, named=True)
             if first["hr_rest_bpm"] is None or first["hr_max_bpm"] is None:
                 continue
+            if first["hr_max_bpm"] - first["hr_rest_bpm"] < MIN_HR_RESERVE_BPM:
+                continue  # values stored before drago refused them: no HR load, no crash
             mine = records.filter(pl.col("session_index").is_in(group["id"].implode()))
             computed.append(
                 session_loads(
@@ -86,8 +89,12 @@ class LoadMixin(LabBase):
             if column not in out.columns:
                 dtype = pl.List(pl.Float64) if column == "zone_s" else pl.Float64
                 out = out.with_columns(pl.lit(None, dtype).alias(column))
+        suspects = session_plausibility(
+            load_rows.plausibility_inputs(self.store, inputs["id"].to_list())
+        )
         with self.store.transaction():
             load_rows.write_loads(self.store, out)
+            load_rows.write_suspects(self.store, suspects)
         return out.height
 
     def _with_hr_values(self, inputs: pl.DataFrame) -> pl.DataFrame:

@@ -102,8 +102,9 @@ class PunchesMixin(LabBase):
         session's first IMU sample, thinned to at most `max_points` per hand for drawing."""
         samples = imu_samples(self.store, session_id)
         if samples.height == 0:
-            return pl.DataFrame(schema={"sensor": pl.String, "t_s": pl.Float64,
-                                        "acc_ms2": pl.Float64})  # fmt: skip
+            return pl.DataFrame(
+                schema={"sensor": pl.String, "t_s": pl.Float64, "acc_ms2": pl.Float64}
+            )
         t0 = samples["ts_utc"].min()
         frame = samples.select(
             "sensor",

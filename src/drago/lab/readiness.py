@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
-from drago.analysis.athlete import day_inputs, readiness_with_load
+from drago.analysis.daily import day_inputs, readiness_with_load
 from drago.analysis.hrv import CORRECTIONS, hrv_analyse
 from drago.analysis.readiness import LONG_DAYS
 from drago.errors import UsageError
@@ -63,8 +63,12 @@ class ReadinessMixin(LabBase):
         except ValueError as exc:
             raise UsageError(str(exc)) from exc
         out = result.to_dict()
-        out |= {"file": str(path), "format": rr.format, "unit_detected": rr.unit_detected,
-                "unit_reason": rr.unit_reason}  # fmt: skip
+        out |= {
+            "file": str(path),
+            "format": rr.format,
+            "unit_detected": rr.unit_detected,
+            "unit_reason": rr.unit_reason,
+        }
         return out
 
     def log_wellness(
@@ -142,13 +146,15 @@ def _with_suspensions(days: pl.DataFrame, suspensions: pl.DataFrame, today: date
     last_input = days["date"].max() if days.height else None
     end = max(today, last_input) if isinstance(last_input, date) else today
     spans = [
-        pl.DataFrame({
-            "date": pl.date_range(s["first_day"], min(s["last_day"], end), "1d", eager=True),
-            "suspension": s["reason"],
-        })
+        pl.DataFrame(
+            {
+                "date": pl.date_range(s["first_day"], min(s["last_day"], end), "1d", eager=True),
+                "suspension": s["reason"],
+            }
+        )
         for s in suspensions.iter_rows(named=True)
         if s["first_day"] <= end
-    ]  # fmt: skip
+    ]
     if not spans:
         return days
     calendar = pl.concat(spans).unique("date", keep="last").sort("date")

@@ -54,11 +54,27 @@ def missing_team(name: str) -> str:
 
 
 #: Parameters that name what a caller must be able to see, and how each is checked.
-SCOPED_PARAMS = {"name": "athlete", "athlete": "athlete", "session_id": "session",
-                 "fight_id": "fight", "team": "team"}  # fmt: skip
+SCOPED_PARAMS = {
+    "name": "athlete",
+    "athlete": "athlete",
+    "athlete_id": "athlete_id",
+    "session_id": "session",
+    "fight_id": "fight",
+    "team": "team",
+}
 #: Methods that resolve what the checks need, or concern accounts rather than athletes.
-UNSCOPED = frozenset({"athlete_id_of", "athlete_id_of_session", "fight_corner_ids",
-                      "principal", "login", "logout", "record_access", "create_token"})  # fmt: skip
+UNSCOPED = frozenset(
+    {
+        "athlete_id_of",
+        "athlete_id_of_session",
+        "fight_corner_ids",
+        "principal",
+        "login",
+        "logout",
+        "record_access",
+        "create_token",
+    }
+)
 
 
 @functools.cache
@@ -122,6 +138,9 @@ class ScopedLab(Lab):
         if what == "athlete":
             if not self._may_see(Lab.athlete_id_of(self, str(named))):
                 raise NotFound(missing_athlete(str(named)))
+        elif what == "athlete_id":
+            if not self._may_see(int(named)):
+                raise NotFound(f"no athlete with id {int(named)}")  # store.athletes' sentence
         elif what == "session":
             if not self._may_see(Lab.athlete_id_of_session(self, int(named))):
                 raise NotFound(missing_session(int(named)))

@@ -11,11 +11,13 @@ from zoneinfo import ZoneInfo
 import polars as pl
 
 from drago.activities import check_activity
+from drago.analysis.load import session_load, srpe_trimp_ratio
 from drago.errors import UsageError
 from drago.imports import FileOutcome, ImportOptions, ImportReport, import_paths
-from drago.lab.base import LabBase, check_range
+from drago.lab.base import LabBase, check_not_future, check_range
 from drago.store import athletes as athlete_rows
 from drago.store import edits
+from drago.store import loads as load_rows
 from drago.store import teams as team_rows
 from drago.store.db import utc_now
 from drago.store.privacy import remove_files
@@ -86,6 +88,7 @@ class SessionsMixin(LabBase):
         row = athlete_rows.get_athlete(self.store, athlete)
         check_range("minutes", minutes)
         check_range("rpe", rpe)
+        check_not_future(day, row.tz)
         local = datetime.combine(day, at or DEFAULT_LOG_TIME, tzinfo=ZoneInfo(row.tz))
         fields = {
             "athlete_id": row.id,
@@ -120,6 +123,14 @@ class SessionsMixin(LabBase):
             since=since,
             session_id=session_id,
         )
+        history = load_rows.load_history(self.store, frame["athlete_id"].unique().to_list())
+        frame = (
+            session_load(frame, srpe_trimp_ratio(history))
+            if history.height
+            else frame.with_columns(
+                pl.lit(None, pl.Float64).alias("load"), pl.lit(None, pl.String).alias("load_method")
+            )
+        )
         return frame.rename({"start_utc": "start"}).with_columns(
             pl.col("start").dt.replace_time_zone("UTC")
         )
@@ -140,8 +151,11 @@ class SessionsMixin(LabBase):
         activity: str | None = None,
         athlete: str | None = None,
         primary: bool = False,
+        trusted: bool | None = None,
     ) -> None:
-        """Correct a session: RPE given after the fact, notes, activity, owner, or primary."""
+        """Correct a session: RPE given after the fact, notes, activity, owner, or primary;
+        `trusted=True` counts a recording flagged implausible (its `suspect_reason`) in load
+        after a person checked it, `False` takes the trust back."""
         check_range("rpe", rpe)
         changes: dict[str, Any] = {}
         if rpe is not None:
@@ -156,6 +170,9 @@ class SessionsMixin(LabBase):
             edits.update_session(self.store, session_id, changes)
             if primary:
                 edits.set_primary(self.store, session_id)
+            if trusted is not None:
+                self.session_row(session_id)
+                load_rows.set_trusted(self.store, session_id, trusted)
         if changes:
             self.recompute_loads(session_ids=[session_id])
 

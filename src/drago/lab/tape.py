@@ -86,11 +86,17 @@ def tape_side(lab: Lab, name: str) -> TapeSide:
         latest = {k: last[k] for k in ("date", "verdict", "reason")}
     trend = Counter(v for v in recent["verdict"].to_list() if v is not None)
 
-    fights = [_fight_line(lab, f) for f in
-              camp_rows.athlete_fights(lab.store, row.id).iter_rows(named=True)]  # fmt: skip
+    fights = [
+        _fight_line(lab, f)
+        for f in camp_rows.athlete_fights(lab.store, row.id).iter_rows(named=True)
+    ]
     outcomes = Counter(f["result"] for f in fights)
-    record = {"wins": outcomes["W"], "losses": outcomes["L"], "draws": outcomes["D"],
-              "undecided": outcomes[None]}  # fmt: skip
+    record = {
+        "wins": outcomes["W"],
+        "losses": outcomes["L"],
+        "draws": outcomes["D"],
+        "undecided": outcomes[None],
+    }
     return TapeSide(
         profile=profile,
         today=now,
@@ -112,6 +118,12 @@ def _fight_line(lab: Lab, fight: dict[str, Any]) -> dict[str, Any]:
         winner = decision["winner"]
         result = "D" if winner is None else ("W" if winner == fight["corner"] else "L")
     when: date = fight["date"]
-    return {"fight_id": fight["id"], "date": when, "opponent": fight["opponent"],
-            "corner": fight["corner"], "rounds": fight["rounds"], "result": result,
-            "decision": decision["kind"] if decision else None}  # fmt: skip
+    return {
+        "fight_id": fight["id"],
+        "date": when,
+        "opponent": fight["opponent"],
+        "corner": fight["corner"],
+        "rounds": fight["rounds"],
+        "result": result,
+        "decision": decision["kind"] if decision else None,
+    }

@@ -1,7 +1,7 @@
 """Federation scale: drago's per-athlete science over a Parquet lake, on one process, Dask or Spark.
 
 The surfaces call these functions (and `Lab.export_lake`, `Lab.lake_overview`); the lake's I/O
-is in `drago.store.lake`, the science in `drago.analysis.athlete`. See docs/lake.md.
+is in `drago.store.lake_files`, the science in `drago.analysis.daily`. See docs/lake.md.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from drago.lake.engines import (
     split,
 )
 from drago.lake.synth import synth_chunks
-from drago.store.lake import (
+from drago.store.lake_files import (
     RESULTS_FORMAT,
     Written,
     buckets,

@@ -2,7 +2,7 @@
 
 Engines differ only in how rows reach this step (one process bucket by bucket, Dask
 partitions, Spark groups of a bucket column) and in their frame type; the step itself is
-`drago.analysis.athlete.daily_by_athlete`, vectorised over the athletes of the bucket, the
+`drago.analysis.daily.daily_by_athlete`, vectorised over the athletes of the bucket, the
 code `drago load` and `drago readiness` answer from for one athlete.
 """
 
@@ -15,7 +15,8 @@ from typing import Final
 import polars as pl
 import pyarrow as pa
 
-from drago.analysis.athlete import DAILY_SCHEMA, daily_by_athlete, day_inputs
+from drago.analysis.daily import DAILY_SCHEMA, daily_by_athlete, day_inputs
+from drago.vocab import WELLNESS_ITEMS
 
 #: The union of the three input tables that engines group by athlete: `kind` says which.
 INPUT_SCHEMA: Final[dict[str, pl.DataType]] = {
@@ -43,20 +44,39 @@ INPUT_SCHEMA: Final[dict[str, pl.DataType]] = {
 PROJECTIONS: Final[dict[str, tuple[str, dict[str, str]]]] = {
     "sessions": (
         "session",
-        {"id": "session_id", "start_utc": "start_utc", "trimp_banister": "trimp_banister",
-         "trimp_edwards": "trimp_edwards", "srpe_load": "srpe_load", "counts": "counts"},
+        {
+            "id": "session_id",
+            "start_utc": "start_utc",
+            "trimp_banister": "trimp_banister",
+            "trimp_edwards": "trimp_edwards",
+            "srpe_load": "srpe_load",
+            "counts": "counts",
+        },
     ),
     "rr_measurements": (
         "rr",
-        {"id": "id", "start_utc": "start_utc", "date": "date", "reliable": "reliable",
-         "ln_rmssd": "ln_rmssd", "mean_hr_bpm": "mean_hr_bpm"},
+        {
+            "id": "id",
+            "start_utc": "start_utc",
+            "date": "date",
+            "reliable": "reliable",
+            "ln_rmssd": "ln_rmssd",
+            "mean_hr_bpm": "mean_hr_bpm",
+        },
     ),
     "wellness": (
         "wellness",
-        {"date": "date", "rhr_bpm": "rhr_bpm", "sleep": "sleep", "stress": "stress",
-         "fatigue": "fatigue", "soreness": "soreness", "mood": "mood"},
+        {
+            "date": "date",
+            "rhr_bpm": "rhr_bpm",
+            "sleep": "sleep",
+            "stress": "stress",
+            "fatigue": "fatigue",
+            "soreness": "soreness",
+            "mood": "mood",
+        },
     ),
-}  # fmt: skip
+}
 #: The results' `daily` table: the athlete, then `athlete_daily`'s columns (counts as Int64,
 #: a type every engine has).
 RESULT_SCHEMA: Final[dict[str, pl.DataType]] = {
@@ -66,7 +86,7 @@ RESULT_SCHEMA: Final[dict[str, pl.DataType]] = {
         for name, dtype in DAILY_SCHEMA.items()
     },
 }
-ITEMS: Final = ("sleep", "stress", "fatigue", "soreness", "mood")
+ITEMS: Final = WELLNESS_ITEMS
 
 
 @dataclass(frozen=True)
@@ -95,9 +115,15 @@ class Step:
         rows = rows.join(ids, on="athlete", how="left")
         kind = pl.col("kind")
         sessions = rows.filter(kind == "session").select(
-            "athlete_id", "id", "start_utc", "tz",
-            "trimp_banister", "trimp_edwards", "srpe_load", "counts",
-        )  # fmt: skip
+            "athlete_id",
+            "id",
+            "start_utc",
+            "tz",
+            "trimp_banister",
+            "trimp_edwards",
+            "srpe_load",
+            "counts",
+        )
         measurements = rows.filter(kind == "rr").select(
             "athlete_id", "date", "id", "start_utc", "reliable", "ln_rmssd", "mean_hr_bpm"
         )

@@ -1,6 +1,6 @@
 """The three engines that run the step over a lake: local, Dask and Spark.
 
-Athletes go to buckets of whole athletes (`drago.store.lake.buckets`, also the results files).
+Athletes go to buckets of whole athletes (`drago.store.lake_files.buckets`, also the results files).
 Each engine reads a bucket's rows of the three input tables, stacked into the `INPUT_SCHEMA`
 union, and applies `Step` to the bucket, which computes all its athletes at once; the science
 is in `Step`, never here. The local engine yields bucket after bucket to the results writer
@@ -23,7 +23,7 @@ import pyarrow as pa
 
 from drago.errors import UsageError
 from drago.lake.apply import INPUT_SCHEMA, PROJECTIONS, RESULT_SCHEMA, Step, union_rows
-from drago.store.lake import conform, files, read_files, schema
+from drago.store.lake_files import conform, files, read_files, schema
 
 ENGINES: Final = ("local", "dask", "spark")
 #: Spark SQL types of the Polars types the union and the results use.
@@ -49,8 +49,9 @@ def lake_athletes(manifest: dict[str, Any]) -> list[str]:
 
 def bucket_files(root: Path, manifest: dict[str, Any], names: list[str]) -> dict[str, list[str]]:
     """The files of each input table holding the athletes `names`."""
-    return {table: [str(p) for p in files(root, manifest, table, set(names))]
-            for table in PROJECTIONS}  # fmt: skip
+    return {
+        table: [str(p) for p in files(root, manifest, table, set(names))] for table in PROJECTIONS
+    }
 
 
 def read_bucket(paths: dict[str, list[str]]) -> pl.DataFrame:
@@ -144,8 +145,9 @@ def run_dask(
     if not plan:
         return pl.DataFrame(schema=RESULT_SCHEMA)
     parts = [bucket_files(root, manifest, names) for names in plan]
-    result = dd.from_map(_dask_bucket, parts, step=step, meta=_empty_pandas(RESULT_SCHEMA),
-                         enforce_metadata=False)  # fmt: skip
+    result = dd.from_map(
+        _dask_bucket, parts, step=step, meta=_empty_pandas(RESULT_SCHEMA), enforce_metadata=False
+    )
     table = client.compute(result).result()
     frame = pl.from_arrow(pa.Table.from_pandas(table, preserve_index=False))
     assert isinstance(frame, pl.DataFrame)
@@ -241,9 +243,16 @@ def run_spark(
     union = union.join(F.broadcast(keys), on="athlete", how="inner")
     out_schema = pl.DataFrame(schema=RESULT_SCHEMA).to_arrow().schema
     arrow_schema = pa.schema(
-        [pa.field(f.name, pa.string() if pa.types.is_large_string(f.type)
-                  or pa.types.is_string_view(f.type) else f.type) for f in out_schema]
-    )  # fmt: skip
+        [
+            pa.field(
+                f.name,
+                pa.string()
+                if pa.types.is_large_string(f.type) or pa.types.is_string_view(f.type)
+                else f.type,
+            )
+            for f in out_schema
+        ]
+    )
 
     def apply(table: pa.Table) -> pa.Table:
         return step.arrow(table).cast(arrow_schema)

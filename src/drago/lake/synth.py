@@ -19,17 +19,28 @@ import numpy as np
 import polars as pl
 
 from drago.analysis.trimp import BANISTER_COEFFICIENTS
+from drago.vocab import WELLNESS_ITEMS
 
 #: Activities and how often each is done (of drago's vocabulary, `drago.activities`).
 ACTIVITY_MIX: Final = {
-    "bag": 0.2, "pads": 0.15, "sparring": 0.15, "run": 0.2,
-    "strength": 0.15, "conditioning": 0.1, "ride": 0.05,
-}  # fmt: skip
+    "bag": 0.2,
+    "pads": 0.15,
+    "sparring": 0.15,
+    "run": 0.2,
+    "strength": 0.15,
+    "conditioning": 0.1,
+    "ride": 0.05,
+}
 #: Typical intensity (fraction of HR reserve) of each activity.
 INTENSITY: Final = {
-    "bag": 0.72, "pads": 0.75, "sparring": 0.82, "run": 0.68,
-    "strength": 0.55, "conditioning": 0.78, "ride": 0.62,
-}  # fmt: skip
+    "bag": 0.72,
+    "pads": 0.75,
+    "sparring": 0.82,
+    "run": 0.68,
+    "strength": 0.55,
+    "conditioning": 0.78,
+    "ride": 0.62,
+}
 TIME_ZONES: Final = ("Europe/London", "Europe/Madrid", "America/New_York", "Asia/Tokyo", "UTC")
 WEIGHT_CLASSES: Final = ("fly", "bantam", "feather", "light", "welter", "middle", "heavy")
 
@@ -66,10 +77,15 @@ def synth_chunks(
             sex = "f" if rng.random() < 0.3 else "m"
             tz = TIME_ZONES[int(rng.integers(len(TIME_ZONES)))]
             people.append(
-                {"athlete": name, "team": f"Synthetic team {k % 20 + 1}", "tz": tz, "sex": sex,
-                 "birth_year": int(rng.integers(1990, 2008)),
-                 "weight_class": WEIGHT_CLASSES[int(rng.integers(len(WEIGHT_CLASSES)))]}
-            )  # fmt: skip
+                {
+                    "athlete": name,
+                    "team": f"Synthetic team {k % 20 + 1}",
+                    "tz": tz,
+                    "sex": sex,
+                    "birth_year": int(rng.integers(1990, 2008)),
+                    "weight_class": WEIGHT_CLASSES[int(rng.integers(len(WEIGHT_CLASSES)))],
+                }
+            )
             s, daily_load = _sessions(rng, name, sex, start, n_days, next_id)
             next_id += s.height
             sessions.append(s)
@@ -156,11 +172,10 @@ def _mornings(
         {
             "athlete": [name] * n_days,
             "date": dates,
-            **{c: items[:, i].astype(np.int32) for i, c in
-               enumerate(("sleep", "stress", "fatigue", "soreness", "mood"))},
+            **{c: items[:, i].astype(np.int32) for i, c in enumerate(WELLNESS_ITEMS)},
             "rhr_bpm": np.round(rhr, 1),
         }
-    ).filter(pl.Series(answered))  # fmt: skip
+    ).filter(pl.Series(answered))
     measured = rng.random(n_days) < 0.75
     reliable = rng.random(n_days) < 0.95
     mean_hr = rhr + rng.normal(2, 1, n_days)

@@ -60,8 +60,9 @@ def bleak_client(address: str, on_disconnect: Callable[[Any], None]) -> Client:
         from bleak import BleakClient
     except ImportError as exc:
         raise UsageError("Bluetooth straps need bleak: pip install 'drago[live]'") from exc
-    client: Client = BleakClient(address, disconnected_callback=on_disconnect,
-                                 timeout=CONNECT_TIMEOUT_S)  # fmt: skip
+    client: Client = BleakClient(
+        address, disconnected_callback=on_disconnect, timeout=CONNECT_TIMEOUT_S
+    )
     return client
 
 

@@ -4,7 +4,7 @@
   TRIMP so far (`analysis.trimp`: each sample weighs the time to the next, capped at 5 s,
   the last one the median step, so the final value equals the file's), rMSSD of the last
   minute of RR (`analysis.hrv.hrv_analyse`, Malik 1989 correction), and the 1-min HR
-  recovery of each rest (`analysis.rounds.rounds_from_template`, Cole 1999).
+  recovery of each rest (`analysis.round_hr.rounds_from_template`, Cole 1999).
 - `PunchStream`: the file's punch detector (`analysis.punches.detect.punch_detect`) run over
   a sliding window of one hand's stream every `STEP_S`; a punch is final once its peak is
   `GUARD_S` inside the window, and the detector's adaptive floor (`REL_FLOOR` x the 90th
@@ -34,7 +34,7 @@ from drago.analysis.punches.detect import (
     gravity_ms2,
     punch_score,
 )
-from drago.analysis.rounds import rounds_from_template
+from drago.analysis.round_hr import rounds_from_template
 from drago.analysis.trimp import trimp_banister
 from drago.analysis.zones import MAX_GAP_S, hr_fraction, valid_hr, zone_of
 from drago.live.clock import RoundClock
@@ -105,15 +105,23 @@ class HrTracker:
 
     def _trimp(self, hr_bpm: float, dt_s: float) -> float:
         p = self.physiology
-        return trimp_banister(np.array([hr_bpm]), np.array([dt_s]), hr_rest_bpm=p.hr_rest_bpm,
-                              hr_max_bpm=p.hr_max_bpm, sex=cast(Any, p.sex))  # fmt: skip
+        return trimp_banister(
+            np.array([hr_bpm]),
+            np.array([dt_s]),
+            hr_rest_bpm=p.hr_rest_bpm,
+            hr_max_bpm=p.hr_max_bpm,
+            sex=cast(Any, p.sex),
+        )
 
     def trimp(self, *, final: bool = False) -> float:
         """Banister TRIMP so far; `final` gives the last sample the median step (as files)."""
         if not self.t:
             return 0.0
-        last = float(np.median(self.steps)) if final and self.steps else (
-            self.steps[-1] if self.steps else 0.0)  # fmt: skip
+        last = (
+            float(np.median(self.steps))
+            if final and self.steps
+            else (self.steps[-1] if self.steps else 0.0)
+        )
         return self.trimp_done + self._trimp(self.hr[-1], last)
 
     def _recovery(self, t_s: float) -> None:
@@ -136,27 +144,40 @@ class HrTracker:
 
     def _measure(self, k: int) -> None:
         n = len(self.t)
-        records = pl.DataFrame({
-            "session_index": [0] * n,
-            "timestamp": [self.start + timedelta(seconds=s) for s in self.t],
-            "hr_bpm": self.hr,
-        }, schema={"session_index": pl.Int32, "timestamp": pl.Datetime("us", "UTC"),
-                   "hr_bpm": pl.Float64})  # fmt: skip
-        rows = rounds_from_template(records.with_columns(pl.col("hr_bpm").fill_nan(None)),
-                                    self.clock.round_s, self.clock.rest_s, self.start,
-                                    rounds=k)  # fmt: skip
+        records = pl.DataFrame(
+            {
+                "session_index": [0] * n,
+                "timestamp": [self.start + timedelta(seconds=s) for s in self.t],
+                "hr_bpm": self.hr,
+            },
+            schema={
+                "session_index": pl.Int32,
+                "timestamp": pl.Datetime("us", "UTC"),
+                "hr_bpm": pl.Float64,
+            },
+        )
+        rows = rounds_from_template(
+            records.with_columns(pl.col("hr_bpm").fill_nan(None)),
+            self.clock.round_s,
+            self.clock.rest_s,
+            self.start,
+            rounds=k,
+        )
         row = rows.filter(pl.col("round") == k)
         if row.height:
-            self.rests[k] = {"hr_end_bpm": row["hr_end_bpm"][0],
-                             "hrr_60s_bpm": row["hrr_60s_bpm"][0]}  # fmt: skip
+            self.rests[k] = {
+                "hr_end_bpm": row["hr_end_bpm"][0],
+                "hrr_60s_bpm": row["hrr_60s_bpm"][0],
+            }
 
     def state(self) -> dict[str, Any]:
         """HR, % of max, zone, TRIMP so far, rMSSD (1 min), recovery of the current rest."""
         p = self.physiology
         hr = self.hr[-1] if self.hr else math.nan
         ok = bool(valid_hr([hr])[0])
-        fraction = hr_fraction([hr], hr_rest_bpm=p.hr_rest_bpm, hr_max_bpm=p.hr_max_bpm,
-                               model=p.zone_model)  # fmt: skip
+        fraction = hr_fraction(
+            [hr], hr_rest_bpm=p.hr_rest_bpm, hr_max_bpm=p.hr_max_bpm, model=p.zone_model
+        )
         rest = None
         now = self.clock.at(self.t[-1]) if self.t else None
         if now is not None and now.phase == "rest" and now.round in self.rests:
@@ -183,9 +204,9 @@ class PunchStream:
 
     Each step finds the candidate peaks of the window (`detect_from_score` without its
     floor), applies the floor of every candidate seen so far, drops retractions
-    (`drop_retractions`) and keeps the punches whose peak is final. `punches` applies the
-    floor as it stands now, so an early weak peak that the session's later punches show to
-    be footwork leaves the count, as it would in the file.
+    (`drop_retractions`, then `drop_return_strokes` with a gyroscope) and keeps the punches
+    whose peak is final. `punches` applies the floor as it stands now, so an early weak peak
+    that the session's later punches show to be footwork leaves the count, as in the file.
     """
 
     def __init__(self, hand: str | None, stance: str, rate_hz: float, phase_s: float = 0.0) -> None:
@@ -260,13 +281,18 @@ class PunchStream:
         if not self._heights:
             return False
         det = drop_retractions(acc, grav, det.keep(det.score >= self.floor))
+        if gyro is not None:  # the file detector's last step (return strokes, world frame)
+            from drago.analysis.punches.returns import drop_return_strokes
+
+            det = drop_return_strokes(acc, gyro, det)
         peak_t = t[det.peak] if det.n else np.zeros(0)
         final = (peak_t >= zone_lo) & (peak_t < until - guard)
         if not final.any():
             return False
         kept = det.keep(final)
-        table = punches_of_detection(acc, gyro, kept, hand=self.hand, stance=self.stance,
-                                     offset_s=float(t[0]), gravity=grav)  # fmt: skip
+        table = punches_of_detection(
+            acc, gyro, kept, hand=self.hand, stance=self.stance, offset_s=float(t[0]), gravity=grav
+        )
         self._rows += table.select(COLUMNS).to_dicts()
         self._scores += kept.score.tolist()
         return True

@@ -15,8 +15,9 @@ from typing import Any
 class LiveHub:
     """Events of one live session, for every subscriber of this process's event loop."""
 
-    def __init__(self, *, athletes: list[dict[str, Any]] | None = None,
-                 clock: dict[str, Any] | None = None) -> None:  # fmt: skip
+    def __init__(
+        self, *, athletes: list[dict[str, Any]] | None = None, clock: dict[str, Any] | None = None
+    ) -> None:
         self.latest: dict[str, dict[str, Any]] = {}
         self.athletes = athletes or []
         self.clock = clock or {}

@@ -46,10 +46,18 @@ class Header:
     sources: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
-        return {"kind": "header", "version": VERSION, "athlete": self.athlete,
-                "athlete_id": self.athlete_id, "start_utc": self.start_utc.isoformat(),
-                "round_s": self.round_s, "rest_s": self.rest_s, "rounds": self.rounds,
-                "activity": self.activity, "sources": self.sources}  # fmt: skip
+        return {
+            "kind": "header",
+            "version": VERSION,
+            "athlete": self.athlete,
+            "athlete_id": self.athlete_id,
+            "start_utc": self.start_utc.isoformat(),
+            "round_s": self.round_s,
+            "rest_s": self.rest_s,
+            "rounds": self.rounds,
+            "activity": self.activity,
+            "sources": self.sources,
+        }
 
 
 class Writer:
@@ -90,9 +98,12 @@ class Journal:
         self.flush()
 
     def hr(self, reading: HrReading) -> None:
-        self._lines.append(json.dumps(
-            {"kind": "hr", "t": reading.t_s, "hr": reading.hr_bpm, "rr": list(reading.rr_ms)}
-        ) + "\n")  # fmt: skip
+        self._lines.append(
+            json.dumps(
+                {"kind": "hr", "t": reading.t_s, "hr": reading.hr_bpm, "rr": list(reading.rr_ms)}
+            )
+            + "\n"
+        )
 
     def imu(self, hand: str, batch: ImuBatch) -> None:
         """One hand's batch: columns t, ax, ay, az[, gx, gy, gz] as little-endian float64,
@@ -166,10 +177,16 @@ def read_journal(path: Path) -> JournalData | None:
                 continue  # torn by a crash mid-write
             kind = row.get("kind")
             if kind == "header":
-                header = Header(row["athlete"], int(row["athlete_id"]),
-                                datetime.fromisoformat(row["start_utc"]), float(row["round_s"]),
-                                float(row["rest_s"]), row["rounds"], row["activity"],
-                                list(row.get("sources", [])))  # fmt: skip
+                header = Header(
+                    row["athlete"],
+                    int(row["athlete_id"]),
+                    datetime.fromisoformat(row["start_utc"]),
+                    float(row["round_s"]),
+                    float(row["rest_s"]),
+                    row["rounds"],
+                    row["activity"],
+                    list(row.get("sources", [])),
+                )
             elif kind == "hr":
                 t.append(float(row["t"]))
                 hr.append(np.nan if row["hr"] is None else float(row["hr"]))
@@ -183,12 +200,24 @@ def read_journal(path: Path) -> JournalData | None:
     hands = {}
     for hand, part in imu.items():
         widths = {r.shape[1] for r in part["rows"]}
-        table = np.vstack([r[:, :4] for r in part["rows"]]) if len(widths) > 1 else (
-            np.vstack(part["rows"]))  # fmt: skip
+        table = (
+            np.vstack([r[:, :4] for r in part["rows"]])
+            if len(widths) > 1
+            else (np.vstack(part["rows"]))
+        )
         if table.shape[0] < 2:
             continue
         gyro = table[:, 4:7] if table.shape[1] == 7 else None
-        hands[hand] = HandStream(float(part["rate"]), table[:, 0].copy(), table[:, 1:4].copy(),
-                                 None if gyro is None else gyro.copy())  # fmt: skip
-    return JournalData(header, np.asarray(t, dtype=np.float64), np.asarray(hr, dtype=np.float64),
-                       np.asarray(rr, dtype=np.float64), hands)  # fmt: skip
+        hands[hand] = HandStream(
+            float(part["rate"]),
+            table[:, 0].copy(),
+            table[:, 1:4].copy(),
+            None if gyro is None else gyro.copy(),
+        )
+    return JournalData(
+        header,
+        np.asarray(t, dtype=np.float64),
+        np.asarray(hr, dtype=np.float64),
+        np.asarray(rr, dtype=np.float64),
+        hands,
+    )

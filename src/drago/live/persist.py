@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from drago.analysis.rounds import rounds_from_template
+from drago.analysis.round_hr import rounds_from_template
 from drago.analysis.summary import session_hr_summary
 from drago.imports.decoded import Sessions
 from drago.imports.pipeline import store_decoded
@@ -70,20 +70,32 @@ def _laps(data: JournalData, records: pl.DataFrame, duration_s: float) -> pl.Dat
     while k * cycle < duration_s and (h.rounds is None or k < h.rounds):
         for offset, length, work in ((0.0, h.round_s, True), (h.round_s, h.rest_s, False)):
             lo = k * cycle + offset
-            if length <= 0 or lo >= duration_s or (not work and h.rounds is not None
-                                                    and k + 1 >= h.rounds):  # fmt: skip
+            if (
+                length <= 0
+                or lo >= duration_s
+                or (not work and h.rounds is not None and k + 1 >= h.rounds)
+            ):
                 continue
             rows.append((lo, min(length, duration_s - lo), work))
         k += 1
     out = []
     for i, (lo, length, _) in enumerate(rows):
-        stats = rounds_from_template(records, length, 0.0, start + timedelta(seconds=lo),
-                                     rounds=1, hr_window_s=5.0)  # fmt: skip
+        stats = rounds_from_template(
+            records, length, 0.0, start + timedelta(seconds=lo), rounds=1, hr_window_s=5.0
+        )
         avg = stats["hr_avg_bpm"][0] if stats.height else None
         peak = stats["hr_max_bpm"][0] if stats.height else None
-        out.append({"session_index": 0, "lap_index": i, "start": start + timedelta(seconds=lo),
-                    "duration_s": length, "distance_m": None, "hr_avg_bpm": avg,
-                    "hr_max_bpm": peak})  # fmt: skip
+        out.append(
+            {
+                "session_index": 0,
+                "lap_index": i,
+                "start": start + timedelta(seconds=lo),
+                "duration_s": length,
+                "distance_m": None,
+                "hr_avg_bpm": avg,
+                "hr_max_bpm": peak,
+            }
+        )
     return pl.DataFrame(out, schema=LAP_SCHEMA)
 
 
@@ -91,13 +103,18 @@ def canonical_bytes(data: JournalData) -> bytes:
     """The HR part of a session as canonical JSON: the original kept for it."""
     h = data.header
     body = {
-        "format": "drago-live", "version": 1, "athlete": h.athlete,
-        "start_utc": h.start_utc.astimezone(UTC).isoformat(), "activity": h.activity,
-        "round_s": h.round_s, "rest_s": h.rest_s, "rounds": h.rounds,
+        "format": "drago-live",
+        "version": 1,
+        "athlete": h.athlete,
+        "start_utc": h.start_utc.astimezone(UTC).isoformat(),
+        "activity": h.activity,
+        "round_s": h.round_s,
+        "rest_s": h.rest_s,
+        "rounds": h.rounds,
         "t_s": data.t_s.tolist(),
         "hr_bpm": [None if np.isnan(v) else v for v in data.hr_bpm.tolist()],
         "rr_ms": data.rr_ms.tolist(),
-    }  # fmt: skip
+    }
     return json.dumps(body, separators=(",", ":"), allow_nan=False).encode()
 
 
@@ -107,13 +124,21 @@ def recording_of(data: JournalData) -> Recording:
     records = _hr_frame(data)
     step = float(np.median(np.diff(data.t_s))) if data.t_s.size > 1 else 0.0
     duration = float(data.t_s[-1] + step) if data.t_s.size else 0.0
-    meta = SessionMeta(index=0, start=h.start_utc.astimezone(UTC), duration_s=duration,
-                       activity=h.activity, sport="boxing", timer_s=duration,
-                       device="drago live")  # fmt: skip
-    rr = pl.DataFrame({"session_index": [0] * data.rr_ms.size, "rr_ms": data.rr_ms},
-                      schema=RR_SCHEMA)  # fmt: skip
-    return Recording(FORMAT, [meta], records, _laps(data, records, duration), rr,
-                     device="drago live")  # fmt: skip
+    meta = SessionMeta(
+        index=0,
+        start=h.start_utc.astimezone(UTC),
+        duration_s=duration,
+        activity=h.activity,
+        sport="boxing",
+        timer_s=duration,
+        device="drago live",
+    )
+    rr = pl.DataFrame(
+        {"session_index": [0] * data.rr_ms.size, "rr_ms": data.rr_ms}, schema=RR_SCHEMA
+    )
+    return Recording(
+        FORMAT, [meta], records, _laps(data, records, duration), rr, device="drago live"
+    )
 
 
 def imu_csv(data: JournalData, hand: str) -> bytes:
@@ -172,12 +197,25 @@ def store_journal(lab: Lab, path: Path) -> Stored | None:
                 raise BadInput(path, f"{hand} IMU: {outcome.reason}")
             new = new or outcome.status == "imported"
             if session_id is None:
-                session_id = (outcome.session_ids[0] if outcome.session_ids
-                              else session_of_file(lab.store, sha))  # fmt: skip
-    duration = float(data.t_s[-1]) if data.t_s.size else max(
-        (float(s.t_s[-1]) for s in data.hands.values()), default=0.0)  # fmt: skip
-    return Stored(name, session_id, new, int(data.t_s.size), int(data.rr_ms.size),
-                  tuple(sorted(data.hands)), duration)  # fmt: skip
+                session_id = (
+                    outcome.session_ids[0]
+                    if outcome.session_ids
+                    else session_of_file(lab.store, sha)
+                )
+    duration = (
+        float(data.t_s[-1])
+        if data.t_s.size
+        else max((float(s.t_s[-1]) for s in data.hands.values()), default=0.0)
+    )
+    return Stored(
+        name,
+        session_id,
+        new,
+        int(data.t_s.size),
+        int(data.rr_ms.size),
+        tuple(sorted(data.hands)),
+        duration,
+    )
 
 
 def recover(lab: Lab, folder: Path) -> list[Stored]:

@@ -59,11 +59,16 @@ def athlete_of(lab: Lab, name: str) -> Athlete:
     if hr_max is None and p.get("birth_year"):
         hr_max = 220.0 - (datetime.now(UTC).year - int(p["birth_year"]))  # Fox et al. 1971
     if hr_max is None:
-        raise UsageError(f"{p['name']}: no HR max known; set one with drago athlete set "
-                         f"{p['name']} --hr-max BPM")  # fmt: skip
+        raise UsageError(
+            f"{p['name']}: no HR max known; set one with drago athlete set {p['name']} --hr-max BPM"
+        )
     hr_rest = p.get("hr_rest_bpm") or DEFAULT_HR_REST_BPM
-    physiology = Physiology(float(hr_rest), float(hr_max), str(p.get("sex") or "m"),
-                            str(p.get("zone_model") or "karvonen"))  # fmt: skip
+    physiology = Physiology(
+        float(hr_rest),
+        float(hr_max),
+        str(p.get("sex") or "m"),
+        str(p.get("zone_model") or "karvonen"),
+    )
     return Athlete(str(p["name"]), int(p["id"]), physiology, str(p.get("stance") or "orthodox"))
 
 
@@ -176,15 +181,25 @@ def run_live(
         athletes=[{"athlete": a.name, "athlete_id": a.athlete_id} for a in live.athletes],
         clock={"round_s": clock.round_s, "rest_s": clock.rest_s, "rounds": clock.rounds},
     )
-    session = LiveSession(live.athletes, live.sources, clock, hub, start_utc=live.start_utc,
-                          journal_dir=folder, speed=speed, activity=activity)  # fmt: skip
+    session = LiveSession(
+        live.athletes,
+        live.sources,
+        clock,
+        hub,
+        start_utc=live.start_utc,
+        journal_dir=folder,
+        speed=speed,
+        activity=activity,
+    )
     app = create_app(live.db_path)
     app.state.live_hub = hub
     sock = bind(host, port)
     url = f"http://{host}:{sock.getsockname()[1]}/live"
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    echo(f"drago live on {url} ({len(live.athletes)} athletes, {len(live.sources)} sources, "
-         f"speed x{speed:g}); Ctrl-C ends the session and stores it")  # fmt: skip
+    echo(
+        f"drago live on {url} ({len(live.athletes)} athletes, {len(live.sources)} sources, "
+        f"speed x{speed:g}); Ctrl-C ends the session and stores it"
+    )
     if open_browser:
         webbrowser.open(url)
 
@@ -210,8 +225,9 @@ def run_live(
     finally:
         sock.close()
     if stats is not None:
-        stats.update(session.counts, cpu_s=time.process_time() - cpu0,
-                     wall_s=time.monotonic() - wall0)  # fmt: skip
+        stats.update(
+            session.counts, cpu_s=time.process_time() - cpu0, wall_s=time.monotonic() - wall0
+        )
     stored = []
     with Lab(live.db_path) as lab:
         for feed in session.feeds.values():

@@ -80,9 +80,16 @@ class LiveSession:
             start = start_utc[a.name]
             journal = None
             if journal_dir is not None:
-                header = Header(a.name, a.athlete_id, start, clock.round_s, clock.rest_s,
-                                clock.rounds, activity,
-                                [s.label for s in sources if s.athlete == a.name])  # fmt: skip
+                header = Header(
+                    a.name,
+                    a.athlete_id,
+                    start,
+                    clock.round_s,
+                    clock.rest_s,
+                    clock.rounds,
+                    activity,
+                    [s.label for s in sources if s.athlete == a.name],
+                )
                 path = journal_dir / f"{stamp}-{a.athlete_id}.jsonl"
                 journal = Journal(path, header, self.writer)
             self.feeds[a.name] = AthleteFeed(a, HrTracker(a.physiology, clock, start), journal)
@@ -99,8 +106,11 @@ class LiveSession:
     @property
     def finished(self) -> bool:
         end = self.clock.end_s()
-        return self._stop or all(s.done for s in self.sources) or (
-            end is not None and self.now_s >= end)  # fmt: skip
+        return (
+            self._stop
+            or all(s.done for s in self.sources)
+            or (end is not None and self.now_s >= end)
+        )
 
     def step(self, now_s: float, wall: float) -> int:
         """Poll and process everything due at session time `now_s`; events published."""
@@ -139,8 +149,12 @@ class LiveSession:
         if stream is None:
             self._streams += 1
             phase = (self._streams * 0.37) % 1.0 * STEP_S  # spread the squad's windows
-            stream = PunchStream(hand if hand in ("left", "right") else None,
-                                 feed.athlete.stance, batch.rate_hz, phase)  # fmt: skip
+            stream = PunchStream(
+                hand if hand in ("left", "right") else None,
+                feed.athlete.stance,
+                batch.rate_hz,
+                phase,
+            )
             feed.punches[hand] = stream
         return stream.push(batch)
 
@@ -186,14 +200,20 @@ class LiveSession:
     ) -> dict[str, Any]:
         """This round's punches by hand and type, rate (per min of work) and mean power."""
         if not punches:
-            return {"round": round_no, "n": 0, "by_hand": {}, "by_type": {},
-                    "per_min": None, "power_au": None, "by_round": {}}  # fmt: skip
+            return {
+                "round": round_no,
+                "n": 0,
+                "by_hand": {},
+                "by_type": {},
+                "per_min": None,
+                "power_au": None,
+                "by_round": {},
+            }
         import numpy as np
 
         t = np.array([p["t_s"] for p in punches])
         rounds = round_of(t, work_s=self.clock.round_s, rest_s=self.clock.rest_s)
-        mine = [p for p, r in zip(punches, rounds.tolist(), strict=True)
-                if r == round_no]  # fmt: skip
+        mine = [p for p, r in zip(punches, rounds.tolist(), strict=True) if r == round_no]
         by_round = Counter(int(r) for r in rounds.tolist() if r > 0)
         into = feed.last_t_s - (round_no - 1) * self.clock.cycle_s
         minutes = min(max(into, 1e-9), self.clock.round_s) / 60.0

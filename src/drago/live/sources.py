@@ -146,18 +146,28 @@ class ReplayHr:
 
     @classmethod
     def from_arrays(
-        cls, athlete: str, label: str, start: datetime, t_s: np.ndarray, hr_bpm: np.ndarray,
+        cls,
+        athlete: str,
+        label: str,
+        start: datetime,
+        t_s: np.ndarray,
+        hr_bpm: np.ndarray,
         rr_ms: np.ndarray,
-    ) -> ReplayHr:  # fmt: skip
+    ) -> ReplayHr:
         """A replay of samples already in memory (a recording resampled, for the bench)."""
         self = cls.__new__(cls)
         self._setup(athlete, label, start, t_s, hr_bpm, rr_ms)
         return self
 
     def _setup(
-        self, athlete: str, label: str, start: datetime, t: np.ndarray, hr: np.ndarray,
+        self,
+        athlete: str,
+        label: str,
+        start: datetime,
+        t: np.ndarray,
+        hr: np.ndarray,
         rr: np.ndarray,
-    ) -> None:  # fmt: skip
+    ) -> None:
         self.athlete = athlete
         self.label = label
         self._start: datetime = start
@@ -202,23 +212,44 @@ class ReplayImu:
 
         rec = read_imu(path)
         t = rec.frame["t_s"].to_numpy().astype(np.float64)
-        self._setup(athlete, hand, Path(path).name, t, rec.acc_ms2(), rec.gyro_rads(),
-                    rec.rate_hz, rec.start)  # fmt: skip
+        self._setup(
+            athlete,
+            hand,
+            Path(path).name,
+            t,
+            rec.acc_ms2(),
+            rec.gyro_rads(),
+            rec.rate_hz,
+            rec.start,
+        )
 
     @classmethod
     def from_arrays(
-        cls, athlete: str, hand: str, label: str, t_s: np.ndarray, acc_ms2: np.ndarray,
-        gyro_rads: np.ndarray | None, rate_hz: float,
-    ) -> ReplayImu:  # fmt: skip
+        cls,
+        athlete: str,
+        hand: str,
+        label: str,
+        t_s: np.ndarray,
+        acc_ms2: np.ndarray,
+        gyro_rads: np.ndarray | None,
+        rate_hz: float,
+    ) -> ReplayImu:
         """A replay of samples already in memory (a recording looped, for the bench)."""
         self = cls.__new__(cls)
         self._setup(athlete, hand, label, t_s, acc_ms2, gyro_rads, rate_hz, None)
         return self
 
     def _setup(
-        self, athlete: str, hand: str | None, label: str, t: np.ndarray, acc: np.ndarray,
-        gyro: np.ndarray | None, rate_hz: float, start: datetime | None,
-    ) -> None:  # fmt: skip
+        self,
+        athlete: str,
+        hand: str | None,
+        label: str,
+        t: np.ndarray,
+        acc: np.ndarray,
+        gyro: np.ndarray | None,
+        rate_hz: float,
+        start: datetime | None,
+    ) -> None:
         self.athlete = athlete
         self.hand = hand
         self.label = label

@@ -17,24 +17,33 @@ from drago.live.clock import RoundClock
 
 
 def towel_state(
-    punches: list[dict[str, Any]], hr_t: list[float], hr_bpm: list[float], clock: RoundClock,
+    punches: list[dict[str, Any]],
+    hr_t: list[float],
+    hr_bpm: list[float],
+    clock: RoundClock,
     finished: int,
-) -> dict[str, Any] | None:  # fmt: skip
+) -> dict[str, Any] | None:
     """The towel after `finished` rounds (None before the first round ends)."""
     if finished < 1:
         return None
-    rounds = pl.DataFrame({
-        "round": list(range(1, finished + 1)),
-        "start_s": [k * clock.cycle_s for k in range(finished)],
-        "end_s": [k * clock.cycle_s + clock.round_s for k in range(finished)],
-    })  # fmt: skip
+    rounds = pl.DataFrame(
+        {
+            "round": list(range(1, finished + 1)),
+            "start_s": [k * clock.cycle_s for k in range(finished)],
+            "end_s": [k * clock.cycle_s + clock.round_s for k in range(finished)],
+        }
+    )
     table = pl.DataFrame(
-        {"t_s": [p["t_s"] for p in punches], "type": [p["type"] for p in punches],
-         "power_au": [p["power_au"] for p in punches]},
+        {
+            "t_s": [p["t_s"] for p in punches],
+            "type": [p["type"] for p in punches],
+            "power_au": [p["power_au"] for p in punches],
+        },
         schema={"t_s": pl.Float64, "type": pl.String, "power_au": pl.Float64},
-    )  # fmt: skip
-    hr = pl.DataFrame({"t_s": hr_t, "hr_bpm": hr_bpm},
-                      schema={"t_s": pl.Float64, "hr_bpm": pl.Float64}).fill_nan(None)  # fmt: skip
+    )
+    hr = pl.DataFrame(
+        {"t_s": hr_t, "hr_bpm": hr_bpm}, schema={"t_s": pl.Float64, "hr_bpm": pl.Float64}
+    ).fill_nan(None)
     mine = sensor_rounds(table, rounds, hr).with_columns(
         pl.lit("red").alias("corner"),
         pl.lit(0, pl.Int64).alias("jab_landed"),

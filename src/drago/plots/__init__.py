@@ -1,6 +1,7 @@
 """Figures shared by the CLI and the web dashboard: they take frames, never the store.
 
-Each figure has one function that prepares its traces from the frame, then one renderer per
+The look (colours, fonts, sizes) is `plots.theme`; writing pages out is `plots.page`. Each
+figure has one function that prepares its traces from the frame, then one renderer per
 output: static PNG and SVG with matplotlib (Agg, no display), interactive HTML with plotly.js
 inlined from the installed `plotly` package (works offline), and a plotly figure spec as a
 JSON-ready dict for the web. matplotlib is imported only when a static figure is drawn, so
@@ -10,13 +11,8 @@ importing this package (and the CLI) stays cheap.
 from __future__ import annotations
 
 from drago.plots.load import (
-    COLOURS,
-    DPI,
     LABELS,
-    SIZE_IN,
-    NothingToPlot,
     PmcTraces,
-    plotly_js_path,
     pmc_figure_html,
     pmc_figure_png,
     pmc_figure_svg,
@@ -25,8 +21,10 @@ from drago.plots.load import (
     pmc_title,
     pmc_traces,
 )
+from drago.plots.page import NothingToPlot, plotly_js_path
 from drago.plots.readiness import readiness_plotly, readiness_traces
 from drago.plots.render import FORMATS, pmc_renderer, readiness_renderer, render_pmc
+from drago.plots.theme import COLOURS, DPI, SIZE_IN
 
 __all__ = [
     "COLOURS",

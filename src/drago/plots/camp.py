@@ -15,17 +15,8 @@ from typing import Any, Final
 
 import polars as pl
 
-from drago.plots.load import (
-    COLOURS,
-    DPI,
-    RC,
-    SIZE_IN,
-    BinaryTarget,
-    NothingToPlot,
-    TextTarget,
-    page_html,
-    write_page,
-)
+from drago.plots.page import BinaryTarget, NothingToPlot, TextTarget, page_html, write_page
+from drago.plots.theme import COLOURS, CONFIG, DPI, RC, SIZE_IN
 
 CAMP_COLOURS: Final[dict[str, str]] = {
     "planned": "#cfcfcf",
@@ -65,18 +56,40 @@ def camp_plotly(days: pl.DataFrame, *, title: str) -> dict[str, Any]:
     """A plotly figure spec (JSON-ready) of the camp chart."""
     t = camp_traces(days)
     data: list[dict[str, Any]] = [
-        {"type": "bar", "x": t["date"], "y": t["planned_load"], "name": LABELS["planned_load"],
-         "marker": {"color": CAMP_COLOURS["planned"]}},
-        {"type": "bar", "x": t["date"], "y": t["done_load"], "name": LABELS["done_load"],
-         "marker": {"color": CAMP_COLOURS["done"]}},
-        {"type": "bar", "x": t["date"], "y": t["replanned_load"],
-         "name": LABELS["replanned_load"],
-         "marker": {"color": "rgba(0,0,0,0)",
-                    "line": {"color": CAMP_COLOURS["replanned"], "width": 1.5}}},
-        {"type": "scatter", "mode": "lines", "x": t["date"], "y": t["predicted_performance"],
-         "yaxis": "y2", "name": LABELS["predicted_performance"],
-         "line": {"color": CAMP_COLOURS["performance"], "width": 3}},
-    ]  # fmt: skip
+        {
+            "type": "bar",
+            "x": t["date"],
+            "y": t["planned_load"],
+            "name": LABELS["planned_load"],
+            "marker": {"color": CAMP_COLOURS["planned"]},
+        },
+        {
+            "type": "bar",
+            "x": t["date"],
+            "y": t["done_load"],
+            "name": LABELS["done_load"],
+            "marker": {"color": CAMP_COLOURS["done"]},
+        },
+        {
+            "type": "bar",
+            "x": t["date"],
+            "y": t["replanned_load"],
+            "name": LABELS["replanned_load"],
+            "marker": {
+                "color": "rgba(0,0,0,0)",
+                "line": {"color": CAMP_COLOURS["replanned"], "width": 1.5},
+            },
+        },
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "x": t["date"],
+            "y": t["predicted_performance"],
+            "yaxis": "y2",
+            "name": LABELS["predicted_performance"],
+            "line": {"color": CAMP_COLOURS["performance"], "width": 3},
+        },
+    ]
     weight = _has_weight(t)
     top = [0.35, 1.0] if weight else [0.0, 1.0]
     layout: dict[str, Any] = {
@@ -91,14 +104,27 @@ def camp_plotly(days: pl.DataFrame, *, title: str) -> dict[str, Any]:
     }
     if weight:
         data += [
-            {"type": "scatter", "mode": "lines", "x": t["date"], "y": t["planned_kg"],
-             "yaxis": "y3", "name": LABELS["planned_kg"],
-             "line": {"color": CAMP_COLOURS["kg"], "dash": "dash"}},
-            {"type": "scatter", "mode": "markers", "x": t["date"], "y": t["kg"], "yaxis": "y3",
-             "name": LABELS["kg"], "marker": {"color": CAMP_COLOURS["kg"], "size": 7}},
-        ]  # fmt: skip
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "x": t["date"],
+                "y": t["planned_kg"],
+                "yaxis": "y3",
+                "name": LABELS["planned_kg"],
+                "line": {"color": CAMP_COLOURS["kg"], "dash": "dash"},
+            },
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "x": t["date"],
+                "y": t["kg"],
+                "yaxis": "y3",
+                "name": LABELS["kg"],
+                "marker": {"color": CAMP_COLOURS["kg"], "size": 7},
+            },
+        ]
         layout["yaxis3"] = {"title": {"text": "kg"}, "domain": [0.0, 0.27]}
-    return {"data": data, "layout": layout, "config": {"displaylogo": False, "responsive": True}}
+    return {"data": data, "layout": layout, "config": dict(CONFIG)}
 
 
 def camp_figure_html(days: pl.DataFrame, path_or_buffer: TextTarget, *, title: str) -> None:
@@ -128,24 +154,46 @@ def camp_figure_static(days: pl.DataFrame, target: BinaryTarget, *, title: str, 
             )
         else:
             figure, top = plt.subplots(figsize=SIZE_IN, dpi=DPI)
-        top.bar(x, values("planned_load"), width=0.8, color=CAMP_COLOURS["planned"],
-                label=LABELS["planned_load"])  # fmt: skip
-        top.bar(x, values("done_load"), width=0.5, color=CAMP_COLOURS["done"],
-                label=LABELS["done_load"])  # fmt: skip
-        top.bar(x, values("replanned_load"), width=0.5, fill=False,
-                edgecolor=CAMP_COLOURS["replanned"], label=LABELS["replanned_load"])  # fmt: skip
+        top.bar(
+            x,
+            values("planned_load"),
+            width=0.8,
+            color=CAMP_COLOURS["planned"],
+            label=LABELS["planned_load"],
+        )
+        top.bar(
+            x, values("done_load"), width=0.5, color=CAMP_COLOURS["done"], label=LABELS["done_load"]
+        )
+        top.bar(
+            x,
+            values("replanned_load"),
+            width=0.5,
+            fill=False,
+            edgecolor=CAMP_COLOURS["replanned"],
+            label=LABELS["replanned_load"],
+        )
         top.set_ylabel("daily load (AU)")
         top.set_title(title, fontweight="bold")
         right = top.twinx()
-        right.plot(x, values("predicted_performance"), color=CAMP_COLOURS["performance"],
-                   linewidth=2.5, label=LABELS["predicted_performance"])  # fmt: skip
+        right.plot(
+            x,
+            values("predicted_performance"),
+            color=CAMP_COLOURS["performance"],
+            linewidth=2.5,
+            label=LABELS["predicted_performance"],
+        )
         right.set_ylabel("predicted performance (model units)")
         handles = top.get_legend_handles_labels()[0] + right.get_legend_handles_labels()[0]
         top.legend(handles=handles, loc="upper left", ncols=2, frameon=False, fontsize=8)
         top.grid(color=COLOURS["grid"])
         if weight:
-            bottom.plot(x, values("planned_kg"), color=CAMP_COLOURS["kg"], linestyle="--",
-                        label=LABELS["planned_kg"])  # fmt: skip
+            bottom.plot(
+                x,
+                values("planned_kg"),
+                color=CAMP_COLOURS["kg"],
+                linestyle="--",
+                label=LABELS["planned_kg"],
+            )
             bottom.scatter(x, values("kg"), color=CAMP_COLOURS["kg"], s=16, label=LABELS["kg"])
             bottom.set_ylabel("kg")
             bottom.legend(loc="upper right", frameon=False, fontsize=8)

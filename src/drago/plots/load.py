@@ -18,39 +18,26 @@ installed `plotly` package, so it opens offline.
 from __future__ import annotations
 
 import html
-import importlib.util
-import json
 import math
-import os
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import polars as pl
 
+from drago.plots.page import (
+    BinaryTarget,
+    NothingToPlot,
+    TextTarget,
+    page_html,
+    write_page,
+)
+from drago.plots.theme import COLOURS, CONFIG, DPI, FONT, RC, SIZE_IN, axis_style, rgba
 from drago.vocab import LOAD_METHOD_NAMES
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-#: A file to write: a path, or an open binary buffer (PNG, SVG) or text buffer (HTML).
-BinaryTarget = str | os.PathLike[str] | IO[bytes]
-TextTarget = str | os.PathLike[str] | IO[str]
-
-#: Every colour of the chart, in one place: dark on light, from the Okabe-Ito palette (told
-#: apart with the common colour-vision deficiencies).
-COLOURS: Final[dict[str, str]] = {
-    "load": "#a3a3a3",  # daily load bars: mid grey, behind the lines
-    "ctl": "#0072b2",  # fitness: blue
-    "atl": "#d55e00",  # fatigue: vermilion
-    "tsb": "#1a1a1a",  # form line: near black
-    "fresh": "#009e73",  # fill where TSB > 0: bluish green
-    "tired": "#e69f00",  # fill where TSB < 0: orange
-    "text": "#1a1a1a",
-    "grid": "#e3e3e3",
-    "background": "#ffffff",
-}
 #: Legend names of the traces.
 LABELS: Final[dict[str, str]] = {
     "load": "daily load",
@@ -68,16 +55,9 @@ AXIS_TITLES: Final[dict[str, str]] = {
 }
 #: How each load method reads in a title.
 METHOD_NAMES: Final = LOAD_METHOD_NAMES
-#: Static figure size (inches) and resolution: 1500 × 900 px.
-SIZE_IN: Final = (10.0, 6.0)
-DPI: Final = 150
 #: Share of the static figure's height given to the TSB panel.
 TSB_SHARE: Final = 0.27
 REQUIRED: Final = ("date", "load", "ctl", "atl", "tsb")
-
-
-class NothingToPlot(ValueError):
-    """The series has no day to draw (the athlete has no sessions in the range)."""
 
 
 @dataclass(frozen=True)
@@ -159,11 +139,6 @@ def pmc_title(athlete: str, method: str) -> str:
 # --- interactive: plotly --------------------------------------------------------------------
 
 
-def _rgba(colour: str, alpha: float) -> str:
-    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
-    return f"rgba({r},{g},{b},{alpha})"
-
-
 def _line(key: str, x: list[str], y: tuple[float | None, ...], width: float) -> dict[str, Any]:
     return {
         "type": "scatter",
@@ -185,7 +160,7 @@ def _fill(key: str, x: list[str], y: tuple[float | None, ...]) -> dict[str, Any]
         "y": list(y),
         "yaxis": "y2",
         "fill": "tozeroy",
-        "fillcolor": _rgba(COLOURS[key], 0.35),
+        "fillcolor": rgba(COLOURS[key], 0.35),
         "line": {"width": 0, "color": COLOURS[key]},
         "hoverinfo": "skip",
     }
@@ -200,7 +175,7 @@ def pmc_plotly(series: pl.DataFrame, *, title: str) -> dict[str, Any]:
     """
     t = pmc_traces(series)
     x = [d.isoformat() for d in t.dates]
-    axis = {"gridcolor": COLOURS["grid"], "linecolor": COLOURS["text"], "showline": True}
+    axis = axis_style()
     tsb = _line("tsb", x, t.tsb, 1.5) | {"yaxis": "y2"}
     data = [
         {
@@ -221,7 +196,7 @@ def pmc_plotly(series: pl.DataFrame, *, title: str) -> dict[str, Any]:
         trace["legendrank"] = [*LABELS.values()].index(trace["name"]) + 1
     layout = {
         "title": {"text": html.escape(title, quote=False), "x": 0.01, "xanchor": "left"},
-        "font": {"family": "DejaVu Sans, Arial, sans-serif", "size": 13, "color": COLOURS["text"]},
+        "font": FONT,
         "paper_bgcolor": COLOURS["background"],
         "plot_bgcolor": COLOURS["background"],
         "hovermode": "x unified",
@@ -237,49 +212,12 @@ def pmc_plotly(series: pl.DataFrame, *, title: str) -> dict[str, Any]:
         | {"domain": [0.0, TSB_SHARE], "zerolinecolor": COLOURS["text"], "zerolinewidth": 1}
         | {"title": {"text": AXIS_TITLES["tsb"]}},
     }
-    return {"data": data, "layout": layout, "config": {"displaylogo": False, "responsive": True}}
-
-
-def plotly_js_path() -> Path:
-    """The plotly.min.js bundled with the installed `plotly` package (no network needed)."""
-    spec = importlib.util.find_spec("plotly")
-    if spec is None or not spec.submodule_search_locations:
-        raise ModuleNotFoundError("plotly is not installed: pip install plotly (ships plotly.js)")
-    return Path(next(iter(spec.submodule_search_locations))) / "package_data" / "plotly.min.js"
+    return {"data": data, "layout": layout, "config": dict(CONFIG)}
 
 
 def pmc_html(series: pl.DataFrame, *, title: str) -> str:
     """A self-contained HTML page with the interactive PMC: plotly.js inlined, no CDN."""
     return page_html(pmc_plotly(series, title=title), title=title)
-
-
-def page_html(figure: dict[str, Any], *, title: str) -> str:
-    """A self-contained HTML page showing a plotly figure spec: plotly.js inlined, no CDN."""
-    spec = json.dumps(figure, allow_nan=False, separators=(",", ":"))
-    spec = spec.replace("</", "<\\/")  # no "</script>" inside the script, whatever the title
-    script = plotly_js_path().read_text(encoding="utf-8")
-    return "".join(
-        [
-            '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n',
-            '<meta name="viewport" content="width=device-width, initial-scale=1">\n',
-            f"<title>{html.escape(title)}</title>\n",
-            "<style>html,body{margin:0;height:100%;background:#fff}",
-            "#pmc{width:100%;height:100%;min-height:480px}</style>\n",
-            f"<script>{script}</script>\n</head>\n<body>\n",
-            '<div id="pmc"></div>\n<script>\n',
-            f"const figure = {spec};\n",
-            'Plotly.newPlot("pmc", figure.data, figure.layout, figure.config);\n',
-            "</script>\n</body>\n</html>\n",
-        ]
-    )
-
-
-def write_page(page: str, path_or_buffer: TextTarget) -> None:
-    """Write an HTML page to a path (UTF-8) or a text buffer."""
-    if isinstance(path_or_buffer, str | os.PathLike):
-        Path(path_or_buffer).write_text(page, encoding="utf-8")
-    else:
-        path_or_buffer.write(page)
 
 
 def pmc_figure_html(series: pl.DataFrame, path_or_buffer: TextTarget, *, title: str) -> None:
@@ -288,20 +226,6 @@ def pmc_figure_html(series: pl.DataFrame, path_or_buffer: TextTarget, *, title: 
 
 
 # --- static: matplotlib ---------------------------------------------------------------------
-
-#: matplotlib settings for every static figure: text kept as text in SVG, stable SVG ids.
-RC: Final[dict[str, Any]] = {
-    "svg.fonttype": "none",
-    "svg.hashsalt": "drago",
-    "font.size": 10,
-    "text.color": COLOURS["text"],
-    "axes.labelcolor": COLOURS["text"],
-    "axes.edgecolor": COLOURS["text"],
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "xtick.color": COLOURS["text"],
-    "ytick.color": COLOURS["text"],
-}
 
 
 def _nan(values: tuple[float | None, ...]) -> list[float]:
@@ -328,9 +252,16 @@ def _draw(t: PmcTraces, title: str) -> Figure:
     tsb = np.array(_nan(t.tsb))
     for key, side in (("fresh", tsb > 0), ("tired", tsb < 0)):
         bottom.fill_between(
-            days, tsb, 0, where=side, interpolate=True, color=COLOURS[key], alpha=0.35, lw=0,
+            days,
+            tsb,
+            0,
+            where=side,
+            interpolate=True,
+            color=COLOURS[key],
+            alpha=0.35,
+            lw=0,
             label=LABELS[key],
-        )  # fmt: skip
+        )
     bottom.plot(days, tsb, color=COLOURS["tsb"], lw=1.3, marker=dot, label=LABELS["tsb"])
     bottom.axhline(0, color=COLOURS["text"], lw=0.8)
     bottom.set_ylabel(AXIS_TITLES["tsb"])
@@ -350,9 +281,14 @@ def _draw(t: PmcTraces, title: str) -> Figure:
         handles, labels = ax.get_legend_handles_labels()
         shown.update(zip(labels, handles, strict=True))
     top.legend(
-        handles=[shown[label] for label in LABELS.values()], loc="lower left", ncols=len(LABELS),
-        bbox_to_anchor=(0.0, 1.0), frameon=False, borderaxespad=0.3, handlelength=1.6,
-    )  # fmt: skip
+        handles=[shown[label] for label in LABELS.values()],
+        loc="lower left",
+        ncols=len(LABELS),
+        bbox_to_anchor=(0.0, 1.0),
+        frameon=False,
+        borderaxespad=0.3,
+        handlelength=1.6,
+    )
     fig.suptitle(title.replace("$", r"\$"), fontsize=13, fontweight="bold")  # no mathtext
     return fig
 

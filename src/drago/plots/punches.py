@@ -14,17 +14,8 @@ from typing import Any, Final
 
 import polars as pl
 
-from drago.plots.load import (
-    COLOURS,
-    DPI,
-    RC,
-    SIZE_IN,
-    BinaryTarget,
-    NothingToPlot,
-    TextTarget,
-    page_html,
-    write_page,
-)
+from drago.plots.page import BinaryTarget, NothingToPlot, TextTarget, page_html, write_page
+from drago.plots.theme import COLOURS, CONFIG, DPI, RC, SIZE_IN
 
 HAND_COLOURS: Final[dict[str, str]] = {"left": COLOURS["ctl"], "right": COLOURS["atl"]}
 
@@ -81,7 +72,7 @@ def punches_plotly(trace: pl.DataFrame, report: dict[str, Any], *, title: str) -
         "xaxis2": {"title": {"text": "round"}, "anchor": "y2", "dtick": 1},
         "yaxis2": {"title": {"text": "punches"}, "domain": [0.0, 0.25]},
     }
-    return {"data": data, "layout": layout, "config": {"displaylogo": False, "responsive": True}}
+    return {"data": data, "layout": layout, "config": dict(CONFIG)}
 
 
 def punches_figure_html(

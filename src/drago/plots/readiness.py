@@ -10,28 +10,12 @@ day's verdict. The same traces feed the static (matplotlib) and interactive (plo
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Any
 
 import polars as pl
 
-from drago.plots.load import (
-    COLOURS,
-    DPI,
-    RC,
-    SIZE_IN,
-    BinaryTarget,
-    NothingToPlot,
-    TextTarget,
-    page_html,
-    write_page,
-)
-
-VERDICT_COLOURS: Final[dict[str | None, str]] = {
-    "green": "#009e73",
-    "amber": "#e69f00",
-    "red": "#d55e00",
-    None: "#a3a3a3",
-}
+from drago.plots.page import BinaryTarget, NothingToPlot, TextTarget, page_html, write_page
+from drago.plots.theme import COLOURS, CONFIG, DPI, RC, SIZE_IN, VERDICT_COLOURS
 
 
 def readiness_traces(days: pl.DataFrame) -> dict[str, list[Any]]:
@@ -42,7 +26,7 @@ def readiness_traces(days: pl.DataFrame) -> dict[str, list[Any]]:
     names = ("ln_rmssd", "reliable", "ln_rmssd_7d", "normal_low", "normal_high", "hooper")
     columns = {
         name: frame[name].to_list() if name in frame.columns else [None] * frame.height
-        for name in (*names, "verdict")
+        for name in (*names, "verdict", "reason")
     }
     columns["date"] = [d.isoformat() for d in frame["date"].to_list()]
     return columns
@@ -53,21 +37,58 @@ def readiness_plotly(days: pl.DataFrame, *, title: str) -> dict[str, Any]:
     t = readiness_traces(days)
     reliable = [r is not False for r in t["reliable"]]
     data = [
-        {"type": "scatter", "x": t["date"], "y": t["normal_high"], "mode": "lines",
-         "line": {"width": 0}, "showlegend": False, "hoverinfo": "skip"},
-        {"type": "scatter", "x": t["date"], "y": t["normal_low"], "mode": "lines",
-         "line": {"width": 0}, "fill": "tonexty", "fillcolor": "rgba(0,114,178,0.15)",
-         "name": "normal range"},
-        {"type": "scatter", "x": t["date"], "y": t["ln_rmssd_7d"], "mode": "lines",
-         "line": {"color": COLOURS["ctl"], "width": 3}, "name": "7-day mean"},
-        {"type": "scatter", "x": t["date"], "y": t["ln_rmssd"], "mode": "markers",
-         "marker": {"color": [COLOURS["tsb"] if r else "#ffffff" for r in reliable],
-                    "line": {"color": COLOURS["tsb"], "width": 1}, "size": 7},
-         "name": "morning ln rMSSD"},
-        {"type": "bar", "x": t["date"], "y": t["hooper"], "yaxis": "y2", "name": "Hooper score",
-         "marker": {"color": [VERDICT_COLOURS.get(v, VERDICT_COLOURS[None])
-                              for v in t["verdict"]]}},
-    ]  # fmt: skip
+        {
+            "type": "scatter",
+            "x": t["date"],
+            "y": t["normal_high"],
+            "mode": "lines",
+            "line": {"width": 0},
+            "showlegend": False,
+            "hoverinfo": "skip",
+        },
+        {
+            "type": "scatter",
+            "x": t["date"],
+            "y": t["normal_low"],
+            "mode": "lines",
+            "line": {"width": 0},
+            "fill": "tonexty",
+            "fillcolor": "rgba(0,114,178,0.15)",
+            "name": "normal range",
+        },
+        {
+            "type": "scatter",
+            "x": t["date"],
+            "y": t["ln_rmssd_7d"],
+            "mode": "lines",
+            "line": {"color": COLOURS["ctl"], "width": 3},
+            "name": "7-day mean",
+        },
+        {
+            "type": "scatter",
+            "x": t["date"],
+            "y": t["ln_rmssd"],
+            "mode": "markers",
+            "marker": {
+                "color": [COLOURS["tsb"] if r else "#ffffff" for r in reliable],
+                "line": {"color": COLOURS["tsb"], "width": 1},
+                "size": 7,
+            },
+            "name": "morning ln rMSSD",
+            "text": t["reason"],
+            "hovertemplate": "%{y:.2f}: %{text}",
+        },
+        {
+            "type": "bar",
+            "x": t["date"],
+            "y": t["hooper"],
+            "yaxis": "y2",
+            "name": "Hooper score",
+            "marker": {
+                "color": [VERDICT_COLOURS.get(v, VERDICT_COLOURS[None]) for v in t["verdict"]]
+            },
+        },
+    ]
     layout = {
         "title": {"text": title},
         "paper_bgcolor": COLOURS["background"],
@@ -77,7 +98,14 @@ def readiness_plotly(days: pl.DataFrame, *, title: str) -> dict[str, Any]:
         "yaxis": {"domain": [0.35, 1.0], "title": {"text": "ln rMSSD (ln ms)"}},
         "yaxis2": {"domain": [0.0, 0.27], "title": {"text": "Hooper (4-28)"}, "range": [0, 28]},
     }
-    return {"data": data, "layout": layout, "config": {"displaylogo": False, "responsive": True}}
+    return {"data": data, "layout": layout, "config": dict(CONFIG)}
+
+
+def readiness_chart(days: pl.DataFrame, *, title: str) -> dict[str, Any] | None:
+    """The readiness chart for the dashboard, or None when no morning has an ln rMSSD yet."""
+    if "ln_rmssd" not in days.columns or days["ln_rmssd"].is_not_null().sum() == 0:
+        return None
+    return readiness_plotly(days, title=title)
 
 
 def readiness_figure_html(series: pl.DataFrame, path_or_buffer: TextTarget, *, title: str) -> None:
@@ -101,14 +129,27 @@ def _save(days: pl.DataFrame, target: BinaryTarget, title: str, fmt: str) -> Non
         low = [nan if v is None else v for v in t["normal_low"]]
         high = [nan if v is None else v for v in t["normal_high"]]
         top.fill_between(x, low, high, color=COLOURS["ctl"], alpha=0.15, label="normal range")
-        top.plot(x, [nan if v is None else v for v in t["ln_rmssd_7d"]], color=COLOURS["ctl"],
-                 linewidth=2.5, label="7-day mean")  # fmt: skip
-        for keep, face, label in ((True, COLOURS["tsb"], "morning ln rMSSD"),
-                                  (False, "white", "unreliable (left out)")):  # fmt: skip
-            xs = [d for d, v, r in zip(x, t["ln_rmssd"], t["reliable"], strict=True)
-                  if v is not None and (r is not False) == keep]  # fmt: skip
-            ys = [v for v, r in zip(t["ln_rmssd"], t["reliable"], strict=True)
-                  if v is not None and (r is not False) == keep]  # fmt: skip
+        top.plot(
+            x,
+            [nan if v is None else v for v in t["ln_rmssd_7d"]],
+            color=COLOURS["ctl"],
+            linewidth=2.5,
+            label="7-day mean",
+        )
+        for keep, face, label in (
+            (True, COLOURS["tsb"], "morning ln rMSSD"),
+            (False, "white", "unreliable (left out)"),
+        ):
+            xs = [
+                d
+                for d, v, r in zip(x, t["ln_rmssd"], t["reliable"], strict=True)
+                if v is not None and (r is not False) == keep
+            ]
+            ys = [
+                v
+                for v, r in zip(t["ln_rmssd"], t["reliable"], strict=True)
+                if v is not None and (r is not False) == keep
+            ]
             if xs:
                 top.scatter(xs, ys, s=18, facecolors=face, edgecolors=COLOURS["tsb"], label=label)
         top.set_ylabel("ln rMSSD (ln ms)")

@@ -5,10 +5,16 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
+import shutil
 import tarfile
+import tempfile
+import zlib
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
+
+import duckdb
 
 from drago.errors import BadInput, UsageError
 from drago.store.db import DB_NAME, Store
@@ -27,9 +33,19 @@ def backup(store: Store, target: Path) -> dict[str, Any]:
     for sha, ext in store.run("SELECT sha256, ext FROM files ORDER BY sha256"):
         path = store.originals.path_for(sha, ext)
         members.append((f"originals/{path.name}", path))
-    entries = []
     partial = target.with_name(f".{target.name}.partial")
     target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        manifest = _write(store, partial, members)
+    except BaseException:  # a full disk, an interrupt: no partial archive is left behind
+        partial.unlink(missing_ok=True)
+        raise
+    partial.replace(target)
+    return manifest
+
+
+def _write(store: Store, partial: Path, members: list[tuple[str, Path]]) -> dict[str, Any]:
+    entries = []
     with tarfile.open(partial, "w:gz") as archive:
         for name, path in members:
             data = path.read_bytes()
@@ -49,36 +65,121 @@ def backup(store: Store, target: Path) -> dict[str, Any]:
         info = tarfile.TarInfo(MANIFEST)
         info.size = len(blob)
         archive.addfile(info, io.BytesIO(blob))
-    partial.replace(target)
     return manifest
+
+
+#: The manifest is small; a larger one is not drago's.
+MAX_MANIFEST_BYTES = 16 * 1024 * 1024
+CHUNK = 1024 * 1024
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def _not_backup(source: Path, why: str) -> BadInput:
+    return BadInput(source, f"not a drago backup: {why}")
+
+
+def _manifest(source: Path) -> tuple[dict[str, Any], dict[str, int]]:
+    """The backup's manifest, checked, and the size of every file member (first pass: the
+    members' bytes are skipped, never held)."""
+    sizes: dict[str, int] = {}
+    blob = None
+    try:
+        with tarfile.open(source, "r|gz") as archive:
+            for member in archive:
+                if not member.isfile():
+                    continue
+                sizes[member.name] = member.size
+                if member.name == MANIFEST:
+                    if member.size > MAX_MANIFEST_BYTES:
+                        raise _not_backup(source, "its manifest.json is too large")
+                    handle = archive.extractfile(member)
+                    blob = handle.read() if handle else None
+    except (OSError, tarfile.TarError, EOFError, zlib.error) as exc:
+        raise _not_backup(source, str(exc).splitlines()[0] if str(exc) else "damaged") from exc
+    if blob is None:
+        raise _not_backup(source, "no manifest.json")
+    try:
+        manifest = json.loads(blob)
+        entries = manifest["files"]
+        ok = isinstance(entries, list) and all(
+            isinstance(e, dict)
+            and isinstance(e.get("path"), str)
+            and isinstance(e.get("bytes"), int)
+            and not isinstance(e.get("bytes"), bool)
+            and isinstance(e.get("sha256"), str)
+            and _SHA256.fullmatch(e["sha256"])
+            for e in entries
+        )
+    except (ValueError, TypeError, KeyError) as exc:
+        raise _not_backup(source, "its manifest.json is not valid") from exc
+    if not ok:
+        raise _not_backup(source, "its manifest.json lists files without path, bytes, sha256")
+    names = [e["path"] for e in entries]
+    if DB_NAME not in names or len(set(names)) != len(names):
+        raise _not_backup(source, f"its manifest.json does not list {DB_NAME} once")
+    for entry in entries:
+        name, parts = entry["path"], PurePosixPath(entry["path"]).parts
+        if name != DB_NAME and (
+            len(parts) != 2 or parts[0] != "originals" or parts[1] in ("..", ".")
+        ):
+            raise BadInput(source, f"backup member {name[:80]!r} is unsafe")
+        if sizes.get(name) != entry["bytes"]:
+            raise BadInput(
+                source, f"backup member {name} is missing or not the size the manifest says"
+            )
+    return manifest, sizes
 
 
 def restore(source: Path, db_path: Path) -> dict[str, Any]:
-    """Unpack a backup into the empty data directory of `db_path`, checking every checksum."""
+    """Unpack a backup into the empty data directory of `db_path`. Streamed in two passes,
+    never read whole: the manifest is checked against the members' sizes before anything is
+    written; each member is written to a staging folder while its checksum is computed; the
+    database must open as a drago store; only then are the files moved into place (a failure
+    leaves the directory as it was)."""
     folder = db_path.parent
     if folder.exists() and any(folder.iterdir()):
         raise UsageError(f"{folder} is not empty: restore into an empty data directory")
-    try:
-        with tarfile.open(source, "r:gz") as archive:
-            blobs = {m.name: archive.extractfile(m) for m in archive.getmembers() if m.isfile()}
-            contents = {name: handle.read() for name, handle in blobs.items() if handle}
-    except (OSError, tarfile.TarError, EOFError) as exc:
-        raise BadInput(source, f"not a drago backup: {exc}") from exc
-    if MANIFEST not in contents:
-        raise BadInput(source, "not a drago backup: no manifest.json")
-    manifest: dict[str, Any] = json.loads(contents[MANIFEST])
-    for entry in manifest["files"]:
-        name = entry["path"]
-        data = contents.get(name)
-        parts = PurePosixPath(name).parts
-        if data is None or ".." in parts or PurePosixPath(name).is_absolute():
-            raise BadInput(source, f"backup member {name} is missing or unsafe")
-        if hashlib.sha256(data).hexdigest() != entry["sha256"]:
-            raise BadInput(source, f"backup member {name} does not match its checksum")
+    manifest, _ = _manifest(source)
+    wanted = {e["path"]: e for e in manifest["files"]}
     folder.mkdir(parents=True, exist_ok=True)
-    for entry in manifest["files"]:
-        name = entry["path"]
-        target = db_path if name == DB_NAME else folder / PurePosixPath(name)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(contents[name])
+    staging = Path(tempfile.mkdtemp(prefix=".restore-", dir=folder))
+    try:
+        with tarfile.open(source, "r|gz") as archive:
+            for member in archive:
+                entry = wanted.get(member.name)
+                if entry is None or not member.isfile():
+                    continue
+                handle = archive.extractfile(member)
+                target = staging / member.name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                digest = hashlib.sha256()
+                with target.open("wb") as out:
+                    while handle is not None and (chunk := handle.read(CHUNK)):
+                        digest.update(chunk)
+                        out.write(chunk)
+                if digest.hexdigest() != entry["sha256"]:
+                    raise BadInput(
+                        source, f"backup member {member.name} does not match its checksum"
+                    )
+        _check_database(source, staging / DB_NAME)
+        for name in wanted:
+            final = db_path if name == DB_NAME else folder / PurePosixPath(name)
+            final.parent.mkdir(parents=True, exist_ok=True)
+            (staging / name).replace(final)
+    except (OSError, tarfile.TarError, EOFError, zlib.error) as exc:
+        raise _not_backup(source, str(exc).splitlines()[0] if str(exc) else "damaged") from exc
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return manifest
+
+
+def _check_database(source: Path, path: Path) -> None:
+    """The restored database must be a DuckDB file holding drago's migrations table."""
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+        try:
+            con.execute("SELECT max(version) FROM schema_migrations").fetchall()
+        finally:
+            con.close()
+    except duckdb.Error as exc:
+        raise _not_backup(source, f"its {DB_NAME} is not a drago store") from exc

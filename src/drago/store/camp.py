@@ -68,8 +68,15 @@ def suspensions(store: Store, athlete_id: int) -> pl.DataFrame:
 
 
 def add_fight(store: Store, fields: dict[str, Any]) -> int:
-    names = ("date", "red_name", "blue_name", "red_athlete_id", "blue_athlete_id", "rounds",
-             "weight_class")  # fmt: skip
+    names = (
+        "date",
+        "red_name",
+        "blue_name",
+        "red_athlete_id",
+        "blue_athlete_id",
+        "rounds",
+        "weight_class",
+    )
     row = store.one(
         f"INSERT INTO fights ({', '.join(names)}, created_utc) VALUES "
         f"({', '.join('?' * (len(names) + 1))}) RETURNING id",

@@ -9,6 +9,7 @@ import duckdb
 import polars as pl
 
 from drago.store.db import Store
+from drago.store.sessions import COUNTS_SQL
 
 LOAD_COLUMNS = (
     "hr_time_s",
@@ -35,7 +36,7 @@ def load_inputs(
     return store.frame(
         f"""
         SELECT s.id, s.athlete_id, s.start_utc, s.duration_s, s.rpe, s.n_records,
-               s.duplicate_of IS NULL AS counts, a.tz, a.sex,
+               {COUNTS_SQL} AS counts, a.tz, a.sex,
                coalesce(a.zone_model, 'karvonen') AS zone_model
         FROM sessions s JOIN athletes a ON a.id = s.athlete_id
         WHERE {athlete} AND {_ids_clause(ids)}
@@ -47,10 +48,11 @@ def load_inputs(
 
 def daily_load_inputs(store: Store, athlete_id: int) -> pl.DataFrame:
     """The athlete's sessions with what the daily load series needs: start, time zone, the
-    per-session loads and whether the session counts (is not a duplicate)."""
+    per-session loads and whether the session counts (not a duplicate, not an untrusted
+    implausible recording)."""
     return store.frame(
         "SELECT s.id, s.athlete_id, s.start_utc, a.tz, s.trimp_banister, s.trimp_edwards, "
-        "s.srpe_load, s.duplicate_of IS NULL AS counts FROM sessions s "
+        f"s.srpe_load, {COUNTS_SQL} AS counts FROM sessions s "
         "JOIN athletes a ON a.id = s.athlete_id WHERE s.athlete_id = ?",
         [athlete_id],
     )
@@ -74,6 +76,51 @@ def hr_records(store: Store, ids: Sequence[int]) -> pl.DataFrame:
         """
     )
     return frame.with_columns(pl.col("timestamp").dt.replace_time_zone("UTC"))
+
+
+def load_history(store: Store, athlete_ids: Sequence[int]) -> pl.DataFrame:
+    """`athlete_id`, `trimp_banister`, `srpe_load`, `counts` of every session of the athletes."""
+    ids = ", ".join(str(int(i)) for i in athlete_ids) or "NULL"
+    return store.frame(
+        f"SELECT s.athlete_id, s.trimp_banister, s.srpe_load, {COUNTS_SQL} AS counts "
+        f"FROM sessions s WHERE s.athlete_id IN ({ids})"
+    )
+
+
+def plausibility_inputs(store: Store, ids: Sequence[int]) -> pl.DataFrame:
+    """Per session: `id`, `activity`, `duration_s`, the span of its records (`span_s`), the
+    lowest and highest HR sample above 0 (`hr_min_bpm`, `hr_max_bpm`) and the 99th percentile
+    of its speed (`speed_p99_ms`); for `drago.analysis.plausibility`."""
+    return store.frame(
+        f"""
+        SELECT s.id, s.activity, s.duration_s,
+               epoch(max(r.ts_utc)) - epoch(min(r.ts_utc)) AS span_s,
+               min(r.hr_bpm) FILTER (WHERE r.hr_bpm > 0) AS hr_min_bpm,
+               max(r.hr_bpm) FILTER (WHERE r.hr_bpm > 0) AS hr_max_bpm,
+               quantile_cont(r.speed_ms, 0.99) AS speed_p99_ms
+        FROM sessions s LEFT JOIN records r ON r.session_id = s.id
+        WHERE {_ids_clause(ids)} GROUP BY s.id, s.activity, s.duration_s ORDER BY s.id
+        """
+    )
+
+
+def write_suspects(store: Store, reasons: pl.DataFrame) -> None:
+    """Set `suspect_reason` (null: plausible) of the sessions in `reasons` (`id`, `reason`)."""
+    if reasons.height == 0:
+        return
+    store.con.register("suspect_reasons", reasons.select("id", "reason").to_arrow())
+    try:
+        store.run(
+            "UPDATE sessions SET suspect_reason = suspect_reasons.reason "
+            "FROM suspect_reasons WHERE sessions.id = suspect_reasons.id"
+        )
+    finally:
+        with suppress(duckdb.Error):
+            store.con.unregister("suspect_reasons")
+
+
+def set_trusted(store: Store, session_id: int, trusted: bool) -> None:
+    store.run("UPDATE sessions SET trusted = ? WHERE id = ?", [trusted, session_id])
 
 
 def write_loads(store: Store, loads: pl.DataFrame) -> None:

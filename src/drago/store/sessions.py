@@ -15,6 +15,10 @@ from drago.recording import RECORD_SCHEMA, Recording, SessionMeta
 from drago.store.db import Store, utc_now
 from drago.store.duplicates import link_duplicates
 
+#: SQL truth of "this session counts in the load" (alias `s` for sessions): not a duplicate,
+#: and not a recording flagged implausible unless a person trusted it.
+COUNTS_SQL = "(s.duplicate_of IS NULL AND (s.suspect_reason IS NULL OR coalesce(s.trusted, false)))"
+
 SESSION_FIELDS = (
     "athlete_id",
     "start_utc",
@@ -216,7 +220,8 @@ def list_sessions(
                s.source_sha256, f.format AS source_format, s.recovered, s.recovery_reason,
                s.duplicate_of, s.device, s.sport, s.sub_sport, s.notes, s.timer_s,
                s.source_index, f.original_name, s.hr_time_s, s.zone_s, s.trimp_banister,
-               s.trimp_edwards, s.trimp_lucia, s.srpe_load
+               s.trimp_edwards, s.trimp_lucia, s.srpe_load, s.suspect_reason,
+               coalesce(s.trusted, false) AS trusted, {COUNTS_SQL} AS counts, s.athlete_id
         FROM sessions s JOIN athletes a ON a.id = s.athlete_id
         LEFT JOIN teams t ON t.id = a.team_id
         LEFT JOIN files f ON f.sha256 = s.source_sha256

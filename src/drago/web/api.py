@@ -8,6 +8,7 @@ import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
 
 import polars as pl
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
@@ -21,6 +22,7 @@ from drago.vocab import LoadMethodName
 from drago.web.app import MAX_UPLOAD_BYTES, WebLab, error_response, lab_dependency
 from drago.web.app import upload_too_large as too_large
 from drago.web.ids import SessionId
+from drago.web.protect import served
 
 router = APIRouter(prefix="/api", tags=["api"])
 LabDep = Annotated[WebLab, Depends(lab_dependency)]
@@ -102,12 +104,22 @@ def raw_json(text: str) -> Response:
     return Response(text, media_type="application/json")
 
 
+def own_url(request: Request, **params: Any) -> str:
+    """This request's URL with `params` set, on the configured address (`DRAGO_PUBLIC_URL`,
+    else the address and port served), never on the Host the client sent."""
+    base = request.app.state.public_url
+    if base is None:
+        address, port = served(request.scope)
+        host = f"[{address}]" if ":" in address else address
+        base = f"{request.url.scheme}://{host}:{port}"
+    query = dict(request.query_params) | {k: str(v) for k, v in params.items()}
+    return f"{base}{request.url.path}?{urlencode(query)}"
+
+
 def page(request: Request, frame: pl.DataFrame, limit: int, offset: int) -> Response:
     """One page of `frame` as `{"items": [...], "next": URL or null}`."""
     more = offset + limit < frame.height
-    nxt = (
-        str(request.url.include_query_params(limit=limit, offset=offset + limit)) if more else None
-    )
+    nxt = own_url(request, limit=limit, offset=offset + limit) if more else None
     body = f'{{"items":{rows_json(frame.slice(offset, limit))},"next":{json.dumps(nxt)}}}'
     return raw_json(body)
 
@@ -241,7 +253,7 @@ async def upload(
         total = 0
         saved: list[Path] = []
         for index, item in enumerate(files):
-            target = Path(tmp) / str(index) / (Path(item.filename or "upload").name or "upload")
+            target = Path(tmp) / str(index) / upload_name(item.filename)
             target.parent.mkdir()
             with target.open("wb") as out:
                 while chunk := await item.read(UPLOAD_CHUNK):
@@ -262,6 +274,15 @@ async def upload(
         ]
     payload = {"ok": not report.failed, "athlete": athlete_name, "results": results}
     return JSONResponse(payload)
+
+
+def upload_name(sent: str | None) -> str:
+    """The file name an upload is saved under: the last part of what the client sent
+    ("upload" when it sent none); a name that is no file name (`..`, a NUL) is a 400."""
+    name = Path((sent or "upload").replace("\\", "/")).name or "upload"
+    if name in (".", "..") or "\x00" in name or len(name.encode()) > 255:
+        raise UsageError(f"{name[:80]!r} is not a file name: rename the file and upload it again")
+    return name
 
 
 def _shown(path: Path, tmp: Path) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
@@ -15,18 +16,20 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from drago.errors import BadInput, DragoError, NotFound, UsageError
+from drago.errors import BadInput, DragoError, ImplausibleValue, NotFound, UsageError
 from drago.lab import Lab, Memo
 from drago.lab.scoped import Forbidden
 from drago.plots import plotly_js_path
 from drago.web.keeper import StoreKeeper
+from drago.web.limits import MAX_UPLOAD_BYTES as MAX_UPLOAD_BYTES
+from drago.web.limits import BodyLimit
+from drago.web.limits import upload_too_large as too_large
+from drago.web.protect import Protections
 
 if TYPE_CHECKING:
     from drago.web.auth import TeamConfig
 
 HERE = Path(__file__).parent
-#: Largest upload accepted, body included (413 beyond it).
-MAX_UPLOAD_BYTES = 64 * 1024 * 1024
 #: How long a browser may keep plotly.js and drago's static files (they change with releases).
 STATIC_MAX_AGE_S = 3600
 
@@ -58,6 +61,8 @@ def error_status(exc: DragoError) -> int:
         return 404
     if isinstance(exc, Forbidden):
         return 403
+    if isinstance(exc, ImplausibleValue):
+        return 422  # a value no body produces: understood, and refused
     if isinstance(exc, UsageError | BadInput):
         return 400
     return 503  # the store is busy (another process holds it) or cannot be opened
@@ -122,6 +127,8 @@ def create_app(
         redoc_url=None,
     )
     app.state.db_path = keeper.path
+    #: The address links are built from (`next` pages); default: the address served.
+    app.state.public_url = os.environ.get("DRAGO_PUBLIC_URL", "").rstrip("/") or None
     app.state.keeper = keeper
     app.state.memo = Memo()
     app.state.open_lab = lambda request: WebLab(keeper.path, memo=app.state.memo)
@@ -137,16 +144,6 @@ def create_app(
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
         return error_response(request, 422, _validation_message(exc))
-
-    @app.middleware("http")
-    async def limit_uploads(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        """Refuse a body announced larger than MAX_UPLOAD_BYTES before reading it."""
-        length = request.headers.get("content-length", "")
-        if length.isdigit() and int(length) > MAX_UPLOAD_BYTES:
-            return error_response(request, 413, upload_too_large())
-        return await call_next(request)
 
     @app.middleware("http")
     async def server_timing(
@@ -175,8 +172,10 @@ def create_app(
         from drago.web.team import install
 
         install(app, team)
+    app.add_middleware(BodyLimit, answer=error_response)  # before any body is read
+    app.add_middleware(Protections, answer=error_response, plain=team is None)  # outermost
     return app
 
 
 def upload_too_large() -> str:
-    return f"upload larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MiB: send fewer files at once"
+    return too_large(MAX_UPLOAD_BYTES)

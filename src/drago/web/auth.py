@@ -55,13 +55,19 @@ LOGIN_FORM, JSON_LOGIN = "/login", "/api/login"
 class TeamConfig:
     """Team mode's settings: sessions end `session_s` after login (absolute) or after
     `idle_s` without a request; logins fail fast (429) after `max_failures` wrong passwords
-    for one login, or `max_failures_per_address` from one address, within `window_s`."""
+    for one login from one address, `max_failures_per_address` from one address, or
+    `max_failures_per_login` for one login from addresses it never logged in from, within
+    `window_s` (`login.LoginLimiter`); at most `max_password_checks` passwords are checked
+    at once, a login waiting longer than `check_wait_s` for its turn answers 503."""
 
     session_s: float = 12 * 3600
     idle_s: float = 2 * 3600
     max_failures: int = 5
     max_failures_per_address: int = 20
+    max_failures_per_login: int = 100
     window_s: float = 15 * 60
+    max_password_checks: int = 2
+    check_wait_s: float = 20.0
 
 
 def csrf_for(session_token: str) -> str:

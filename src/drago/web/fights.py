@@ -41,9 +41,13 @@ def _report(lab: LabDep, fight_id: int) -> dict[str, Any]:
 
 
 def _counts(entry: RoundEntry) -> dict[str, int]:
-    return {"jab_thrown": entry.jabs_thrown, "jab_landed": entry.jabs_landed,
-            "power_thrown": entry.power_thrown, "power_landed": entry.power_landed,
-            "knockdowns": entry.knockdowns}  # fmt: skip
+    return {
+        "jab_thrown": entry.jabs_thrown,
+        "jab_landed": entry.jabs_landed,
+        "power_thrown": entry.power_thrown,
+        "power_landed": entry.power_landed,
+        "knockdowns": entry.knockdowns,
+    }
 
 
 @api.get("/fights", response_model=Page, responses=ERRORS)
@@ -64,8 +68,9 @@ def fight(fight_id: FightId, lab: LabDep) -> Response:
 @api.post("/fights/{fight_id}/rounds", responses=ERRORS)
 def enter_round(fight_id: FightId, entry: RoundEntry, lab: LabDep) -> Response:
     """Enter (or replace) one corner's round; answers the fight so far."""
-    report = lab.fight_round(fight_id, rnd=entry.round, corner=entry.corner,
-                             counts=_counts(entry), scores=entry.scores)  # fmt: skip
+    report = lab.fight_round(
+        fight_id, rnd=entry.round, corner=entry.corner, counts=_counts(entry), scores=entry.scores
+    )
     return JSONResponse(jsonable_encoder(dataclasses.asdict(report)))
 
 
@@ -91,8 +96,9 @@ def new_fight(
     weight_class: Annotated[str | None, Form()] = None,
 ) -> Response:
     """Create a fight from the form, then show it."""
-    fid = lab.new_fight(red=red, blue=blue, day=day, rounds=rounds,
-                        weight_class=weight_class or None)  # fmt: skip
+    fid = lab.new_fight(
+        red=red, blue=blue, day=day, rounds=rounds, weight_class=weight_class or None
+    )
     return RedirectResponse(f"/fights/{fid}", status_code=303)
 
 
@@ -111,8 +117,12 @@ def fight_page(request: Request, fight_id: FightId, lab: LabDep) -> HTMLResponse
         ),
         f["rounds"],
     )
-    context = {"title": f"{f['red_name']} vs {f['blue_name']}", "r": report, "f": f,
-               "next_round": next_round}  # fmt: skip
+    context = {
+        "title": f"{f['red_name']} vs {f['blue_name']}",
+        "r": report,
+        "f": f,
+        "next_round": next_round,
+    }
     return templates.TemplateResponse(request, "fight.html", context)
 
 
@@ -138,8 +148,12 @@ def fight_round_form(
             raise UsageError(
                 f"scores are whole numbers per judge, e.g. 10,9,10, not {scores!r}"
             ) from exc
-    counts = {"jab_thrown": jabs_thrown, "jab_landed": jabs_landed,
-              "power_thrown": power_thrown, "power_landed": power_landed,
-              "knockdowns": knockdowns}  # fmt: skip
+    counts = {
+        "jab_thrown": jabs_thrown,
+        "jab_landed": jabs_landed,
+        "power_thrown": power_thrown,
+        "power_landed": power_landed,
+        "knockdowns": knockdowns,
+    }
     lab.fight_round(fight_id, rnd=rnd, corner=corner, counts=counts, scores=judges)
     return RedirectResponse(f"/fights/{fight_id}#round-{rnd}", status_code=303)

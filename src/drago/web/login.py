@@ -17,6 +17,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
+from drago.csv_cells import write_csv
 from drago.lab.accounts import Login, Principal
 from drago.lab.passwords import MAX_PASSWORD
 from drago.web.api import DEFAULT_LIMIT, ERRORS, LabDep, Limit, Offset, Page, page
@@ -33,16 +34,30 @@ from drago.web.auth import (
 
 router = APIRouter(tags=["accounts"])
 WRONG = "wrong login or password"
+#: Keys of failures kept before the ones without a recent failure are dropped.
+MAX_KEYS = 10_000
 
 
 class LoginLimiter:
-    """Counts wrong passwords per key (a login, an address) in a sliding window."""
+    """Counts wrong passwords in a sliding window, per login and address together, per
+    address, and per login from addresses it never logged in from; an attempt counts as
+    wrong from before its password is checked (so simultaneous guesses cannot race past
+    the limit) until it turns out right. At most `TeamConfig.max_password_checks` passwords
+    are checked at once (argon2id takes 64 MiB each).
+
+    The policy keeps an attacker from locking anyone else out: their guesses close the
+    login to their own address (`max_failures`), their address to all logins
+    (`max_failures_per_address`), and the login to new addresses only after
+    `max_failures_per_login` guesses; an address the login has succeeded from stays open to
+    it (OWASP Authentication Cheat Sheet: account lockout, denial of service)."""
 
     def __init__(self, config: TeamConfig, clock: Callable[[], float] = time.monotonic) -> None:
         self.config = config
         self.clock = clock
         self._failures: dict[str, deque[float]] = defaultdict(deque)
+        self._known: dict[str, set[str]] = defaultdict(set)
         self._lock = threading.Lock()
+        self._checks = threading.BoundedSemaphore(config.max_password_checks)
 
     def _recent(self, key: str, now: float) -> deque[float]:
         times = self._failures[key]
@@ -50,29 +65,74 @@ class LoginLimiter:
             times.popleft()
         return times
 
-    def retry_after(self, login: str, address: str) -> int | None:
-        """Seconds until another try is allowed, None when it is now."""
-        now = self.clock()
+    def _forget_old(self, now: float) -> None:
+        """Drop keys without a recent failure (many logins or addresses tried stay cheap)."""
+        if len(self._failures) > MAX_KEYS:
+            for key in [k for k in self._failures if not self._recent(k, now)]:
+                del self._failures[key]
+
+    def _keys(self, login: str, address: str) -> list[tuple[str, int]]:
+        who = login.strip().casefold()
+        keys = [
+            (f"pair:{who}\x00{address}", self.config.max_failures),
+            (f"addr:{address}", self.config.max_failures_per_address),
+        ]
+        if address not in self._known.get(who, ()):
+            keys.append((f"login:{who}", self.config.max_failures_per_login))
+        return keys
+
+    def _wait(self, login: str, address: str, now: float) -> int | None:
         waits = []
-        with self._lock:
-            for key, limit in (
-                (f"login:{login.strip().casefold()}", self.config.max_failures),
-                (f"addr:{address}", self.config.max_failures_per_address),
-            ):
-                times = self._recent(key, now)
-                if len(times) >= limit:
-                    waits.append(self.config.window_s - (now - times[0]))
+        for key, limit in self._keys(login, address):
+            times = self._recent(key, now)
+            if len(times) >= limit:
+                waits.append(self.config.window_s - (now - times[0]))
         return max(1, int(max(waits)) + 1) if waits else None
 
-    def failed(self, login: str, address: str) -> None:
+    def retry_after(self, login: str, address: str) -> int | None:
+        """Seconds until another try is allowed, None when it is now."""
+        with self._lock:
+            return self._wait(login, address, self.clock())
+
+    def begin(self, login: str, address: str) -> int | None:
+        """Start an attempt: None when it may go on (it counts as wrong until `succeeded`),
+        else the seconds to wait."""
         now = self.clock()
         with self._lock:
-            self._failures[f"login:{login.strip().casefold()}"].append(now)
-            self._failures[f"addr:{address}"].append(now)
+            self._forget_old(now)
+            wait = self._wait(login, address, now)
+            if wait is None:
+                who = login.strip().casefold()
+                for key in (f"pair:{who}\x00{address}", f"addr:{address}", f"login:{who}"):
+                    self._failures[key].append(now)
+            return wait
 
-    def succeeded(self, login: str) -> None:
+    def failed(self, login: str, address: str) -> None:
+        """Count a wrong password (`begin` already does)."""
+        now = self.clock()
         with self._lock:
-            self._failures.pop(f"login:{login.strip().casefold()}", None)
+            who = login.strip().casefold()
+            for key in (f"pair:{who}\x00{address}", f"addr:{address}", f"login:{who}"):
+                self._failures[key].append(now)
+
+    def succeeded(self, login: str, address: str) -> None:
+        """The password was right: forget the login's failures from this address, and keep
+        the address open to the login."""
+        who = login.strip().casefold()
+        with self._lock:
+            self._failures.pop(f"pair:{who}\x00{address}", None)
+            for key in (f"addr:{address}", f"login:{who}"):
+                if self._failures.get(key):
+                    self._failures[key].pop()
+            self._known[who].add(address)
+
+    def checking(self) -> bool:
+        """Take a turn to check a password (False: none free within `check_wait_s`); give it
+        back with `done`."""
+        return self._checks.acquire(timeout=self.config.check_wait_s)
+
+    def done(self) -> None:
+        self._checks.release()
 
 
 class Credentials(BaseModel):
@@ -110,7 +170,8 @@ def safe_next(target: str | None) -> str | None:
 
 @dataclass(frozen=True)
 class Attempt:
-    """A login attempt's outcome: 200 with the session, 401, or 429 with seconds to wait."""
+    """A login attempt's outcome: 200 with the session, 401, or 429 (too many wrong) or 503
+    (too many at once) with seconds to wait."""
 
     status: int
     session: Login | None = None
@@ -121,21 +182,28 @@ def _attempt(request: Request, lab: WebLab, login: str, password: str) -> Attemp
     """Try a login, within the rate limits; every attempt goes to the audit log."""
     limiter: LoginLimiter = request.app.state.limiter
     config: TeamConfig = request.app.state.team
-    wait = limiter.retry_after(login, _address(request))
+    address = _address(request)
+    wait = limiter.begin(login, address)
     if wait is not None:
         outcome = Attempt(429, wait_s=wait)
+    elif not limiter.checking():
+        outcome = Attempt(503, wait_s=5)
     else:
-        session = lab.login(login, password, session_s=config.session_s)
+        try:
+            session = lab.login(login, password, session_s=config.session_s)
+        finally:
+            limiter.done()
         if session is None:
-            limiter.failed(login, _address(request))
             outcome = Attempt(401)
         else:
-            limiter.succeeded(login)
+            limiter.succeeded(login, address)
             outcome = Attempt(200, session)
     lab.record_access(
         login=login[:200],
         role=outcome.session.principal.role if outcome.session else None,
-        action={200: "login", 401: "login-failed", 429: "login-limited"}[outcome.status],
+        action={200: "login", 401: "login-failed", 429: "login-limited", 503: "login-busy"}[
+            outcome.status
+        ],
         method="POST",
         path=request.url.path,
         athlete_id=None,
@@ -145,8 +213,9 @@ def _attempt(request: Request, lab: WebLab, login: str, password: str) -> Attemp
     return outcome
 
 
-def _too_many(request: Request, wait: int) -> Response:
-    answer = error_response(request, 429, f"too many wrong passwords: try again in {wait} s")
+def _too_many(request: Request, status: int, wait: int) -> Response:
+    why = "too many wrong passwords" if status == 429 else "too many logins at once"
+    answer = error_response(request, status, f"{why}: try again in {wait} s")
     answer.headers["Retry-After"] = str(wait)
     return answer
 
@@ -171,8 +240,8 @@ async def login_form(
 ) -> Response:
     """Log in from the form: a new session (cookies renewed), then back where the user was."""
     tried = await run_in_threadpool(_attempt, request, lab, login, password)
-    if tried.session is None and tried.status == 429:
-        return _too_many(request, tried.wait_s)
+    if tried.session is None and tried.status in (429, 503):
+        return _too_many(request, tried.status, tried.wait_s)
     if tried.session is None:
         context = {
             "title": "Log in",
@@ -193,8 +262,8 @@ async def login_api(request: Request, lab: LabDep, credentials: Credentials) -> 
     """Log in with JSON `{"login": ..., "password": ...}`: sets the session cookie and answers
     the session's token, usable as `Authorization: Bearer TOKEN` until the session ends."""
     tried = await run_in_threadpool(_attempt, request, lab, credentials.login, credentials.password)
-    if tried.session is None and tried.status == 429:
-        return _too_many(request, tried.wait_s)
+    if tried.session is None and tried.status in (429, 503):
+        return _too_many(request, tried.status, tried.wait_s)
     if tried.session is None:
         return error_response(request, 401, WRONG)
     value = tried.session
@@ -265,5 +334,5 @@ def aggregates(
     fewer than three athletes left out)."""
     frame = lab.aggregates()
     if format == "csv":
-        return Response(frame.write_csv(), media_type="text/csv")
+        return Response(write_csv(frame), media_type="text/csv")
     return page(request, frame, limit, offset)

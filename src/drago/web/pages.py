@@ -19,8 +19,10 @@ from markupsafe import Markup
 
 from drago.errors import UsageError
 from drago.plots import NothingToPlot, pmc_plotly, pmc_title
+from drago.plots.compare import compare_figure
 from drago.plots.punches import punches_plotly
-from drago.web import figures
+from drago.plots.readiness import readiness_chart
+from drago.plots.session import hr_figure, track_figure
 from drago.web.api import LabDep, Name
 from drago.web.app import MAX_UPLOAD_BYTES, WebLab, templates
 from drago.web.ids import SessionId
@@ -89,7 +91,8 @@ def _sessions_table(frame: pl.DataFrame, tz: str) -> list[dict[str, Any]]:
         "hr_avg_bpm",
         "hr_max_bpm",
         "rpe",
-        pl.coalesce("trimp_banister", "srpe_load").alias("load"),
+        "load",
+        "load_method",
         "source_format",
         "notes",
     ).to_dicts()
@@ -97,8 +100,12 @@ def _sessions_table(frame: pl.DataFrame, tz: str) -> list[dict[str, Any]]:
 
 def _rounds_table(rounds: pl.DataFrame, start: Any) -> list[dict[str, Any]]:
     """Rounds as rows for a table: when each began (minutes in), work time and HR."""
-    wanted = {"hr_avg_bpm": "HR avg", "hr_max_bpm": "HR max", "hr_end_bpm": "HR end",
-              "hrr_60s_bpm": "HR drop 60 s after"}  # fmt: skip
+    wanted = {
+        "hr_avg_bpm": "HR avg",
+        "hr_max_bpm": "HR max",
+        "hr_end_bpm": "HR end",
+        "hrr_60s_bpm": "HR drop 60 s after",
+    }
     return rounds.select(
         pl.col("round").cast(pl.Int64).alias("round"),
         ((pl.col("start") - pl.lit(start)).dt.total_seconds() / 60).alias("starts (min)"),
@@ -139,7 +146,7 @@ def athlete_page(request: Request, name: Name, lab: LabDep) -> HTMLResponse:
         "today": _today(series),
         "ready": ready,
         "pmc": pmc,
-        "readiness_fig": figures.readiness_figure(readiness),
+        "readiness_fig": readiness_chart(readiness, title="Readiness: morning HRV"),
         "sessions": _sessions_table(sessions, profile["tz"]),
     }
     return templates.TemplateResponse(request, "athlete.html", context)
@@ -169,8 +176,8 @@ def session_page(
         "s": row,
         "local": local.strftime("%Y-%m-%d %H:%M"),
         "tz": str(local.tzinfo),
-        "hr_fig": figures.hr_figure(streams, lab.session_zones(session_id)),
-        "track_fig": figures.track_figure(streams),
+        "hr_fig": hr_figure(streams, lab.session_zones(session_id)),
+        "track_fig": track_figure(streams),
         "zones": list(enumerate(row["zone_s"] or [], start=1)),
         "rounds": rounds,
         "punches": punches,
@@ -202,7 +209,7 @@ def compare(
         "a": a or "",
         "b": b or "",
         "sides": sides if len(sides) == 2 else [],
-        "fig": figures.compare_figure(series) if len(sides) == 2 else None,
+        "fig": compare_figure(series) if len(sides) == 2 else None,
         "today_date": date.today().isoformat(),
     }
     return templates.TemplateResponse(request, "compare.html", context)

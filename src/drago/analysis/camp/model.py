@@ -21,15 +21,27 @@ from typing import Final, Literal
 import numpy as np
 import numpy.typing as npt
 import polars as pl
-from scipy.optimize import least_squares  # type: ignore[import-untyped]
-from scipy.signal import lfilter  # type: ignore[import-untyped]
 
-from drago.errors import UsageError
+from drago.errors import ImplausibleValue, UsageError
 
 Method = Literal["banister1975", "busso2003"]
+Source = Literal["fitted", "fixed_taus", "population"]
+SOURCES: Final = ("fitted", "fixed_taus", "population")
 METHODS: Final = ("banister1975", "busso2003")
-#: Fewest performance tests for a fit: two more than the free parameters of either model (6).
+#: Fewest distinct test days for a free fit: two more than the free parameters of the model
+#: (7 for Banister's 5, 8 for Busso's 6), and never fewer than this (drago convention).
 MIN_TESTS: Final = 8
+#: Fewest distinct test days for the fixed-taus fallback (3 free parameters + 2).
+MIN_TESTS_FIXED: Final = 5
+#: A fitted gain or time constant whose standard error exceeds this fraction of its value is
+#: not identified by the data (drago convention; Hellard et al. 2006 show how wide Banister
+#: parameters' confidence intervals run on sparse tests).
+MAX_REL_SE: Final = 0.5
+#: The fixed time constants of the fallback (days): Coggan's CTL/ATL constants (Allen &
+#: Coggan 2010), with the gains fitted by linear least squares.
+FIXED_TAUS: Final = (42.0, 7.0)
+#: Folds of the held-out comparison of Busso against Banister (by test day).
+FOLDS: Final = 5
 #: Free parameters fitted per method, in order.
 FREE: Final[dict[str, tuple[str, ...]]] = {
     "banister1975": ("p0", "k1", "k2", "tau1", "tau2"),
@@ -86,6 +98,8 @@ def population_params(
 
 def _decayed(x: FloatArray, tau: float) -> FloatArray:
     """y_n = Σ_{i<n} x_i e^(−(n−i)/τ): y_n = a (y_{n−1} + x_{n−1}), a = e^(−1/τ)."""
+    from scipy.signal import lfilter  # type: ignore[import-untyped]  # lazy: commands start fast
+
     a = math.exp(-1.0 / tau)
     y = np.zeros(len(x) + 1)
     y[1:] = lfilter([a], [1.0, -a], x)
@@ -96,6 +110,8 @@ def fatigue_gain(load: FloatArray, params: PerformanceParams) -> FloatArray:
     """Fatigue gain of each day's load: k2 (Banister), or k3 Σ_{j≤i} w_j e^(−(i−j)/τ3) (Busso)."""
     if params.method == "banister1975":
         return np.full(len(load), params.k2)
+    from scipy.signal import lfilter  # type: ignore[import-untyped]
+
     a = math.exp(-1.0 / params.tau3)
     return params.k3 * np.asarray(lfilter([1.0], [1.0, -a], load), dtype=np.float64)
 
@@ -138,12 +154,13 @@ class PerformanceFit:
 
     ``stderr`` holds the standard error of each fitted parameter, s² (JᵀJ)⁻¹ at the optimum
     (empty for population values); ``r2`` and ``rmse`` compare the model with the tests (None
-    without tests); ``source`` says whether the parameters were ``fitted`` or are the
-    ``population`` defaults, and ``note`` why.
+    without tests); ``source`` says whether the parameters were ``fitted`` (the data identify
+    every parameter), or are a fallback: ``fixed_taus`` (τ1 = 42 d, τ2 = 7 d with fitted p0,
+    k1, k2) or the ``population`` defaults; ``note`` says which model and why.
     """
 
     params: PerformanceParams
-    source: Literal["fitted", "population"]
+    source: Source
     n_tests: int
     stderr: dict[str, float] = field(default_factory=dict)
     r2: float | None = None
@@ -158,12 +175,21 @@ def _quality(observed: FloatArray, modelled: FloatArray) -> tuple[float | None, 
     return r2, float(np.sqrt(np.mean(resid**2)))
 
 
+def check_finite_column(frame: pl.DataFrame, column: str) -> None:
+    """Raise ImplausibleValue when a numeric column holds NaN or infinity (nulls pass)."""
+    values = frame[column].cast(pl.Float64)
+    if values.is_nan().any() or values.is_infinite().any():
+        raise ImplausibleValue(f"{column} must hold finite numbers, not NaN or infinity")
+
+
 def _test_index(
     daily: pl.DataFrame, tests: pl.DataFrame
 ) -> tuple[FloatArray, npt.NDArray[np.int64], FloatArray]:
     for frame, cols in ((daily, {"date", "load"}), (tests, {"date", "performance"})):
         if missing := cols - set(frame.columns):
             raise UsageError(f"frame lacks columns: {', '.join(sorted(missing))}")
+    check_finite_column(daily, "load")
+    check_finite_column(tests, "performance")
     daily = daily.drop_nulls("date").group_by("date").agg(pl.col("load").cast(pl.Float64).sum())
     # one value per calendar day; missing days are rest
     span = pl.date_range(pl.col("date").min(), pl.col("date").max(), "1d").alias("date")
@@ -178,107 +204,6 @@ def _test_index(
     return load, day[keep].astype(np.int64), tests["performance"].cast(pl.Float64).to_numpy()[keep]
 
 
-def performance_fit(
-    daily: pl.DataFrame,
-    tests: pl.DataFrame,
-    *,
-    method: Method = "busso2003",
-    min_tests: int = MIN_TESTS,
-) -> PerformanceFit:
-    """Fit a performance model to one athlete's daily loads and performance tests.
-
-    ``daily`` has ``date`` and ``load`` (one athlete; missing days are rest; as
-    ``drago.analysis.load.daily_series`` gives); ``tests`` has ``date`` and ``performance`` (any
-    unit, higher is better; a test on day n sees the loads before n). Tests before the first day
-    of loads or after the day following the last are dropped. Bounded non-linear least squares
-    (trust-region reflective, ``scipy.optimize.least_squares``), started from several
-    time-constant guesses, best kept. With fewer than ``min_tests`` tests the population values
-    are returned (``source = "population"``) with p0 = the mean of the tests minus the model's
-    mean (0 without tests).
-
-    References
-    ----------
-    Busso T. (2003) Variable dose-response relationship between exercise training and
-    performance. Medicine & Science in Sports & Exercise 35(7), 1188-1195.
-
-    Clarke D. C., Skiba P. F. (2013) Rationale and resources for teaching the mathematical
-    modeling of athletic training and performance. Advances in Physiology Education 37(2),
-    134-152 (fitting by least squares; parameter identifiability).
-
-    Hellard P., Avalos M., Lacoste L., et al. (2006) Assessing the limitations of the
-    Banister model in monitoring training. Journal of Sports Sciences 24(5), 509-520
-    (parameter uncertainty and ill-conditioning).
-    """
-    if method not in METHODS:
-        raise ValueError(f"unknown method {method!r}; valid: {', '.join(METHODS)}")
-    load, day, perf = _test_index(daily, tests)
-    padded = np.append(load, 0.0)  # a test the day after the last load still counts
-    habitual = float(load[load > 0].mean()) if (load > 0).any() else 1.0
-    if len(perf) < max(min_tests, len(FREE[method]) + 1):
-        pop = population_params(habitual, method=method)
-        shift = (
-            float(perf.mean() - performance_predict(padded, pop)[day].mean()) if len(perf) else 0.0
-        )
-        r2, rmse = (None, None)
-        pop = replace(pop, p0=shift)
-        if len(perf):
-            r2, rmse = _quality(perf, performance_predict(padded, pop)[day])
-        return PerformanceFit(
-            pop,
-            "population",
-            len(perf),
-            r2=r2,
-            rmse=rmse,
-            note=f"{len(perf)} tests < {min_tests}: population values",
-        )
-    names = FREE[method]
-    scale = max(float(np.std(perf)), 1e-9)
-    k_guess = scale / (habitual * 10.0)
-    lo = {"p0": -np.inf, "k1": 0.0, "k2": 0.0, "k3": 0.0} | {k: v[0] for k, v in TAU_BOUNDS.items()}
-    hi = {"p0": np.inf, "k1": np.inf, "k2": np.inf, "k3": np.inf} | {
-        k: v[1] for k, v in TAU_BOUNDS.items()
-    }
-
-    def params_of(x: FloatArray) -> PerformanceParams:
-        return PerformanceParams(method=method, **dict(zip(names, map(float, x), strict=True)))
-
-    def resid(x: FloatArray) -> FloatArray:
-        return (performance_predict(padded, params_of(x))[day] - perf) / scale
-
-    best = None
-    for tau1, tau2 in ((42.0, 7.0), (25.0, 4.0), (60.0, 12.0)):
-        guess = {
-            "p0": float(perf[0]),
-            "k1": k_guess,
-            "k2": 2 * k_guess,
-            "tau1": tau1,
-            "tau2": tau2,
-            "k3": 2 * k_guess / (habitual * tau2),
-            "tau3": tau2,
-        }
-        res = least_squares(
-            resid,
-            np.array([guess[n] for n in names]),
-            method="trf",
-            bounds=([lo[n] for n in names], [hi[n] for n in names]),
-            x_scale="jac",
-        )
-        if best is None or res.cost < best.cost:
-            best = res
-    assert best is not None
-    fitted = params_of(best.x)
-    dof = len(perf) - len(names)
-    s2 = 2.0 * best.cost * scale**2 / dof
-    jac = best.jac * scale
-    cov = np.linalg.pinv(jac.T @ jac) * s2
-    stderr = {n: float(math.sqrt(max(cov[i, i], 0.0))) for i, n in enumerate(names)}
-    r2, rmse = _quality(perf, performance_predict(padded, fitted)[day])
-    return PerformanceFit(
-        fitted,
-        "fitted",
-        len(perf),
-        stderr=stderr,
-        r2=r2,
-        rmse=rmse,
-        note=f"fitted {method} to {len(perf)} tests",
-    )
+# The fit and its fallbacks live in `fit`; re-exported here, where callers have always
+# found them.
+from drago.analysis.camp.fit import performance_fit as performance_fit  # noqa: E402

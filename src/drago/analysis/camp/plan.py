@@ -20,20 +20,29 @@ from typing import Final
 
 import numpy as np
 import polars as pl
-from scipy.optimize import minimize  # type: ignore[import-untyped]
 
 from drago.analysis.camp.model import (
     FloatArray,
     PerformanceParams,
+    check_finite_column,
     performance_predict,
     population_params,
 )
+from drago.analysis.camp.prescribe import prescribe
+from drago.analysis.camp.week import PATTERNS, pattern_phase, rolling_monotony, taper_factors
+from drago.analysis.load import SRPE_TO_TRIMP_FALLBACK
 from drago.errors import UsageError
 
-#: Week-on-week volume band outside the taper (the ACWR "sweet spot", Gabbett 2016).
-WEEK_RATIO: Final = (0.8, 1.3)
+#: Week-on-week volume band outside the taper: at most +10 % a week (drago convention, the
+#: coaches' "10 % rule": Gabbett 2016 ties rapid week-to-week rises to non-contact injury
+#: without a validated cut-off), and no drop below 0.8 x (the ACWR "sweet spot"'s floor).
+#: The first build week is bounded against the mean week of the 4 weeks before the camp.
+WEEK_RATIO: Final = (0.8, 1.10)
 #: Taper length in days and volume cut: Bosquet et al. 2007 (8-14 d, 41-60 %), within the
-#: wider ranges of Mujika & Padilla 2003 (4-28 d, 60-90 %).
+#: wider ranges of Mujika & Padilla 2003 (4-28 d, 60-90 %). The cut is the taper's mean
+#: reduction; the taper itself is progressive (`taper_factors`), not a step: Mujika & Padilla
+#: 2003 find progressive non-linear tapers better than step tapers, and Thomas, Mujika &
+#: Busso 2009 reach the same shape in model simulations.
 TAPER_DAYS: Final = (7, 14)
 TAPER_CUT: Final = (0.41, 0.60)
 #: Daily cap: the 95th percentile of the last 84 days' daily loads × 1.10 (drago's choice:
@@ -43,15 +52,8 @@ CAP_FACTOR: Final = 1.10
 CAP_WINDOW_DAYS: Final = 84
 #: Foster 1998: weekly monotony (mean / SD of the week's daily loads) kept below 2.0.
 MONOTONY_MAX: Final = 2.0
-#: Weekly patterns by rest days: (session, weight), weights summing to 7 (one week's volume).
-PATTERNS: Final[dict[int, tuple[tuple[str, ...], tuple[float, ...]]]] = {
-    1: (("sparring", "strength", "pads", "conditioning", "sparring", "bag", "rest"),
-        (1.6, 0.7, 1.2, 0.8, 1.6, 1.1, 0.0)),
-    2: (("sparring", "strength", "pads", "rest", "sparring", "bag", "rest"),
-        (1.7, 1.0, 1.3, 0.0, 1.7, 1.3, 0.0)),
-    3: (("sparring", "strength", "pads", "rest", "sparring", "rest", "rest"),
-        (2.0, 1.3, 1.7, 0.0, 2.0, 0.0, 0.0)),
-}  # fmt: skip
+#: Checks reported but not imposed: the days before the camp are history, not the plan's.
+UNGATED: Final = frozenset({"monotony_7d_from_history"})
 #: No sparring in the last days of the taper (sharpening on pads instead).
 NO_SPARRING_LAST_DAYS: Final = 7
 #: The plain plan it must beat: +5 % of the starting volume a week, then a 10-day 50 % taper.
@@ -73,7 +75,8 @@ class Constraint:
 
 @dataclass(frozen=True)
 class CampPlan:
-    """A day-by-day camp: ``days`` (date, target_load, session, predicted_performance)."""
+    """A day-by-day camp: ``days`` (date, target_load, session, predicted_performance, and
+    the prescription: activity, minutes, rpe, hr_zone, planned_load)."""
 
     days: pl.DataFrame
     fight_date: date
@@ -85,10 +88,15 @@ class CampPlan:
     day_cap: float
     constraints: list[Constraint]
     params: PerformanceParams
+    #: The weekly pattern's weights as the camp's first week has them (rotated, see _Setup).
+    weights: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
 class _Setup:
+    """The planner's inputs; `weights` is the weekly pattern as the camp's first 7 days see it
+    (rotated so that the rest day keeps the 7-day windows across the camp's start varied)."""
+
     history: FloatArray
     weights: FloatArray
     sessions: tuple[str, ...]
@@ -99,11 +107,11 @@ class _Setup:
 
 
 def _loads(x: FloatArray, taper: int, s: _Setup) -> FloatArray:
-    """Daily loads from weekly volumes x[:-1] and taper cut x[-1]."""
+    """Daily loads from weekly volumes x[:-1] and taper mean cut x[-1] (progressive)."""
     build = s.n - taper
     week = np.minimum(np.arange(s.n) // 7, len(x) - 2)
     volume = x[:-1][week]
-    volume[build:] = x[-2] * (1.0 - x[-1])
+    volume[build:] = x[-2] * taper_factors(taper, float(x[-1]))
     return volume * s.weights[np.arange(s.n) % 7]
 
 
@@ -134,6 +142,8 @@ def _optimise(taper: int, s: _Setup) -> FloatArray:
             b[0], b[1] = lo, -hi
     cons = {"type": "ineq", "fun": lambda z: a @ z - b, "jac": lambda z: a}
     bounds = [(0.0, top / s.ref)] * weeks + [TAPER_CUT]
+    from scipy.optimize import minimize  # type: ignore[import-untyped]  # lazy: fast start
+
     res = minimize(
         objective,
         x0 / scale,
@@ -155,9 +165,8 @@ def _check(
     ratios = vols[1:] / np.where(vols[:-1] > 0, vols[:-1], np.nan)
     ratios = np.nan_to_num(ratios, nan=1.0)
     blocks = loads.reshape(-1, 7)
-    sd = blocks.std(axis=1, ddof=1)
-    mono = np.where(sd > 0, blocks.mean(axis=1) / np.where(sd > 0, sd, 1.0), 0.0)
     rests = (blocks <= 0).sum(axis=1)
+    inside, across = rolling_monotony(s.history, loads)
     cut = float(x[-1])
 
     def c(
@@ -179,7 +188,22 @@ def _check(
     return [
         c("week_ratio", f"{lo_r}-{hi_r} x previous week", lo_r, hi_r, ratios),
         c("day_load_max", f"<= {s.cap:.1f}", None, s.cap, loads),
-        c("weekly_monotony", f"< {MONOTONY_MAX}", None, MONOTONY_MAX, mono, strict=True),
+        c(
+            "monotony_7d",
+            f"< {MONOTONY_MAX} on every 7 days",
+            None,
+            MONOTONY_MAX,
+            inside,
+            strict=True,
+        ),
+        c(
+            "monotony_7d_from_history",
+            f"< {MONOTONY_MAX} on the 7 days across the start",
+            None,
+            MONOTONY_MAX,
+            across,
+            strict=True,
+        ),
         c("rest_days_per_week", f">= {rest_days}", float(rest_days), None, rests.astype(float)),
         c("sparring_in_suspension", "0 days", None, 0.0, np.array([float(spar)])),
         c(
@@ -224,6 +248,8 @@ def plan_camp(
     params: PerformanceParams | None = None,
     suspensions: Sequence[tuple[date, date]] = (),
     max_day_load: float | None = None,
+    srpe_to_trimp: float = SRPE_TO_TRIMP_FALLBACK,
+    hr_zones: bool = False,
 ) -> CampPlan:
     """Plan the camp's daily target loads and sessions that maximise fight-day performance.
 
@@ -236,6 +262,10 @@ def plan_camp(
     ``max_day_load`` overrides the cap from history (P95 of the last 84 days × 1.10). The plan
     is never worse than the plain ramp (+5 % of the starting volume a week, 10-day 50 % taper),
     which is one of the candidates.
+
+    Each day is also a session a coach can hand out (`prescribe`): `activity`, `minutes`,
+    target `rpe`, `hr_zone` (with `hr_zones`, for athletes with HR data) and `planned_load`,
+    the session's load on the athlete's scale (`srpe_to_trimp`: their TRIMP per sRPE unit).
 
     Raises ``UsageError`` when the history has no load in its last 28 days, or the cap is too
     low for the first week to reach 0.8 × the history's last 4 weeks' weekly volume.
@@ -263,6 +293,7 @@ def plan_camp(
     start = fight_date - timedelta(weeks * 7)
     if missing := {"date", "load"} - set(history.columns):
         raise UsageError(f"history lacks columns: {', '.join(sorted(missing))}")
+    check_finite_column(history, "load")
     hist = history.filter(pl.col("date") < start).sort("date")
     if hist.height == 0:
         raise UsageError(f"no training history before the camp starts on {start}")
@@ -285,7 +316,9 @@ def plan_camp(
         else CAP_FACTOR * float(np.quantile(load[-CAP_WINDOW_DAYS:], CAP_QUANTILE))
     )
     names, pattern = PATTERNS[max(rest_days, 1)]
-    weights = np.array(pattern)
+    phase = pattern_phase(np.array(pattern), load, ref)
+    weights = np.roll(np.array(pattern), -phase)
+    names = names[phase:] + names[:phase]
     if cap / weights.max() < WEEK_RATIO[0] * ref:
         raise UsageError(
             f"day cap {cap:.1f} is too low for a first week of "
@@ -302,7 +335,7 @@ def plan_camp(
     for taper in range(TAPER_DAYS[0], TAPER_DAYS[1] + 1):
         x = _optimise(taper, s)
         loads = _loads(x, taper, s)
-        ok = all(c.ok for c in _check(loads, x, taper, spar, s, rest_days))
+        ok = all(c.ok for c in _check(loads, x, taper, spar, s, rest_days) if c.name not in UNGATED)
         value = _fight_day(loads, s)
         if taper == RAMP_TAPER_DAYS:
             nb = math.ceil((s.n - taper) / 7)
@@ -325,6 +358,7 @@ def plan_camp(
             "predicted_performance": perf[:-1],
         }
     )
+    days = prescribe(days, srpe_to_trimp=srpe_to_trimp, hr_zones=hr_zones)
     return CampPlan(
         days,
         fight_date,
@@ -336,4 +370,5 @@ def plan_camp(
         cap,
         _check(loads, x, taper, spar, s, rest_days),
         p,
+        tuple(float(w) for w in weights),
     )

@@ -13,6 +13,8 @@ from typing import Final
 import numpy as np
 import polars as pl
 
+from drago.analysis.camp.model import check_finite_column
+from drago.analysis.camp.weighin import acute_cap_pct
 from drago.errors import NotFound, UsageError
 
 #: The international avoirdupois pound, exact (International Yard and Pound Agreement, 1959).
@@ -168,6 +170,7 @@ def weight_trajectory(
     *,
     gradual_pct_week: float = GRADUAL_PCT_WEEK[1],
     acute_pct_max: float = ACUTE_PCT_MAX,
+    hours_to_bout: float | None = None,
 ) -> WeightTrajectory:
     """Plan the loss from the last weigh-in to ``limit_kg`` on ``weigh_in_date``, and warn.
 
@@ -175,7 +178,8 @@ def weight_trajectory(
     the final 7 days, and leaves the rest to an acute loss in that week. Warnings: the acute
     part exceeds 5 % of body mass (so the gradual phase cannot carry the loss at ≤ 1 %/week);
     the athlete has been losing faster than 1 %/week over the last 14 days; the weigh-in is in
-    the past.
+    the past. With `hours_to_bout` (weigh-in to bout), the acute cap is the one for that
+    recovery time (`drago.analysis.camp.weighin.acute_cap_pct`: 5 % from 24 h, less below).
 
     References
     ----------
@@ -188,6 +192,11 @@ def weight_trajectory(
     """
     if missing := {"date", "kg"} - set(weights.columns):
         raise UsageError(f"weights lack columns: {', '.join(sorted(missing))}")
+    check_finite_column(weights, "kg")
+    recovery = ""
+    if hours_to_bout is not None:
+        acute_pct_max = acute_cap_pct(hours_to_bout)
+        recovery = f" for {hours_to_bout:g} h from weigh-in to bout"
     w = weights.drop_nulls(["date", "kg"]).sort("date")
     if w.height == 0:
         raise UsageError("no weigh-ins to plan from")
@@ -215,7 +224,8 @@ def weight_trajectory(
     if acute_pct > acute_pct_max:
         warnings.append(
             f"needs an acute loss of {acute_pct:.1f}% of body mass in the final week, above the "
-            f"{acute_pct_max:g}% cap (Reale, Slater & Burke 2017): consider a heavier class"
+            f"{acute_pct_max:g}% cap{recovery} (Reale, Slater & Burke 2017; Reale 2018): "
+            "consider a heavier class"
         )
     if observed is not None and observed > GRADUAL_PCT_WEEK[1]:
         warnings.append(

@@ -88,6 +88,13 @@ def punches_analyse(
 
     `class` is straight/hook/uppercut/unknown; `type` adds lead/rear from `hand` and `stance`
     (`unknown` when the hand is not given). See `COLUMNS`.
+
+    References
+    ----------
+    Worsey M. T. O., Espinosa H. G., Shepherd J. B., Thiel D. V. (2020) An evaluation of
+    wearable inertial sensor configuration and supervised machine learning models for
+    automatic punch classification in boxing. IoT 1(2), 360-381; Kimm D., Thiel D. V. (2015)
+    Hand speed measurements in boxing. Procedia Engineering 112, 502-506.
     """
     gravity = gravity_ms2(acc_ms2, rate_hz)
     det = punch_detect(acc_ms2, gyro_rads, rate_hz, gravity=gravity)

@@ -63,6 +63,11 @@ def punch_measures(
     >>> m = punch_measures(acc, det)
     >>> round(float(m["speed_ms"][0]), 2), round(float(m["peak_acc_ms2"][0]), 1)
     (2.0, 10.0)
+
+    References
+    ----------
+    Kimm D., Thiel D. V. (2015) Hand speed measurements in boxing. Procedia Engineering 112,
+    502-506 (wrist-IMU hand speed by integration between rest points).
     """
     k = det.n
     if k == 0:

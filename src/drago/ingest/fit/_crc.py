@@ -14,8 +14,24 @@ def _crc_tables() -> np.ndarray:
     "CRC"); row k advances a byte's contribution by k more bytes, so eight bytes are folded
     per step instead of one.
     """
-    nibble = (0x0000, 0xCC01, 0xD801, 0x1400, 0xF001, 0x3C00, 0x2800, 0xE401,
-              0xA001, 0x6C00, 0x7800, 0xB401, 0x5000, 0x9C01, 0x8801, 0x4400)  # fmt: skip
+    nibble = (
+        0x0000,
+        0xCC01,
+        0xD801,
+        0x1400,
+        0xF001,
+        0x3C00,
+        0x2800,
+        0xE401,
+        0xA001,
+        0x6C00,
+        0x7800,
+        0xB401,
+        0x5000,
+        0x9C01,
+        0x8801,
+        0x4400,
+    )
     table = np.zeros((8, 256), dtype=np.int64)
     for byte in range(256):
         crc = 0

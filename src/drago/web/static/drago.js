@@ -66,7 +66,7 @@ async function refreshSessions(form) {
       cell(fmt(s.hr_avg_bpm)),
       cell(fmt(s.hr_max_bpm)),
       cell(fmt(s.rpe)),
-      cell(fmt(s.trimp_banister ?? s.srpe_load)),
+      cell(fmt(s.load)),
       cell(s.source_format || "logged"),
       cell(s.notes || ""),
     );

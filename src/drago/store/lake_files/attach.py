@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Final
 
 from drago.errors import BadInput
-from drago.store.lake.layout import FORMAT, MANIFEST, RESULTS_FORMAT, read_manifest
+from drago.store.lake_files.layout import FORMAT, MANIFEST, RESULTS_FORMAT, read_manifest
 
 ATTACH_FILE: Final = "lake.json"
 

@@ -4,8 +4,8 @@ DuckDB for the overview).
 See docs/lake.md for the schema and the manifest.
 """
 
-from drago.store.lake.export import export_tables
-from drago.store.lake.layout import (
+from drago.store.lake_files.export import export_tables
+from drago.store.lake_files.layout import (
     ATHLETES_FILE,
     BUCKET_ATHLETES,
     FORMAT,
@@ -28,7 +28,7 @@ from drago.store.lake.layout import (
     schema_reference,
     write_manifest,
 )
-from drago.store.lake.read import (
+from drago.store.lake_files.read import (
     read_athletes,
     read_files,
     read_inputs,
@@ -37,7 +37,13 @@ from drago.store.lake.read import (
     results_manifest,
     results_overview,
 )
-from drago.store.lake.write import Written, digest, write_lake, write_partitions, write_results
+from drago.store.lake_files.write import (
+    Written,
+    digest,
+    write_lake,
+    write_partitions,
+    write_results,
+)
 
 __all__ = [
     "ATHLETES_FILE",

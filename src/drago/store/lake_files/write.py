@@ -13,7 +13,7 @@ from typing import Any
 import polars as pl
 
 from drago.errors import BadInput
-from drago.store.lake.layout import (
+from drago.store.lake_files.layout import (
     ATHLETES_FILE,
     FORMAT,
     MANIFEST,

@@ -10,7 +10,7 @@ import duckdb
 import polars as pl
 
 from drago.errors import BadInput
-from drago.store.lake.layout import (
+from drago.store.lake_files.layout import (
     ATHLETES_FILE,
     RESULTS_FORMAT,
     conform,
@@ -73,8 +73,12 @@ def read_files(paths: list[Path], columns: list[str] | None = None) -> pl.DataFr
     """Parquet files of one table read at once by Polars (in parallel), only `columns` (all
     when None); BadInput naming the directory when one is unreadable."""
     try:
-        return pl.read_parquet([str(p) for p in paths], columns=columns, hive_partitioning=False,
-                               missing_columns="insert")  # fmt: skip
+        return pl.read_parquet(
+            [str(p) for p in paths],
+            columns=columns,
+            hive_partitioning=False,
+            missing_columns="insert",
+        )
     except (OSError, pl.exceptions.PolarsError) as exc:
         raise BadInput(paths[0].parent, f"unreadable Parquet: {exc}") from exc
 

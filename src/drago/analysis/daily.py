@@ -5,7 +5,7 @@ athlete's day-by-day numbers through the functions below, so the science has one
 
 - `with_local_date`: the training day of each session, in the athlete's time zone;
 - `day_inputs`: one row per morning from RR measurements and wellness questionnaires;
-- `readiness_with_load`: readiness (`readiness_series`) with the day's ACWR from the load series;
+- `readiness_with_load`: readiness (`readiness_series`) with the day before's rolling ACWR;
 - `daily_by_athlete`: all of it for many athletes at once, one row per athlete and day (the
   lake's `daily` table); `athlete_daily` is it for one athlete.
 """
@@ -19,6 +19,7 @@ import polars as pl
 
 from drago.analysis.load import daily_series
 from drago.analysis.readiness import readiness_by, readiness_series
+from drago.vocab import WELLNESS_ITEMS
 
 #: Columns of the load part of `athlete_daily` (from `daily_series`).
 LOAD_COLUMNS: Final = (
@@ -74,7 +75,6 @@ DAILY_SCHEMA: Final[dict[str, pl.DataType]] = {
     "verdict": pl.String(),
     "reason": pl.String(),
 }
-WELLNESS_ITEMS: Final = ("sleep", "stress", "fatigue", "soreness", "mood")
 
 
 def with_local_date(frame: pl.DataFrame, column: str = "start_utc") -> pl.DataFrame:
@@ -148,13 +148,21 @@ def day_inputs(
 
 
 def readiness_with_load(days: pl.DataFrame, load: pl.DataFrame) -> pl.DataFrame:
-    """`readiness_series` of an athlete's per-day inputs, the day's ACWR (EWMA) taken from
-    their load series `load` (as `daily_series` returns it; may be empty)."""
-    if "acwr_ewma" in load.columns:
-        days = days.join(
-            load.select("date", pl.col("acwr_ewma").alias("acwr")), on="date", how="left"
-        )
+    """`readiness_series` of an athlete's per-day inputs with, as each morning's `acwr`, the
+    rolling (coupled 7:28) ACWR of the day before from their load series `load` (as
+    `daily_series` returns it; may be empty). The ratio is the one Gabbett's band was drawn
+    from, and the day before's, so the morning verdict depends only on what was known that
+    morning: logging the day's training later does not change it."""
+    if "acwr_rolling" in load.columns:
+        days = days.join(load.select(*_DAY_BEFORE_ACWR), on="date", how="left")
     return readiness_series(days)
+
+
+#: Each morning's `acwr`: the rolling (coupled 7:28) ratio of the day before.
+_DAY_BEFORE_ACWR: Final = (
+    (pl.col("date") + pl.duration(days=1)).cast(pl.Date).alias("date"),
+    pl.col("acwr_rolling").alias("acwr"),
+)
 
 
 def athlete_daily(
@@ -181,8 +189,9 @@ def athlete_daily(
     [(datetime.date(2026, 1, 1), 2.35, None), (datetime.date(2026, 1, 2), 2.3, None)]
     """
     one = pl.lit(0, pl.Int64).alias("athlete_id")
-    out = daily_by_athlete(sessions.with_columns(one), days.with_columns(one), end=end,
-                           method=method)  # fmt: skip
+    out = daily_by_athlete(
+        sessions.with_columns(one), days.with_columns(one), end=end, method=method
+    )
     return out.drop("athlete_id")
 
 
@@ -223,7 +232,7 @@ def daily_by_athlete(
     else:
         load = pl.DataFrame(schema={"athlete_id": pl.Int64(), **_LOAD_SCHEMA})
     if days.height:
-        acwr = load.select("athlete_id", "date", pl.col("acwr_ewma").alias("acwr"))
+        acwr = load.select("athlete_id", *_DAY_BEFORE_ACWR)
         ready = readiness_by(days.join(acwr, on=["athlete_id", "date"], how="left"))
         ready = ready.select("athlete_id", "date", *(_column(ready, c) for c in READINESS_COLUMNS))
     else:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import polars as pl
 
 from drago.store.db import Store
+from drago.store.sessions import COUNTS_SQL
 
 _ATHLETES = """
     SELECT a.id, a.name AS athlete, t.name AS team, a.tz, a.sex, a.birth_year, a.weight_class
@@ -17,7 +18,9 @@ _TABLES = {
     "sessions": """
         SELECT x.athlete, s.id AS session_id, s.start_utc, s.duration_s, s.activity, s.rpe,
                s.hr_avg_bpm, s.hr_max_bpm, s.trimp_banister, s.trimp_edwards, s.trimp_lucia,
-               s.srpe_load, s.duplicate_of IS NULL AS counts
+               s.srpe_load, """
+    + COUNTS_SQL
+    + """ AS counts
         FROM sessions s JOIN x ON x.id = s.athlete_id
     """,
     "wellness": """

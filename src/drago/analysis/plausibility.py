@@ -1,0 +1,109 @@
+"""Recordings no body produced: flag them (with the reason) so they stay out of load.
+
+A recording is imported whatever its content; `session_plausibility` names what in it is
+impossible, and the lab keeps a flagged session out of every load until a person trusts it
+(`drago session set ID --trust`) or deletes it. The rules, as data (`RULES`), each with its
+source or "drago convention":
+
+========================  ==============================================  =====================
+rule                      limit                                           source
+========================  ==============================================  =====================
+HR stream span            records span more than the recording's          drago convention
+                          duration + max(10 min, 10 %)
+HR sample                 a sample (above 0) below 25 or above 240 bpm    drago convention (the
+                                                                          HR ranges drago
+                                                                          accepts at entry)
+speed on foot             99th percentile of speed above 12.5 m/s         Čoh et al. 2018
+speed on wheels/skis      99th percentile of speed above 40 m/s           drago convention
+========================  ==============================================  =====================
+
+The 99th percentile, not the maximum, so that one GPS spike does not flag an honest run.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import polars as pl
+
+#: HR samples outside this range (bpm, samples of 0 are "no contact" and ignored).
+HR_PLAUSIBLE_BPM: Final = (25.0, 240.0)
+#: Slack on the HR stream's span beyond the recording's duration: the larger of these.
+SPAN_SLACK_S: Final = 600.0
+SPAN_SLACK_FRACTION: Final = 0.10
+#: Fastest speed sustained by a human on foot, with a margin: Bolt's fastest 20-m section was
+#: 12.14 m/s (Čoh et al. 2018); on foot means runs, walks, hikes and gym and ring work.
+FOOT_SPEED_MS: Final = 12.5
+#: Any other activity (rides, skis, rows, swims, other): 40 m/s = 144 km/h (drago convention).
+OTHER_SPEED_MS: Final = 40.0
+ON_FOOT: Final = frozenset(
+    {"run", "walk", "hike", "strength", "conditioning", "bag", "pads", "sparring", "fight"}
+)
+#: The rules as data: (rule, limit, source), for docs and tests.
+RULES: Final = (
+    ("HR stream span", "longer than duration + max(10 min, 10 %)", "drago convention"),
+    ("HR sample", "below 25 or above 240 bpm", "drago convention"),
+    ("speed on foot", "99th percentile above 12.5 m/s", "Čoh et al. 2018"),
+    ("speed otherwise", "99th percentile above 40 m/s", "drago convention"),
+)
+
+
+def session_plausibility(sessions: pl.DataFrame) -> pl.DataFrame:
+    """The reason each session is implausible, or null.
+
+    `sessions`: `id`, `activity`, `duration_s`, `span_s` (last minus first record time),
+    `hr_min_bpm`, `hr_max_bpm` (over samples above 0) and `speed_p99_ms`, nulls allowed.
+    Returns `id` and `reason` (the failed rules joined by "; ").
+
+    Examples
+    --------
+    >>> s = pl.DataFrame({"id": [1, 2], "activity": ["ride", "run"],
+    ...     "duration_s": [30600.0, 3600.0], "span_s": [97200.0, 3590.0],
+    ...     "hr_min_bpm": [60.0, 70.0], "hr_max_bpm": [180.0, 251.0],
+    ...     "speed_p99_ms": [12.0, 4.0]})
+    >>> session_plausibility(s)["reason"].to_list()
+    ['HR stream spans 27.0 h in a 8.5 h recording', 'HR 251 bpm outside 25-240 bpm']
+
+    References
+    ----------
+    Čoh M., Hébert-Losier K., Štuhec S., Babić V., Supej M. (2018) Kinematics of Usain Bolt's
+    maximal sprint velocity. Kinesiology 50(2), 172-180.
+    """
+    sessions = sessions.with_columns(
+        pl.col("duration_s", "span_s", "hr_min_bpm", "hr_max_bpm", "speed_p99_ms").cast(pl.Float64),
+        pl.col("activity").cast(pl.String),
+    )
+    low, high = HR_PLAUSIBLE_BPM
+    slack = pl.max_horizontal(pl.lit(SPAN_SLACK_S), pl.col("duration_s") * SPAN_SLACK_FRACTION)
+    limit = (
+        pl.when(pl.col("activity").is_in(list(ON_FOOT)))
+        .then(pl.lit(FOOT_SPEED_MS))
+        .otherwise(pl.lit(OTHER_SPEED_MS))
+    )
+    span = pl.when(pl.col("span_s") > pl.col("duration_s") + slack).then(
+        pl.format(
+            "HR stream spans {} h in a {} h recording",
+            (pl.col("span_s") / 3600).round(1),
+            (pl.col("duration_s") / 3600).round(1),
+        )
+    )
+    hr_out = pl.when(pl.col("hr_max_bpm") > high).then(
+        pl.format("HR {} bpm outside 25-240 bpm", pl.col("hr_max_bpm").round(0).cast(pl.Int64))
+    )
+    hr_low = pl.when(pl.col("hr_min_bpm") < low).then(
+        pl.format("HR {} bpm outside 25-240 bpm", pl.col("hr_min_bpm").round(0).cast(pl.Int64))
+    )
+    speed = pl.when(pl.col("speed_p99_ms") > limit).then(
+        pl.format(
+            "speed {} m/s beyond any human {}",
+            pl.col("speed_p99_ms").round(1),
+            pl.when(pl.col("activity").is_in(list(ON_FOOT)))
+            .then(pl.lit("on foot"))
+            .otherwise(pl.lit("in this sport")),
+        )
+    )
+    reason = pl.concat_str(span, hr_out, hr_low, speed, separator="; ", ignore_nulls=True)
+    out = sessions.select(pl.col("id"), reason.alias("reason"))
+    return out.with_columns(
+        pl.when(pl.col("reason") == "").then(None).otherwise(pl.col("reason")).alias("reason")
+    )

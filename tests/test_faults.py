@@ -1,0 +1,168 @@
+"""Faults of the machine, in one line and with nothing lost (issue 15): a truncated or corrupted
+store, and import workers that die with their parent."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from drago.errors import DragoError
+from drago.store.faults import fault_message
+from tests.conftest import DATA, Cli
+from tests.web_store import build_store
+
+FIT_FILE = str(DATA / "fit" / "garmin-fenix2-run.fit")
+POOL = textwrap.dedent(
+    """
+    import multiprocessing, os, time
+    from concurrent.futures import ProcessPoolExecutor
+    from drago.imports import pipeline
+
+    def pid_after(seconds):
+        time.sleep(seconds)
+        return os.getpid()
+
+    if __name__ == "__main__":
+        pool = ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=pipeline._init_worker,
+                                   initargs=(frozenset(), os.getpid()))
+        started = [pool.submit(pid_after, 2) for _ in range(2)]
+        print(" ".join(str(f.result()) for f in started), flush=True)
+        time.sleep(3600)
+    """
+)
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:  # a zombie waiting for its reaper is dead too
+        return "zombie" not in Path(f"/proc/{pid}/status").read_text().lower()
+    except FileNotFoundError:
+        return True
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="kill -9 and /proc are POSIX")
+def test_import_workers_die_with_their_parent(tmp_path: Path) -> None:
+    script = tmp_path / "pool.py"
+    script.write_text(POOL)
+    parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    assert parent.stdout is not None
+    workers = sorted({int(p) for p in parent.stdout.readline().split()})
+    assert workers and all(alive(p) for p in workers)  # they ran their initializer
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    for _ in range(200):  # the kernel signals at once; the watching thread within 0.5 s
+        if not any(alive(p) for p in workers):
+            break
+        time.sleep(0.05)
+    assert not any(alive(p) for p in workers)
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_store(tmp_path_factory.mktemp("faults") / "drago.duckdb")
+
+
+@pytest.mark.parametrize("damage", ["truncated", "corrupted"])
+def test_a_damaged_store_is_one_line(store: Path, tmp_path: Path, damage: str) -> None:
+    db = tmp_path / "drago.duckdb"
+    data = store.read_bytes()
+    if damage == "truncated":
+        db.write_bytes(data[: len(data) // 10])
+    else:
+        header = 3 * 4096  # DuckDB's file headers stay; every block after them is noise
+        db.write_bytes(data[:header] + os.urandom(len(data) - header))
+    cli = Cli(db)
+    for command in (("sessions",), ("athlete", "list"), ("load", "Drago")):
+        answer = cli(*command, code=1)
+        assert "Traceback" not in answer.output, command
+        lines = [line for line in answer.output.splitlines() if line.strip()]
+        assert len(lines) == 1 and lines[0].startswith("error: "), answer.output
+        assert "restore" in lines[0] or "cannot open the store" in lines[0]
+
+
+def test_a_full_disk_reads_as_one_line() -> None:
+    assert fault_message(OSError(28, "No space left on device")) is not None
+    assert "disk is full" in (fault_message(OSError(28, "No space left on device")) or "")
+    assert fault_message(ValueError("a bug")) is None
+    assert fault_message(DragoError("x")) is None
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """An 8 MiB tmpfs (root only: mounting needs CAP_SYS_ADMIN, which CI's root has)."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small tmpfs to fill needs root")
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(mount)],
+                          capture_output=True, text=True)  # fmt: skip
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def fill(folder: Path) -> Path:
+    """Fill the disk of `folder` to the last byte."""
+    filler = folder / "filler"
+    with filler.open("wb", buffering=0) as out:
+        try:
+            while out.write(b"\0" * 4096):
+                pass
+        except OSError:
+            pass
+    return filler
+
+
+def test_a_full_disk_is_one_line_and_loses_nothing(small_disk: Path) -> None:
+    """Import, log and backup on a full disk: exit 1, one line, the store as it was, no stray
+    original or partial backup."""
+    cli = Cli(small_disk / "drago.duckdb")
+    cli("athlete", "add", "Drago", "--sex", "m", "--tz", "UTC")
+    cli(
+        "log",
+        "--athlete",
+        "Drago",
+        "--date",
+        "2026-01-01",
+        "--minutes",
+        "30",
+        "--rpe",
+        "5",
+        "--activity",
+        "pads",
+    )
+    before = cli.json("sessions")
+    filler = fill(small_disk)
+    run = (FIT_FILE, "--athlete", "Drago")
+    commands = {
+        "import": ("import", *run),
+        "log": ("log", "--athlete", "Drago", "--date", "2026-01-02", "--minutes", "30",
+                "--rpe", "6", "--activity", "pads"),
+        "backup": ("backup", "-o", str(small_disk / "backup.tar.gz")),
+    }  # fmt: skip
+    for what, command in commands.items():
+        answer = cli(*command, code=None)
+        lines = [line for line in answer.stderr.splitlines() if line.strip()]
+        assert answer.exit_code == 1, (what, answer.output)
+        assert len(lines) == 1 and "the disk is full" in lines[0], (what, answer.stderr)
+        assert "Traceback" not in answer.output
+    filler.unlink()
+    assert cli.json("sessions") == before
+    originals = small_disk / "originals"
+    assert not originals.exists() or not list(originals.iterdir())  # no stray original
+    assert not [p.name for p in small_disk.iterdir() if "partial" in p.name or "backup" in p.name]

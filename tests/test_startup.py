@@ -1,0 +1,99 @@
+"""Everyday commands start without the heavy libraries (issue 19: the first keystroke).
+
+Each command runs in a fresh process under `python -X importtime`, which lists every module
+the process imported; the test reads that list (never the times, which depend on the machine).
+bench/bench_startup.py measures the times.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Cli
+
+#: Top-level packages no everyday command may import (they load when a command uses them).
+HEAVY = frozenset(
+    {
+        "scipy",
+        "numba",
+        "llvmlite",
+        "matplotlib",
+        "plotly",
+        "fastapi",
+        "starlette",
+        "uvicorn",
+        "dask",
+        "distributed",
+        "pyspark",
+    }
+)
+
+COMMANDS = {
+    "help": ["--help"],
+    "sessions": ["sessions"],
+    "status": ["status", "rocky", "--as-of", "2026-10-20"],
+    "log": [
+        "log",
+        "--athlete",
+        "rocky",
+        "--date",
+        "2026-10-21",
+        "--minutes",
+        "30",
+        "--rpe",
+        "5",
+        "--activity",
+        "bag",
+    ],
+}
+
+
+def imported_modules(stderr: str) -> set[str]:
+    """Module names from `python -X importtime` output ("import time: self | cumulative | name")."""
+    names = set()
+    for line in stderr.splitlines():
+        if line.startswith("import time:") and "|" in line:
+            name = line.rsplit("|", 1)[1].strip()
+            if name != "imported package":
+                names.add(name)
+    return names
+
+
+def test_importtime_parser_reads_names() -> None:
+    sample = (
+        "import time: self [us] | cumulative | imported package\n"
+        "import time:       120 |        120 |   scipy.optimize\n"
+        "import time:        80 |        200 | polars\n"
+    )
+    assert imported_modules(sample) == {"scipy.optimize", "polars"}
+
+
+@pytest.fixture
+def store(cli: Cli) -> Path:
+    cli("athlete", "add", "rocky", "--sex", "m")
+    for day in ("2026-10-01", "2026-10-08", "2026-10-15"):
+        cli("log", "--athlete", "rocky", "--date", day, "--minutes", "45", "--rpe", "6",
+            "--activity", "run")  # fmt: skip
+    return cli.db
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_everyday_commands_import_no_heavy_library(store: Path, command: str) -> None:
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "drago", "--db", str(store), *COMMANDS[command]],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr[-2000:]
+    modules = imported_modules(result.stderr)
+    assert "polars" in modules and "drago.cli" in modules  # the list was read
+    heavy = sorted(name for name in modules if name.split(".")[0] in HEAVY)
+    assert not heavy, f"drago {command} imported {heavy[:10]}"
