@@ -14,8 +14,8 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from drago.analysis.rounds import rounds_from_laps
 
+from drago.analysis.round_hr import rounds_from_laps
 from drago.ingest.imu import read_imu
 from tests.conftest import DATA, Cli
 

@@ -23,7 +23,7 @@ from drago.store.lake_files.write import file_digest
 CONTRACT = ("athlete", "date", "load", "ctl", "atl", "tsb", "acwr_ewma")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from drago.lake import synth
 
@@ -32,7 +32,7 @@ def lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="module", autouse=True)
 def small_buckets() -> Iterator[None]:
     """Buckets of 2 athletes, so 5 athletes make 2 buckets (3 and 2) on every engine."""
     with pytest.MonkeyPatch.context() as patch:
@@ -40,7 +40,7 @@ def small_buckets() -> Iterator[None]:
         yield
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def local_out(lake: Path) -> pl.DataFrame:
     out = lake.parent / "out-local"
     done = compute(lake, engine="local", out=out)
@@ -48,7 +48,7 @@ def local_out(lake: Path) -> pl.DataFrame:
     return read_results(out)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def dask_scheduler() -> Iterator[str]:
     from distributed import LocalCluster
 
@@ -57,7 +57,7 @@ def dask_scheduler() -> Iterator[str]:
         yield cluster.scheduler_address
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def spark() -> Iterator[Any]:
     if shutil.which("java") is None:
         if os.environ.get("CI") == "true":

@@ -14,8 +14,7 @@ from typer.core import TyperGroup
 
 from drago.cli.output import error
 from drago.errors import DragoError, UsageError
-from drago.lab import Lab
-from drago.store.faults import fault_message
+from drago.lab import Lab, fault_message
 
 
 class DragoGroup(TyperGroup):

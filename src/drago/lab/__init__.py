@@ -32,6 +32,7 @@ from drago.lab.tape import TapeSide, tape_side
 from drago.lab.today import BoardRow, today_board
 from drago.lab.window import ChartWindow, chart_window
 from drago.store import Store
+from drago.store.faults import fault_message
 
 __all__ = [
     "AthleteView",
@@ -42,6 +43,7 @@ __all__ = [
     "TapeSide",
     "check_range",
     "check_tz",
+    "fault_message",
     "restore",
 ]
 

@@ -19,6 +19,7 @@ import polars as pl
 
 from drago.errors import UsageError
 from drago.store import athletes as athlete_rows
+from drago.vocab import WELLNESS_COLUMNS
 
 if TYPE_CHECKING:
     from drago.lab import Lab
@@ -153,7 +154,7 @@ def athlete_day(lab: Lab, name: str, *, as_of: date | None = None) -> AthleteDay
     today = as_of or local_today(lab, profile.name)
     ready = lab.readiness(profile.name, since=today).filter(pl.col("date") == today)
     row = ready.row(0, named=True) if ready.height else {}
-    answered = ("sleep", "stress", "fatigue", "soreness", "mood", "rhr_bpm")
+    answered = WELLNESS_COLUMNS
     wellness = (
         {k: row.get(k) for k in answered} if any(row.get(k) is not None for k in answered) else None
     )

@@ -23,7 +23,7 @@ from drago.store import camp as camp_rows
 
 if TYPE_CHECKING:
     from drago.lab import Lab
-    from drago.lab.camp import CampReport
+    from drago.lab.camp_reports import CampReport
 
 #: A camp's length before the fight, weeks (`drago camp plan`'s default).
 CAMP_WEEKS = 8

@@ -22,6 +22,7 @@ from drago.live.journal import journal_dir
 from drago.live.persist import Stored, recover, store_journal
 from drago.live.session import Athlete, LiveSession
 from drago.live.sources import Source, replay_source
+from drago.vocab import HANDS
 
 #: Resting HR assumed when neither a value nor data gives one (drago convention).
 DEFAULT_HR_REST_BPM = 60.0
@@ -46,7 +47,7 @@ def parse_replay(text: str) -> Replay:
     if not sep or not who.strip() or not path.strip():
         raise UsageError(f"--replay {text!r}: expected NAME=FILE or NAME:HAND=FILE")
     name, _, hand = who.partition(":")
-    if hand and hand not in ("left", "right"):
+    if hand and hand not in HANDS:
         raise UsageError(f"--replay {text!r}: the hand is left or right, not {hand!r}")
     return Replay(name.strip(), Path(path.strip()), hand or None)
 
@@ -95,7 +96,7 @@ def parse_udp(text: str) -> tuple[str, str, int]:
     """`NAME:HAND=PORT` of an IMU stream."""
     who, sep, port = text.partition("=")
     name, _, hand = who.partition(":")
-    if not sep or not name.strip() or hand not in ("left", "right") or not port.isdigit():
+    if not sep or not name.strip() or hand not in HANDS or not port.isdigit():
         raise UsageError(f"--udp {text!r}: expected NAME:left=PORT or NAME:right=PORT")
     return name.strip(), hand, int(port)
 

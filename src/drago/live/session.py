@@ -26,6 +26,7 @@ from drago.live.hub import LiveHub
 from drago.live.journal import FLUSH_S, Header, Journal, Writer
 from drago.live.sources import HrReading, ImuBatch, Source
 from drago.live.towel import towel_state
+from drago.vocab import HANDS
 
 #: How often the session polls its sources (wall seconds).
 TICK_S: Final = 0.02
@@ -150,7 +151,7 @@ class LiveSession:
             self._streams += 1
             phase = (self._streams * 0.37) % 1.0 * STEP_S  # spread the squad's windows
             stream = PunchStream(
-                hand if hand in ("left", "right") else None,
+                hand if hand in HANDS else None,
                 feed.athlete.stance,
                 batch.rate_hz,
                 phase,

@@ -23,6 +23,7 @@ from typing import Literal, Protocol
 import numpy as np
 
 from drago.errors import BadInput
+from drago.vocab import HANDS
 
 Kind = Literal["hr", "imu"]
 
@@ -284,7 +285,7 @@ class ReplayImu:
 def hand_from_name(path: str | Path) -> str | None:
     """left/right when the file's name says so (MetaWear exports: `Left Jab 10 ...`)."""
     words = Path(path).name.lower().replace("_", " ").replace("-", " ").split()
-    found = {w for w in words if w in ("left", "right")}
+    found = {w for w in words if w in HANDS}
     return found.pop() if len(found) == 1 else None
 
 
@@ -299,7 +300,7 @@ def replay_source(athlete: str, path: str | Path, hand: str | None = None) -> So
         raise BadInput(path, f"cannot read: {exc.strerror or exc}") from exc
     if imu.sniff(head):
         hand = hand or hand_from_name(path)
-        if hand not in ("left", "right"):
+        if hand not in HANDS:
             raise BadInput(path, "say which hand wears this IMU: --replay NAME:left=FILE")
         return ReplayImu(athlete, path, hand)
     if hand is not None:

@@ -21,6 +21,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from pydantic import BaseModel, ConfigDict, Field
 
 from drago.errors import NotFound, UsageError
+from drago.vocab import WELLNESS_ITEMS
 from drago.web.api import ERRORS, LabDep, Name
 from drago.web.app import MAX_UPLOAD_BYTES, templates
 from drago.web.ids import SessionId
@@ -125,7 +126,7 @@ def _created(body: dict[str, Any]) -> JSONResponse:
 @writes.post("/athletes/{name}/wellness", status_code=201, responses=ERRORS)
 def post_wellness(name: Name, entry: Wellness, lab: LabDep) -> Response:
     """The morning questionnaire of a day (a second entry for the same day replaces it)."""
-    items = {k: getattr(entry, k) for k in ("sleep", "stress", "fatigue", "soreness", "mood")}
+    items = {k: getattr(entry, k) for k in WELLNESS_ITEMS}
     with as_422():
         done = lab.morning_check(
             name, day=check_date(entry.date), wellness=items, rhr_bpm=entry.rhr_bpm
