@@ -39,7 +39,7 @@ def test_every_answer_carries_protective_headers(plain: TestClient) -> None:
         assert "'unsafe-inline'" not in script and "'unsafe-eval'" not in script, path
         assert "frame-ancestors 'none'" in csp
         assert answer.headers["x-content-type-options"] == "nosniff"
-        assert answer.headers["referrer-policy"] == "no-referrer"
+        assert answer.headers["referrer-policy"] == "same-origin"
         assert answer.headers["cache-control"] == "no-store"
         assert "strict-transport-security" not in answer.headers  # not over TLS
     static = plain.get("/static/plotly.min.js")

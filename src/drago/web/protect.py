@@ -43,7 +43,10 @@ DOCS_PATHS = frozenset({"/api/docs", "/docs/oauth2-redirect"})
 HEADERS = {
     b"x-content-type-options": b"nosniff",
     b"x-frame-options": b"DENY",
-    b"referrer-policy": b"no-referrer",
+    # same-origin, not no-referrer: under no-referrer a browser sends `Origin: null` with the
+    # dashboard's own form posts (Fetch standard, "append a request Origin header"), which
+    # the plain dashboard's Origin check then refuses; other sites still get no referrer.
+    b"referrer-policy": b"same-origin",
     b"cross-origin-opener-policy": b"same-origin",
     b"cross-origin-resource-policy": b"same-origin",
 }
