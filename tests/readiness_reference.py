@@ -29,6 +29,7 @@ from drago.analysis.readiness import (
     RHR_RISE_BPM,
     SHORT_DAYS,
     SHORT_MIN,
+    VARIANCE_FLOOR,
     hooper_score,
 )
 from drago.vocab import HOOPER_ITEMS, WELLNESS_ITEMS
@@ -64,6 +65,7 @@ def _rolling(day: np.ndarray, x: np.ndarray, days: int, need: int) -> tuple[np.n
     safe = np.maximum(count, 1)
     mean = np.where(enough, total / safe + centre, np.nan)
     variance = (square - total * total / safe) / np.maximum(count - 1, 1)
+    variance = np.where(variance < VARIANCE_FLOOR, 0.0, variance)
     sd = np.where(enough & (count > 1), np.sqrt(np.maximum(variance, 0.0)), np.nan)
     return mean, sd, count.astype(int)
 

@@ -59,6 +59,9 @@ INPUT_COLUMNS: Final[dict[str, pl.DataType]] = {
 #: Rolling windows (calendar days, ending on the day) and the values each needs.
 SHORT_DAYS, SHORT_MIN = 7, 3
 LONG_DAYS, LONG_MIN = 60, 14
+#: A rolling variance below this is rounding left by the prefix sums' subtraction (values
+#: that are all equal), not variation: it is 0 (an SD of 1e-5 ln units or bpm means nothing).
+VARIANCE_FLOOR: Final = 1e-10
 #: Half-width of the normal range in SDs of the daily ln rMSSD (Plews et al. 2012).
 RANGE_SD: Final = 0.5
 
@@ -127,6 +130,7 @@ def _rolling(
     safe = np.maximum(count, 1)
     mean = np.where(enough, total / safe + centre, np.nan)
     variance = (square - total * total / safe) / np.maximum(count - 1, 1)
+    variance = np.where(variance < VARIANCE_FLOOR, 0.0, variance)
     sd = np.where(enough & (count > 1), np.sqrt(np.maximum(variance, 0.0)), np.nan)
     return mean, sd, count.astype(int)
 
