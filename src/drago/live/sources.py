@@ -121,7 +121,29 @@ class QueueSource:
         return None
 
 
-class ReplayHr:
+class _Replay:
+    """What both replays share: sample times `_t` (s from the start), a cursor `_next` past
+    the samples handed out, the duration and the end."""
+
+    _t: np.ndarray
+    _next: int
+
+    @property
+    def duration_s(self) -> float:
+        return float(self._t[-1])
+
+    @property
+    def done(self) -> bool:
+        return self._next >= self._t.size
+
+    def _due(self, now_s: float) -> tuple[int, int]:
+        """The samples due by `now_s` not yet handed out, as (first, end); the cursor moves."""
+        end = max(self._next, int(np.searchsorted(self._t, now_s, side="right")))
+        first, self._next = self._next, end
+        return first, end
+
+
+class ReplayHr(_Replay):
     """A recording's HR samples (and RR beats) played from its first sample at session time 0.
 
     Each RR interval rides on the first HR sample at or after the moment its beat ended
@@ -181,29 +203,19 @@ class ReplayHr:
             self._rr[min(k, self._t.size - 1)].append(float(value))
         self._next = 0
 
-    @property
-    def duration_s(self) -> float:
-        return float(self._t[-1])
-
     def poll(self, now_s: float) -> list[Item]:
-        end = int(np.searchsorted(self._t, now_s, side="right"))
-        out: list[Item] = [
+        first, end = self._due(now_s)
+        return [
             HrReading(float(self._t[i]), float(self._hr[i]), tuple(self._rr[i]))
-            for i in range(self._next, end)
+            for i in range(first, end)
         ]
-        self._next = max(self._next, end)
-        return out
-
-    @property
-    def done(self) -> bool:
-        return self._next >= self._t.size
 
     @property
     def start_utc(self) -> datetime | None:
         return self._start
 
 
-class ReplayImu:
+class ReplayImu(_Replay):
     """One hand's IMU recording played from its first sample at session time 0."""
 
     kind: Kind = "imu"
@@ -261,21 +273,12 @@ class ReplayImu:
         self._start = start
         self._next = 0
 
-    @property
-    def duration_s(self) -> float:
-        return float(self._t[-1])
-
     def poll(self, now_s: float) -> list[Item]:
-        end = int(np.searchsorted(self._t, now_s, side="right"))
-        if end <= self._next:
+        i, end = self._due(now_s)
+        if end <= i:
             return []
-        i, self._next = self._next, end
         gyro = None if self._gyro is None else self._gyro[i:end]
         return [ImuBatch(self._t[i:end], self._acc[i:end], gyro, self.rate_hz)]
-
-    @property
-    def done(self) -> bool:
-        return self._next >= self._t.size
 
     @property
     def start_utc(self) -> datetime | None:
