@@ -109,7 +109,7 @@ def main() -> None:
         db = Path(tmp) / "drago.duckdb"
         with Lab(db) as lab:
             for i in range(args.athletes):
-                lab.add_athlete(f"boxer{i:02d}", sex="m", hr_max_bpm=195, hr_rest_bpm=50)
+                lab.athletes.add(f"boxer{i:02d}", sex="m", hr_max_bpm=195, hr_rest_bpm=50)
         import socket
 
         with socket.socket() as s:

@@ -50,11 +50,11 @@ def build(db: Path, years: int) -> None:
     end = date(2026, 11, 25)
     days = [end - timedelta(days=i) for i in range(365 * years)][::-1]
     with Lab(db) as lab:
-        lab.add_team("Bench")
-        lab.add_athlete("bench", sex="m", tz="Europe/Moscow", hr_max_bpm=195, hr_rest_bpm=48,
+        lab.teams.add("Bench")
+        lab.athletes.add("bench", sex="m", tz="Europe/Moscow", hr_max_bpm=195, hr_rest_bpm=48,
                         team="Bench")  # fmt: skip
-        lab.add_athlete("rival", sex="m", tz="UTC", team="Bench")
-        athlete_id = int(lab.athletes().filter(pl.col("name") == "bench")["id"][0])
+        lab.athletes.add("rival", sex="m", tz="UTC", team="Bench")
+        athlete_id = int(lab.athletes.list().filter(pl.col("name") == "bench")["id"][0])
         starts = [datetime(d.year, d.month, d.day, 5, 0) for d in days]
         sessions = pl.DataFrame({
             "athlete_id": athlete_id, "start_utc": starts, "duration_s": float(SESSION_S),
@@ -79,9 +79,9 @@ def build(db: Path, years: int) -> None:
                 readiness_rows.upsert_wellness(store, athlete_id, d, {
                     "sleep": 1 + i % 4, "stress": 2, "fatigue": 1 + i % 5, "soreness": 2,
                     "mood": 2, "rhr_bpm": 48 + i % 6})  # fmt: skip
-        lab.recompute_loads(athlete="bench")
+        lab.load.recompute(athlete="bench")
         for d in days[-400:]:
-            lab.log_session(athlete="rival", day=d, minutes=45, rpe=6, activity="bag")
+            lab.sessions.log(athlete="rival", day=d, minutes=45, rpe=6, activity="bag")
 
 
 def free_port() -> int:

@@ -34,11 +34,11 @@ def camp_lab(cli: Cli, trained: Path) -> Cli:  # noqa: F811
 
 def test_camp_chart_frame_follows_the_lab(camp_lab: Cli) -> None:
     with drago.Lab(camp_lab.db) as lab:
-        days = lab.camp_chart("rocky", as_of=AS_OF)
-        status = lab.camp_status("rocky", as_of=AS_OF)
-        load = lab.load_series("rocky", until=AS_OF).select("date", "load")
-        replan = lab.plan_camp("rocky", fight_date=FIGHT, until=AS_OF)
-        before = lab.plan_camp("rocky", fight_date=FIGHT, until=CAMP_START - timedelta(1))
+        days = lab.camp.chart("rocky", as_of=AS_OF)
+        status = lab.camp.status("rocky", as_of=AS_OF)
+        load = lab.load.series("rocky", until=AS_OF).select("date", "load")
+        replan = lab.camp.plan("rocky", fight_date=FIGHT, until=AS_OF)
+        before = lab.camp.plan("rocky", fight_date=FIGHT, until=CAMP_START - timedelta(1))
     assert days["date"][0] == CAMP_START and days["date"][-1] == FIGHT
     assert days["date"].is_unique().all() and days.height == (FIGHT - CAMP_START).days + 1
     done = days.filter(pl.col("date") <= AS_OF).join(load, on="date")

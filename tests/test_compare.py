@@ -72,7 +72,7 @@ def test_compare_json_gathers_each_sides_numbers(tape: Cli) -> None:
     assert a["fights"][1]["decision"] == "split decision"
     with drago.Lab(tape.db) as lab:
         for side in (a, b):
-            status = lab.load_series(side["profile"]["name"]).row(-1, named=True)
+            status = lab.load.series(side["profile"]["name"]).row(-1, named=True)
             assert side["today"]["ctl"] == pytest.approx(status["ctl"], abs=1e-3)
             assert side["today"]["acwr_band"] == status["acwr_band"]
     assert a["today"]["ctl"] > b["today"]["ctl"], "an hour of sparring outweighs a 45-min run"

@@ -31,9 +31,9 @@ def test_results_from_the_cli_make_the_record(fights: Cli) -> None:
     fights("fight", "result", "3", "SD", "--winner", "red")  # rocky (red) wins on the cards
     fights("fight", "result", "4", "NC")
     with Lab(fights.db) as lab:
-        ivan, lines = lab.fight_record("ivan")
-        rocky, _ = lab.fight_record("rocky")
-        row = lab.fight_report(3).fight
+        ivan, lines = lab.fights.record("ivan")
+        rocky, _ = lab.fights.record("rocky")
+        row = lab.fights.report(3).fight
     # BoxRec's convention: W-L-D, KOs counting wins by KO, TKO and RTD; an NC counts as none.
     assert (ivan.wins, ivan.losses, ivan.draws, ivan.kos, ivan.no_contests) == (2, 1, 0, 2, 1)
     assert ivan.text == "2-1-0 (2 KOs)" and rocky.text == "1-1-0 (0 KOs)"

@@ -53,7 +53,7 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     run = folder / "this-morning.fit"
     run.write_bytes(retime(RUN.read_bytes(), morning))
     with Lab(db) as lab:
-        lab.import_paths([run], athlete=OWN, workers=1)
+        lab.sessions.import_paths([run], athlete=OWN, workers=1)
     port = free_port()
     env = {**os.environ, "DRAGO_PASSWORD_HASH": "cheapest"}
     args = ["--db", str(db), "serve", "--team", "--port", str(port)]

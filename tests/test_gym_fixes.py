@@ -185,19 +185,20 @@ def test_charts_open_on_the_camp_or_the_last_90_days(tmp_path: Path) -> None:
     db = tmp_path / "drago.duckdb"
     today = date.today()
     with Lab(db) as lab:
-        lab.add_athlete("Ivan", sex="m", tz="UTC")
-        lab.log_wellness("Ivan", day=today - timedelta(4 * 365), sleep=3, stress=3, fatigue=3,
-                         soreness=3)  # one old morning, four years back  # fmt: skip
+        lab.athletes.add("Ivan", sex="m", tz="UTC")
+        lab.readiness.log_wellness(
+            "Ivan", day=today - timedelta(4 * 365), sleep=3, stress=3, fatigue=3, soreness=3
+        )  # one old morning, four years back
         for k in (1, 3, 40):
-            lab.log_session(athlete="Ivan", day=today - timedelta(k), minutes=60, rpe=6,
+            lab.sessions.log(athlete="Ivan", day=today - timedelta(k), minutes=60, rpe=6,
                             activity="run")  # fmt: skip
-        lab.log_wellness("Ivan", day=today - timedelta(1), sleep=2, stress=2, fatigue=2,
+        lab.readiness.log_wellness("Ivan", day=today - timedelta(1), sleep=2, stress=2, fatigue=2,
                          soreness=2)  # fmt: skip
-        recent = lab.chart_window("Ivan")
+        recent = lab.camp.window("Ivan")
         assert (recent.chosen, recent.start) == ("90d", today - timedelta(90))
-        assert lab.chart_window("Ivan", choice="all").start is None
-        lab.new_fight(red="Ivan", blue="Rocky Balboa", day=today + timedelta(20), rounds=10)
-        camp = lab.chart_window("Ivan")
+        assert lab.camp.window("Ivan", choice="all").start is None
+        lab.fights.new(red="Ivan", blue="Rocky Balboa", day=today + timedelta(20), rounds=10)
+        camp = lab.camp.window("Ivan")
         assert (camp.chosen, camp.start, camp.end) == ("camp", today - timedelta(36),
                                                        today + timedelta(20))  # fmt: skip
     with TestClient(create_app(db, linger_s=0)) as client:

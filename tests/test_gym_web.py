@@ -57,10 +57,10 @@ def test_wellness_weight_session_and_patch_follow_the_contract(client: TestClien
     assert patched.status_code == 200 and patched.json()["rpe"] == 6.5
     assert patched.json()["srpe_load"] == pytest.approx(6.5 * 40)  # Foster 2001: RPE x minutes
     with Lab(client.db) as lab:  # type: ignore[attr-defined]
-        ready = lab.readiness("Drago").filter(pl.col("date") == date.fromisoformat(day))
+        ready = lab.readiness.series("Drago").filter(pl.col("date") == date.fromisoformat(day))
         assert ready["fatigue"][0] == 4 and ready["rhr_bpm"][0] == 47
-        assert lab.body_mass("Drago")["kg"][-1] == pytest.approx(106.4)
-        row = lab.session(sid)
+        assert lab.camp.body_mass("Drago")["kg"][-1] == pytest.approx(106.4)
+        row = lab.sessions.get(sid)
         assert row["notes"] == "snow, uphill" and row["duration_s"] == 2400
         local = row["start"].astimezone(ZoneInfo("Europe/Moscow"))
         assert (local.hour, local.minute) == (7, 15)
@@ -120,11 +120,13 @@ def test_the_morning_form_stores_wellness_weight_and_a_pasted_rr_list(client: Te
     assert answer.status_code == 303, answer.text
     assert answer.headers["location"] == "/athletes/Drago/today?saved=morning"
     with Lab(client.db) as lab:  # type: ignore[attr-defined]
-        hrv = lab.measurements("Drago").filter(pl.col("date") == date.fromisoformat(day))
+        hrv = lab.readiness.measurements("Drago").filter(pl.col("date") == date.fromisoformat(day))
         assert hrv.height == 1 and hrv["n_beats"][0] == 910  # tests/data/rr/index.yml
-        by_file = lab.analyse_rr_file(REST_RR)  # the same beats as a file give the same HRV
+        by_file = lab.readiness.analyse_rr_file(
+            REST_RR
+        )  # the same beats as a file give the same HRV
         assert hrv["rmssd_ms"][0] == pytest.approx(by_file["rmssd_ms"])
-        assert lab.body_mass("Drago")["kg"][-1] == pytest.approx(105.8)
+        assert lab.camp.body_mass("Drago")["kg"][-1] == pytest.approx(105.8)
     page = client.get(answer.headers["location"])
     assert page.status_code == 200 and "the morning check is in" in page.text
     assert 'value="3" checked' in page.text  # the answers stay shown
@@ -149,7 +151,10 @@ def test_bad_morning_entries_store_nothing(client: TestClient) -> None:
     empty = client.post("/athletes/Drago/morning", data={"date": day})
     assert empty.status_code == 422 and "empty" in empty.text
     with Lab(client.db) as lab:  # type: ignore[attr-defined]
-        assert lab.readiness("Drago").filter(pl.col("date") == date.fromisoformat(day)).height == 0
+        assert (
+            lab.readiness.series("Drago").filter(pl.col("date") == date.fromisoformat(day)).height
+            == 0
+        )
 
 
 def test_rating_and_logging_forms_redirect_to_the_day(client: TestClient) -> None:
@@ -159,7 +164,7 @@ def test_rating_and_logging_forms_redirect_to_the_day(client: TestClient) -> Non
                        follow_redirects=False)  # fmt: skip
     assert made.status_code == 303
     with Lab(client.db) as lab:  # type: ignore[attr-defined]
-        sid = int(lab.sessions(athlete="Drago")["id"][-1])
+        sid = int(lab.sessions.list(athlete="Drago")["id"][-1])
     page = client.get("/athletes/Drago/today").text
     assert f"/sessions/{sid}" in page and "Nothing to rate" in page  # logged with its RPE
     client.patch(f"/api/sessions/{sid}", json={"notes": "no rpe yet"})
@@ -192,18 +197,18 @@ def test_the_board_reads_the_camp_plan_and_the_weight_trajectory(tmp_path: Path)
     db = tmp_path / "drago.duckdb"
     today = date(2026, 11, 30)
     with Lab(db) as lab:
-        lab.add_athlete("Ivan", sex="m", tz="UTC", weight_class="cruiserweight")
+        lab.athletes.add("Ivan", sex="m", tz="UTC", weight_class="cruiserweight")
         for k in range(60, 0, -1):  # two months of a varied week (the plan needs a peak)
             minutes = (90, 40, 75, 30, 90, 50, 0)[k % 7]
             if minutes:
-                lab.log_session(athlete="Ivan", day=today - timedelta(k), minutes=minutes,
+                lab.sessions.log(athlete="Ivan", day=today - timedelta(k), minutes=minutes,
                                 rpe=7 if minutes > 60 else 4, activity="bag")  # fmt: skip
-        lab.record_weight("Ivan", kg=95.0, day=today - timedelta(2))
-        lab.new_fight(red="Ivan", blue="Rocky Balboa", day=today + timedelta(21), rounds=12)
-        lab.add_suspension("Ivan", first_day=today - timedelta(1), days=7, reason="cut eye")
-        row = lab.today_board(as_of=today)[0]
-        plan = lab.plan_camp("Ivan", fight_date=today + timedelta(21), until=today)
-        series = lab.load_series("Ivan", until=today)
+        lab.camp.record_weight("Ivan", kg=95.0, day=today - timedelta(2))
+        lab.fights.new(red="Ivan", blue="Rocky Balboa", day=today + timedelta(21), rounds=12)
+        lab.camp.add_suspension("Ivan", first_day=today - timedelta(1), days=7, reason="cut eye")
+        row = lab.today.board(as_of=today)[0]
+        plan = lab.camp.plan("Ivan", fight_date=today + timedelta(21), until=today)
+        series = lab.load.series("Ivan", until=today)
     expected = plan.plan.days.filter(pl.col("date") == today).row(0, named=True)
     assert row.planned is not None
     assert row.planned["target_load"] == pytest.approx(expected["target_load"], abs=0.05)

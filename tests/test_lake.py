@@ -111,7 +111,7 @@ def store(cli: Cli, db: Path, tmp_path: Path) -> Path:
 def test_export_round_trips_sessions_and_daily_inputs(store: Path, tmp_path: Path) -> None:
     lake = tmp_path / "lake"
     with Lab(store) as lab:
-        done = lab.export_lake(lake)
+        done = lab.lake.export(lake)
         tables = export_tables(lab.store)
     assert done.written > 0 and read_manifest(lake)["synthetic"] is False
     assert read_athletes(lake)["athlete"].to_list() == [NAME, "rocky"]
@@ -164,7 +164,7 @@ def test_store_readiness_equals_the_loop_it_replaced(store: Path) -> None:
     from tests.readiness_reference import readiness_series_loop
 
     with Lab(store) as lab:
-        series = lab.readiness(NAME, as_of=date.fromisoformat(AS_OF))
+        series = lab.readiness.series(NAME, as_of=date.fromisoformat(AS_OF))
     inputs = series.select("date", "ln_rmssd", "reliable", "rhr_bpm", "sleep", "stress",
                            "fatigue", "soreness", "mood", "acwr")  # fmt: skip
     assert series.height >= 8 and series["ln_rmssd"].drop_nulls().len() >= 8
@@ -228,7 +228,7 @@ def test_dashboard_federation_page_reads_the_attached_lake(small_lake: Path, db:
         assert "no lake attached" in client.get("/federation").text
         assert client.get("/api/federation").json()["ok"] is False
         with Lab(db) as lab:
-            lab.attach_lake(out)
+            lab.lake.attach(out)
         items = client.get("/api/federation").json()["items"]
         assert [i["athlete"] for i in items] == [f"Synthetic {k:04d}" for k in range(1, 5)]
         last = read_results(out, ["Synthetic 0004"]).row(-1, named=True)

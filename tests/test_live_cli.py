@@ -41,7 +41,7 @@ def url_of(proc: subprocess.Popen[str]) -> str:
 
 def add_rocky(db: Path) -> None:
     with Lab(db) as lab:
-        lab.add_athlete("rocky", sex="m", hr_max_bpm=190, hr_rest_bpm=55)
+        lab.athletes.add("rocky", sex="m", hr_max_bpm=190, hr_rest_bpm=55)
 
 
 def test_the_contract_end_to_end(db: Path) -> None:
@@ -68,8 +68,8 @@ def test_the_contract_end_to_end(db: Path) -> None:
     out2, _ = again.communicate(timeout=60)
     assert again.returncode == 0 and f"rocky: session {session_id} already stored" in out2
     with Lab(db) as lab:
-        assert lab.sessions(athlete="rocky").height == 1
-        streams = lab.session_streams(session_id)
+        assert lab.sessions.list(athlete="rocky").height == 1
+        streams = lab.streams.records(session_id)
         assert streams.height > 1000
 
 
@@ -102,8 +102,8 @@ def test_kill_9_keeps_everything_up_to_the_last_flush(db: Path) -> None:
     assert "recovered rocky's killed session: session " in recovered.stdout
     assert not list(folder.glob("*.jsonl"))
     with Lab(db) as lab:
-        (session_id,) = lab.sessions(athlete="rocky")["id"].to_list()
-        streams = lab.session_streams(int(session_id))
+        (session_id,) = lab.sessions.list(athlete="rocky")["id"].to_list()
+        streams = lab.streams.records(int(session_id))
     assert streams.height == sum(1 for r in rows if r["kind"] == "hr")
 
 

@@ -67,7 +67,7 @@ def test_team_mode_shows_a_caller_only_the_athletes_they_may_see(
     team_db: Path, login: str, sees: set[str]
 ) -> None:
     with Lab(team_db) as lab:
-        ids = {name: lab.athlete_id_of(name) for name in (OWN, OTHER)}
+        ids = {name: lab.athletes.id_of(name) for name in (OWN, OTHER)}
     app = create_app(team_db, team=TeamConfig(), linger_s=0)
     hub = LiveHub(athletes=[{"athlete": n, "athlete_id": i} for n, i in ids.items()])
     for name, athlete_id in ids.items():

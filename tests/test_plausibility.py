@@ -41,17 +41,17 @@ def test_nan_and_inf_are_refused_everywhere(
 def test_python_api_refuses_with_bad_input(drago_home: Path) -> None:
     with Lab(drago_home / "d.duckdb") as lab:
         with pytest.raises(BadInput):
-            lab.add_athlete("a", sex="m", hr_max_bpm=100, hr_rest_bpm=120)
-        lab.add_athlete("b", sex="m", hr_max_bpm=190, hr_rest_bpm=50)
+            lab.athletes.add("a", sex="m", hr_max_bpm=100, hr_rest_bpm=120)
+        lab.athletes.add("b", sex="m", hr_max_bpm=190, hr_rest_bpm=50)
         for bad in (math.nan, math.inf):
             with pytest.raises(BadInput):
-                lab.log_session(athlete="b", day=date(2026, 1, 2), minutes=bad, rpe=5,
+                lab.sessions.log(athlete="b", day=date(2026, 1, 2), minutes=bad, rpe=5,
                                 activity="run")  # fmt: skip
-        lab.set_athlete("b", values={"hr_rest_bpm": 105.0})
+        lab.athletes.set("b", values={"hr_rest_bpm": 105.0})
         with pytest.raises(BadInput, match="HR rest 105 bpm must be at least 20 bpm below"):
-            lab.set_athlete("b", values={"hr_max_bpm": 120.0})
+            lab.athletes.set("b", values={"hr_max_bpm": 120.0})
         with pytest.raises(UsageError):  # also a usage error: exit 2 in the CLI
-            lab.set_athlete("b", values={"hr_max_bpm": 60.0})
+            lab.athletes.set("b", values={"hr_max_bpm": 60.0})
 
 
 def test_a_log_more_than_a_day_ahead_is_refused(cli: Cli, athlete: Callable[..., str]) -> None:

@@ -16,7 +16,6 @@ import numpy as np
 import polars as pl
 import pytest
 
-import drago
 from drago.analysis.load import daily_series
 from drago.plots import (
     COLOURS,
@@ -186,12 +185,7 @@ def test_one_day_is_drawn(tmp_path: Path) -> None:
 
 # --- the command ----------------------------------------------------------------------------
 
-needs_load_series = pytest.mark.skipif(
-    not hasattr(drago.Lab, "load_series"), reason="Lab.load_series is not there yet"
-)
 
-
-@needs_load_series
 def test_cli_plots_load_in_each_format(
     cli: Cli, athlete: Callable[..., str], tmp_path: Path
 ) -> None:
@@ -214,7 +208,6 @@ def test_cli_plots_load_in_each_format(
     assert ctl["y"][0] > 0 and len(ctl["y"]) == 11
 
 
-@needs_load_series
 def test_cli_plot_errors_are_one_line(
     cli: Cli, athlete: Callable[..., str], tmp_path: Path
 ) -> None:

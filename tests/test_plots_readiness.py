@@ -31,7 +31,7 @@ def test_plot_readiness(cli: Cli, athlete: Callable[..., str], tmp_path: Path) -
     from drago import Lab
 
     with Lab(cli.db) as lab:
-        days = lab.readiness("rocky")
+        days = lab.readiness.series("rocky")
     spec = readiness_plotly(days, title="rocky")
     points = spec["data"][3]["y"]
     assert [round(v, 3) for v in points if v is not None] == [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pytest
@@ -19,7 +19,9 @@ from drago.analysis.punches.measures import punch_measures
 from drago.analysis.punches.rounds import decrement_score, round_of, round_table
 from drago.errors import BadInput, UsageError
 from drago.ingest.imu import ImuRecording, read_imu
-from drago.lab.punches import PunchesMixin
+from drago.lab.context import LabContext
+from drago.lab.punches import PunchesService
+from drago.lab.sessions import SessionsService
 
 PUNCH = Path(__file__).parent / "data" / "punch"
 MANIFEST: list[dict[str, Any]] = yaml.safe_load((PUNCH / "index.yml").read_text())["files"]
@@ -27,8 +29,11 @@ IDS = [Path(e["file"]).name[:30] for e in MANIFEST]
 PHONE_MAP = "time=seconds_elapsed,ax=accX,ay=accY,az=accZ,gx=gyrX,gy=gyrY,gz=gyrZ"
 
 
-class TinyLab(PunchesMixin):
-    """The punch mixin alone: file mode needs no store."""
+class TinyLab:
+    """The punch service alone: file mode needs no store."""
+
+    def __init__(self) -> None:
+        self.punches = PunchesService(cast(LabContext, None), cast(SessionsService, None))
 
 
 def _read(entry: dict[str, Any]) -> ImuRecording:
@@ -204,7 +209,9 @@ def test_isolated_punches_are_counted_at_any_rate(
 
 def test_json_contract() -> None:
     entry = MANIFEST[2]
-    report = TinyLab().analyse_punch_file(PUNCH / entry["file"], hand="left", work_s=20, rest_s=10)
+    report = TinyLab().punches.analyse_file(
+        PUNCH / entry["file"], hand="left", work_s=20, rest_s=10
+    )
     text = json.dumps(report, allow_nan=False)
     report = json.loads(text)
     assert report["n_punches"] == entry["detected"] == len(report["punches"])
@@ -230,14 +237,14 @@ def test_json_contract() -> None:
 def test_lab_checks_what_users_type() -> None:
     path = PUNCH / MANIFEST[0]["file"]
     with pytest.raises(UsageError, match="hand"):
-        TinyLab().analyse_punch_file(path, hand="both")
+        TinyLab().punches.analyse_file(path, hand="both")
     with pytest.raises(UsageError, match="stance"):
-        TinyLab().analyse_punch_file(path, stance="crab")
+        TinyLab().punches.analyse_file(path, stance="crab")
     with pytest.raises(UsageError, match="work"):
-        TinyLab().analyse_punch_file(path, work_s=0)
+        TinyLab().punches.analyse_file(path, work_s=0)
     with pytest.raises(BadInput):
-        TinyLab().analyse_punch_file(PUNCH / "index.yml")
-    unknown = TinyLab().analyse_punch_file(path)
+        TinyLab().punches.analyse_file(PUNCH / "index.yml")
+    unknown = TinyLab().punches.analyse_file(path)
     assert set(unknown["by_type"]) == {"unknown"} and unknown["by_hand"] == {"unknown": 10}
 
 

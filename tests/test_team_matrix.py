@@ -153,7 +153,7 @@ class Team:
         token = self.tokens[who]
         if (method, pattern) in ENDS_SESSION and who != "expired":
             with Lab(self.db) as lab:
-                token = lab.create_token(ROLE_LOGIN[who])[1]
+                token = lab.accounts.create_token(ROLE_LOGIN[who])[1]
         return {"Authorization": f"Bearer {token}"}
 
 

@@ -42,7 +42,7 @@ def setup(
         with Lab(db) as lab:  # what the coach and the athlete account may see, per parameter
             own = {
                 "name": {OWN.casefold()},
-                "session_id": {str(i) for i in lab.sessions(athlete=OWN)["id"].to_list()},
+                "session_id": {str(i) for i in lab.sessions.list(athlete=OWN)["id"].to_list()},
                 "fight_id": {str(fight_ids(db)[OWN])},
             }
         yield schema, tokens, own

@@ -210,7 +210,7 @@ def test_too_many_wrong_passwords_answer_429_even_with_the_right_one(built: Path
 
 def test_sessions_expire_after_their_time_and_when_idle(built: Path) -> None:
     with Lab(built) as lab:
-        _, old = lab.create_token("mick", kind="session", expires_in=timedelta(seconds=-1))
+        _, old = lab.accounts.create_token("mick", kind="session", expires_in=timedelta(seconds=-1))
     with TestClient(create_app(built, team=TeamConfig(idle_s=0))) as client:
         assert client.get("/api/me", headers={"Authorization": f"Bearer {old}"}).status_code == 401
         token = api_login(client, "mick").json()["token"]
@@ -218,7 +218,7 @@ def test_sessions_expire_after_their_time_and_when_idle(built: Path) -> None:
         idle = client.get("/api/me", headers={"Authorization": f"Bearer {token}"})
         assert idle.status_code == 401  # idle_s=0: any pause ends the session
     with Lab(built) as lab:
-        _, api = lab.create_token("mick")  # API tokens do not idle out
+        _, api = lab.accounts.create_token("mick")  # API tokens do not idle out
     with TestClient(create_app(built, team=TeamConfig(idle_s=0))) as client:
         assert client.get("/api/me", headers={"Authorization": f"Bearer {api}"}).status_code == 200
 
@@ -230,7 +230,7 @@ def test_every_access_to_athlete_data_is_audited(client: TestClient, built: Path
     client.cookies.clear()
     api_login(client, "ivan", "wrong-pass-1")
     with Lab(built) as lab:
-        rows = lab.audit().filter(lab.audit()["login"] == "ivan").to_dicts()
+        rows = lab.audit.entries().filter(lab.audit.entries()["login"] == "ivan").to_dicts()
     seen = [(r["action"], r["path"], r["athlete"], r["status"]) for r in rows[-4:]]
     assert seen == [
         ("login", "/api/login", None, 200),

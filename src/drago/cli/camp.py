@@ -49,7 +49,7 @@ def test_add(
 
     Example: drago test add rocky --date 2026-11-20 --test 3min-bag-punches --value 412
     """
-    open_lab(ctx).add_performance_test(
+    open_lab(ctx).camp.add_test(
         name, day=day.date(), test=test, value=value, lower_is_better=lower_is_better
     )
     _print(f"recorded {test} {value:g} for {name} on {day.date().isoformat()}")
@@ -73,7 +73,7 @@ def model(
 
     Example: drago model rocky --test 3min-bag-punches --format json
     """
-    report = open_lab(ctx).performance_model(name, test=test, method=method.value)
+    report = open_lab(ctx).camp.model(name, test=test, method=method.value)
     out = report.to_dict()
     if fmt is OutputFormat.json:
         emit_object(out)
@@ -116,7 +116,9 @@ def weight(
 
     Example: drago weight rocky --lb 152.4 --date 2026-11-20
     """
-    when, mass = open_lab(ctx).record_weight(name, kg=kg, lb=lb, day=day.date() if day else None)
+    when, mass = open_lab(ctx).camp.record_weight(
+        name, kg=kg, lb=lb, day=day.date() if day else None
+    )
     _print(f"recorded {mass:.2f} kg for {name} on {when.isoformat()}")
 
 
@@ -134,7 +136,9 @@ def suspension_add(
 
     Example: drago suspension add rocky --from 2026-11-01 --days 30 --reason "KO loss"
     """
-    sid = open_lab(ctx).add_suspension(name, first_day=first_day.date(), days=days, reason=reason)
+    sid = open_lab(ctx).camp.add_suspension(
+        name, first_day=first_day.date(), days=days, reason=reason
+    )
     _print(f"recorded suspension {sid} of {name}: {days} days from {first_day.date().isoformat()}")
 
 
@@ -206,7 +210,7 @@ def camp_plan(
     Example: drago camp plan rocky --fight-date 2026-12-19 --weeks 8 --ics camp.ics
     """
     lab = open_lab(ctx)
-    report = lab.plan_camp(
+    report = lab.camp.plan(
         name,
         fight_date=fight_date.date(),
         weeks=weeks,
@@ -220,7 +224,7 @@ def camp_plan(
         until=as_of.date() if as_of else None,
     )
     if ics is not None:
-        ics.write_bytes(lab.camp_ical(report))
+        ics.write_bytes(lab.camp.ical(report))
     out = report.to_dict()
     if fmt is OutputFormat.json:
         emit_object(out)
@@ -274,7 +278,7 @@ def camp_status(
 
     Example: drago camp status rocky --as-of 2026-11-25
     """
-    s = open_lab(ctx).camp_status(
+    s = open_lab(ctx).camp.status(
         name,
         as_of=as_of.date() if as_of else None,
         fight_date=fight_date.date() if fight_date else None,

@@ -74,7 +74,7 @@ def compare(
     if a.strip().casefold() == b.strip().casefold():
         raise UsageError("compare two different athletes")
     lab = open_lab(ctx, read_only=False)
-    sides = [lab.tape(a), lab.tape(b)]
+    sides = [lab.tape.side(a), lab.tape.side(b)]
     if fmt is OutputFormat.json:
         emit_object({"a": sides[0].to_dict(), "b": sides[1].to_dict()})
         return

@@ -111,13 +111,13 @@ def punches(
     lab = open_lab(ctx)
     if not file.exists() and str(file).isdigit():
         render(
-            lab.session_punches(
+            lab.punches.of_session(
                 int(str(file)), stance=stance.value if stance else None, work_s=work, rest_s=rest
             ),
             fmt,
         )
         return
-    report = lab.analyse_punch_file(
+    report = lab.punches.analyse_file(
         file,
         gyro=gyro,
         hand=hand.value if hand else None,

@@ -54,7 +54,7 @@ def hrv(
 
     Example: drago hrv morning.csv --window 60:300 --format json
     """
-    result = open_lab(ctx).analyse_rr_file(
+    result = open_lab(ctx).readiness.analyse_rr_file(
         path, correction=correction.value, window_s=_window(window)
     )
     if fmt is OutputFormat.json:
@@ -108,7 +108,7 @@ def wellness(
     Example: drago wellness rocky --sleep 2 --stress 3 --fatigue 4 --soreness 3 --rhr-bpm 52
     """
     given = {"sleep": sleep, "stress": stress, "fatigue": fatigue, "soreness": soreness}
-    when = open_lab(ctx).log_wellness(
+    when = open_lab(ctx).readiness.log_wellness(
         name, day=day.date() if day else None, rhr_bpm=rhr_bpm, mood=mood, **given
     )
     stdout.print(f"logged wellness of {name} for {when.isoformat()}", highlight=False)
@@ -133,7 +133,7 @@ def readiness(
 
     Example: drago readiness drago --since 2026-11-01
     """
-    frame = open_lab(ctx).readiness(
+    frame = open_lab(ctx).readiness.series(
         name, since=since.date() if since else None, as_of=as_of.date() if as_of else None
     )
     table = frame.select(

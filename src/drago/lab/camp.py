@@ -1,4 +1,5 @@
-"""Fight camps: performance tests and the model, weight, suspensions, the camp plan."""
+"""Fight camps: performance tests and the model, weight, suspensions, the camp plan, and the
+days a chart opens on (`lab.camp`)."""
 
 from __future__ import annotations
 
@@ -20,9 +21,12 @@ from drago.analysis.camp.weight import (
     weight_trajectory,
 )
 from drago.errors import NotFound, UsageError
-from drago.lab.base import LabBase
 from drago.lab.camp_plan import camp_scale, history_or_questionnaire, plan_warnings
 from drago.lab.camp_reports import CampReport, CampStatus, ModelReport, class_limit_kg
+from drago.lab.context import LabContext, Service
+from drago.lab.load import LoadService
+from drago.lab.readiness import ReadinessService
+from drago.lab.window import ChartWindow, chart_window
 from drago.store import athletes as athlete_rows
 from drago.store import camp as camp_rows
 from drago.store import loads as load_rows
@@ -31,8 +35,16 @@ from drago.store import loads as load_rows
 KG_RANGE = (30.0, 200.0)
 
 
-class CampMixin(LabBase):
-    def add_performance_test(
+class CampService(Service):
+    """A fight camp: tests and model, weight, suspensions, the plan and its course
+    (`lab.camp`)."""
+
+    def __init__(self, ctx: LabContext, load: LoadService, readiness: ReadinessService) -> None:
+        super().__init__(ctx)
+        self._load = load
+        self._readiness = readiness
+
+    def add_test(
         self, name: str, *, day: date, test: str, value: float, lower_is_better: bool = False
     ) -> None:
         """Record a performance test (any unit; `lower_is_better` for times)."""
@@ -59,7 +71,7 @@ class CampMixin(LabBase):
         perf = rows.select("date", (sign * pl.col("value")).alias("performance"))
         return str(rows["test"][0]), lower, perf
 
-    def performance_model(
+    def model(
         self, name: str, *, test: str | None = None, method: str = "busso2003"
     ) -> ModelReport:
         """Fit the performance model to the athlete's daily load and one test (default: the
@@ -67,7 +79,7 @@ class CampMixin(LabBase):
         row = athlete_rows.get_athlete(self.store, name)
         if method not in ("banister1975", "busso2003"):
             raise UsageError(f"unknown model {method!r}: use banister1975 or busso2003")
-        daily = self.load_series(row.name).select("date", "load")
+        daily = self._load.series(row.name).select("date", "load")
         chosen, lower, perf = self._tests(row.id, test)
         fit = performance_fit(daily, perf, method=method)  # type: ignore[arg-type]
         return ModelReport(row.name, chosen, lower, fit)
@@ -106,7 +118,7 @@ class CampMixin(LabBase):
         with self.store.transaction():
             return camp_rows.add_suspension(self.store, row.id, first_day, days, reason.strip())
 
-    def plan_camp(
+    def plan(
         self,
         name: str,
         *,
@@ -132,12 +144,12 @@ class CampMixin(LabBase):
         today = until or datetime.now(ZoneInfo(row.tz)).date()
         if fight_date <= today:
             raise UsageError(f"the fight date {fight_date} is not after {today}: give a later one")
-        history = self.load_series(row.name, until=until).select("date", "load")
+        history = self._load.series(row.name, until=until).select("date", "load")
         scale = camp_scale(load_rows.load_history(self.store, [row.id]))
         history, history_note = history_or_questionnaire(
             history, fight_date - timedelta(weeks * 7), weekly_hours, usual_rpe, scale
         )
-        model = self.performance_model(row.name)
+        model = self.model(row.name)
         stops = [
             (s["first_day"], s["last_day"])
             for s in camp_rows.suspensions(self.store, row.id).iter_rows(named=True)
@@ -175,7 +187,7 @@ class CampMixin(LabBase):
         )
         return CampReport(row.name, plan, model, trajectory, note, history_note)
 
-    def camp_ical(self, report: CampReport) -> bytes:
+    def ical(self, report: CampReport) -> bytes:
         """The plan's sessions and the fight as an iCalendar file (see `plan_ical`)."""
         # stamped with the camp's first day, so the same plan gives the same bytes
         made = datetime.combine(report.plan.days["date"][0], datetime.min.time(), tzinfo=UTC)
@@ -188,7 +200,7 @@ class CampMixin(LabBase):
             raise UsageError("no fight ahead: give --fight-date or add one with drago fight new")
         return found
 
-    def camp_status(
+    def status(
         self,
         name: str,
         *,
@@ -208,7 +220,7 @@ class CampMixin(LabBase):
         fight_day = fight_date or self._next_fight(row.id, day)
         if fight_day <= day:
             raise UsageError(f"the fight ({fight_day}) is not after {day}")
-        report = self.plan_camp(
+        report = self.plan(
             row.name,
             fight_date=fight_day,
             weeks=weeks,
@@ -253,7 +265,7 @@ class CampMixin(LabBase):
         """Every day from the first session to the fight: `date`, `load` (done up to `day`,
         the re-planned target after it) and the model's `predicted_performance` (loads
         before a day count; the last row is fight day, with no load of its own)."""
-        history = self.load_series(name, until=day).select("date", "load")
+        history = self._load.series(name, until=day).select("date", "load")
         start = report.plan.days["date"].min()
         assert isinstance(start, date)
         first = min(history["date"][0], start)
@@ -269,7 +281,7 @@ class CampMixin(LabBase):
         predicted = performance_predict(course["load"].to_numpy(), report.plan.params)
         return course.with_columns(pl.Series("predicted_performance", predicted))
 
-    def camp_chart(
+    def chart(
         self,
         name: str,
         *,
@@ -293,12 +305,12 @@ class CampMixin(LabBase):
             "rest_days": rest_days,
             "weigh_in_kg": weigh_in_kg,
         }
-        now = self.plan_camp(row.name, until=day, **options)
+        now = self.plan(row.name, until=day, **options)
         original = now
         if day >= start:
             # Without sessions before the camp, today's plan is the only one.
             with contextlib.suppress(UsageError):
-                original = self.plan_camp(row.name, until=start - timedelta(1), **options)
+                original = self.plan(row.name, until=start - timedelta(1), **options)
         course = self._forecast(row.name, day, now).filter(pl.col("date") >= start)
         frame = course.select(
             "date",
@@ -314,3 +326,9 @@ class CampMixin(LabBase):
             kg = now.weight.days.select("date", "planned_kg", pl.col("actual_kg").alias("kg"))
             frame = frame.join(kg, on="date", how="left")
         return frame.sort("date")
+
+    def window(self, name: str, *, choice: str = "auto", as_of: date | None = None) -> ChartWindow:
+        """The days an athlete's charts open on: the camp, else 90 days (`drago.lab.window`)."""
+        return chart_window(
+            self.store, self._load, self._readiness, name, choice=choice, as_of=as_of
+        )

@@ -1,4 +1,5 @@
-"""Punch analytics of IMU files (file mode): read, detect, classify, measure, group by round."""
+"""Punch analytics of IMU files and stored sessions: read, detect, classify, measure, group by
+round (`lab.punches`)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from drago.analysis.punches.classify import TYPES
 from drago.analysis.punches.rounds import decrement_score, round_of, round_table
 from drago.errors import UsageError
 from drago.ingest.imu import ACC_COLUMNS, GYRO_COLUMNS, read_imu
-from drago.lab.base import LabBase
+from drago.lab.context import LabContext, Service
+from drago.lab.sessions import SessionsService
 from drago.store.athletes import session_stance
 from drago.store.imu import has_imu, imu_samples, recent_imu_sessions
 from drago.vocab import HANDS, STANCES
@@ -37,8 +39,14 @@ def _round(value: float | None, digits: int = 3) -> float | None:
     return None if value is None else round(float(value), digits)
 
 
-class PunchesMixin(LabBase):
-    def analyse_punch_file(
+class PunchesService(Service):
+    """Punches of IMU files and of stored sessions (`lab.punches`)."""
+
+    def __init__(self, ctx: LabContext, sessions: SessionsService) -> None:
+        super().__init__(ctx)
+        self._sessions = sessions
+
+    def analyse_file(
         self,
         path: str | Path,
         *,
@@ -97,7 +105,7 @@ class PunchesMixin(LabBase):
         }
         return punch_report(table, duration, st, work_s, rest_s, meta, has_gyro=rec.has_gyro)
 
-    def session_imu_trace(self, session_id: int, *, max_points: int = 6000) -> pl.DataFrame:
+    def imu_trace(self, session_id: int, *, max_points: int = 6000) -> pl.DataFrame:
         """Each hand's acceleration magnitude (m/s², gravity included) against seconds from the
         session's first IMU sample, thinned to at most `max_points` per hand for drawing."""
         samples = imu_samples(self.store, session_id)
@@ -119,14 +127,14 @@ class PunchesMixin(LabBase):
             parts.append(part.gather_every(step))
         return pl.concat(parts)
 
-    def punch_output(self, name: str, *, last: int = 5) -> dict[str, Any] | None:
+    def output(self, name: str, *, last: int = 5) -> dict[str, Any] | None:
         """Punch output over an athlete's last `last` sessions with IMU streams: punches per
         session and per minute, mean power (relative), and per round (`per_round`: mean
         punches and power of round k over the sessions that had one); None when none."""
         row = recent_imu_sessions(self.store, name, last)
         if row.height == 0:
             return None
-        reports = [self.session_punches(int(i)) for i in row["id"]]
+        reports = [self.of_session(int(i)) for i in row["id"]]
         punches = sum(r["n_punches"] for r in reports)
         minutes = sum(r["duration_s"] for r in reports) / 60
         powers = [p["power_au"] for r in reports for p in r["punches"]]
@@ -156,7 +164,7 @@ class PunchesMixin(LabBase):
         """True when the session holds IMU streams (imported with --hand)."""
         return has_imu(self.store, session_id)
 
-    def session_punches(
+    def of_session(
         self,
         session_id: int,
         *,
@@ -173,7 +181,7 @@ class PunchesMixin(LabBase):
     def _session_punches(
         self, session_id: int, stance: str | None, work_s: float, rest_s: float
     ) -> dict[str, Any]:
-        self.session_row(session_id)
+        self._sessions.row(session_id)
         samples = imu_samples(self.store, session_id)
         if samples.height == 0:
             raise UsageError(f"session {session_id} has no IMU recording: import one with --hand")
@@ -277,4 +285,4 @@ def _counts(values: list[str]) -> dict[str, int]:
     return out
 
 
-__all__ = ["PunchesMixin"]
+__all__ = ["PunchesService"]

@@ -1,4 +1,5 @@
-"""Readiness: morning HRV, resting HR and wellness, for the lab and for the snow."""
+"""Readiness: morning HRV, resting HR and wellness, for the lab and for the snow
+(`lab.readiness`)."""
 
 from __future__ import annotations
 
@@ -14,14 +15,15 @@ from drago.analysis.hrv import CORRECTIONS, hrv_analyse
 from drago.analysis.readiness import LONG_DAYS
 from drago.errors import UsageError
 from drago.ingest.rr import read_rr
-from drago.lab.base import LabBase
+from drago.lab.context import LabContext, Service
+from drago.lab.load import LoadService
 from drago.store import athletes as athlete_rows
 from drago.store import camp as camp_rows
 from drago.store import readiness as readiness_rows
 from drago.store.athletes import AthleteRow
 from drago.vocab import WELLNESS_ITEMS
 
-#: Columns of `Lab.readiness`, the command contract first.
+#: Columns of `lab.readiness.series`, the command contract first.
 READINESS_COLUMNS = (
     "date",
     "ln_rmssd",
@@ -46,7 +48,13 @@ READINESS_COLUMNS = (
 LOOKBACK_DAYS = LONG_DAYS
 
 
-class ReadinessMixin(LabBase):
+class ReadinessService(Service):
+    """Morning measurements, wellness and the daily verdict (`lab.readiness`)."""
+
+    def __init__(self, ctx: LabContext, load: LoadService) -> None:
+        super().__init__(ctx)
+        self._load = load
+
     def analyse_rr_file(
         self,
         path: Path,
@@ -93,7 +101,7 @@ class ReadinessMixin(LabBase):
             readiness_rows.upsert_wellness(self.store, row.id, when, {**items, "rhr_bpm": rhr_bpm})
         return when
 
-    def readiness(
+    def series(
         self, name: str, *, since: date | None = None, as_of: date | None = None
     ) -> pl.DataFrame:
         """One row per day with a measurement or a questionnaire: ln rMSSD and its baselines,
@@ -129,7 +137,7 @@ class ReadinessMixin(LabBase):
         last = days["date"].max()
         # Up to today (the default) unless the mornings run later: the cached series serves both.
         later = last if isinstance(last, date) and last > today else None
-        series = readiness_with_load(days, self.load_series(row.name, until=later))
+        series = readiness_with_load(days, self._load.series(row.name, until=later))
         return series.select([c for c in READINESS_COLUMNS if c in series.columns])
 
     def measurements(self, name: str) -> pl.DataFrame:
