@@ -26,10 +26,9 @@ def _rows(side: TapeSide) -> dict[str, str]:
     trend = side.readiness_trend
     rec = side.record
     per_round = "-"
-    if punches and punches["per_round"]:
+    if punches and punches.per_round:
         per_round = ", ".join(
-            f"R{x['round']} {x['punches']:.0f}/{_num(x['mean_power_au'])}"
-            for x in punches["per_round"]
+            f"R{x.round} {x.punches:.0f}/{_num(x.mean_power_au)}" for x in punches.per_round
         )
     return {
         "team": p["team"] or "-",
@@ -47,9 +46,9 @@ def _rows(side: TapeSide) -> dict[str, str]:
         "readiness 28 d": f"{trend['green']} green, {trend['amber']} amber, {trend['red']} red",
         "punches/session": "-"
         if not punches
-        else f"{punches['per_session']:.0f} ({_num(punches['per_minute'])}/min, "
-        f"{punches['sessions']} IMU sessions)",
-        "mean power (AU, relative)": _num(punches["mean_power_au"]) if punches else "-",
+        else f"{punches.per_session:.0f} ({_num(punches.per_minute)}/min, "
+        f"{punches.sessions} IMU sessions)",
+        "mean power (AU, relative)": _num(punches.mean_power_au) if punches else "-",
         "per round (punches/power)": per_round,
         "record (W-L-D)": str(rec["text"])
         + (f", {rec['undecided']} without a decision" if rec["undecided"] else ""),

@@ -121,12 +121,13 @@ def punches(
     lab = open_lab(ctx)
     report = lab.punches.of_session(session_id)
     trace = lab.punches.imu_trace(session_id)
-    title = f"session {session_id}: {report['n_punches']} punches"
+    title = f"session {session_id}: {report.n_punches} punches"
     if suffix == ".html":
-        punches_figure_html(trace, report, out, title=title)
+        punches_figure_html(trace, report.to_dict(), out, title=title)
     else:
-        punches_figure_static(trace, report, out, title=title, fmt=suffix.lstrip("."))
-    stdout.print(f"drew {report['n_punches']} punches to {out}", highlight=False)
+        figure = report.to_dict()
+        punches_figure_static(trace, figure, out, title=title, fmt=suffix.lstrip("."))
+    stdout.print(f"drew {report.n_punches} punches to {out}", highlight=False)
 
 
 @plot_app.command("camp")

@@ -249,13 +249,9 @@ class FightsService(Service):
             return pl.DataFrame()
         session_id = candidates[0][0]
         report = self._punches.of_session(session_id)
-        t0 = datetime.fromisoformat(report["start_utc"].removesuffix("Z"))
-        punches = pl.DataFrame(
-            [(p["t_s"], p["type"], p["power_au"]) for p in report["punches"]],
-            schema={"t_s": pl.Float64, "type": pl.String, "power_au": pl.Float64},
-            orient="row",
-        )
-        rounds = pl.DataFrame(report["rounds"]).select("round", "start_s", "end_s")
+        t0 = datetime.fromisoformat(str(report.start_utc).removesuffix("Z"))
+        punches = report.frame().select("t_s", "type", "power_au")
+        rounds = pl.DataFrame(report.to_dict()["rounds"]).select("round", "start_s", "end_s")
         streams = self._streams.records(session_id)
         hr = None
         if "hr_bpm" in streams.columns:

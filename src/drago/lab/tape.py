@@ -20,6 +20,7 @@ from drago.lab.camp import CampService
 from drago.lab.context import LabContext, Service
 from drago.lab.fight import FightsService
 from drago.lab.load import LoadService
+from drago.lab.punch_report import PunchOutput
 from drago.lab.punches import PunchesService
 from drago.lab.readiness import ReadinessService
 from drago.store import athletes as athlete_rows
@@ -41,7 +42,7 @@ class TapeSide:
     ctl_change: float | None
     readiness: dict[str, Any] | None
     readiness_trend: dict[str, int]
-    punches: dict[str, Any] | None
+    punches: PunchOutput | None
     record: dict[str, Any]
     fights: list[dict[str, Any]]
 

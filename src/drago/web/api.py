@@ -238,7 +238,7 @@ def session_punches(
     if not lab.punches.has_imu(session_id):
         return raw_json('{"items":[],"next":null}')
     report = lab.punches.of_session(session_id)
-    return page(request, pl.DataFrame(report["punches"]), limit, offset)
+    return page(request, report.frame(), limit, offset)
 
 
 @router.post("/athletes/{name}/imports", response_model=ImportResult, responses=ERRORS)

@@ -198,8 +198,9 @@ def session_page(
     punches, punch_fig = None, None
     if lab.punches.has_imu(session_id):
         punches = lab.punches.of_session(session_id)
-        title = f"Acceleration and punches ({punches['n_punches']})"
-        punch_fig = punches_plotly(lab.punches.imu_trace(session_id), punches, title=title)
+        title = f"Acceleration and punches ({punches.n_punches})"
+        trace = lab.punches.imu_trace(session_id)
+        punch_fig = punches_plotly(trace, punches.to_dict(), title=title)
     context = {
         "title": f"Session {session_id}",
         "s": row,
