@@ -37,8 +37,8 @@ def test_results_from_the_cli_make_the_record(fights: Cli) -> None:
     # BoxRec's convention: W-L-D, KOs counting wins by KO, TKO and RTD; an NC counts as none.
     assert (ivan.wins, ivan.losses, ivan.draws, ivan.kos, ivan.no_contests) == (2, 1, 0, 2, 1)
     assert ivan.text == "2-1-0 (2 KOs)" and rocky.text == "1-1-0 (0 KOs)"
-    assert [f["result"] for f in lines] == ["NC", "L", "W", "W"]  # newest first
-    assert lines[3]["method"] == "KO" and lines[3]["end_time"] == "2:15"
+    assert [f.result for f in lines] == ["NC", "L", "W", "W"]  # newest first
+    assert lines[3].method == "KO" and lines[3].end_time == "2:15"
     assert row["end_round"] == 10  # a decision goes the distance
     show = fights("fight", "show", "1").stdout
     assert "result: KO, red, round 3" in show

@@ -186,9 +186,10 @@ def test_charts_open_on_the_camp_or_the_last_90_days(tmp_path: Path) -> None:
     today = date.today()
     with Lab(db) as lab:
         lab.athletes.add("Ivan", sex="m", tz="UTC")
+        # one old morning, four years back
         lab.readiness.log_wellness(
             "Ivan", day=today - timedelta(4 * 365), sleep=3, stress=3, fatigue=3, soreness=3
-        )  # one old morning, four years back
+        )
         for k in (1, 3, 40):
             lab.sessions.log(athlete="Ivan", day=today - timedelta(k), minutes=60, rpe=6,
                             activity="run")  # fmt: skip

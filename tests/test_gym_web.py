@@ -122,10 +122,9 @@ def test_the_morning_form_stores_wellness_weight_and_a_pasted_rr_list(client: Te
     with Lab(client.db) as lab:  # type: ignore[attr-defined]
         hrv = lab.readiness.measurements("Drago").filter(pl.col("date") == date.fromisoformat(day))
         assert hrv.height == 1 and hrv["n_beats"][0] == 910  # tests/data/rr/index.yml
-        by_file = lab.readiness.analyse_rr_file(
-            REST_RR
-        )  # the same beats as a file give the same HRV
-        assert hrv["rmssd_ms"][0] == pytest.approx(by_file["rmssd_ms"])
+        # the same beats as a file give the same HRV
+        by_file = lab.readiness.analyse_rr_file(REST_RR)
+        assert hrv["rmssd_ms"][0] == pytest.approx(by_file.hrv.rmssd_ms)
         assert lab.camp.body_mass("Drago")["kg"][-1] == pytest.approx(105.8)
     page = client.get(answer.headers["location"])
     assert page.status_code == 200 and "the morning check is in" in page.text

@@ -54,9 +54,10 @@ def hrv(
 
     Example: drago hrv morning.csv --window 60:300 --format json
     """
-    result = open_lab(ctx).readiness.analyse_rr_file(
+    analysis = open_lab(ctx).readiness.analyse_rr_file(
         path, correction=correction.value, window_s=_window(window)
     )
+    result = analysis.to_dict()
     if fmt is OutputFormat.json:
         import json
 

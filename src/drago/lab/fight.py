@@ -15,7 +15,7 @@ from drago.analysis import fight as fight_stats
 from drago.errors import NotFound, UsageError
 from drago.lab.context import Forbidden, LabContext, Service
 from drago.lab.punches import PunchesService
-from drago.lab.records import Record, fight_lines, record_of, set_fight_result
+from drago.lab.records import FightLine, Record, fight_lines, record_of, set_fight_result
 from drago.lab.streams import StreamsService
 from drago.store import athletes as athlete_rows
 from drago.store import camp as camp_rows
@@ -287,7 +287,7 @@ class FightsService(Service):
             end_time_s=end_time_s,
         )
 
-    def record(self, name: str) -> tuple[Record, builtins.list[dict[str, Any]]]:
+    def record(self, name: str) -> tuple[Record, builtins.list[FightLine]]:
         """An athlete's record (W-L-D, KOs) and their fights, newest first."""
         lines = fight_lines(self.store, self.report, name)
         return record_of(lines), lines

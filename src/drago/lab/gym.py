@@ -22,7 +22,7 @@ from drago.lab.base import local_today
 from drago.lab.camp import KG_RANGE, CampService
 from drago.lab.context import LabContext, Service
 from drago.lab.readiness import ReadinessService
-from drago.lab.sessions import SessionsService, session_line
+from drago.lab.sessions import SessionLine, SessionsService, session_line
 from drago.store import athletes as athlete_rows
 from drago.vocab import WELLNESS_COLUMNS
 
@@ -36,6 +36,19 @@ RR_SEPARATORS = re.compile(r"[\s,;]+")
 
 
 @dataclass(frozen=True)
+class RROutcome:
+    """A morning RR reading stored through the import pipeline: its import `status` and
+    `reason`, and the day's HRV (None when the reading gave none)."""
+
+    status: str
+    reason: str | None
+    rmssd_ms: float | None
+    ln_rmssd: float | None
+    reliable: bool | None
+    n_beats: int | None
+
+
+@dataclass(frozen=True)
 class MorningCheck:
     """What one morning check stored: the date, and which parts (`rr`: the HRV outcome)."""
 
@@ -43,7 +56,7 @@ class MorningCheck:
     date: date
     wellness: bool
     kg: float | None
-    rr: dict[str, Any] | None = None
+    rr: RROutcome | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -61,8 +74,8 @@ class AthleteDay:
     kg: float | None
     verdict: str | None
     reason: str | None
-    to_rate: list[dict[str, Any]] = field(default_factory=list)
-    sessions: list[dict[str, Any]] = field(default_factory=list)
+    to_rate: list[SessionLine] = field(default_factory=list)
+    sessions: list[SessionLine] = field(default_factory=list)
 
     @property
     def checked_in(self) -> bool:
@@ -105,7 +118,7 @@ class GymService(Service):
 
     def import_rr(
         self, name: str, day: date, *, data: bytes, filename: str = "pasted-rr.txt"
-    ) -> dict[str, Any]:
+    ) -> RROutcome:
         """Store a morning RR reading (a file's bytes, or a pasted list made into one)
         through the import pipeline (`drago import --as morning --date DAY`): kept original,
         same bytes twice is "already imported". Returns the outcome and the day's HRV;
@@ -120,8 +133,14 @@ class GymService(Service):
             raise UsageError(f"RR: {outcome.reason}")
         hrv = self._readiness.measurements(name).filter(pl.col("date") == day)
         last = hrv.row(-1, named=True) if hrv.height else {}
-        keep = ("rmssd_ms", "ln_rmssd", "reliable", "n_beats")
-        return {"status": outcome.status, "reason": outcome.reason} | {k: last.get(k) for k in keep}
+        return RROutcome(
+            outcome.status,
+            outcome.reason,
+            last.get("rmssd_ms"),
+            last.get("ln_rmssd"),
+            last.get("reliable"),
+            last.get("n_beats"),
+        )
 
     def morning_check(
         self,
@@ -188,8 +207,8 @@ class GymService(Service):
             kg=float(weights["kg"][0]) if weights.height else None,
             verdict=row.get("verdict"),
             reason=row.get("reason"),
-            to_rate=[s for s in rows if s["rpe"] is None],
-            sessions=[s for s in rows if s["day"] == today],
+            to_rate=[s for s in rows if s.rpe is None],
+            sessions=[s for s in rows if s.day == today],
         )
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ from zoneinfo import ZoneInfo
 import polars as pl
 
 from drago.analysis.daily import day_inputs, readiness_with_load
-from drago.analysis.hrv import CORRECTIONS, hrv_analyse
+from drago.analysis.hrv import CORRECTIONS, HrvResult, hrv_analyse
 from drago.analysis.readiness import LONG_DAYS
 from drago.errors import UsageError
 from drago.ingest.rr import read_rr
@@ -44,6 +45,29 @@ READINESS_COLUMNS = (
     "soreness",
     "mood",
 )
+
+
+@dataclass(frozen=True)
+class RRFileAnalysis:
+    """The HRV of one RR file (`hrv`) and how the file was read: its format and the unit of
+    its intervals, detected and why."""
+
+    file: str
+    format: str
+    unit_detected: str
+    unit_reason: str
+    hrv: HrvResult
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `drago hrv --format json` contract: the HRV's fields, then the file's."""
+        return self.hrv.to_dict() | {
+            "file": self.file,
+            "format": self.format,
+            "unit_detected": self.unit_detected,
+            "unit_reason": self.unit_reason,
+        }
+
+
 #: The longest baseline window (the normal range), so `since` can trim what is read.
 LOOKBACK_DAYS = LONG_DAYS
 
@@ -61,7 +85,7 @@ class ReadinessService(Service):
         *,
         correction: str = "auto",
         window_s: tuple[float, float] | None = None,
-    ) -> dict[str, Any]:
+    ) -> RRFileAnalysis:
         """HRV of one RR file (no store involved): metrics, artefacts, and whether to trust it."""
         if correction not in CORRECTIONS:
             raise UsageError(f"--correction must be one of {', '.join(CORRECTIONS)}")
@@ -70,14 +94,7 @@ class ReadinessService(Service):
             result = hrv_analyse(rr.rr_ms, correction=correction, window_s=window_s)
         except ValueError as exc:
             raise UsageError(str(exc)) from exc
-        out = result.to_dict()
-        out |= {
-            "file": str(path),
-            "format": rr.format,
-            "unit_detected": rr.unit_detected,
-            "unit_reason": rr.unit_reason,
-        }
-        return out
+        return RRFileAnalysis(str(path), rr.format, rr.unit_detected, rr.unit_reason, result)
 
     def log_wellness(
         self,

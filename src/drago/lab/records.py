@@ -175,7 +175,28 @@ class Record:
         return asdict(self) | {"text": self.text}
 
 
-def fight_lines(store: Store, report: Reporter, name: str) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class FightLine:
+    """One fight from an athlete's corner: date, opponent, corner, scheduled rounds, `result`
+    (W, L, D, NC or None: undecided), `method` (KO, UD...), the round and time it ended, and
+    the decision in words."""
+
+    fight_id: int
+    date: date
+    opponent: str
+    corner: str
+    rounds: int
+    result: str | None
+    method: str | None
+    end_round: int | None
+    end_time: str | None
+    decision: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def fight_lines(store: Store, report: Reporter, name: str) -> list[FightLine]:
     """Every fight of an athlete from their corner, newest first: date, opponent, `result`
     (W, L, D, NC or None), `method` (KO, UD...), round and time."""
     row = athlete_rows.get_athlete(store, name)
@@ -192,28 +213,26 @@ def fight_lines(store: Store, report: Reporter, name: str) -> list[dict[str, Any
                 mark = "W" if outcome["winner"] == fight["corner"] else "L"
         when: date = fight["date"]
         lines.append(
-            {
-                "fight_id": fight["id"],
-                "date": when,
-                "opponent": fight["opponent"],
-                "corner": fight["corner"],
-                "rounds": fight["rounds"],
-                "result": mark,
-                "method": outcome["result"] if outcome else None,
-                "end_round": outcome["end_round"] if outcome else None,
-                "end_time": outcome["end_time"] if outcome else None,
-                "decision": outcome["kind"] if outcome else None,
-            }
+            FightLine(
+                fight_id=fight["id"],
+                date=when,
+                opponent=fight["opponent"],
+                corner=fight["corner"],
+                rounds=fight["rounds"],
+                result=mark,
+                method=outcome["result"] if outcome else None,
+                end_round=outcome["end_round"] if outcome else None,
+                end_time=outcome["end_time"] if outcome else None,
+                decision=outcome["kind"] if outcome else None,
+            )
         )
     return lines
 
 
-def record_of(lines: list[dict[str, Any]]) -> Record:
+def record_of(lines: list[FightLine]) -> Record:
     """The record over an athlete's fight lines (see `fight_lines`)."""
-    marks = [f["result"] for f in lines]
-    kos = sum(
-        1 for f in lines if f["result"] == "W" and RESULTS.get(f["method"] or "", (0, 0, 0))[1]
-    )
+    marks = [f.result for f in lines]
+    kos = sum(1 for f in lines if f.result == "W" and RESULTS.get(f.method or "", (0, 0, 0))[1])
     return Record(
         wins=marks.count("W"),
         losses=marks.count("L"),
@@ -226,6 +245,7 @@ def record_of(lines: list[dict[str, Any]]) -> Record:
 
 __all__ = [
     "RESULTS",
+    "FightLine",
     "Record",
     "canonical_result",
     "fight_lines",

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from datetime import date as Day
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -212,7 +214,7 @@ class SessionsService(Service):
         remove_files(list(self.store.originals.root.glob(f"{sha}.*")))
         return True
 
-    def week(self, session_id: int) -> dict[str, Any]:
+    def week(self, session_id: int) -> SessionWeek:
         """The training week (Monday to Sunday, the athlete's local dates) around a session: each
         day's load as the load series counts it, the week's sessions, its total, and the load
         series' row on the session's day (fitness, fatigue, ACWR, monotony): what a hand-logged
@@ -225,10 +227,7 @@ class SessionsService(Service):
         series = self._load.series(str(row["athlete"]), until=max(sunday, day))
         week = series.filter((pl.col("date") >= monday) & (pl.col("date") <= sunday))
         loads = dict(zip(week["date"].to_list(), week["load"].to_list(), strict=True))
-        days = [
-            {"date": monday + timedelta(k), "load": loads.get(monday + timedelta(k))}
-            for k in range(7)
-        ]
+        days = [DayLoad(monday + timedelta(k), loads.get(monday + timedelta(k))) for k in range(7)]
         sessions = self.list(athlete=str(row["athlete"]), since=monday - timedelta(1))
         local = sessions.with_columns(pl.col("start").dt.convert_time_zone(tz).alias("local"))
         local = local.with_columns(pl.col("local").dt.date().alias("day")).filter(
@@ -241,27 +240,56 @@ class SessionsService(Service):
             if on_day.height
             else {}
         )
-        total = sum(d["load"] or 0.0 for d in days)
+        total = sum(d.load or 0.0 for d in days)
         lines = [session_line(s) for s in local.sort("start").iter_rows(named=True)]
-        return {
-            "session_id": session_id,
-            "date": day,
-            "monday": monday,
-            "days": days,
-            "total_load": total,
-            "day": today,
-            "sessions": lines,
-        }
+        return SessionWeek(session_id, day, monday, days, total, today, lines)
 
 
-def session_line(s: dict[str, Any]) -> dict[str, Any]:
-    """A session as the gym pages list it (local day and time, minutes, RPE, notes)."""
-    return {
-        "id": s["id"],
-        "day": s["day"],
-        "time": s["local"].strftime("%H:%M"),
-        "activity": s["activity"],
-        "minutes": round(s["duration_s"] / 60.0, 1),
-        "rpe": s["rpe"],
-        "notes": s["notes"],
-    }
+@dataclass(frozen=True)
+class SessionLine:
+    """A session as the gym pages list it: local day and time, minutes, RPE, notes."""
+
+    id: int
+    day: date
+    time: str
+    activity: str
+    minutes: float
+    rpe: float | None
+    notes: str | None
+
+
+@dataclass(frozen=True)
+class DayLoad:
+    """One day's load as the load series counts it (None: no series that day)."""
+
+    date: date
+    load: float | None
+
+
+@dataclass(frozen=True)
+class SessionWeek:
+    """The training week (Monday to Sunday, local dates) around session `session_id` on
+    `date`: each day's load, their total, the load series' row on the session's day (`day`:
+    load, ctl, atl, tsb, acwr_ewma, acwr_band, monotony, strain; empty without a series),
+    and the week's sessions."""
+
+    session_id: int
+    date: Day
+    monday: Day
+    days: list[DayLoad]
+    total_load: float
+    day: dict[str, Any]
+    sessions: list[SessionLine] = field(default_factory=list)
+
+
+def session_line(s: dict[str, Any]) -> SessionLine:
+    """A row of the sessions listing with its local `day` and time (`local`) as a line."""
+    return SessionLine(
+        id=s["id"],
+        day=s["day"],
+        time=s["local"].strftime("%H:%M"),
+        activity=s["activity"],
+        minutes=round(s["duration_s"] / 60.0, 1),
+        rpe=s["rpe"],
+        notes=s["notes"],
+    )

@@ -23,6 +23,7 @@ from drago.lab.load import LoadService
 from drago.lab.punch_report import PunchOutput
 from drago.lab.punches import PunchesService
 from drago.lab.readiness import ReadinessService
+from drago.lab.records import FightLine
 from drago.store import athletes as athlete_rows
 
 #: How far back the readiness trend and the fitness change look, days.
@@ -44,7 +45,7 @@ class TapeSide:
     readiness_trend: dict[str, int]
     punches: PunchOutput | None
     record: dict[str, Any]
-    fights: list[dict[str, Any]]
+    fights: list[FightLine]
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
