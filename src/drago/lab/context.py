@@ -59,6 +59,3 @@ class Service:
     @property
     def memo(self) -> Memo:
         return self.ctx.memo
-
-    def memoised(self, key: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
-        return self.ctx.memoised(key, compute)

@@ -140,7 +140,9 @@ class PunchesService(Service):
         punches FILE` reports them; the stance defaults to the athlete's. The report is kept
         while the store is unchanged."""
         key = ("session_punches", session_id, stance, work_s, rest_s)
-        return self.memoised(key, lambda: self._session_punches(session_id, stance, work_s, rest_s))
+        return self.ctx.memoised(
+            key, lambda: self._session_punches(session_id, stance, work_s, rest_s)
+        )
 
     def _session_punches(
         self, session_id: int, stance: str | None, work_s: float, rest_s: float

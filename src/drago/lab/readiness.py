@@ -127,7 +127,7 @@ class ReadinessService(Service):
         today = datetime.now(ZoneInfo(row.tz)).date()
         if as_of is None:  # the whole series, kept while the store is unchanged (`Memo`)
             key = ("readiness", row.id, today)
-            series = self.memoised(key, lambda: self._readiness(row, None, None, today))
+            series = self.ctx.memoised(key, lambda: self._readiness(row, None, None, today))
         else:
             series = self._readiness(row, since, as_of, today)
         return series if since is None else series.filter(pl.col("date") >= since)

@@ -155,7 +155,7 @@ class SessionsService(Service):
         """A session's stored row (a fresh copy), or NotFound; kept while the store is
         unchanged, since one page asks for it several times."""
         return dict(
-            self.memoised(
+            self.ctx.memoised(
                 ("session_row", session_id), lambda: edits.session_row(self.store, session_id)
             )
         )

@@ -103,7 +103,7 @@ class TodayService(Service):
             except UsageError:  # no sessions yet: nothing to plan from
                 return None
 
-        return self.memoised(("today_camp", athlete_id, fight, today), plan)
+        return self.ctx.memoised(("today_camp", athlete_id, fight, today), plan)
 
     @staticmethod
     def _plan_day(report: CampReport | None, day: date) -> dict[str, Any] | None:
