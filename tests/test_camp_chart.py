@@ -22,11 +22,32 @@ AS_OF = date(2026, 9, 20)
 def camp_lab(cli: Cli, trained: Path) -> Cli:  # noqa: F811
     cli.db.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy(trained, cli.db)
-    cli("fight", "new", "--red", "rocky", "--blue", "Apollo Creed", "--date", FIGHT.isoformat(),
-        "--rounds", "12")  # fmt: skip
+    cli(
+        "fight",
+        "new",
+        "--red",
+        "rocky",
+        "--blue",
+        "Apollo Creed",
+        "--date",
+        FIGHT.isoformat(),
+        "--rounds",
+        "12",
+    )
     for day in ("2026-09-12", "2026-09-14", "2026-09-16"):
-        cli("log", "--athlete", "rocky", "--date", day, "--minutes", "60", "--rpe", "7",
-            "--activity", "pads")  # fmt: skip
+        cli(
+            "log",
+            "--athlete",
+            "rocky",
+            "--date",
+            day,
+            "--minutes",
+            "60",
+            "--rpe",
+            "7",
+            "--activity",
+            "pads",
+        )
     cli("weight", "rocky", "--kg", "71.0", "--date", "2026-09-10")
     cli("weight", "rocky", "--kg", "70.6", "--date", "2026-09-18")
     return cli
@@ -69,6 +90,7 @@ def test_plot_camp_writes_each_format(camp_lab: Cli, tmp_path: Path, suffix: str
 def test_plot_camp_errors_are_one_line(camp_lab: Cli, tmp_path: Path) -> None:
     bad = camp_lab("plot", "camp", "rocky", "-o", str(tmp_path / "camp.pdf"), code=2).stderr
     assert bad.count("\n") == 1 and "use .png, .svg or .html" in bad
-    late = camp_lab("plot", "camp", "rocky", "--as-of", "2026-12-01", "-o",
-                    str(tmp_path / "c.png"), code=2).stderr  # fmt: skip
+    late = camp_lab(
+        "plot", "camp", "rocky", "--as-of", "2026-12-01", "-o", str(tmp_path / "c.png"), code=2
+    ).stderr
     assert late.count("\n") == 1 and "no fight ahead" in late

@@ -28,8 +28,9 @@ def lab(drago_home: Path) -> Lab:
 def _train(lab: Lab, name: str, days: int, minutes: float = 60, rpe: float = 6) -> None:
     for i in range(days):
         if i % 7 != 6:
-            lab.sessions.log(athlete=name, day=D0 + timedelta(i), minutes=minutes, rpe=rpe,
-                            activity="pads")  # fmt: skip
+            lab.sessions.log(
+                athlete=name, day=D0 + timedelta(i), minutes=minutes, rpe=rpe, activity="pads"
+            )
 
 
 def test_the_morning_verdict_does_not_change_when_the_day_is_logged(lab: Lab) -> None:
@@ -99,8 +100,9 @@ def test_the_plan_lands_in_a_calendar(lab: Lab, tmp_path: Path) -> None:
     icalendar = pytest.importorskip("icalendar")
     lab.athletes.add("rocky", sex="m")
     _train(lab, "rocky", 35)
-    report = lab.camp.plan("rocky", fight_date=D0 + timedelta(35 + 28), weeks=4,
-                           until=D0 + timedelta(34))  # fmt: skip
+    report = lab.camp.plan(
+        "rocky", fight_date=D0 + timedelta(35 + 28), weeks=4, until=D0 + timedelta(34)
+    )
     cal = icalendar.Calendar.from_ical(lab.camp.ical(report))
     events = [c for c in cal.walk("VEVENT")]
     training = report.plan.days.filter(pl.col("minutes") > 0)
@@ -130,13 +132,20 @@ def test_amateur_weigh_in_is_the_morning_of_the_bout(lab: Lab) -> None:
     lab.camp.record_weight("rocky", kg=70.0, day=D0 + timedelta(34))
     fight = D0 + timedelta(35 + 28)
     pro = lab.camp.plan("rocky", fight_date=fight, weeks=4, until=D0 + timedelta(34))
-    amateur = lab.camp.plan("rocky", fight_date=fight, weeks=4, until=D0 + timedelta(34),
-                            weigh_in="amateur", usg_max=1.020)  # fmt: skip
+    amateur = lab.camp.plan(
+        "rocky",
+        fight_date=fight,
+        weeks=4,
+        until=D0 + timedelta(34),
+        weigh_in="amateur",
+        usg_max=1.020,
+    )
     assert pro.weight is not None and amateur.weight is not None
     assert pro.weight.days["date"][-1] == fight - timedelta(1)
     assert amateur.weight.days["date"][-1] == fight
     assert "amateur rules" in amateur.weight_note
     assert any("urine specific gravity" in w for w in amateur.to_dict()["warnings"])
-    ibf = lab.camp.plan("rocky", fight_date=fight, weeks=4, until=D0 + timedelta(34),
-                        weigh_in="ibf")  # fmt: skip
+    ibf = lab.camp.plan(
+        "rocky", fight_date=fight, weeks=4, until=D0 + timedelta(34), weigh_in="ibf"
+    )
     assert any("fight-morning check" in w for w in ibf.to_dict()["warnings"])

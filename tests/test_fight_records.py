@@ -17,8 +17,12 @@ from tests.conftest import Cli
 def fights(cli: Cli) -> Cli:
     cli("athlete", "add", "ivan", "--sex", "m")
     cli("athlete", "add", "rocky", "--sex", "m")
-    bouts = (("2025-06-01", "ivan", "Tommy Gunn"), ("2025-09-01", "ivan", "rocky"),
-             ("2026-01-10", "rocky", "ivan"), ("2026-03-01", "ivan", "Spider"))  # fmt: skip
+    bouts = (
+        ("2025-06-01", "ivan", "Tommy Gunn"),
+        ("2025-09-01", "ivan", "rocky"),
+        ("2026-01-10", "rocky", "ivan"),
+        ("2026-03-01", "ivan", "Spider"),
+    )
     for day, red, blue in bouts:
         cli("fight", "new", "--red", red, "--blue", blue, "--date", day, "--rounds", "10")
     return cli
@@ -72,8 +76,11 @@ def client(fights: Cli) -> Iterator[TestClient]:
 def test_the_form_and_the_api_record_results_and_pages_show_the_record(
     client: TestClient,
 ) -> None:
-    made = client.post("/fights/1/result", data={"result": "RTD", "winner": "red", "round": "6",
-                       "time": ""}, follow_redirects=False)  # fmt: skip
+    made = client.post(
+        "/fights/1/result",
+        data={"result": "RTD", "winner": "red", "round": "6", "time": ""},
+        follow_redirects=False,
+    )
     assert made.status_code == 303 and made.headers["location"] == "/fights/1#result"
     page = client.get("/fights/1").text
     assert "<strong>RTD: ivan (red)</strong>, round 6" in page and 'id="result-form"' in page

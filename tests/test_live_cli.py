@@ -27,8 +27,18 @@ EVENT_KEYS = {"athlete", "t_s", "hr_bpm", "round"}
 
 
 def start(db: Path, *args: str) -> subprocess.Popen[str]:
-    cmd = [sys.executable, "-m", "drago", "--db", str(db), "live", "--port", "0",
-           "--no-browser", *args]  # fmt: skip
+    cmd = [
+        sys.executable,
+        "-m",
+        "drago",
+        "--db",
+        str(db),
+        "live",
+        "--port",
+        "0",
+        "--no-browser",
+        *args,
+    ]
     return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -46,8 +56,18 @@ def add_rocky(db: Path) -> None:
 
 def test_the_contract_end_to_end(db: Path) -> None:
     add_rocky(db)
-    args = ["--replay", f"rocky={FIT}", "--replay", f"rocky:left={LEFT}", "--speed", "100",
-            "--round-s", "20", "--rest-s", "10"]  # fmt: skip
+    args = [
+        "--replay",
+        f"rocky={FIT}",
+        "--replay",
+        f"rocky:left={LEFT}",
+        "--speed",
+        "100",
+        "--round-s",
+        "20",
+        "--rest-s",
+        "10",
+    ]
     proc = start(db, *args)
     base = url_of(proc)
     events: list[dict[str, Any]] = []
@@ -96,8 +116,12 @@ def test_kill_9_keeps_everything_up_to_the_last_flush(db: Path) -> None:
     # flushed every second: the journal holds the session up to a few seconds before the kill
     # (5 s of margin for a machine busy with other work)
     assert last_t >= ((killed - started) - 5.0) * speed
-    recovered = subprocess.run([sys.executable, "-m", "drago", "--db", str(db), "live"],
-                               capture_output=True, text=True, timeout=60)  # fmt: skip
+    recovered = subprocess.run(
+        [sys.executable, "-m", "drago", "--db", str(db), "live"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert recovered.returncode == 0, recovered.stderr
     assert "recovered rocky's killed session: session " in recovered.stdout
     assert not list(folder.glob("*.jsonl"))

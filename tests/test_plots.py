@@ -191,12 +191,24 @@ def test_cli_plots_load_in_each_format(
 ) -> None:
     athlete("rocky")
     for day, rpe in ((2, "6"), (3, "8"), (5, "5"), (9, "7")):
-        cli("log", "--athlete", "rocky", "--date", f"2026-03-{day:02d}", "--minutes", "60",
-            "--rpe", rpe, "--activity", "run")  # fmt: skip
+        cli(
+            "log",
+            "--athlete",
+            "rocky",
+            "--date",
+            f"2026-03-{day:02d}",
+            "--minutes",
+            "60",
+            "--rpe",
+            rpe,
+            "--activity",
+            "run",
+        )
     for suffix in ("png", "svg", "html"):
         out = tmp_path / f"rocky.{suffix}"
-        result = cli("plot", "load", "rocky", "-o", str(out), "--method", "srpe",
-                     "--until", "2026-03-12")  # fmt: skip
+        result = cli(
+            "plot", "load", "rocky", "-o", str(out), "--method", "srpe", "--until", "2026-03-12"
+        )
         assert "drew 11 days (2026-03-02 to 2026-03-12)" in result.stdout
         assert out.stat().st_size > 1000
     svg = ElementTree.fromstring((tmp_path / "rocky.svg").read_bytes())

@@ -15,11 +15,16 @@ D0 = date(2026, 5, 1)
 
 
 def test_suspension_overrides_a_green_morning() -> None:
-    days = pl.DataFrame({
-        "date": [D0, D0 + timedelta(1)],
-        "sleep": [1, 1], "stress": [1, 1], "fatigue": [1, 1], "soreness": [1, 1],
-        "suspension": [None, "KO in sparring"],
-    })  # fmt: skip
+    days = pl.DataFrame(
+        {
+            "date": [D0, D0 + timedelta(1)],
+            "sleep": [1, 1],
+            "stress": [1, 1],
+            "fatigue": [1, 1],
+            "soreness": [1, 1],
+            "suspension": [None, "KO in sparring"],
+        }
+    )
     out = readiness_series(days)
     assert out["verdict"].to_list() == ["green", "red"]
     assert out["reason"][1] == "red: medical suspension (KO in sparring)"

@@ -65,9 +65,16 @@ def test_csv_cells_are_never_formulas(cli: Cli) -> None:
     cli("athlete", "add", "Drago", "--sex", "m", "--tz", "UTC")
     with Lab(cli.db) as lab:
         for login in (evil, "+1", "-1", "@SUM(A1)", "mick"):
-            lab.audit.record(login=login, role=None, action="login-failed", method="POST",
-                              path="/api/login", athlete_id=None, status=401,
-                              remote="203.0.113.9")  # fmt: skip
+            lab.audit.record(
+                login=login,
+                role=None,
+                action="login-failed",
+                method="POST",
+                path="/api/login",
+                athlete_id=None,
+                status=401,
+                remote="203.0.113.9",
+            )
     rows = list(csv.DictReader(io.StringIO(cli("audit", "--format", "csv").stdout)))
     logins = [row["login"] for row in rows]
     assert logins == [f"'{evil}", "'+1", "'-1", "'@SUM(A1)", "mick"]

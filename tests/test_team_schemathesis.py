@@ -68,8 +68,12 @@ def test_no_server_error_and_no_200_the_matrix_forbids(setup: Any, who: str) -> 
             continue
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=EXAMPLES, deadline=None, database=None,
-                  suppress_health_check=list(HealthCheck))  # fmt: skip
+        @settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
         def check(case: Any) -> None:
             response = case.call(headers=headers)
             case.validate_response(response, checks=[not_a_server_error])

@@ -29,8 +29,7 @@ from tests.team_store import OTHER, OWN, bearer_tokens, build_team_store, cheap_
 from tests.test_punch_sessions import JAB
 
 MISSING = 987654
-ROUND = {"jab_thrown": 10, "jab_landed": 3, "power_thrown": 8, "power_landed": 2,
-         "knockdowns": 0}  # fmt: skip
+ROUND = {"jab_thrown": 10, "jab_landed": 3, "power_thrown": 8, "power_landed": 2, "knockdowns": 0}
 
 
 @dataclasses.dataclass
@@ -183,15 +182,23 @@ def test_the_web_refuses_the_hidden_corner_and_its_sensors(store: Store) -> None
         tokens = bearer_tokens(store.db)
         with TestClient(create_app(store.db, team=TeamConfig(), linger_s=0)) as client:
             coach = {"Authorization": f"Bearer {tokens['coach']}"}
-            body = {"round": 2, "corner": "blue", "jabs_thrown": 1, "jabs_landed": 0,
-                    "power_thrown": 1, "power_landed": 0}  # fmt: skip
+            body = {
+                "round": 2,
+                "corner": "blue",
+                "jabs_thrown": 1,
+                "jabs_landed": 0,
+                "power_thrown": 1,
+                "power_landed": 0,
+            }
             answer = client.post(f"/api/fights/{store.fight}/rounds", json=body, headers=coach)
             assert answer.status_code == 403 and answer.json()["ok"] is False
             shown = client.get(f"/api/fights/{store.fight}", headers=coach).json()
-            assert all(r["blue"] is None or r["blue"]["source"] == "entered"
-                       for r in shown["rounds"])  # fmt: skip
-            assert all(r["blue"] is None or r["blue"]["power_index"] is None
-                       for r in shown["rounds"])  # fmt: skip
+            assert all(
+                r["blue"] is None or r["blue"]["source"] == "entered" for r in shown["rounds"]
+            )
+            assert all(
+                r["blue"] is None or r["blue"]["power_index"] is None for r in shown["rounds"]
+            )
             form = {"red": OWN, "blue": "rocky", "date": "2026-12-01", "rounds": "3"}
             made = client.post("/fights", data=form, headers=coach, follow_redirects=False)
             assert made.status_code == 303
