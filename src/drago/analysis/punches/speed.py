@@ -106,47 +106,51 @@ def world_acceleration(
 
     The sensor is taken as still at `start` (its tilt from gravity, heading arbitrary); its
     orientation (a unit quaternion) follows the gyroscope, each step the exact rotation of
-    the mean rate over the step. All punches are stepped together.
+    the mean rate over the step. All punches are stepped together, one component array per
+    quaternion part (time-major: each step reads and writes contiguous rows).
     """
     n = acc_ms2.shape[0]
     k = start.size
-    idx = np.clip(start[:, None] + np.arange(span)[None, :], 0, n - 1)
+    idx = np.clip(start[None, :] + np.arange(span)[:, None], 0, n - 1)  # (span, k)
     acc = acc_ms2[idx]
     w = gyro_rads[idx]
-    half = 0.25 * (w[:, 1:] + w[:, :-1]) / rate_hz  # half the rotation vector of each step
-    angle = np.sqrt(np.einsum("ksj,ksj->ks", half, half))
+    half = 0.25 * (w[1:] + w[:-1]) / rate_hz  # half the rotation vector of each step
+    angle = np.sqrt(np.einsum("skj,skj->sk", half, half))
     sinc = np.where(angle > 1e-12, np.sin(angle) / np.where(angle > 1e-12, angle, 1.0), 1.0)
-    dq = np.concatenate([np.cos(angle)[..., None], sinc[..., None] * half], axis=-1)
-    dq = np.ascontiguousarray(dq.transpose(1, 0, 2))  # (span - 1, k, 4): one step at a time
-    q = np.empty((span, k, 4))
-    q[0] = _tilt_quaternions(acc[:, 0])
-    for i in range(1, span):
-        q[i] = _qmul(q[i - 1], dq[i - 1])
-    out = _qrotate(q.transpose(1, 0, 2), acc)
+    bw = np.cos(angle)
+    bx, by, bz = (sinc * half[..., j] for j in range(3))
+    q = np.empty((4, span, k))
+    q[:, 0] = _tilt_quaternions(acc[0]).T
+    qw, qx, qy, qz = q
+    for i in range(1, span):  # q[i] = q[i - 1] * dq[i - 1] (Hamilton product)
+        aw, ax, ay, az = qw[i - 1], qx[i - 1], qy[i - 1], qz[i - 1]
+        cw, cx, cy, cz = bw[i - 1], bx[i - 1], by[i - 1], bz[i - 1]
+        qw[i] = aw * cw - ax * cx - ay * cy - az * cz
+        qx[i] = aw * cx + ax * cw + ay * cz - az * cy
+        qy[i] = aw * cy - ax * cz + ay * cw + az * cx
+        qz[i] = aw * cz + ax * cy - ay * cx + az * cw
+    out = np.empty((k, span, 3))
+    rotated = _qrotate_parts(q, acc[..., 0], acc[..., 1], acc[..., 2])
+    for j in range(3):
+        out[:, :, j] = rotated[j].T
     out[:, :, 2] -= G_MS2
     return out
 
 
-def _qmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Hamilton product of (..., 4) quaternions (w, x, y, z)."""
-    aw, ax, ay, az = a[..., 0], a[..., 1], a[..., 2], a[..., 3]
-    bw, bx, by, bz = b[..., 0], b[..., 1], b[..., 2], b[..., 3]
-    return np.stack(
-        [
-            aw * bw - ax * bx - ay * by - az * bz,
-            aw * bx + ax * bw + ay * bz - az * by,
-            aw * by - ax * bz + ay * bw + az * bx,
-            aw * bz + ax * by - ay * bx + az * bw,
-        ],
-        axis=-1,
+def _qrotate_parts(
+    q: np.ndarray, vx: np.ndarray, vy: np.ndarray, vz: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Vectors rotated by unit quaternions, component-wise: `q` is (4, ...) and each of
+    `vx`, `vy`, `vz` has its shape; v + 2w (u x v) + u x (2 u x v)."""
+    w, ux, uy, uz = q
+    tx = 2.0 * (uy * vz - uz * vy)
+    ty = 2.0 * (uz * vx - ux * vz)
+    tz = 2.0 * (ux * vy - uy * vx)
+    return (
+        vx + w * tx + (uy * tz - uz * ty),
+        vy + w * ty + (uz * tx - ux * tz),
+        vz + w * tz + (ux * ty - uy * tx),
     )
-
-
-def _qrotate(q: np.ndarray, v: np.ndarray) -> np.ndarray:
-    """Vectors (..., 3) rotated by unit quaternions (..., 4): v + 2w (u x v) + 2u x (u x v)."""
-    u = q[..., 1:]
-    t = 2.0 * np.cross(u, v)
-    return np.asarray(v + q[..., :1] * t + np.cross(u, t), dtype=np.float64)
 
 
 def _tilt_quaternions(acc_still: np.ndarray) -> np.ndarray:
