@@ -99,6 +99,30 @@ def still_after(score: np.ndarray, peak: int, hi: int) -> int:
     return peak + int(still[0] if still.size else seg.argmin())
 
 
+def stills_before(score: np.ndarray, peaks: np.ndarray, reach: int) -> np.ndarray:
+    """`still_before(score, p, max(0, p - reach))` for every p of `peaks`, vectorised: the
+    latest still sample at or before each sample is precomputed once."""
+    idx = np.arange(score.size)
+    last = np.maximum.accumulate(np.where(score < 1.0, idx, -1))
+    lo = np.maximum(peaks - reach, 0)
+    out = last[peaks]
+    for j in np.flatnonzero(out < lo).tolist():  # no still sample in reach: the stillest
+        out[j] = still_before(score, int(peaks[j]), int(lo[j]))
+    return np.asarray(out, dtype=np.int64)
+
+
+def stills_after(score: np.ndarray, peaks: np.ndarray, reach: int) -> np.ndarray:
+    """`still_after(score, p, min(n - 1, p + reach))` for every p of `peaks`, vectorised."""
+    n = score.size
+    idx = np.where(score < 1.0, np.arange(n), n)
+    first = np.minimum.accumulate(idx[::-1])[::-1]
+    hi = np.minimum(peaks + reach, n - 1)
+    out = first[peaks]
+    for j in np.flatnonzero(out > hi).tolist():
+        out[j] = still_after(score, int(peaks[j]), int(hi[j]))
+    return np.asarray(out, dtype=np.int64)
+
+
 def world_acceleration(
     acc_ms2: np.ndarray, gyro_rads: np.ndarray, rate_hz: float, start: np.ndarray, span: int
 ) -> np.ndarray:
@@ -252,20 +276,18 @@ def punch_speed_ms(acc_ms2: np.ndarray, gyro_rads: np.ndarray, det: Detection) -
     See the module docstring; `det.peak` is where each punch is searched from.
     """
     rate = det.rate_hz
-    n = acc_ms2.shape[0]
     if det.n == 0:
         return np.zeros(0)
     score = still_score(acc_ms2, gyro_rads, rate)
     before = max(1, round(SEARCH_BEFORE_S * rate))
     after = max(1, round(SEARCH_AFTER_S * rate))
     half = max(1, round(ANCHOR_S * rate))
-    starts = np.zeros(det.n, dtype=np.int64)
-    stops = np.zeros(det.n, dtype=np.int64)
-    for j, at in enumerate(det.peak.tolist()):
-        lo, hi = max(0, at - half), min(n - 1, at + half)
-        peak = lo + int(score[lo : hi + 1].argmax())
-        starts[j] = still_before(score, peak, max(0, peak - before))
-        stops[j] = still_after(score, peak, min(n - 1, peak + after))
+    # the most active sample within `half` of each detected peak (the first one on ties)
+    padded = np.pad(score, half, constant_values=-np.inf)
+    windows = np.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1)[det.peak]
+    peak = det.peak - half + windows.argmax(axis=1)
+    starts = stills_before(score, peak, before)
+    stops = stills_after(score, peak, after)
     span = int((stops - starts).max()) + 1
     acc_world = world_acceleration(acc_ms2, gyro_rads, rate, starts, span)
     length = stops - starts + 1
