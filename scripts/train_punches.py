@@ -2,7 +2,8 @@
 
 Usage: python scripts/train_punches.py DIR [DIR ...] [--out src/drago/analysis/punches/model.json]
 (or `make train-punches PUNCH_DATA="DIR [DIR ...]"`). Each DIR holds any of the sources
-described in scripts/punch_data.py (PBFC gloves, the Kharchenko phone, the Tyson phones).
+described in scripts/punch_data.py (PBFC gloves, the Kharchenko phone, the PunchingBand
+wristband, the Tyson phones).
 Needs scikit-learn (a development dependency; drago itself needs only NumPy).
 
 Recipe (fixed before any evaluation; docs/punches.md):
@@ -102,6 +103,8 @@ class Data:
         copy_no: list[int] = []
         sources: list[str] = []
         for s in sessions:
+            if has_gyro and not s.recording.has_gyro:
+                continue  # an accelerometer-only source serves the `acc` variant only
             for copy in range(copies + 1):
                 det, f = detect(s, has_gyro=has_gyro, copy=copy)
                 truth = true_labels(s, det)
