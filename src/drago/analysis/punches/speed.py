@@ -130,50 +130,28 @@ def world_acceleration(
 
     The sensor is taken as still at `start` (its tilt from gravity, heading arbitrary); its
     orientation (a unit quaternion) follows the gyroscope, each step the exact rotation of
-    the mean rate over the step. All punches are stepped together, one component array per
-    quaternion part (time-major: each step reads and writes contiguous rows).
+    the mean rate over the step (`step_rotations`). The stepping is compiled
+    (`_world.world_steps`).
     """
-    n = acc_ms2.shape[0]
-    k = start.size
-    idx = np.clip(start[None, :] + np.arange(span)[:, None], 0, n - 1)  # (span, k)
-    acc = acc_ms2[idx]
-    w = gyro_rads[idx]
-    half = 0.25 * (w[1:] + w[:-1]) / rate_hz  # half the rotation vector of each step
-    angle = np.sqrt(np.einsum("skj,skj->sk", half, half))
-    sinc = np.where(angle > 1e-12, np.sin(angle) / np.where(angle > 1e-12, angle, 1.0), 1.0)
-    bw = np.cos(angle)
-    bx, by, bz = (sinc * half[..., j] for j in range(3))
-    q = np.empty((4, span, k))
-    q[:, 0] = _tilt_quaternions(acc[0]).T
-    qw, qx, qy, qz = q
-    for i in range(1, span):  # q[i] = q[i - 1] * dq[i - 1] (Hamilton product)
-        aw, ax, ay, az = qw[i - 1], qx[i - 1], qy[i - 1], qz[i - 1]
-        cw, cx, cy, cz = bw[i - 1], bx[i - 1], by[i - 1], bz[i - 1]
-        qw[i] = aw * cw - ax * cx - ay * cy - az * cz
-        qx[i] = aw * cx + ax * cw + ay * cz - az * cy
-        qy[i] = aw * cy - ax * cz + ay * cw + az * cx
-        qz[i] = aw * cz + ax * cy - ay * cx + az * cw
-    out = np.empty((k, span, 3))
-    rotated = _qrotate_parts(q, acc[..., 0], acc[..., 1], acc[..., 2])
-    for j in range(3):
-        out[:, :, j] = rotated[j].T
-    out[:, :, 2] -= G_MS2
+    from drago.analysis.punches._world import world_steps
+
+    acc = np.ascontiguousarray(acc_ms2, dtype=np.float64)
+    start = np.ascontiguousarray(start, dtype=np.int64)
+    out = np.zeros((start.size, span, 3))
+    q0 = _tilt_quaternions(acc[np.minimum(start, acc.shape[0] - 1)])
+    world_steps(acc, step_rotations(gyro_rads, rate_hz), q0, start, span, G_MS2, out)
     return out
 
 
-def _qrotate_parts(
-    q: np.ndarray, vx: np.ndarray, vy: np.ndarray, vz: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Vectors rotated by unit quaternions, component-wise: `q` is (4, ...) and each of
-    `vx`, `vy`, `vz` has its shape; v + 2w (u x v) + u x (2 u x v)."""
-    w, ux, uy, uz = q
-    tx = 2.0 * (uy * vz - uz * vy)
-    ty = 2.0 * (uz * vx - ux * vz)
-    tz = 2.0 * (ux * vy - uy * vx)
-    return (
-        vx + w * tx + (uy * tz - uz * ty),
-        vy + w * ty + (uz * tx - ux * tz),
-        vz + w * tz + (ux * ty - uy * tx),
+def step_rotations(gyro_rads: np.ndarray, rate_hz: float) -> np.ndarray:
+    """(n, 4) unit quaternions of the rotation from each sample to the next: the exact
+    rotation of the mean rate over the step (the last row: the last rate held)."""
+    nxt = np.concatenate([gyro_rads[1:], gyro_rads[-1:]])
+    half = 0.25 * (nxt + gyro_rads) / rate_hz  # half the rotation vector of each step
+    angle = np.sqrt(np.einsum("ij,ij->i", half, half))
+    sinc = np.where(angle > 1e-12, np.sin(angle) / np.where(angle > 1e-12, angle, 1.0), 1.0)
+    return np.ascontiguousarray(
+        np.column_stack([np.cos(angle), sinc[:, None] * half]), dtype=np.float64
     )
 
 
