@@ -277,7 +277,16 @@ class FightsService(Service):
         end_round: int | None = None,
         end_time_s: int | None = None,
     ) -> dict[str, Any]:
-        """Record how a fight ended (`drago.lab.records.set_fight_result`)."""
+        """Record how a fight ended (`drago.lab.records.set_fight_result`). A result goes on
+        both corners' records: in team mode it is entered by an admin, or by a coach who may
+        see every corner that is an athlete of this store (a coach of one team may not write
+        another team's loss; drago convention, like the rounds)."""
+        if self.ctx.visible is not None:
+            if self.ctx.role not in ("admin", "coach"):
+                raise Forbidden(f"a {self.ctx.role} account may not enter fight results")
+            corners = self.corner_ids(fight_id) or ()
+            if not all(self.ctx.may_see(i) for i in corners):
+                raise Forbidden("only an admin, or a coach of both corners, enters this result")
         return set_fight_result(
             self.store,
             fight_id,
