@@ -182,6 +182,7 @@ def test_openapi_lists_the_api(api: TestClient) -> None:
         "/api/fights/{fight_id}/result", "/api/today",
         "/api/athletes/{name}/today", "/api/athletes/{name}/wellness",
         "/api/athletes/{name}/weights", "/api/athletes/{name}/rr",
+        "/api/athletes/{name}/readiness/now", "/api/athletes/{name}/camp",
     } == set(paths)  # fmt: skip
     assert api.get("/api/docs").status_code == 200
 
