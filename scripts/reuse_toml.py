@@ -26,13 +26,13 @@ FILE_TABLES = (
 FOLDERS: tuple[tuple[str, str, str], ...] = (
     (
         "tests/data/rr/hrvlogger_h10_daily/**",
-        "GPL-3.0",
+        "GPL-3.0-only",
         "Christian Koplenig (ChristianKoplenig/hrv_public)",
     ),
-    ("tests/data/rr/elitehrv/**", "GPL-3.0", "chriotte/EliteHRV_to_dataframe contributors"),
+    ("tests/data/rr/elitehrv/**", "GPL-3.0-only", "chriotte/EliteHRV_to_dataframe contributors"),
     (
         "tests/data/rr/short_resting/hrvanalysis_test_nn_intervals.txt",
-        "GPL-3.0",
+        "GPL-3.0-only",
         "Aura Healthcare (Aura-healthcare/hrv-analysis)",
     ),
     ("tests/data/rr/polar_hrm/**", "BSD-3-Clause", "Rhenan Bartels (rhenanbartels/hrv)"),
@@ -69,7 +69,7 @@ _ROW = re.compile(r"^\|\s*([^|`]+?)\s*\|")
 
 
 def _licence(text: str) -> str:
-    """`AGPL-3.0 (copyleft)` -> `AGPL-3.0`, `**GPL-3.0**` -> `GPL-3.0`."""
+    """`AGPL-3.0-only (copyleft)` -> `AGPL-3.0-only`, `**GPL-3.0-only**` -> `GPL-3.0-only`."""
     return text.replace("*", "").split("(")[0].strip()
 
 
