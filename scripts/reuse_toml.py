@@ -9,6 +9,7 @@ tests/test_licences.py fails while REUSE.toml is out of date.
 
 from __future__ import annotations
 
+import itertools
 import re
 import sys
 from pathlib import Path
@@ -74,9 +75,10 @@ def _licence(text: str) -> str:
 
 
 def file_rows(folder: str) -> list[tuple[str, str, str]]:
-    """(path, licence, source repository) of every file row of `folder`/SOURCES.md."""
+    """(path, licence, source repository) of every row of the first table in `folder`/SOURCES.md."""
     lines = (ROOT / folder / "SOURCES.md").read_text(encoding="utf-8").splitlines()
-    table = [line for line in lines if line.startswith("|")]
+    start = next(i for i, line in enumerate(lines) if line.startswith("|"))
+    table = list(itertools.takewhile(lambda line: line.startswith("|"), lines[start:]))
     header = [cell.strip() for cell in table[0].strip("|").split("|")]
     licence, source = (
         header.index("licence"),
