@@ -31,11 +31,6 @@ FOLDERS: tuple[tuple[str, str, str], ...] = (
         "Christian Koplenig (ChristianKoplenig/hrv_public)",
     ),
     ("tests/data/rr/elitehrv/**", "GPL-3.0-only", "chriotte/EliteHRV_to_dataframe contributors"),
-    (
-        "tests/data/rr/short_resting/hrvanalysis_test_nn_intervals.txt",
-        "GPL-3.0-only",
-        "Aura Healthcare (Aura-healthcare/hrv-analysis)",
-    ),
     ("tests/data/rr/polar_hrm/**", "BSD-3-Clause", "Rhenan Bartels (rhenanbartels/hrv)"),
     ("tests/data/rr/short_resting/hrv_*", "BSD-3-Clause", "Rhenan Bartels (rhenanbartels/hrv)"),
     ("tests/data/rr/short_resting/pyhrv_*", "BSD-3-Clause", "Pedro Gomes (PGomes92/pyhrv)"),
