@@ -82,3 +82,9 @@ def test_no_deprecated_licence_identifier() -> None:
     assert [u for u in spdx if listed[u]["isDeprecatedLicenseId"]] == []
     texts = {p.stem for p in (ROOT / "LICENSES").glob("*.txt")}
     assert texts == used
+
+
+def test_the_readme_counts_the_copyleft_fixtures() -> None:
+    copyleft = [p for p in recordings("tests/data") if "GPL" in licence_of(p)]
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert f"{len(copyleft)} files are copyleft" in readme
