@@ -12,7 +12,7 @@ import duckdb
 import polars as pl
 
 from drago.recording import RECORD_SCHEMA, Recording, SessionMeta
-from drago.store.db import Store, utc_now
+from drago.store.db import ArrowStream, Store, utc_now
 from drago.store.duplicates import link_duplicates
 
 #: SQL truth of "this session counts in the load" (alias `s` for sessions): not a duplicate,
@@ -191,7 +191,7 @@ def _insert_streams(store: Store, recording: Recording, ids: Mapping[int, int]) 
     )
     for table, frame in (("records", records), ("laps", laps), ("rr_intervals", rr)):
         if frame.height:
-            store.con.register("incoming", frame.to_arrow())
+            store.con.register("incoming", ArrowStream(frame))
             try:
                 store.run(f"INSERT INTO {table} SELECT * FROM incoming")
             finally:

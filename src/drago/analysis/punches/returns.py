@@ -30,9 +30,9 @@ from drago.analysis.punches.detect import Detection, norm3
 from drago.analysis.punches.speed import (
     SEARCH_AFTER_S,
     SEARCH_BEFORE_S,
-    still_after,
-    still_before,
     still_score,
+    stills_after,
+    stills_before,
     world_acceleration,
     zupt_velocities,
 )
@@ -47,7 +47,6 @@ def return_pairs(acc_ms2: np.ndarray, gyro_rads: np.ndarray, det: Detection) -> 
     if det.n < 2:
         return np.zeros(0, dtype=np.int64)
     rate = det.rate_hz
-    n = acc_ms2.shape[0]
     score = still_score(acc_ms2, gyro_rads, rate)
     still = np.concatenate(([0], np.cumsum(score < 1.0)))
     a, b = det.peak[:-1], det.peak[1:]
@@ -57,8 +56,8 @@ def return_pairs(acc_ms2: np.ndarray, gyro_rads: np.ndarray, det: Detection) -> 
         return cand
     before = max(1, round(SEARCH_BEFORE_S * rate))
     after = max(1, round(SEARCH_AFTER_S * rate))
-    starts = np.array([still_before(score, int(p), max(0, int(p) - before)) for p in a[cand]])
-    stops = np.array([still_after(score, int(p), min(n - 1, int(p) + after)) for p in b[cand]])
+    starts = stills_before(score, a[cand], before)
+    stops = stills_after(score, b[cand], after)
     length = stops - starts + 1
     span = int(length.max())
     v = zupt_velocities(world_acceleration(acc_ms2, gyro_rads, rate, starts, span), length, rate)
