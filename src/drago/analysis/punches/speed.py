@@ -143,6 +143,26 @@ def world_acceleration(
     return out
 
 
+def world_velocities(
+    acc_ms2: np.ndarray,
+    gyro_rads: np.ndarray,
+    rate_hz: float,
+    start: np.ndarray,
+    length: np.ndarray,
+) -> np.ndarray:
+    """`zupt_velocities(world_acceleration(...), length, rate_hz)` in one compiled pass
+    (`_world.world_velocities`): (k, max length, 3), zeros beyond each punch's length."""
+    from drago.analysis.punches._world import world_velocities as fused
+
+    acc = np.ascontiguousarray(acc_ms2, dtype=np.float64)
+    start = np.ascontiguousarray(start, dtype=np.int64)
+    length = np.ascontiguousarray(length, dtype=np.int64)
+    out = np.zeros((start.size, int(length.max()), 3))
+    q0 = _tilt_quaternions(acc[np.minimum(start, acc.shape[0] - 1)])
+    fused(acc, step_rotations(gyro_rads, rate_hz), q0, start, length, rate_hz, G_MS2, out)
+    return out
+
+
 def step_rotations(gyro_rads: np.ndarray, rate_hz: float) -> np.ndarray:
     """(n, 4) unit quaternions of the rotation from each sample to the next: the exact
     rotation of the mean rate over the step (the last row: the last rate held)."""
@@ -267,12 +287,12 @@ def punch_speed_ms(acc_ms2: np.ndarray, gyro_rads: np.ndarray, det: Detection) -
     starts = stills_before(score, peak, before)
     stops = stills_after(score, peak, after)
     span = int((stops - starts).max()) + 1
-    acc_world = world_acceleration(acc_ms2, gyro_rads, rate, starts, span)
     length = stops - starts + 1
     up = max(1, int(np.ceil(UPSAMPLE_HZ / rate)))
     if up == 1:  # all punches at once
-        out = _peak_speeds(zupt_velocities(acc_world, length, rate), length)
+        out = _peak_speeds(world_velocities(acc_ms2, gyro_rads, rate, starts, length), length)
     else:  # low rates: each punch interpolated on its own still-to-still segment
+        acc_world = world_acceleration(acc_ms2, gyro_rads, rate, starts, span)
         out = np.zeros(det.n)
         for j in range(det.n):
             vj = zupt_velocity(acc_world[j, : length[j]], rate)
