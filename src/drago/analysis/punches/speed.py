@@ -135,12 +135,24 @@ def world_acceleration(
     """
     from drago.analysis.punches._world import world_steps
 
-    acc = np.ascontiguousarray(acc_ms2, dtype=np.float64)
-    start = np.ascontiguousarray(start, dtype=np.int64)
+    acc, gyro, start = _covered(acc_ms2, gyro_rads, start, span)
     out = np.zeros((start.size, span, 3))
     q0 = _tilt_quaternions(acc[np.minimum(start, acc.shape[0] - 1)])
-    world_steps(acc, step_rotations(gyro_rads, rate_hz), q0, start, span, G_MS2, out)
+    world_steps(acc, step_rotations(gyro, rate_hz), q0, start, span, G_MS2, out)
     return out
+
+
+def _covered(
+    acc_ms2: np.ndarray, gyro_rads: np.ndarray, start: np.ndarray, span: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The part of the recording the punches' windows cover (one sample more, so the last
+    step rotation is the recording's), as contiguous arrays, and the starts within it."""
+    start = np.asarray(start, dtype=np.int64)
+    lo = int(start.min()) if start.size else 0
+    hi = min(acc_ms2.shape[0], int(start.max()) + span + 1) if start.size else 0
+    acc = np.ascontiguousarray(acc_ms2[lo:hi], dtype=np.float64)
+    gyro = np.ascontiguousarray(gyro_rads[lo:hi], dtype=np.float64)
+    return acc, gyro, np.ascontiguousarray(start - lo)
 
 
 def world_velocities(
@@ -154,12 +166,12 @@ def world_velocities(
     (`_world.world_velocities`): (k, max length, 3), zeros beyond each punch's length."""
     from drago.analysis.punches._world import world_velocities as fused
 
-    acc = np.ascontiguousarray(acc_ms2, dtype=np.float64)
-    start = np.ascontiguousarray(start, dtype=np.int64)
+    span = int(length.max())
+    acc, gyro, start = _covered(acc_ms2, gyro_rads, start, span)
     length = np.ascontiguousarray(length, dtype=np.int64)
-    out = np.zeros((start.size, int(length.max()), 3))
+    out = np.zeros((start.size, span, 3))
     q0 = _tilt_quaternions(acc[np.minimum(start, acc.shape[0] - 1)])
-    fused(acc, step_rotations(gyro_rads, rate_hz), q0, start, length, rate_hz, G_MS2, out)
+    fused(acc, step_rotations(gyro, rate_hz), q0, start, length, rate_hz, G_MS2, out)
     return out
 
 
