@@ -7,11 +7,10 @@ from typing import Annotated
 
 import polars as pl
 import typer
-from rich.table import Table
 
 from drago.cli import app, open_lab
 from drago.cli.output import Fmt, OutputFormat, emit, stdout
-from drago.vocab import LoadMethod
+from drago.vocab import ACWR_BAND_LABEL, ACWR_BAND_RATIO, LoadMethod
 
 #: The load methods as the CLI offers them (one vocabulary: `drago.vocab`).
 Method = LoadMethod
@@ -42,7 +41,7 @@ BAND_WORDS = {
     "under-training": "less than the athlete is used to: fitness may fade",
     "sweet spot": "in line with what the athlete is used to",
     "caution": "more than usual: watch recovery",
-    "spike": "a spike well above usual: injury risk rises, ease off",
+    "spike": "a spike well above usual: look at the load and recovery (a prompt, not injury risk)",
 }
 
 
@@ -104,14 +103,20 @@ def status(
         f"form (TSB) {_num(day['tsb'])}",
         highlight=False,
     )
-    acwr = day.get("acwr_ewma")
+    acwr = day.get(ACWR_BAND_RATIO)
     words = BAND_WORDS.get(band or "", "not enough history yet (28 days)")
-    stdout.print(f"  ACWR (EWMA) {_num(acwr, 2)}: {band or 'no band'}, {words}", highlight=False)
+    stdout.print(
+        f"  ACWR ({ACWR_BAND_LABEL}) {_num(acwr, 2)}: {band or 'no band'}, {words}; "
+        f"EWMA {_num(day.get('acwr_ewma'), 2)}",
+        highlight=False,
+    )
     stdout.print(
         f"  monotony {_num(day.get('monotony'), 2)}   strain {_num(day.get('strain'))}",
         highlight=False,
     )
     peak = max((v or 0.0) for v in report.recent["load"].to_list()) or 1.0
+    from rich.table import Table
+
     grid = Table(title="last 14 days", header_style="bold")
     for column in ("date", "load", "", "TSB"):
         grid.add_column(column)
