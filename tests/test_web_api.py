@@ -202,6 +202,8 @@ def test_openapi_lists_the_api(api: TestClient) -> None:
         "/api/athletes/{name}/wellness",
         "/api/athletes/{name}/weights",
         "/api/athletes/{name}/rr",
+        "/api/athletes/{name}/readiness/now",
+        "/api/athletes/{name}/camp",
     } == set(paths)
     assert api.get("/api/docs").status_code == 200
 
@@ -249,7 +251,7 @@ def test_cli_import_and_uploads_share_the_store_with_a_running_server(
         for n in (
             "garmin-edge500-ride.fit",
             "suunto-run-hrv.fit",
-            "wahoo-elemnt-bolt-ride.fit",
+            "garmin-fenix5-walk-hrv.fit",
             "garmin-fenix5-run-short-hrv.fit",
         )
     ]

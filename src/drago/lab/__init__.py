@@ -101,7 +101,7 @@ class Lab:
         self.privacy = PrivacyService(ctx, self.load)
         self.accounts = AccountsService(ctx)
         self.audit = AuditService(ctx)
-        self.gym = GymService(ctx, self.sessions, self.readiness, self.camp)
+        self.gym = GymService(ctx, self.sessions, self.load, self.readiness, self.camp)
         self.today = TodayService(ctx, self.athletes, self.load, self.readiness, self.camp)
         self.tape = TapeService(
             ctx, self.athletes, self.load, self.readiness, self.camp, self.punches, self.fights

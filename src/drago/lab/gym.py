@@ -21,7 +21,9 @@ from drago.errors import UsageError
 from drago.lab.base import local_today
 from drago.lab.camp import KG_RANGE, CampService
 from drago.lab.context import LabContext, Service
+from drago.lab.load import LoadService
 from drago.lab.readiness import ReadinessService
+from drago.lab.readiness_now import ReadinessNow, readiness_now
 from drago.lab.sessions import SessionLine, SessionsService, session_line
 from drago.store import athletes as athlete_rows
 from drago.vocab import WELLNESS_COLUMNS
@@ -108,13 +110,20 @@ class GymService(Service):
         self,
         ctx: LabContext,
         sessions: SessionsService,
+        load: LoadService,
         readiness: ReadinessService,
         camp: CampService,
     ) -> None:
         super().__init__(ctx)
         self._sessions = sessions
+        self._load = load
         self._readiness = readiness
         self._camp = camp
+
+    def readiness_now(self, name: str, *, as_of: date | None = None) -> ReadinessNow:
+        """The morning verdict and, apart, the now view with today's training counted
+        (`drago.lab.readiness_now`)."""
+        return readiness_now(self.ctx, self._readiness, self._load, self, name, as_of=as_of)
 
     def import_rr(
         self, name: str, day: date, *, data: bytes, filename: str = "pasted-rr.txt"

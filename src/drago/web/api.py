@@ -14,6 +14,7 @@ import polars as pl
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi import Path as PathParam
 from fastapi.concurrency import run_in_threadpool
+from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
@@ -210,6 +211,14 @@ def athlete_readiness(
         name, since=check_day(since, "since"), as_of=check_day(as_of, "as_of")
     )
     return page(request, frame, limit, offset)
+
+
+@router.get("/athletes/{name}/readiness/now", responses=ERRORS)
+def athlete_readiness_now(name: Name, lab: LabDep, as_of: Day = None) -> Response:
+    """The day's morning verdict (fixed by the morning's inputs) and, apart under `now`, the
+    same rules with the day's training counted (default: today in the athlete's time zone)."""
+    view = lab.gym.readiness_now(name, as_of=check_day(as_of, "as_of"))
+    return JSONResponse(jsonable_encoder(view.to_dict()))
 
 
 @router.get("/sessions/{session_id}", responses=ERRORS)

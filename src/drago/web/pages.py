@@ -92,6 +92,15 @@ def _card(lab: WebLab, name: str) -> dict[str, Any]:
     }
 
 
+def _weight_cut(lab: WebLab, name: str) -> Any:
+    """The weight cut to the next fight under the default (pro) rules, with its warnings
+    (`lab.camp.weight_cut`); None without a fight ahead, or when no cut can be planned."""
+    try:
+        return lab.camp.weight_cut(name)
+    except UsageError:
+        return None
+
+
 def _sessions_table(frame: pl.DataFrame, tz: str) -> list[dict[str, Any]]:
     """Sessions as rows for a table: local start, minutes, HR, RPE, load."""
     return frame.select(
@@ -174,6 +183,8 @@ def athlete_page(
         "estimates": view.estimates,
         "today": _today(series),
         "ready": ready,
+        "now": lab.gym.readiness_now(profile["name"]),
+        "cut": _weight_cut(lab, profile["name"]),
         "pmc": pmc,
         "readiness_fig": readiness_chart(readiness, title="Readiness: morning HRV"),
         "sessions": _sessions_table(sessions, profile["tz"]),

@@ -2,7 +2,7 @@
 
 A phone or a light band in the hand pulls back about as hard as it punches, so the detector
 sees two strokes. With a gyroscope the two can be compared in one world frame (orientation
-from gravity and the gyroscope, `speed.world_acceleration`), whatever the wrist does between
+from gravity and the gyroscope, `speed.world_velocities`), whatever the wrist does between
 them: two detections less than `RETURN_GAP_S` apart, with no still moment between them (the
 hand never rests), whose world-frame velocities point in opposite directions (cosine below
 `RETURN_COS`; each velocity taken at its detection's peak) are a punch and its return.
@@ -33,8 +33,7 @@ from drago.analysis.punches.speed import (
     still_score,
     stills_after,
     stills_before,
-    world_acceleration,
-    zupt_velocities,
+    world_velocities,
 )
 
 RETURN_GAP_S: Final = 1.0
@@ -59,8 +58,7 @@ def return_pairs(acc_ms2: np.ndarray, gyro_rads: np.ndarray, det: Detection) -> 
     starts = stills_before(score, a[cand], before)
     stops = stills_after(score, b[cand], after)
     length = stops - starts + 1
-    span = int(length.max())
-    v = zupt_velocities(world_acceleration(acc_ms2, gyro_rads, rate, starts, span), length, rate)
+    v = world_velocities(acc_ms2, gyro_rads, rate, starts, length)
     rows = np.arange(cand.size)
     va = v[rows, np.clip(a[cand] - starts, 0, length - 1)]
     vb = v[rows, np.clip(b[cand] - starts, 0, length - 1)]

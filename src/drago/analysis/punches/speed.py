@@ -135,11 +135,43 @@ def world_acceleration(
     """
     from drago.analysis.punches._world import world_steps
 
-    acc = np.ascontiguousarray(acc_ms2, dtype=np.float64)
-    start = np.ascontiguousarray(start, dtype=np.int64)
+    acc, gyro, start = _covered(acc_ms2, gyro_rads, start, span)
     out = np.zeros((start.size, span, 3))
     q0 = _tilt_quaternions(acc[np.minimum(start, acc.shape[0] - 1)])
-    world_steps(acc, step_rotations(gyro_rads, rate_hz), q0, start, span, G_MS2, out)
+    world_steps(acc, step_rotations(gyro, rate_hz), q0, start, span, G_MS2, out)
+    return out
+
+
+def _covered(
+    acc_ms2: np.ndarray, gyro_rads: np.ndarray, start: np.ndarray, span: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The part of the recording the punches' windows cover (one sample more, so the last
+    step rotation is the recording's), as contiguous arrays, and the starts within it."""
+    start = np.asarray(start, dtype=np.int64)
+    lo = int(start.min()) if start.size else 0
+    hi = min(acc_ms2.shape[0], int(start.max()) + span + 1) if start.size else 0
+    acc = np.ascontiguousarray(acc_ms2[lo:hi], dtype=np.float64)
+    gyro = np.ascontiguousarray(gyro_rads[lo:hi], dtype=np.float64)
+    return acc, gyro, np.ascontiguousarray(start - lo)
+
+
+def world_velocities(
+    acc_ms2: np.ndarray,
+    gyro_rads: np.ndarray,
+    rate_hz: float,
+    start: np.ndarray,
+    length: np.ndarray,
+) -> np.ndarray:
+    """`zupt_velocities(world_acceleration(...), length, rate_hz)` in one compiled pass
+    (`_world.world_velocities`): (k, max length, 3), zeros beyond each punch's length."""
+    from drago.analysis.punches._world import world_velocities as fused
+
+    span = int(length.max())
+    acc, gyro, start = _covered(acc_ms2, gyro_rads, start, span)
+    length = np.ascontiguousarray(length, dtype=np.int64)
+    out = np.zeros((start.size, span, 3))
+    q0 = _tilt_quaternions(acc[np.minimum(start, acc.shape[0] - 1)])
+    fused(acc, step_rotations(gyro, rate_hz), q0, start, length, rate_hz, G_MS2, out)
     return out
 
 
@@ -267,12 +299,12 @@ def punch_speed_ms(acc_ms2: np.ndarray, gyro_rads: np.ndarray, det: Detection) -
     starts = stills_before(score, peak, before)
     stops = stills_after(score, peak, after)
     span = int((stops - starts).max()) + 1
-    acc_world = world_acceleration(acc_ms2, gyro_rads, rate, starts, span)
     length = stops - starts + 1
     up = max(1, int(np.ceil(UPSAMPLE_HZ / rate)))
     if up == 1:  # all punches at once
-        out = _peak_speeds(zupt_velocities(acc_world, length, rate), length)
+        out = _peak_speeds(world_velocities(acc_ms2, gyro_rads, rate, starts, length), length)
     else:  # low rates: each punch interpolated on its own still-to-still segment
+        acc_world = world_acceleration(acc_ms2, gyro_rads, rate, starts, span)
         out = np.zeros(det.n)
         for j in range(det.n):
             vj = zupt_velocity(acc_world[j, : length[j]], rate)
