@@ -80,7 +80,8 @@ def test_status_in_plain_words(cli: Cli, athlete: Callable[..., str]) -> None:
         cli("log", "--athlete", "rocky", "--date", f"2026-02-{day:02d}", "--minutes", "60",
             "--rpe", "6" if day < 22 else "9", "--activity", "conditioning")  # fmt: skip
     out = cli("status", "rocky", "--as-of", "2026-02-28", "--method", "srpe").stdout
-    assert "fitness (CTL)" in out and "ACWR (EWMA)" in out and "last 14 days" in out
+    assert "fitness (CTL)" in out and "last 14 days" in out
+    assert "ACWR (rolling 7:28, Gabbett 2016)" in out
     [today] = cli.json("status", "rocky", "--as-of", "2026-02-28", "--method", "srpe")
     assert today["acwr_ewma"] > 1.0 and today["acwr_band"] in out
     assert "no sessions up to" in cli("status", "rocky", "--as-of", "2025-01-01", code=2).stderr

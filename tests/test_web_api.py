@@ -182,6 +182,7 @@ def test_openapi_lists_the_api(api: TestClient) -> None:
         "/api/fights/{fight_id}/result", "/api/today",
         "/api/athletes/{name}/today", "/api/athletes/{name}/wellness",
         "/api/athletes/{name}/weights", "/api/athletes/{name}/rr",
+        "/api/athletes/{name}/readiness/now", "/api/athletes/{name}/camp",
     } == set(paths)  # fmt: skip
     assert api.get("/api/docs").status_code == 200
 
@@ -223,7 +224,7 @@ def test_cli_import_and_uploads_share_the_store_with_a_running_server(
     server = start_server(db, port, env)
     base = f"http://127.0.0.1:{port}"
     by_cli = [DATA / "fit" / n for n in ("garmin-edge500-ride.fit", "suunto-run-hrv.fit",
-              "wahoo-elemnt-bolt-ride.fit", "garmin-fenix5-run-short-hrv.fit")]  # fmt: skip
+              "garmin-fenix5-walk-hrv.fit", "garmin-fenix5-run-short-hrv.fit")]  # fmt: skip
     by_web = [UPLOAD, DATA / "fit" / "zwift-virtual-ride.fit"]
     statuses: list[int] = []
     stop = threading.Event()

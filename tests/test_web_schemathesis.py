@@ -14,7 +14,7 @@ from drago.web import create_app
 from tests.conftest import Stores
 from tests.web_store import build_store
 
-#: Examples per API operation (23 operations).
+#: Examples per API operation (25 operations).
 EXAMPLES = 25
 
 
@@ -28,7 +28,8 @@ def schema(tmp_path_factory: pytest.TempPathFactory, stores: Stores) -> Any:
 
 def test_no_input_makes_a_server_error(schema: Any) -> None:
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 23  # 15 (main), and the gym's day and fight results (issue 17)
+    assert len(operations) == 25  # 15 (main), the gym's day and fight results (issue 17),
+    # readiness now and the camp (issue 16)
 
     for operation in operations:
 

@@ -73,6 +73,10 @@ LOAD_METHOD_NAMES: Final[dict[str, str]] = {
     "edwards": "Edwards TRIMP",
     "srpe": "session RPE",
 }
+#: The ratio the ACWR bands were drawn from (Gabbett 2016: rolling averages, coupled 7:28):
+#: `acwr_band` is of this column, and every surface shows the band beside it, with the label.
+ACWR_BAND_RATIO: Final = "acwr_rolling"
+ACWR_BAND_LABEL: Final = "rolling 7:28, Gabbett 2016"
 
 #: The Hooper questionnaire's items, each 1-7 with 1 best (Hooper & Mackinnon 1995).
 HOOPER_ITEMS: Final = ("sleep", "stress", "fatigue", "soreness")

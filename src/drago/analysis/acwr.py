@@ -13,6 +13,7 @@ from typing import Final
 import polars as pl
 
 from drago.analysis.pmc import check_daily
+from drago.vocab import ACWR_BAND_RATIO
 
 #: Default acute and chronic windows, in days.
 ACUTE_DAYS: Final = 7
@@ -20,6 +21,7 @@ CHRONIC_DAYS: Final = 28
 #: Default monotony window, in days (Foster 1998: one week).
 MONOTONY_DAYS: Final = 7
 #: Upper bounds of the ACWR bands (Gabbett 2016): under-training, sweet spot, caution; above: spike.
+#: Gabbett drew them from the rolling (coupled 7:28) ratio, so `acwr_band` is of `acwr_rolling`.
 ACWR_BANDS: Final = ((0.8, "under-training"), (1.3, "sweet spot"), (1.5, "caution"))
 ACWR_SPIKE: Final = "spike"
 
@@ -46,7 +48,9 @@ def acwr(
       λ = 2 / (N + 1), N = 7 and 28, both started from the first day's load.
 
     All three are null until `chronic_days` days of history exist, and where the chronic load
-    is 0. `acwr_band` is `acwr_band` of `acwr_ewma` (null where it is null).
+    is 0. `acwr_band` is `acwr_band` of `acwr_rolling` (null where it is null): the bands were
+    drawn from the rolling coupled ratio (Gabbett 2016); the EWMA ratio (Williams et al. 2017)
+    weighs the same loads differently and gets no band of its own.
 
     Examples
     --------
@@ -91,11 +95,12 @@ def acwr(
         _ratio(acute, chronic).alias("acwr_rolling"),
         _ratio(acute, uncoupled).alias("acwr_rolling_uncoupled"),
         pl.when(enough).then(_ratio(acute_ewma, chronic_ewma)).alias("acwr_ewma"),
-    ).with_columns(acwr_band_expr(pl.col("acwr_ewma")).alias("acwr_band"))
+    ).with_columns(acwr_band_expr(pl.col(ACWR_BAND_RATIO)).alias("acwr_band"))
 
 
 def acwr_band(value: float) -> str:
-    """The band an ACWR falls in: under-training, sweet spot, caution or spike.
+    """The band a rolling (coupled 7:28) ACWR falls in: under-training, sweet spot, caution
+    or spike.
 
     `< 0.8` under-training; `0.8 to 1.3` sweet spot; `above 1.3 to 1.5` caution; `> 1.5`
     spike (Gabbett 2016). The bands come from team-sport injury cohorts; later work questions

@@ -147,14 +147,20 @@ def day_inputs(
     ).sort(keys)
 
 
-def readiness_with_load(days: pl.DataFrame, load: pl.DataFrame) -> pl.DataFrame:
+def readiness_with_load(
+    days: pl.DataFrame, load: pl.DataFrame, *, including_today: bool = False
+) -> pl.DataFrame:
     """`readiness_series` of an athlete's per-day inputs with, as each morning's `acwr`, the
     rolling (coupled 7:28) ACWR of the day before from their load series `load` (as
     `daily_series` returns it; may be empty). The ratio is the one Gabbett's band was drawn
     from, and the day before's, so the morning verdict depends only on what was known that
-    morning: logging the day's training later does not change it."""
+    morning: logging the day's training later does not change it.
+
+    `including_today`: the "now" view instead, each day with its own ratio (its training
+    counted): the same rules once the day's sessions are in, never the morning's verdict."""
     if "acwr_rolling" in load.columns:
-        days = days.join(load.select(*_DAY_BEFORE_ACWR), on="date", how="left")
+        chosen = _SAME_DAY_ACWR if including_today else _DAY_BEFORE_ACWR
+        days = days.join(load.select(*chosen), on="date", how="left")
     return readiness_series(days)
 
 
@@ -163,6 +169,8 @@ _DAY_BEFORE_ACWR: Final = (
     (pl.col("date") + pl.duration(days=1)).cast(pl.Date).alias("date"),
     pl.col("acwr_rolling").alias("acwr"),
 )
+#: The "now" view's `acwr`: the day's own rolling ratio, its training counted.
+_SAME_DAY_ACWR: Final = ("date", pl.col("acwr_rolling").alias("acwr"))
 
 
 def athlete_daily(

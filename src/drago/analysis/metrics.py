@@ -180,7 +180,10 @@ METRICS: Final[tuple[Metric, ...]] = (
         "ACWR band",
         "`acwr_band`",
         "—",
-        "of `acwr_ewma`: < 0.8 under-training; 0.8-1.3 sweet spot; > 1.3-1.5 caution; > 1.5 spike",
+        (
+            "of `acwr_rolling` (the ratio the bands were drawn from): < 0.8 under-training; "
+            "0.8-1.3 sweet spot; > 1.3-1.5 caution; > 1.5 spike"
+        ),
         "—",
         "Gabbett 2016",
         "drago.analysis.acwr.acwr_band",

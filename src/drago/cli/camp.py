@@ -159,6 +159,11 @@ HoursToBout = Annotated[
     typer.Option("--hours-to-bout", help="Hours from weigh-in to bout (default: the rules')."),
 ]
 
+UsgMax = Annotated[
+    float | None,
+    typer.Option("--usg-max", help="A promotion's hydration test: urine specific gravity."),
+]
+
 
 @camp_app.command("plan")
 def camp_plan(
@@ -178,10 +183,7 @@ def camp_plan(
     ] = None,
     weigh_in: Rules = "pro",
     hours_to_bout: HoursToBout = None,
-    usg_max: Annotated[
-        float | None,
-        typer.Option("--usg-max", help="A promotion's hydration test: urine specific gravity."),
-    ] = None,
+    usg_max: UsgMax = None,
     ics: Annotated[
         Path | None,
         typer.Option("--ics", help="Also write the sessions as an iCalendar file (.ics)."),
@@ -265,6 +267,7 @@ def camp_status(
     weigh_in_kg: WeighIn = None,
     weigh_in: Rules = "pro",
     hours_to_bout: HoursToBout = None,
+    usg_max: UsgMax = None,
     fmt: Fmt = OutputFormat.table,
 ) -> None:
     """Where the camp stands: load done vs planned, fight-day form, weight vs trajectory.
@@ -283,6 +286,7 @@ def camp_status(
         weigh_in_kg=weigh_in_kg,
         weigh_in=weigh_in,
         hours_to_bout=hours_to_bout,
+        usg_max=usg_max,
     )
     out = dataclasses.asdict(s)
     if fmt is OutputFormat.json:

@@ -11,6 +11,7 @@ from drago.cli import app, open_lab
 from drago.cli.output import Fmt, OutputFormat, emit, emit_object
 from drago.errors import UsageError
 from drago.lab import TapeSide
+from drago.vocab import ACWR_BAND_LABEL, ACWR_BAND_RATIO
 
 
 def _num(value: Any, digits: int = 1, unit: str = "") -> str:
@@ -42,7 +43,8 @@ def _rows(side: TapeSide) -> dict[str, str]:
         + (f" ({side.ctl_change:+.1f} in 28 d)" if side.ctl_change is not None else ""),
         "fatigue (ATL)": _num(t.get("atl")),
         "form (TSB)": _num(t.get("tsb")),
-        "ACWR": _num(t.get("acwr_ewma"), 2) + (f" {t['acwr_band']}" if t.get("acwr_band") else ""),
+        "ACWR": _num(t.get(ACWR_BAND_RATIO), 2)
+        + (f" {t['acwr_band']} ({ACWR_BAND_LABEL})" if t.get("acwr_band") else ""),
         "readiness": "-" if r is None else f"{r['verdict'] or '-'} on {r['date']}",
         "readiness 28 d": f"{trend['green']} green, {trend['amber']} amber, {trend['red']} red",
         "punches/session": "-"

@@ -161,13 +161,14 @@ def detach(ctx: typer.Context) -> None:
 def overview(ctx: typer.Context, fmt: Fmt = OutputFormat.table) -> None:
     """Every athlete of the attached lake on their latest day.
 
-    Fitness (CTL), fatigue (ATL), form (TSB), EWMA ACWR and band, the last 7 days' load and
-    the latest readiness verdict.
+    Fitness (CTL), fatigue (ATL), form (TSB), rolling ACWR and its band, EWMA ACWR, the last 7
+    days' load and the latest readiness verdict.
 
     Example: drago lake overview --format csv
     """
     frame = open_lab(ctx).lake_overview()
     table = frame.with_columns(
-        pl.col("ctl", "atl", "tsb", "load_7d").round(1), pl.col("acwr_ewma").round(2)
+        pl.col("ctl", "atl", "tsb", "load_7d").round(1),
+        pl.col("acwr_rolling", "acwr_ewma").round(2),
     )
     emit(frame, fmt, table=table)

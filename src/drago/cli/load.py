@@ -10,7 +10,7 @@ import typer
 
 from drago.cli import app, open_lab
 from drago.cli.output import Fmt, OutputFormat, emit, stdout
-from drago.vocab import LoadMethod
+from drago.vocab import ACWR_BAND_LABEL, ACWR_BAND_RATIO, LoadMethod
 
 #: The load methods as the CLI offers them (one vocabulary: `drago.vocab`).
 Method = LoadMethod
@@ -41,7 +41,7 @@ BAND_WORDS = {
     "under-training": "less than the athlete is used to: fitness may fade",
     "sweet spot": "in line with what the athlete is used to",
     "caution": "more than usual: watch recovery",
-    "spike": "a spike well above usual: injury risk rises, ease off",
+    "spike": "a spike well above usual: look at the load and recovery (a prompt, not injury risk)",
 }
 
 
@@ -103,9 +103,13 @@ def status(
         f"form (TSB) {_num(day['tsb'])}",
         highlight=False,
     )
-    acwr = day.get("acwr_ewma")
+    acwr = day.get(ACWR_BAND_RATIO)
     words = BAND_WORDS.get(band or "", "not enough history yet (28 days)")
-    stdout.print(f"  ACWR (EWMA) {_num(acwr, 2)}: {band or 'no band'}, {words}", highlight=False)
+    stdout.print(
+        f"  ACWR ({ACWR_BAND_LABEL}) {_num(acwr, 2)}: {band or 'no band'}, {words}; "
+        f"EWMA {_num(day.get('acwr_ewma'), 2)}",
+        highlight=False,
+    )
     stdout.print(
         f"  monotony {_num(day.get('monotony'), 2)}   strain {_num(day.get('strain'))}",
         highlight=False,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -11,7 +11,7 @@ import polars as pl
 import typer
 
 from drago.cli import app, open_lab
-from drago.cli.output import Fmt, OutputFormat, emit, stdout
+from drago.cli.output import Fmt, OutputFormat, emit, emit_object, stdout
 from drago.errors import UsageError
 
 
@@ -125,14 +125,26 @@ def readiness(
         datetime | None,
         typer.Option("--as-of", formats=["%Y-%m-%d"], help="Last day (default: today)."),
     ] = None,
+    now: Annotated[
+        bool,
+        typer.Option(
+            "--now",
+            help="The day's morning verdict and, apart, the same rules with its training counted.",
+        ),
+    ] = False,
     fmt: Fmt = OutputFormat.table,
 ) -> None:
     """Each morning's readiness verdict (green/amber/red) and the signal that drove it.
 
-    ln rMSSD against its normal range, resting HR, wellness and ACWR, day by day.
+    ln rMSSD against its normal range, resting HR, wellness and ACWR (the day before's), day
+    by day: the morning verdict is fixed by the morning's inputs. --now shows one day (today,
+    or --as-of): its morning verdict and, labelled apart, the verdict with the day's training.
 
     Example: drago readiness drago --since 2026-11-01
     """
+    if now:
+        _now(ctx, name, as_of.date() if as_of else None, fmt)
+        return
     frame = open_lab(ctx).readiness(
         name, since=since.date() if since else None, as_of=as_of.date() if as_of else None
     )
@@ -145,3 +157,34 @@ def readiness(
         "reason",
     )
     emit(frame, fmt, table=table)
+
+
+def _now(ctx: typer.Context, name: str, as_of: date | None, fmt: OutputFormat) -> None:
+    view = open_lab(ctx).readiness_now(name, as_of=as_of)
+    out = view.to_dict()
+    if fmt is OutputFormat.json:
+        emit_object(out)
+        return
+    if fmt is OutputFormat.csv:
+        flat = {"athlete": view.athlete, "date": view.date}
+        flat |= {f"morning_{k}": v for k, v in out["morning"].items()}
+        flat |= {f"now_{k}": v for k, v in out["now"].items() if k != "sessions"}
+        emit(pl.DataFrame([flat]), fmt)
+        return
+    say = stdout.print
+    say(f"{view.athlete} on {view.date.isoformat()}", highlight=False, markup=False)
+    say(f"  morning: {view.morning_reason}", highlight=False, markup=False)
+    say(f"  {view.label}:", highlight=False, markup=False)
+    for s in view.sessions:
+        rpe = "" if s.get("rpe") is None else f" at RPE {s['rpe']:g}"
+        line = f"    {s['time']} {s['activity']} {s['minutes']:g} min{rpe}"
+        say(line, highlight=False, markup=False)
+    if view.load_today is not None:
+        acwr = "-" if view.acwr_rolling is None else f"{view.acwr_rolling:.2f}"
+        say(
+            f"    load today {view.load_today:.0f}; ACWR (rolling 7:28) {acwr} "
+            f"{view.acwr_band or 'no band yet'}",
+            highlight=False,
+            markup=False,
+        )
+    say(f"    {view.now_reason}", highlight=False, markup=False)

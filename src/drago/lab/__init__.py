@@ -17,6 +17,7 @@ from drago.lab.athletes import AthletesMixin, AthleteView
 from drago.lab.audit import AuditMixin
 from drago.lab.base import check_range, check_tz
 from drago.lab.camp import CampMixin
+from drago.lab.camp_view import CampView, WeightCut, camp_view, weight_cut
 from drago.lab.fight import FightMixin
 from drago.lab.gym import AthleteDay, MorningCheck, athlete_day, morning_check, session_week
 from drago.lab.lake import LakeMixin
@@ -25,6 +26,7 @@ from drago.lab.memo import Memo
 from drago.lab.privacy import Erased, PrivacyMixin, restore
 from drago.lab.punches import PunchesMixin
 from drago.lab.readiness import ReadinessMixin
+from drago.lab.readiness_now import ReadinessNow, readiness_now
 from drago.lab.records import Record, fight_lines, record_of, set_fight_result
 from drago.lab.sessions import SessionsMixin
 from drago.lab.streams import StreamsMixin
@@ -99,6 +101,18 @@ class Lab(
     def today_board(self, *, as_of: date | None = None, sort: str = "verdict") -> list[BoardRow]:
         """The coach's today board over the athletes this lab lists (`drago.lab.today`)."""
         return today_board(self, as_of=as_of, sort=sort)
+
+    def readiness_now(self, name: str, *, as_of: date | None = None) -> ReadinessNow:
+        """The morning verdict and, apart, the now view with today's training counted."""
+        return readiness_now(self, name, as_of=as_of)
+
+    def camp_view(self, name: str, **options: Any) -> CampView:
+        """The camp page: status, weight cut and plan of the next fight (`drago.lab.camp_view`)."""
+        return camp_view(self, name, **options)
+
+    def weight_cut(self, name: str, **options: Any) -> WeightCut | None:
+        """The weight cut to the next fight and its warnings, without a plan (`camp_view`)."""
+        return weight_cut(self, name, **options)
 
     def fight_result(self, fight_id: int, **result: Any) -> dict[str, Any]:
         """Record how a fight ended (`drago.lab.records.set_fight_result`)."""

@@ -14,15 +14,13 @@ import polars as pl
 from drago.analysis.camp.calendar import plan_ical
 from drago.analysis.camp.model import performance_fit, performance_predict
 from drago.analysis.camp.plan import plan_camp
-from drago.analysis.camp.weighin import rule_notes, weigh_in_date, weigh_in_rule
-from drago.analysis.camp.weight import (
-    lb_to_kg,
-    weight_trajectory,
-)
+from drago.analysis.camp.weighin import weigh_in_rule
+from drago.analysis.camp.weight import lb_to_kg
 from drago.errors import NotFound, UsageError
 from drago.lab.base import LabBase
 from drago.lab.camp_plan import camp_scale, history_or_questionnaire, plan_warnings
-from drago.lab.camp_reports import CampReport, CampStatus, ModelReport, class_limit_kg
+from drago.lab.camp_reports import CampReport, CampStatus, ModelReport
+from drago.lab.camp_view import camp_weight
 from drago.store import athletes as athlete_rows
 from drago.store import camp as camp_rows
 from drago.store import loads as load_rows
@@ -124,7 +122,8 @@ class CampMixin(LabBase):
         """The camp's daily target loads and sessions (see `drago.analysis.camp.plan`), from
         the athlete's load history, suspensions and fitted model (population values with
         fewer than 8 tests); with weigh-ins and a limit (`weigh_in_kg`, else the athlete's
-        weight class), the weight trajectory to a weigh-in the day before the fight."""
+        weight class), the weight trajectory to the weigh-in of the rules `weigh_in`
+        (`drago.lab.camp_view.camp_weight`)."""
         row = athlete_rows.get_athlete(self.store, name)
         rule = weigh_in_rule(weigh_in, hours_to_bout=hours_to_bout, usg_max=usg_max)
         if weigh_in_kg is not None and not KG_RANGE[0] <= weigh_in_kg <= KG_RANGE[1]:
@@ -153,27 +152,10 @@ class CampMixin(LabBase):
             srpe_to_trimp=scale.srpe_to_trimp,
             hr_zones=scale.has_hr,
         )
-        limit = weigh_in_kg
-        if limit is None and row.weight_class:
-            limit = class_limit_kg(row.weight_class)
-        weights = camp_rows.body_mass(self.store, row.id)
-        if until is not None:
-            weights = weights.filter(pl.col("date") <= until)
-        if limit is None:
-            note = f"no weight limit (class {row.weight_class or 'not set'}): give --weigh-in-kg"
-            return CampReport(row.name, plan, model, None, note, history_note)
-        if weights.height == 0:
-            note = "no weigh-ins: log them with drago weight"
-            return CampReport(row.name, plan, model, None, note, history_note)
-        trajectory = weight_trajectory(
-            weights, weigh_in_date(fight_date, rule), limit, hours_to_bout=rule.hours_to_bout
+        weight, note = camp_weight(
+            self.store, row, fight_date, rule, weigh_in_kg=weigh_in_kg, until=until
         )
-        trajectory.warnings.extend(rule_notes(rule, limit))
-        note = (
-            f"weigh-in {weigh_in_date(fight_date, rule)} ({rule.name} rules, "
-            f"{rule.hours_to_bout:g} h before the bout: {rule.source}) at {limit:.1f} kg"
-        )
-        return CampReport(row.name, plan, model, trajectory, note, history_note)
+        return CampReport(row.name, plan, model, weight, note, history_note)
 
     def camp_ical(self, report: CampReport) -> bytes:
         """The plan's sessions and the fight as an iCalendar file (see `plan_ical`)."""
@@ -199,6 +181,7 @@ class CampMixin(LabBase):
         weigh_in_kg: float | None = None,
         weigh_in: str = "pro",
         hours_to_bout: float | None = None,
+        usg_max: float | None = None,
     ) -> CampStatus:
         """The camp on `as_of` (default today) before `fight_date` (default the athlete's
         next fight in the store): load planned vs done since the camp began, predicted
@@ -217,9 +200,15 @@ class CampMixin(LabBase):
             until=day,
             weigh_in=weigh_in,
             hours_to_bout=hours_to_bout,
+            usg_max=usg_max,
         )
+        return self.camp_status_of(report, as_of=day, weeks=weeks)
+
+    def camp_status_of(self, report: CampReport, *, as_of: date, weeks: int = 8) -> CampStatus:
+        """`camp_status` of a plan already made on `as_of` (`report`, from `plan_camp`)."""
+        day, fight_day = as_of, report.plan.fight_date
         start = fight_day - timedelta(weeks * 7)
-        course = self._forecast(row.name, day, report)
+        course = self._forecast(report.athlete, day, report)
         predicted = float(course["predicted_performance"][-1])
         plan_days = report.plan.days
         so_far = plan_days.filter(pl.col("date") <= day)["target_load"].sum()
@@ -237,7 +226,7 @@ class CampMixin(LabBase):
         else:
             extra = {"warnings": [*plan_warnings(report.plan), report.weight_note]}
         return CampStatus(
-            row.name,
+            report.athlete,
             day,
             fight_day,
             start,

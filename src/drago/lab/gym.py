@@ -202,7 +202,10 @@ def session_week(lab: Lab, session_id: int) -> dict[str, Any]:
         (pl.col("day") >= monday) & (pl.col("day") <= sunday)
     )
     on_day = series.filter(pl.col("date") == day)
-    keep = ("load", "ctl", "atl", "tsb", "acwr_ewma", "acwr_band", "monotony", "strain")
+    keep = (
+        *("load", "ctl", "atl", "tsb", "acwr_rolling", "acwr_ewma", "acwr_band"),
+        *("monotony", "strain"),
+    )
     today = (
         {k: v for k, v in on_day.row(0, named=True).items() if k in keep} if on_day.height else {}
     )

@@ -42,8 +42,8 @@ class LakeMixin(LabBase):
         return attach_io.attached(self.store.path)
 
     def lake_overview(self) -> pl.DataFrame:
-        """Each lake athlete's latest day: CTL, ATL, TSB, ACWR (EWMA) and band, 7-day load, and
-        the latest readiness verdict."""
+        """Each lake athlete's latest day: CTL, ATL, TSB, rolling ACWR and its band, EWMA ACWR,
+        7-day load, and the latest readiness verdict."""
         return lake_io.results_overview(self._results())
 
     def lake_series(

@@ -94,21 +94,33 @@ class ReadinessMixin(LabBase):
         return when
 
     def readiness(
-        self, name: str, *, since: date | None = None, as_of: date | None = None
+        self,
+        name: str,
+        *,
+        since: date | None = None,
+        as_of: date | None = None,
+        including_today: bool = False,
     ) -> pl.DataFrame:
         """One row per day with a measurement or a questionnaire: ln rMSSD and its baselines,
-        resting HR, Hooper score, and a green/amber/red verdict with its reason."""
+        resting HR, Hooper score, and a green/amber/red verdict with its reason: the morning's,
+        from what was known that morning. `including_today`: the "now" view instead, each
+        day's training counted (`drago.lab.readiness_now`), never shown as the morning's."""
         row = athlete_rows.get_athlete(self.store, name)
         today = datetime.now(ZoneInfo(row.tz)).date()
-        if as_of is None:  # the whole series, kept while the store is unchanged (`Memo`)
+        if as_of is None and not including_today:  # kept while the store is unchanged
             key = ("readiness", row.id, today)
             series = self.memoised(key, lambda: self._readiness(row, None, None, today))
         else:
-            series = self._readiness(row, since, as_of, today)
+            series = self._readiness(row, since, as_of, today, including_today)
         return series if since is None else series.filter(pl.col("date") >= since)
 
     def _readiness(
-        self, row: AthleteRow, since: date | None, as_of: date | None, today: date
+        self,
+        row: AthleteRow,
+        since: date | None,
+        as_of: date | None,
+        today: date,
+        including_today: bool = False,
     ) -> pl.DataFrame:
         days = _with_suspensions(
             day_inputs(
@@ -129,7 +141,8 @@ class ReadinessMixin(LabBase):
         last = days["date"].max()
         # Up to today (the default) unless the mornings run later: the cached series serves both.
         later = last if isinstance(last, date) and last > today else None
-        series = readiness_with_load(days, self.load_series(row.name, until=later))
+        load = self.load_series(row.name, until=later)
+        series = readiness_with_load(days, load, including_today=including_today)
         return series.select([c for c in READINESS_COLUMNS if c in series.columns])
 
     def measurements(self, name: str) -> pl.DataFrame:

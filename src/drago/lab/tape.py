@@ -26,7 +26,17 @@ TREND_DAYS = 28
 #: How old a readiness verdict may be to be shown as today's.
 RECENT_DAYS = 14
 #: Load columns shown for today.
-TODAY_COLUMNS = ("date", "load", "ctl", "atl", "tsb", "acwr_ewma", "acwr_band", "monotony")
+TODAY_COLUMNS = (
+    "date",
+    "load",
+    "ctl",
+    "atl",
+    "tsb",
+    "acwr_rolling",
+    "acwr_ewma",
+    "acwr_band",
+    "monotony",
+)
 
 
 @dataclass(frozen=True)

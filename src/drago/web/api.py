@@ -14,6 +14,7 @@ import polars as pl
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi import Path as PathParam
 from fastapi.concurrency import run_in_threadpool
+from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
@@ -22,6 +23,7 @@ from drago.vocab import LoadMethodName
 from drago.web.app import MAX_UPLOAD_BYTES, WebLab, error_response, lab_dependency
 from drago.web.app import upload_too_large as too_large
 from drago.web.ids import SessionId
+from drago.web.limits import MAX_UPLOAD_EXPANDED_BYTES, MAX_UPLOAD_FILES
 from drago.web.protect import served
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -209,6 +211,14 @@ def athlete_readiness(
     return page(request, frame, limit, offset)
 
 
+@router.get("/athletes/{name}/readiness/now", responses=ERRORS)
+def athlete_readiness_now(name: Name, lab: LabDep, as_of: Day = None) -> Response:
+    """The day's morning verdict (fixed by the morning's inputs) and, apart under `now`, the
+    same rules with the day's training counted (default: today in the athlete's time zone)."""
+    view = lab.readiness_now(name, as_of=check_day(as_of, "as_of"))
+    return JSONResponse(jsonable_encoder(view.to_dict()))
+
+
 @router.get("/sessions/{session_id}", responses=ERRORS)
 def session(session_id: SessionId, lab: LabDep) -> Response:
     """One session: summary, loads and time in zones, and its lap count."""
@@ -262,7 +272,13 @@ async def upload(
                         return error_response(request, 413, too_large())
                     out.write(chunk)
             saved.append(target)
-        report = await run_in_threadpool(lab.import_paths, saved, athlete=athlete_name)
+        report = await run_in_threadpool(
+            lab.import_paths,
+            saved,
+            athlete=athlete_name,
+            max_files=MAX_UPLOAD_FILES,
+            max_bytes=MAX_UPLOAD_EXPANDED_BYTES,
+        )
         results = [
             {
                 "file": _shown(outcome.path, Path(tmp)),

@@ -102,7 +102,7 @@ def create_app(
     `linger_s`: how long the store stays open after the last request (0: open per request
     only; default `$DRAGO_WEB_LINGER_S`, else 1 s); `team`: team mode, with accounts and
     authorisation on every route (`drago.web.team`), None for the local dashboard."""
-    from drago.web import fights, gym  # the routers use this module's helpers
+    from drago.web import camp, fights, gym  # the routers use this module's helpers
     from drago.web.api import router as api_router
     from drago.web.federation import router as federation_router
     from drago.web.live import router as live_router
@@ -165,11 +165,13 @@ def create_app(
     app.include_router(api_router)
     app.include_router(fights.api)
     app.include_router(gym.api)
+    app.include_router(camp.api)
     app.include_router(gym.writes)
     app.include_router(pages_router)
     app.include_router(fights.pages)
     app.include_router(gym.pages)
     app.include_router(gym.page_writes)
+    app.include_router(camp.pages)
     app.include_router(federation_router)
     app.include_router(live_router)
     if team is not None:

@@ -18,9 +18,9 @@ router = APIRouter()
 def federation_api(
     request: Request, lab: LabDep, limit: Limit = DEFAULT_LIMIT, offset: Offset = 0
 ) -> Response:
-    """Each athlete of the attached lake on their latest day: CTL, ATL, TSB, EWMA ACWR and
-    band, the last 7 days' load and the latest readiness verdict (400 when no lake is
-    attached)."""
+    """Each athlete of the attached lake on their latest day: CTL, ATL, TSB, rolling ACWR and
+    its band, EWMA ACWR, the last 7 days' load and the latest readiness verdict (400 when no
+    lake is attached)."""
     return page(request, lab.lake_overview(), limit, offset)
 
 

@@ -23,6 +23,7 @@ from drago.plots.compare import compare_figure
 from drago.plots.punches import punches_plotly
 from drago.plots.readiness import readiness_chart
 from drago.plots.session import hr_figure, track_figure
+from drago.vocab import ACWR_BAND_LABEL
 from drago.web.api import LabDep, Name
 from drago.web.app import MAX_UPLOAD_BYTES, WebLab, templates
 from drago.web.ids import SessionId
@@ -33,7 +34,7 @@ RECENT_SESSIONS = 20
 #: Days of readiness drawn on an athlete page, and how old a verdict may be to be shown as
 #: today's on the overview and the tale of the tape.
 READINESS_CHART_DAYS, RECENT_READINESS_DAYS = 365, 14
-#: Colours of the ACWR bands (EWMA, Gabbett 2016) and of the readiness verdicts.
+#: Colours of the ACWR bands (of the rolling 7:28 ratio, Gabbett 2016).
 BAND_CLASS = {"under-training": "amber", "sweet spot": "green", "caution": "amber", "spike": "red"}
 
 
@@ -62,6 +63,7 @@ templates.env.filters["rpe"] = _rpe
 templates.env.filters["part"] = lambda text: quote(str(text), safe="")
 templates.env.filters["figure"] = _figure
 templates.env.globals["max_upload_mib"] = MAX_UPLOAD_BYTES // (1024 * 1024)
+templates.env.globals["acwr_band_label"] = ACWR_BAND_LABEL
 
 
 def _today(series: pl.DataFrame) -> dict[str, Any] | None:
@@ -77,7 +79,8 @@ def _readiness(lab: WebLab, name: str, days: int) -> tuple[pl.DataFrame, dict[st
 
 
 def _card(lab: WebLab, name: str) -> dict[str, Any]:
-    """What a coach reads at a glance about one athlete: form, ACWR band, readiness."""
+    """What a coach reads at a glance about one athlete: form, ACWR band (of the rolling
+    ratio), readiness."""
     _, ready = _readiness(lab, name, RECENT_READINESS_DAYS)
     today = _today(lab.load_series(name)) or {}
     band = today.get("acwr_band")
@@ -87,6 +90,15 @@ def _card(lab: WebLab, name: str) -> dict[str, Any]:
         "band_class": BAND_CLASS.get(band or "", "none"),
         "ready": ready,
     }
+
+
+def _weight_cut(lab: WebLab, name: str) -> Any:
+    """The weight cut to the next fight under the default (pro) rules, with its warnings
+    (`Lab.weight_cut`); None without a fight ahead, or when no cut can be planned."""
+    try:
+        return lab.weight_cut(name)
+    except UsageError:
+        return None
 
 
 def _sessions_table(frame: pl.DataFrame, tz: str) -> list[dict[str, Any]]:
@@ -171,6 +183,8 @@ def athlete_page(
         "estimates": view.estimates,
         "today": _today(series),
         "ready": ready,
+        "now": lab.readiness_now(profile["name"]),
+        "cut": _weight_cut(lab, profile["name"]),
         "pmc": pmc,
         "readiness_fig": readiness_chart(readiness, title="Readiness: morning HRV"),
         "sessions": _sessions_table(sessions, profile["tz"]),

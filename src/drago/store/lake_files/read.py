@@ -110,6 +110,7 @@ def results_overview(out: Path) -> pl.DataFrame:
         """
         SELECT athlete, max(date) AS date,
                arg_max(ctl, date) AS ctl, arg_max(atl, date) AS atl, arg_max(tsb, date) AS tsb,
+               arg_max(acwr_rolling, date) AS acwr_rolling,
                arg_max(acwr_ewma, date) AS acwr_ewma, arg_max(acwr_band, date) AS acwr_band,
                sum(load) FILTER (WHERE date > (SELECT max(date) FROM t) - 7) AS load_7d,
                arg_max(verdict, date) FILTER (WHERE verdict IS NOT NULL) AS verdict,
