@@ -8,7 +8,6 @@ keystroke pays only for the command typed.
 
 from __future__ import annotations
 
-from difflib import get_close_matches
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -54,6 +53,8 @@ class DragoGroup(TyperGroup):
         try:
             return self._click_resolve_command(ctx, args)  # type: ignore[no-any-return]
         except Exception as exc:  # a mistyped command (Click's UsageError): say what was meant
+            from difflib import get_close_matches
+
             message = getattr(exc, "message", None)
             matches = get_close_matches(args[0], self.list_commands(ctx)) if args else []
             if matches and isinstance(message, str):

@@ -149,7 +149,9 @@ Weeks = Annotated[int, typer.Option("--weeks", help="Length of the camp in weeks
 RestDays = Annotated[int, typer.Option("--rest-days", help="Rest days a week (0-3).")]
 WeighIn = Annotated[
     float | None,
-    typer.Option("--weigh-in-kg", help="Weight limit in kg (default: the athlete's class)."),
+    typer.Option(
+        "--weigh-in-kg", help="Weight limit in kg (default: the bout's class, else the athlete's)."
+    ),
 ]
 Rules = Annotated[
     str,
@@ -166,6 +168,12 @@ HoursToBout = Annotated[
 UsgMax = Annotated[
     float | None,
     typer.Option("--usg-max", help="A promotion's hydration test: urine specific gravity."),
+]
+NoDropWeeks = Annotated[
+    int | None,
+    typer.Option(
+        "--no-drop-weeks", help="A promotion's rule: no class drop within this many weeks."
+    ),
 ]
 
 
@@ -188,6 +196,7 @@ def camp_plan(
     weigh_in: Rules = "pro",
     hours_to_bout: HoursToBout = None,
     usg_max: UsgMax = None,
+    no_drop_weeks: NoDropWeeks = None,
     ics: Annotated[
         Path | None,
         typer.Option("--ics", help="Also write the sessions as an iCalendar file (.ics)."),
@@ -204,10 +213,11 @@ def camp_plan(
     day's target on the athlete's own scale.
 
     Within the week-on-week rise, day-cap, rolling monotony, rest, suspension and progressive
-    taper constraints; with weigh-ins and a limit (--weigh-in-kg, else the athlete's weight
-    class), the weight trajectory to the weigh-in. An athlete without load in the 28 days
-    before the camp is planned from --weekly-hours and --usual-rpe. CSV gives the days;
-    --ics writes them for a phone's calendar.
+    taper constraints; with weigh-ins and a limit (--weigh-in-kg, else the bout's weight
+    class, else the athlete's), the weight trajectory to the weigh-in under the bout's rules
+    (--weigh-in, --hours-to-bout, --usg-max, --no-drop-weeks). An athlete without load in the
+    28 days before the camp is planned from --weekly-hours and --usual-rpe. CSV gives the
+    days; --ics writes them for a phone's calendar.
 
     Example: drago camp plan rocky --fight-date 2026-12-19 --weeks 8 --ics camp.ics
     """
@@ -223,6 +233,7 @@ def camp_plan(
         weigh_in=weigh_in,
         hours_to_bout=hours_to_bout,
         usg_max=usg_max,
+        no_drop_weeks=no_drop_weeks,
         until=as_of.date() if as_of else None,
     )
     if ics is not None:
@@ -272,6 +283,7 @@ def camp_status(
     weigh_in: Rules = "pro",
     hours_to_bout: HoursToBout = None,
     usg_max: UsgMax = None,
+    no_drop_weeks: NoDropWeeks = None,
     fmt: Fmt = OutputFormat.table,
 ) -> None:
     """Where the camp stands: load done vs planned, fight-day form, weight vs trajectory.
@@ -291,6 +303,7 @@ def camp_status(
         weigh_in=weigh_in,
         hours_to_bout=hours_to_bout,
         usg_max=usg_max,
+        no_drop_weeks=no_drop_weeks,
     )
     out = dataclasses.asdict(s)
     if fmt is OutputFormat.json:

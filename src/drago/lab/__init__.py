@@ -5,10 +5,8 @@ memo of derived frames, the caller): `lab.athletes`, `lab.sessions`, `lab.load`,
 `lab.readiness`, `lab.punches`, `lab.camp`, `lab.fights`... Each validates what users give it,
 calls ingest and analysis, and answers with Polars frames or dataclasses; none prints. A
 service that uses another receives it in its constructor, in the order `Lab` builds them.
-
->>> with Lab("drago.duckdb") as lab:  # doctest: +SKIP
-...     lab.load.series("rocky").tail(7)
-...     lab.readiness.series("rocky")
+A notebook opens one with `with drago.Lab(path) as lab:` and asks `lab.load.series("rocky")`,
+`lab.readiness.series("rocky")`... (docs/python.md, whose example a test runs).
 """
 
 from __future__ import annotations

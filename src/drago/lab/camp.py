@@ -130,6 +130,7 @@ class CampService(Service):
         weigh_in: str = "pro",
         hours_to_bout: float | None = None,
         usg_max: float | None = None,
+        no_drop_weeks: int | None = None,
     ) -> CampReport:
         """The camp's daily target loads and sessions (see `drago.analysis.camp.plan`), from
         the athlete's load history, suspensions and fitted model (population values with
@@ -137,7 +138,9 @@ class CampService(Service):
         weight class), the weight trajectory to the weigh-in of the rules `weigh_in`
         (`drago.lab.camp_view.camp_weight`)."""
         row = athlete_rows.get_athlete(self.store, name)
-        rule = weigh_in_rule(weigh_in, hours_to_bout=hours_to_bout, usg_max=usg_max)
+        rule = weigh_in_rule(
+            weigh_in, hours_to_bout=hours_to_bout, usg_max=usg_max, no_drop_weeks=no_drop_weeks
+        )
         if weigh_in_kg is not None and not KG_RANGE[0] <= weigh_in_kg <= KG_RANGE[1]:
             raise UsageError(f"--weigh-in-kg {weigh_in_kg:g} is outside 30-200")
         today = until or datetime.now(ZoneInfo(row.tz)).date()
@@ -194,6 +197,7 @@ class CampService(Service):
         weigh_in: str = "pro",
         hours_to_bout: float | None = None,
         usg_max: float | None = None,
+        no_drop_weeks: int | None = None,
     ) -> CampStatus:
         """The camp on `as_of` (default today) before `fight_date` (default the athlete's
         next fight in the store): load planned vs done since the camp began, predicted
@@ -213,6 +217,7 @@ class CampService(Service):
             weigh_in=weigh_in,
             hours_to_bout=hours_to_bout,
             usg_max=usg_max,
+            no_drop_weeks=no_drop_weeks,
         )
         return self.status_of(report, as_of=day, weeks=weeks)
 
@@ -332,6 +337,7 @@ class CampService(Service):
         hours_to_bout: float | None = None,
         usg_max: float | None = None,
         weigh_in_kg: float | None = None,
+        no_drop_weeks: int | None = None,
     ) -> WeightCut | None:
         """The weight cut to the next fight and its warnings, without a plan
         (`drago.lab.camp_view.weight_cut`)."""
@@ -344,6 +350,7 @@ class CampService(Service):
             hours_to_bout=hours_to_bout,
             usg_max=usg_max,
             weigh_in_kg=weigh_in_kg,
+            no_drop_weeks=no_drop_weeks,
         )
 
     def view(self, name: str, **options: Any) -> CampView:
