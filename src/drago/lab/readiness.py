@@ -14,7 +14,7 @@ from drago.analysis.hrv import CORRECTIONS, hrv_analyse
 from drago.analysis.readiness import LONG_DAYS
 from drago.errors import UsageError
 from drago.ingest.rr import read_rr
-from drago.lab.base import LabBase
+from drago.lab.base import LabBase, check_not_future
 from drago.store import athletes as athlete_rows
 from drago.store import camp as camp_rows
 from drago.store import readiness as readiness_rows
@@ -89,6 +89,7 @@ class ReadinessMixin(LabBase):
         if rhr_bpm is not None and not 25 <= rhr_bpm <= 150:
             raise UsageError(f"resting HR {rhr_bpm:g} is outside 25-150")
         when = day or datetime.now(ZoneInfo(row.tz)).date()
+        check_not_future(when, row.tz, what="a morning check")
         with self.store.transaction():
             readiness_rows.upsert_wellness(self.store, row.id, when, {**items, "rhr_bpm": rhr_bpm})
         return when
