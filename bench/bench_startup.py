@@ -2,9 +2,10 @@
 
 Each command runs in a fresh process (`python -m drago ...`) on a small store (one athlete,
 a few weeks of hand-logged sessions); the baseline is a fresh process that only imports polars
-and duckdb. Runs are interleaved and the best of RUNS is kept (the best run is the least
-disturbed one on a shared machine); CPU seconds (user + system) are reported too. The
-first (untimed) round writes the bytecode, so modules load as in an installed drago.
+and duckdb. Runs are interleaved and the median of RUNS is kept (steadier than the best on a
+shared machine); CPU seconds (user + system) are reported too, the steadier figure under load.
+The first (untimed) round writes the bytecode, so modules load as in an installed drago. A
+second reference adds NumPy, which the load and readiness science of these commands needs.
 Target (issue 19): every command at most 1.5x the baseline.
 
 Run: make bench   (or .venv/bin/python bench/bench_startup.py [SRC_DIR])
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -23,7 +25,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-RUNS = 7
+RUNS = 15
 
 
 def _timed(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
@@ -57,23 +59,33 @@ def main() -> None:
                 "-c",
                 "import polars, duckdb",
             ],
+            "import polars, duckdb, numpy": [
+                sys.executable,
+                "-c",
+                "import polars, duckdb, numpy",
+            ],
             "drago --help": [sys.executable, "-m", "drago", "--help"],
             "drago sessions": [*drago, "sessions"],
             "drago status rocky": [*drago, "status", "rocky", "--as-of", "2026-10-28"],
             "drago log ...": [*drago, "log", *log_args, "--date", "2026-10-30"],
         }
-        best = {name: (float("inf"), float("inf")) for name in commands}
+        runs: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
         for argv in commands.values():  # warm the page cache and the bytecode
             _timed(argv, env)
+        load_before = os.getloadavg()[0]
         for _ in range(RUNS):
             for name, argv in commands.items():
-                wall, cpu = _timed(argv, env)
-                best[name] = (min(best[name][0], wall), min(best[name][1], cpu))
-    base_wall, base_cpu = best["import polars, duckdb (baseline)"]
-    print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores\n")
-    print("| command | wall s (best of 7) | / baseline | CPU s (best of 7) | / baseline |")
+                runs[name].append(_timed(argv, env))
+    median = {
+        name: (statistics.median(w for w, _ in times), statistics.median(c for _, c in times))
+        for name, times in runs.items()
+    }
+    base_wall, base_cpu = median["import polars, duckdb (baseline)"]
+    load_after = os.getloadavg()[0]
+    print(f"load average {load_before:.1f} -> {load_after:.1f} on {os.cpu_count()} cores\n")
+    print(f"| command | wall s (median of {RUNS}) | / baseline | CPU s (median) | / baseline |")
     print("|---|---|---|---|---|")
-    for name, (wall, cpu) in best.items():
+    for name, (wall, cpu) in median.items():
         print(
             f"| {name} | {wall:.2f} | {wall / base_wall:.2f}x | {cpu:.2f} | {cpu / base_cpu:.2f}x |"
         )

@@ -33,7 +33,6 @@ RECOVERED = {
     "bad-sigma-truncated-no-crc.fit": 14391,
     "bad-strava-android-undefined-local-msg.fit": 473,
     "bad-unexpected-eof.fit": 14,
-    "bad-zero-bytes.fit": None,
     "bad-gpx-waypoint-only.gpx": None,
 }
 

@@ -8,7 +8,9 @@ hold any of them; give several to add data kept elsewhere):
 - `kharchenko-boxingpunchclassifier/` (KharchenkoAnastasia/BoxingPunchClassifier): phone
   held on the hand, 100 Hz, acc + gyro, labels per sample;
 - `tyson/` (BruceLeo99/MLQS-VU-Project-Tyson): phones (phyphox), 50 Hz, acc + gyro, labels
-  per recording.
+  per recording;
+- `punchingband/` (scottlerch/PunchingBand, Apache-2.0): a Microsoft Band on the right
+  wrist, 62.5 Hz, accelerometer only, labels per recording.
 
 Each source's licence and provenance are in its folder's SOURCES.md and in `MANIFEST`
 below (written into model.json by scripts/train_punches.py).
@@ -34,6 +36,7 @@ from drago.ingest.imu import ACC_COLUMNS, GYRO_COLUMNS, ImuRecording, read_imu
 PBFC: Final = "punch-buddy-fight-club"
 KHARCHENKO: Final = "kharchenko-boxingpunchclassifier"
 TYSON: Final = "tyson"
+BAND: Final = "punchingband"
 PHONE_MAPPING: Final = "time=seconds_elapsed,ax=accX,ay=accY,az=accZ,gx=gyrX,gy=gyrY,gz=gyrZ"
 TO_CLASS: Final = {"jab": "straight", "cross": "straight", "hook": "hook", "uppercut": "uppercut"}
 #: Provenance and licence of every source the training may use (model.json `trained_on`).
@@ -56,14 +59,25 @@ MANIFEST: Final = {
         "licence": "none stated (default copyright; research use, not redistributed)",
         "device": "phone (phyphox: iPhone 12, iPhone 13 Pro Max), 50 Hz, acc + gyro",
     },
+    BAND: {
+        "repository": "https://github.com/scottlerch/PunchingBand",
+        "commit": "8d1bec3cdcf286f54289d86ad88651f7837e0a62",
+        "licence": "Apache-2.0",
+        "device": "wristband: Microsoft Band on the right wrist, 62.5 Hz, accelerometer only",
+    },
 }
 #: Sources the shipped model is trained on. The Tyson recordings are evaluated only: as
 #: training data they lowered the glove subjects' accuracy and are themselves predicted
 #: poorly even from the same project's other recording (labels or placement that do not
 #: match; the placement is undocumented). See docs/punches.md.
-TRAIN_SOURCES: Final = frozenset({PBFC, KHARCHENKO})
+TRAIN_SOURCES: Final = frozenset({PBFC, KHARCHENKO, BAND})
 #: Device of each source, for leave-one-device-out.
-DEVICE: Final = {PBFC: "glove", KHARCHENKO: "phone-in-hand", TYSON: "phone-phyphox"}
+DEVICE: Final = {
+    PBFC: "glove",
+    KHARCHENKO: "phone-in-hand",
+    TYSON: "phone-phyphox",
+    BAND: "wristband",
+}
 #: Tyson recordings: folder -> (class, hand if orthodox).
 TYSON_LABELS: Final = {
     "cross": ("straight", "right"),
@@ -172,11 +186,30 @@ def _tyson(root: Path) -> list[Session]:
     return out
 
 
+def _band(root: Path) -> list[Session]:
+    """PunchingBand logs (ms, ax_g, ay_g, az_g, detector status; no header): the samples on
+    an even grid at the file's mean rate (the timestamps are host arrival times in pairs)."""
+    out = []
+    for row in csv.DictReader((root / "index.csv").open(encoding="utf-8")):
+        if not row["drago_label"]:
+            continue
+        raw = np.loadtxt(root / row["file"], delimiter=",", usecols=(0, 1, 2, 3))
+        rate = (raw.shape[0] - 1) / ((raw[-1, 0] - raw[0, 0]) / 1000.0)
+        cols: dict[str, np.ndarray] = {"t_s": np.arange(raw.shape[0]) / rate}
+        for i, name in enumerate(ACC_COLUMNS):
+            cols[name] = raw[:, i + 1] * G_MS2
+        rec = ImuRecording(pl.DataFrame(cols), rate, "punchingband", root / row["file"])
+        name = Path(row["file"]).stem
+        out.append(Session(BAND, row["subject"], name, row["hand"], row["drago_label"], None, rec))
+    return out
+
+
 def load_sessions(roots: list[Path]) -> list[Session]:
     """Every labelled continuous-stream session of the known sources under `roots`."""
     sessions: list[Session] = []
     for root in roots:
-        for name, reader in ((PBFC, _pbfc), (KHARCHENKO, _kharchenko), (TYSON, _tyson)):
+        readers = ((PBFC, _pbfc), (KHARCHENKO, _kharchenko), (TYSON, _tyson), (BAND, _band))
+        for name, reader in readers:
             folder = root / name
             if (folder / "index.csv").exists() or (name == TYSON and folder.is_dir()):
                 sessions += reader(folder)

@@ -9,6 +9,7 @@ tests/test_licences.py fails while REUSE.toml is out of date.
 
 from __future__ import annotations
 
+import itertools
 import re
 import sys
 from pathlib import Path
@@ -26,15 +27,10 @@ FILE_TABLES = (
 FOLDERS: tuple[tuple[str, str, str], ...] = (
     (
         "tests/data/rr/hrvlogger_h10_daily/**",
-        "GPL-3.0",
+        "GPL-3.0-only",
         "Christian Koplenig (ChristianKoplenig/hrv_public)",
     ),
-    ("tests/data/rr/elitehrv/**", "GPL-3.0", "chriotte/EliteHRV_to_dataframe contributors"),
-    (
-        "tests/data/rr/short_resting/hrvanalysis_test_nn_intervals.txt",
-        "GPL-3.0",
-        "Aura Healthcare (Aura-healthcare/hrv-analysis)",
-    ),
+    ("tests/data/rr/elitehrv/**", "GPL-3.0-only", "chriotte/EliteHRV_to_dataframe contributors"),
     ("tests/data/rr/polar_hrm/**", "BSD-3-Clause", "Rhenan Bartels (rhenanbartels/hrv)"),
     ("tests/data/rr/short_resting/hrv_*", "BSD-3-Clause", "Rhenan Bartels (rhenanbartels/hrv)"),
     ("tests/data/rr/short_resting/pyhrv_*", "BSD-3-Clause", "Pedro Gomes (PGomes92/pyhrv)"),
@@ -69,14 +65,15 @@ _ROW = re.compile(r"^\|\s*([^|`]+?)\s*\|")
 
 
 def _licence(text: str) -> str:
-    """`AGPL-3.0 (copyleft)` -> `AGPL-3.0`, `**GPL-3.0**` -> `GPL-3.0`."""
+    """`AGPL-3.0-only (copyleft)` -> `AGPL-3.0-only`, `**GPL-3.0-only**` -> `GPL-3.0-only`."""
     return text.replace("*", "").split("(")[0].strip()
 
 
 def file_rows(folder: str) -> list[tuple[str, str, str]]:
-    """(path, licence, source repository) of every file row of `folder`/SOURCES.md."""
+    """(path, licence, source repository) of every row of the first table in `folder`/SOURCES.md."""
     lines = (ROOT / folder / "SOURCES.md").read_text(encoding="utf-8").splitlines()
-    table = [line for line in lines if line.startswith("|")]
+    start = next(i for i, line in enumerate(lines) if line.startswith("|"))
+    table = list(itertools.takewhile(lambda line: line.startswith("|"), lines[start:]))
     header = [cell.strip() for cell in table[0].strip("|").split("|")]
     licence, source = (
         header.index("licence"),

@@ -2,7 +2,8 @@
 
 Usage: python scripts/train_punches.py DIR [DIR ...] [--out src/drago/analysis/punches/model.json]
 (or `make train-punches PUNCH_DATA="DIR [DIR ...]"`). Each DIR holds any of the sources
-described in scripts/punch_data.py (PBFC gloves, the Kharchenko phone, the Tyson phones).
+described in scripts/punch_data.py (PBFC gloves, the Kharchenko phone, the PunchingBand
+wristband, the Tyson phones).
 Needs scikit-learn (a development dependency; drago itself needs only NumPy).
 
 Recipe (fixed before any evaluation; docs/punches.md):
@@ -12,10 +13,12 @@ Recipe (fixed before any evaluation; docs/punches.md):
   features;
 - data: every detected punch of every session plus `N_COPIES` augmented copies of each
   session (`punch_data.augment`: rotation, mirror, 25-200 Hz, amplitude, noise);
-- weights: class-balanced;
+- weights: per class, (n / (classes x n_class)) ** power, power 1 (balanced) or 0.5 chosen
+  with C;
 - sources: `punch_data.TRAIN_SOURCES` only (the Tyson phones are evaluated, not trained on:
   see docs/punches.md);
-- C: chosen by leaving groups of training subjects out (`choose`), scoring
+- C and the class-weight power: chosen by leaving groups of training subjects out
+  (`choose`), scoring
   the mean per-subject accuracy; the softmax temperature is then fitted on those
   out-of-fold probabilities (minimum log-loss), so the confidence is calibrated on
   subjects the model did not see.
@@ -28,6 +31,7 @@ labelled segment are left out).
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import sys
 from pathlib import Path
@@ -49,6 +53,8 @@ from drago.analysis.punches.features import (
 )
 
 C_GRID = (0.1, 1.0)
+#: Class-weight powers tried by the nested selection (1: balanced classes; 0.5: halfway).
+WEIGHT_POWERS = (1.0, 0.5)
 N_COPIES = 1
 #: Inner folds of the nested choice: the training subjects dealt round-robin into this many
 #: groups (every subject, one at a time, costs too many fits on a small machine).
@@ -102,6 +108,8 @@ class Data:
         copy_no: list[int] = []
         sources: list[str] = []
         for s in sessions:
+            if has_gyro and not s.recording.has_gyro:
+                continue  # an accelerometer-only source serves the `acc` variant only
             for copy in range(copies + 1):
                 det, f = detect(s, has_gyro=has_gyro, copy=copy)
                 truth = true_labels(s, det)
@@ -126,8 +134,11 @@ class Data:
         return cols if mask is None else cols[mask]
 
 
-def weights(y: np.ndarray, subject: np.ndarray) -> np.ndarray:
-    """Class-balanced weights: each class present the same total weight.
+def weights(y: np.ndarray, subject: np.ndarray, power: float = 1.0) -> np.ndarray:
+    """Class weights (n / (classes x n_class)) ** `power`: 1 balances the classes (each
+    class present the same total weight), 0.5 only halfway (in log terms) so that a rare
+    class seen on two subjects (uppercuts) does not outweigh the thousands of straights
+    and hooks; the power is chosen by the nested selection (`choose`).
 
     (Weighting every subject the same was tried: subjects of 20 punches then weigh as much
     as one of 3,000, and the mean LOSO accuracy with the gyroscope fell from 74.6 to 62.8 %.)
@@ -135,7 +146,7 @@ def weights(y: np.ndarray, subject: np.ndarray) -> np.ndarray:
     w = np.zeros(y.size)
     classes = np.unique(y)
     for c in classes:
-        w[y == c] = y.size / (classes.size * (y == c).sum())
+        w[y == c] = (y.size / (classes.size * (y == c).sum())) ** power
     return w
 
 
@@ -176,8 +187,9 @@ def proba(part: dict[str, Any], x: np.ndarray, temperature: float | None = None)
     return punch_proba(feats, has_gyro=True, model={"gyro": part})
 
 
-def choose(data: Data, mask: np.ndarray, variant: str) -> tuple[float, float, np.ndarray]:
-    """C (of `C_GRID`) with the best mean per-subject accuracy, leaving groups of training
+def choose(data: Data, mask: np.ndarray, variant: str) -> tuple[float, float, float, np.ndarray]:
+    """C (of `C_GRID`) and class-weight power (of `WEIGHT_POWERS`) with the best mean
+    per-subject accuracy, leaving groups of training
     subjects out in turn (`INNER_FOLDS`; their augmented copies too; scored on their
     recorded punches), the
     temperature fitted on those out-of-fold probabilities, and the probabilities.
@@ -192,7 +204,7 @@ def choose(data: Data, mask: np.ndarray, variant: str) -> tuple[float, float, np
     best: tuple[float, float, np.ndarray] = (C_GRID[1], 1.0, np.zeros((0, 3)))
     best_score = -1.0
     test_rows = mask & (data.copy == 0)
-    for c in C_GRID:
+    for c, power in itertools.product(C_GRID, WEIGHT_POWERS):
         p = np.full((data.y.size, 3), np.nan)
         accs = []
         for f in range(min(INNER_FOLDS, len(subjects))):
@@ -200,9 +212,8 @@ def choose(data: Data, mask: np.ndarray, variant: str) -> tuple[float, float, np
             test = test_rows & (fold == f)
             if len(set(data.y[train].tolist())) < 2 or not test.any():
                 continue
-            part = fit(
-                x[train], data.y[train], names, c, weights(data.y[train], data.subject[train])
-            )
+            w = weights(data.y[train], data.subject[train], power)
+            part = fit(x[train], data.y[train], names, c, w)
             p[test] = proba(part, x[test])
             pred = np.array(CLASSES)[p[test].argmax(axis=1)]
             accs += [
@@ -213,9 +224,9 @@ def choose(data: Data, mask: np.ndarray, variant: str) -> tuple[float, float, np
             ]
         score = float(np.mean(accs)) if accs else -1.0
         if score > best_score:
-            best, best_score = (c, 1.0, p[test_rows]), score
-    c, _, p = best
-    return c, fit_temperature(p, data.y[test_rows]), p
+            best, best_score = (c, power, p[test_rows]), score
+    c, power, p = best
+    return c, power, fit_temperature(p, data.y[test_rows]), p
 
 
 def fit_temperature(p: np.ndarray, y: np.ndarray) -> float:
@@ -236,11 +247,12 @@ def fit_temperature(p: np.ndarray, y: np.ndarray) -> float:
 
 def train_variant(data: Data, mask: np.ndarray, variant: str) -> dict[str, Any]:
     """One model variant trained on the rows under `mask` (C and temperature nested)."""
-    c, temperature, _ = choose(data, mask, variant)
+    c, power, temperature, _ = choose(data, mask, variant)
     names = FEATURE_SETS[variant]
-    w = weights(data.y[mask], data.subject[mask])
+    w = weights(data.y[mask], data.subject[mask], power)
     part = fit(data.x(names, mask), data.y[mask], names, c, w)
     part["temperature"] = round(temperature, 4)
+    part["class_weight_power"] = power
     return part
 
 

@@ -24,7 +24,7 @@ def test_read_gives_a_recording_without_a_database(tmp_path: Path) -> None:
     [session] = recording.sessions
     assert session.activity == "ride" and session.start.tzinfo is not None
     assert recording.rr_ms is not None and len(recording.rr_ms) > 1000
-    assert drago.read(DATA / "gpx" / "sportslib-garmin-hr.gpx").rr_ms is None
+    assert drago.read(DATA / "gpx" / "garmin-connect-ride-hr-riderx3.gpx").rr_ms is None
     assert not list(tmp_path.iterdir())
 
 

@@ -275,3 +275,14 @@ def test_chained_second_crc_keeps_the_first_part() -> None:
 def test_unreadable_path_is_bad_input(tmp_path: Path) -> None:
     with pytest.raises(BadInput, match="cannot read"):
         fit.read(tmp_path / "missing.fit")
+
+
+def test_empty_file_is_refused(tmp_path: Path) -> None:
+    """A 0-byte file (an interrupted copy) is refused in one line, with or without recovery."""
+    empty = tmp_path / "empty.fit"
+    empty.write_bytes(b"")
+    for recover in (False, True):
+        with pytest.raises(BadInput) as caught:
+            fit.read(empty, recover=recover)
+        assert caught.value.reason and "\n" not in caught.value.reason
+        assert not caught.value.recoverable

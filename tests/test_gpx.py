@@ -144,7 +144,7 @@ def test_gpxdata_distance_is_the_session_distance() -> None:
 
 
 def test_files_without_speed_get_null_speed() -> None:
-    records = gpx_reader.read(FOLDER / "sportslib-garmin-hr.gpx").records
+    records = gpx_reader.read(FOLDER / "garmin-connect-ride-hr-riderx3.gpx").records
     assert records["speed_ms"].null_count() == records.height
 
 

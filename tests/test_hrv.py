@@ -28,7 +28,6 @@ RR = Path(__file__).parent / "data" / "rr"
 MORNINGS = sorted((RR / "hrvlogger_h10_daily").glob("ot_m*_RRIntervals.csv"))
 CLEAN = [
     RR / "short_resting" / "hrv_rest_rri.txt",
-    RR / "short_resting" / "hrvanalysis_test_nn_intervals.txt",
     RR / "short_resting" / "pyhrv_SampleNNISeriesShort.npy",
     RR / "elitehrv" / "2017-06-29 13-11-53.txt",
     *MORNINGS,

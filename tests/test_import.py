@@ -56,7 +56,7 @@ def test_import_once_keep_original(cli: Cli, athlete: Callable[..., str], db: Pa
         "garmin-fr920xt-run-mornindew.fit",
         "wahoo-elemnt-ride-2019.fit",
         "garmin-edge530-road-hrv.fit",
-        "coros-apex-pro-run-power.fit",
+        "garmin-fr110-run.fit",
     ],
 )
 def test_hr_summary_matches_the_device(cli: Cli, athlete: Callable[..., str], name: str) -> None:
@@ -94,6 +94,18 @@ def test_bad_files_fail_with_one_line_and_store_nothing(
     result = cli("import", str(bad), "--athlete", "drago", code=1)
     [line] = [line for line in result.stderr.splitlines() if line.strip()]
     assert line.startswith("error: ") and bad.name in line
+    assert counts(db) == dict.fromkeys(TABLES, 0) and originals(db) == []
+
+
+def test_an_empty_file_fails_with_one_line_and_stores_nothing(
+    cli: Cli, athlete: Callable[..., str], db: Path, tmp_path: Path
+) -> None:
+    athlete("drago")
+    empty = tmp_path / "empty.fit"
+    empty.write_bytes(b"")
+    result = cli("import", str(empty), "--athlete", "drago", code=1)
+    [line] = [line for line in result.stderr.splitlines() if line.strip()]
+    assert line.startswith("error: ") and empty.name in line
     assert counts(db) == dict.fromkeys(TABLES, 0) and originals(db) == []
 
 

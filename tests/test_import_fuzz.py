@@ -16,7 +16,7 @@ SOURCES = [
     DATA / "fit" / "garmin-fenix5-run-short-hrv.fit",
     DATA / "fit" / "garmin-fr920xt-triathlon-chained.fit",
     DATA / "tcx" / "sup-activity.tcx",
-    DATA / "gpx" / "sportslib-garmin-hr.gpx",
+    DATA / "gpx" / "garmin-connect-ride-hr-riderx3.gpx",
 ]
 TABLES = ("files", "sessions", "records", "laps", "rr_intervals")
 _names = itertools.count()

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import fnmatch
+import importlib.resources
 import importlib.util
+import json
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -53,3 +57,34 @@ def test_shipped_data_is_permissive_and_fixtures_stay_out_of_the_sdist() -> None
     copyleft = [p for p in recordings("tests/data") if "GPL" in licence_of(p)]
     assert copyleft  # they exist, so the rule below matters
     assert "prune tests/data" in (ROOT / "MANIFEST.in").read_text().splitlines()
+
+
+def test_reuse_lint_finds_nothing() -> None:
+    """The REUSE tool itself (REUSE specification 3.3): every licence named has its text in
+    LICENSES/, no text is unused, every file has a licence and a copyright holder."""
+    done = subprocess.run(
+        [sys.executable, "-m", "reuse", "--root", str(ROOT), "lint"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+
+
+def test_no_deprecated_licence_identifier() -> None:
+    """`GPL-2.0` and the like are deprecated: say `-only` or `-or-later` (SPDX licence list,
+    as bundled with reuse). `reuse lint` checks only the names of the LICENSES/ files."""
+    bundled = importlib.resources.files("reuse") / "resources" / "licenses.json"
+    listed = {lic["licenseId"]: lic for lic in json.loads(bundled.read_text())["licenses"]}
+    used = {a["SPDX-License-Identifier"] for a in _annotations()}
+    spdx = {u for u in used if not u.startswith("LicenseRef-")}
+    assert spdx <= set(listed), spdx - set(listed)
+    assert [u for u in spdx if listed[u]["isDeprecatedLicenseId"]] == []
+    texts = {p.stem for p in (ROOT / "LICENSES").glob("*.txt")}
+    assert texts == used
+
+
+def test_the_readme_counts_the_copyleft_fixtures() -> None:
+    copyleft = [p for p in recordings("tests/data") if "GPL" in licence_of(p)]
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert f"{len(copyleft)} files are copyleft" in readme

@@ -19,7 +19,14 @@ from drago.analysis.punches.detect import (
 )
 from drago.analysis.punches.measures import punch_measures
 from drago.analysis.punches.returns import drop_return_strokes, return_pairs
-from drago.analysis.punches.speed import punch_speed_ms, tilt_to_world
+from drago.analysis.punches.speed import (
+    punch_speed_ms,
+    still_after,
+    still_before,
+    stills_after,
+    stills_before,
+    tilt_to_world,
+)
 
 STILL_S = 0.6
 EXTEND_S = 0.25
@@ -188,3 +195,25 @@ def test_return_strokes_of_a_hand_held_sensor_are_not_punches(rate: float) -> No
     twice = np.concatenate([single, single])
     det = punch_detect(twice, np.concatenate([single_gyro, single_gyro]), rate)
     assert drop_return_strokes(twice, np.concatenate([single_gyro, single_gyro]), det).n == det.n
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.floats(0.0, 3.0), min_size=1, max_size=80),
+    st.lists(st.integers(0, 79), min_size=1, max_size=10),
+    st.integers(1, 30),
+)
+def test_vectorised_still_search_equals_the_per_punch_search(
+    score: list[float], peaks: list[int], reach: int
+) -> None:
+    """The vectorised still search (every punch at once) gives the per-punch answer, also
+    when no sample in reach is still (then the stillest one)."""
+    arr = np.array(score)
+    at = np.array([p % arr.size for p in peaks], dtype=np.int64)
+    n = arr.size
+    assert stills_before(arr, at, reach).tolist() == [
+        still_before(arr, int(p), max(0, int(p) - reach)) for p in at
+    ]
+    assert stills_after(arr, at, reach).tolist() == [
+        still_after(arr, int(p), min(n - 1, int(p) + reach)) for p in at
+    ]

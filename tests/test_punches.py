@@ -245,12 +245,8 @@ def test_cli_punches(monkeypatch: pytest.MonkeyPatch) -> None:
     import typer
     from typer.testing import CliRunner
 
-    from drago.cli import DragoGroup, app
-
-    # importing the command module registers it on drago's app: keep that registration out
-    # of other tests (the CLI reference test) until drago.cli wires it itself
-    monkeypatch.setattr(app, "registered_commands", list(app.registered_commands))
     import drago.cli.punches as cli_punches
+    from drago.cli import DragoGroup
 
     test_app = typer.Typer(cls=DragoGroup)
 

@@ -274,7 +274,7 @@ def test_malformed_xml_wrong_root_and_bad_times_are_refused(tmp_path: Path) -> N
     truncated = SMALL.read_bytes()[:5000]
     assert refusal(write(tmp_path, truncated)).startswith("not well-formed XML: ")
     assert refusal(write(tmp_path, b"")).startswith("not well-formed XML: ")
-    gpx = Path(__file__).parent / "data" / "gpx" / "sportslib-garmin-hr.gpx"
+    gpx = Path(__file__).parent / "data" / "gpx" / "garmin-connect-ride-hr-riderx3.gpx"
     assert refusal(gpx) == "not a TCX file: root element is <gpx>, not <TrainingCenterDatabase>"
     bad_time = tcx_doc("<Trackpoint><Time>yesterday</Time></Trackpoint>")
     assert refusal(write(tmp_path, bad_time)).startswith("bad time 'yesterday' on line ")

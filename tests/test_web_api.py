@@ -224,7 +224,7 @@ def test_cli_import_and_uploads_share_the_store_with_a_running_server(
     server = start_server(db, port, env)
     base = f"http://127.0.0.1:{port}"
     by_cli = [DATA / "fit" / n for n in ("garmin-edge500-ride.fit", "suunto-run-hrv.fit",
-              "wahoo-elemnt-bolt-ride.fit", "garmin-fenix5-run-short-hrv.fit")]  # fmt: skip
+              "garmin-fenix5-walk-hrv.fit", "garmin-fenix5-run-short-hrv.fit")]  # fmt: skip
     by_web = [UPLOAD, DATA / "fit" / "zwift-virtual-ride.fit"]
     statuses: list[int] = []
     stop = threading.Event()

@@ -15,10 +15,10 @@ import httpx
 from drago.lab import Lab
 from tests.conftest import DATA
 
-#: A run with GPS and HR, an indoor ride with HR and RR, a GPX with HR.
+#: A run with GPS and HR, an indoor ride with HR and RR, a GPX ride with HR.
 RUN = DATA / "fit" / "garmin-fenix2-run.fit"
 RIDE = DATA / "fit" / "garmin-edge530-indoor-hrv.fit"
-GPX = DATA / "gpx" / "sportslib-garmin-hr.gpx"
+GPX = DATA / "gpx" / "garmin-connect-ride-hr-riderx3.gpx"
 #: Not yet in the store: what the upload tests send.
 UPLOAD = DATA / "fit" / "garmin-fr920xt-run-mornindew.fit"
 BAD = DATA / "fit" / "bad" / "bad-file-crc.fit"

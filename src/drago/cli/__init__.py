@@ -2,23 +2,65 @@
 
 Commands parse options, call `drago.lab.Lab`, and format the answer; errors reach the user as
 one line (exit 1 when some inputs failed, 2 for bad usage), tracebacks only with --debug.
+A command's module is imported when the command runs (`drago.cli.lazy`), so the first
+keystroke pays only for the command typed.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
-from drago.cli.output import error
+from drago.cli import lazy
 from drago.errors import DragoError, UsageError
-from drago.lab import Lab, fault_message
+
+if TYPE_CHECKING:
+    from drago.lab import Lab
 
 
 class DragoGroup(TyperGroup):
-    """Maps drago's errors onto one-line messages and exit codes for every command."""
+    """Maps drago's errors onto one-line messages and exit codes for every command, and loads
+    each command's module when it is asked for (`drago --help` lists them from `lazy.COMMANDS`).
+    """
+
+    listing = False  # true while help is printed: commands not loaded yet show their help line
+
+    def list_commands(self, ctx: typer.Context) -> list[str]:  # type: ignore[override]
+        return [*lazy.COMMANDS, *(name for name in self.commands if name not in lazy.COMMANDS)]
+
+    def get_command(self, ctx: typer.Context, cmd_name: str) -> Any:  # type: ignore[override]
+        if cmd_name not in self.commands and cmd_name in lazy.COMMANDS:
+            if self.listing:
+                return TyperCommand(cmd_name, help=lazy.COMMANDS[cmd_name].help)
+            command = lazy.load(app, cmd_name)
+            if command is not None:
+                self.commands[cmd_name] = command
+        return self.commands.get(cmd_name)
+
+    def format_help(self, ctx: typer.Context, formatter: Any) -> None:  # type: ignore[override]
+        self.listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self.listing = False
+
+    def resolve_command(  # type: ignore[override]
+        self, ctx: typer.Context, args: list[str]
+    ) -> tuple[str | None, Any, list[str]]:
+        try:
+            return self._click_resolve_command(ctx, args)  # type: ignore[no-any-return]
+        except Exception as exc:  # a mistyped command (Click's UsageError): say what was meant
+            from difflib import get_close_matches
+
+            message = getattr(exc, "message", None)
+            matches = get_close_matches(args[0], self.list_commands(ctx)) if args else []
+            if matches and isinstance(message, str):
+                suggestions = ", ".join(repr(m) for m in matches)
+                exc.message = f"{message.rstrip('.')}. Did you mean {suggestions}?"  # type: ignore[attr-defined]
+            raise
 
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
         try:
@@ -26,12 +68,18 @@ class DragoGroup(TyperGroup):
         except DragoError as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
+            from drago.cli.output import error
+
             error(str(exc))
             raise typer.Exit(2 if isinstance(exc, UsageError) else 1) from exc
         except Exception as exc:  # a damaged store or a full disk: one line, not a traceback
+            from drago.lab import fault_message
+
             message = fault_message(exc)
             if message is None or (ctx.obj and ctx.obj.get("debug")):
                 raise
+            from drago.cli.output import error
+
             error(message)
             raise typer.Exit(1) from exc
 
@@ -64,58 +112,15 @@ def _global(
 
 def open_lab(ctx: typer.Context, *, read_only: bool = False) -> Lab:
     """The lab named by the global --db option (closed when the command ends)."""
+    from drago.lab import Lab
+
     root = ctx.find_root()
     lab = Lab(root.obj["db"] if root.obj else None, read_only=read_only)
     ctx.call_on_close(lab.close)
     return lab
 
 
-from drago.cli import (  # noqa: E402  (commands register on app)
-    accounts,
-    athletes,
-    backups,
-    camp,
-    compare,
-    corrections,
-    demo,
-    fight,
-    imports,
-    lake,
-    live,
-    load,
-    plots,
-    punches,
-    readiness,
-    serve,
-    sessions,
-    teams,
-    watch,
-)
-
-__all__ = [
-    "accounts",
-    "app",
-    "athletes",
-    "backups",
-    "camp",
-    "compare",
-    "corrections",
-    "demo",
-    "fight",
-    "imports",
-    "lake",
-    "live",
-    "load",
-    "main",
-    "open_lab",
-    "plots",
-    "punches",
-    "readiness",
-    "serve",
-    "sessions",
-    "teams",
-    "watch",
-]
+__all__ = ["DragoGroup", "app", "main", "open_lab"]
 
 
 def main() -> None:

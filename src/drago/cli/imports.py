@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from drago.cli import app, open_lab
 from drago.cli.output import stderr, stdout
-from drago.imports import FileOutcome, ImportReport
 from drago.vocab import Hand, RrKind
+
+if TYPE_CHECKING:
+    from drago.imports import FileOutcome, ImportReport
 
 Athlete = Annotated[str, typer.Option("--athlete", "-a", help="The athlete's name.")]
 #: Up to this many files, every file gets its own line; beyond, only failures and skips do.
@@ -64,6 +65,8 @@ def import_(
     """
     lab = open_lab(ctx)
     lab.athlete(athlete)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     with Progress(
         TextColumn("[bold]importing"),
         BarColumn(),

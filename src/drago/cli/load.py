@@ -7,7 +7,6 @@ from typing import Annotated
 
 import polars as pl
 import typer
-from rich.table import Table
 
 from drago.cli import app, open_lab
 from drago.cli.output import Fmt, OutputFormat, emit, stdout
@@ -116,6 +115,8 @@ def status(
         highlight=False,
     )
     peak = max((v or 0.0) for v in report.recent["load"].to_list()) or 1.0
+    from rich.table import Table
+
     grid = Table(title="last 14 days", header_style="bold")
     for column in ("date", "load", "", "TSB"):
         grid.add_column(column)

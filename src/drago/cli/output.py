@@ -7,20 +7,32 @@ import math
 import sys
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import polars as pl
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
 from drago.csv_cells import write_csv
 
-stdout = Console(soft_wrap=True)
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
 #: Width of tables written to a pipe or file, where no terminal says how wide to be.
 PIPE_WIDTH = 200
-stderr = Console(stderr=True, soft_wrap=True)
+#: The Rich consoles `stdout` and `stderr`, made on first use (`__getattr__` below): importing
+#: Rich costs about a third of importing Polars, which a JSON listing need not pay (issue 19).
+_CONSOLES: dict[str, Console] = {}
+
+
+def __getattr__(name: str) -> Console:
+    if name not in ("stdout", "stderr"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    if name not in _CONSOLES:
+        from rich.console import Console
+
+        _CONSOLES[name] = Console(stderr=name == "stderr", soft_wrap=True)
+    return _CONSOLES[name]
 
 
 class OutputFormat(StrEnum):
@@ -65,6 +77,9 @@ def emit(frame: pl.DataFrame, fmt: OutputFormat, *, table: pl.DataFrame | None =
     elif fmt is OutputFormat.csv:
         sys.stdout.write(write_csv(_plain(frame, flat=True)))
     else:
+        from rich.console import Console
+        from rich.table import Table
+
         shown = _plain(table if table is not None else frame, short=True, flat=True)
         grid = Table(show_lines=False, header_style="bold")
         for name in shown.columns:
@@ -117,4 +132,6 @@ def _cell(value: object) -> str:
 
 def error(message: str) -> None:
     """One line on stderr, the way every failure reaches a user."""
-    stderr.print(f"[red]error:[/red] {escape(message)}", highlight=False)
+    from rich.markup import escape
+
+    __getattr__("stderr").print(f"[red]error:[/red] {escape(message)}", highlight=False)

@@ -20,10 +20,11 @@ went well, 1 when some inputs failed, 2 on bad usage.
 
 
 def commands(group: Any = None, prefix: str = "drago") -> Iterator[tuple[str, Any]]:
-    """Every leaf command as (full name, command), in name order."""
+    """Every leaf command as (full name, command), in name order (loading every module)."""
     group = group or typer.main.get_command(app)
-    for name in sorted(group.commands):
-        command = group.commands[name]
+    ctx = typer.Context(group)
+    for name in sorted(group.list_commands(ctx)):
+        command = group.get_command(ctx, name)
         if hasattr(command, "commands"):
             yield from commands(command, f"{prefix} {name}")
         else:

@@ -25,12 +25,16 @@ Status = Literal["imported", "already imported", "skipped", "failed"]
 @dataclass(frozen=True)
 class ImportOptions:
     """How to import: `recover` damaged files; RR files `as_kind` "morning" or "activity"
-    (default: by length), on local date `day` (default: the first beat's)."""
+    (default: by length), on local date `day` (default: the first beat's); at most
+    `max_files` recordings and `max_bytes` of them, archives expanded, in the whole request
+    (None: only the limits per archive), else nothing is imported."""
 
     recover: bool = False
     as_kind: str | None = None
     day: date | None = None
     hand: str | None = None
+    max_files: int | None = None
+    max_bytes: int | None = None
 
 
 @dataclass

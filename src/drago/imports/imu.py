@@ -87,7 +87,7 @@ def store_imu(
     )
     with store.transaction():
         insert_file_row(store, sha256, "imu", "csv", path.name, len(data), athlete_id)
-        if twin is not None and rec.gyro_path and not has_file(store, sha256_hex(twin)):
+        if twin is not None and rec.gyro_path and not has_file(store, sha256_hex(twin), athlete_id):
             insert_file_row(
                 store, sha256_hex(twin), "imu", "csv", rec.gyro_path.name, len(twin), athlete_id
             )

@@ -18,7 +18,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import assert_never
 
-from drago.errors import BadInput
+from drago.errors import BadInput, UsageError
 from drago.imports import imu as imu_kind
 from drago.imports import rr as rr_kind
 from drago.imports import sessions as sessions_kind
@@ -60,12 +60,15 @@ AHEAD_PER_WORKER = 4
 KINDS: tuple[Kind, ...] = (imu_kind, rr_kind, sessions_kind)
 
 
-def walk(paths: Iterable[str | Path], workdir: Path) -> Iterator[Candidate | FileOutcome]:
+def walk(
+    paths: Iterable[str | Path], workdir: Path, budget: archive.Budget | None = None
+) -> Iterator[Candidate | FileOutcome]:
     """Files named explicitly, every file under named folders and in archives, in name order.
 
     While walking a folder or an archive, hidden files and files that are plainly not
     recordings by name and content are yielded as skipped outcomes. Archives are listed, not
     read (nested zips are copied to `workdir`); one over the limits is a failed outcome.
+    `budget`, when given, is spent by every archive of the walk (one bound for a request).
     """
     for raw in paths:
         path = Path(raw)
@@ -73,18 +76,20 @@ def walk(paths: Iterable[str | Path], workdir: Path) -> Iterator[Candidate | Fil
             for child in sorted(p for p in path.rglob("*") if p.is_file()):
                 if any(part.startswith(".") for part in child.relative_to(path).parts):
                     continue
-                yield from _file(child, workdir, explicit=False)
+                yield from _file(child, workdir, budget, explicit=False)
         elif path.exists():
-            yield from _file(path, workdir, explicit=True)
+            yield from _file(path, workdir, budget, explicit=True)
         else:
             yield FileOutcome(path, "failed", "no such file or folder")
 
 
-def _file(path: Path, workdir: Path, *, explicit: bool) -> Iterator[Candidate | FileOutcome]:
+def _file(
+    path: Path, workdir: Path, budget: archive.Budget | None, *, explicit: bool
+) -> Iterator[Candidate | FileOutcome]:
     if not archive.is_zip(path):
         yield _classify(archive.Entry(path, path), explicit=explicit)
         return
-    for item in archive.expand(path, workdir):
+    for item in archive.expand(path, workdir, budget):
         if isinstance(item, archive.Refused):
             yield FileOutcome(item.display, "failed", item.reason)
         else:
@@ -139,7 +144,7 @@ def store_decoded(
     if isinstance(decoded, Failed):
         error = decoded.error
         return FileOutcome(decoded.path, "failed", error.reason, recoverable=error.recoverable)
-    if isinstance(decoded, Known) or has_file(store, decoded.sha256):
+    if isinstance(decoded, Known) or has_file(store, decoded.sha256, athlete_id):
         return FileOutcome(decoded.path, "already imported")
     if isinstance(decoded, Sessions):
         return sessions_kind.store(store, athlete_id, decoded, options)
@@ -188,7 +193,10 @@ def _import(
     workdir: Path,
 ) -> ImportReport:
     report = ImportReport()
-    items = list(walk(paths, workdir))
+    budget = _request_budget(options)
+    items = list(walk(paths, workdir, budget))
+    if budget is not None:
+        _check_request(budget, items)
     total = len(items)
 
     def done(outcome: FileOutcome) -> None:
@@ -202,7 +210,7 @@ def _import(
             done(item)
         else:
             candidates.append(item)
-    known = frozenset(known_hashes(store))
+    known = frozenset(known_hashes(store, athlete_id))
     if workers is None:
         pays = sum(_size(c) for c in candidates) >= POOL_MIN_BYTES
         n_workers = min(2, os.cpu_count() or 1) if pays else 1
@@ -222,6 +230,31 @@ def _import(
             lambda d: done(store_decoded(store, athlete_id, d, options)),
         )
     return report
+
+
+def _request_budget(options: ImportOptions) -> archive.Budget | None:
+    """One budget for every archive of a request with limits, else None (per archive)."""
+    if options.max_files is None and options.max_bytes is None:
+        return None
+    return archive.Budget(
+        max_bytes=options.max_bytes if options.max_bytes is not None else archive.MAX_ARCHIVE_BYTES,
+        max_entries=options.max_files if options.max_files is not None else archive.MAX_ENTRIES,
+        scope="upload",
+    )
+
+
+def _check_request(budget: archive.Budget, items: list[Candidate | FileOutcome]) -> None:
+    """Raise UsageError, before anything is decoded, when the request's recordings (archives
+    expanded) are more or larger than its budget allows."""
+    plain = [i for i in items if isinstance(i, Candidate) and i.entry.info is None]
+    files = budget.entries + len(plain)
+    size = budget.bytes + sum(_size(c) for c in plain)
+    if files > budget.max_entries or size > budget.max_bytes:
+        raise UsageError(
+            f"upload refused: {files:,} files ({size / 2**20:,.0f} MiB expanded), over the "
+            f"limit of {budget.max_entries:,} files or {budget.max_bytes / 2**20:,.0f} MiB per "
+            "upload; send fewer at once or import with the drago CLI"
+        )
 
 
 def _size(candidate: Candidate) -> int:

@@ -88,9 +88,16 @@ class Refused:
 
 
 @dataclass
-class _Budget:
-    """What one top-level archive has spent so far, across nesting."""
+class Budget:
+    """What one top-level archive has spent so far, across nesting, and its limits.
 
+    A caller that serves many people (the web upload) passes one budget with smaller limits
+    to every archive of a request, so that one request's work is bounded as a whole.
+    """
+
+    max_bytes: int
+    max_entries: int
+    scope: str = "archive"
     bytes: int = 0
     entries: int = 0
 
@@ -105,18 +112,21 @@ def inner_name(display: Path) -> Path:
     return display.with_suffix("") if display.suffix.lower() == ".gz" else display
 
 
-def expand(path: Path, workdir: Path) -> Iterator[Entry | Refused]:
+def expand(path: Path, workdir: Path, budget: Budget | None = None) -> Iterator[Entry | Refused]:
     """Every file inside the zip at `path`, in name order, nested zips expanded in place.
 
     Directories, hidden members and macOS `__MACOSX` resource forks are left out. Nested zips
     are copied to `workdir` (which must outlive the entries). A zip that cannot be read, nests
-    too deep or breaks a limit gives one `Refused` and none of its members.
+    too deep or breaks a limit gives one `Refused` and none of its members. `budget` is
+    spent by this archive (default: a fresh one with the limits per archive).
     """
-    yield from _expand(path, path, workdir, 1, _Budget())
+    if budget is None:
+        budget = Budget(MAX_ARCHIVE_BYTES, MAX_ENTRIES)
+    yield from _expand(path, path, workdir, 1, budget)
 
 
 def _expand(
-    file: Path, display: Path, workdir: Path, depth: int, budget: _Budget
+    file: Path, display: Path, workdir: Path, depth: int, budget: Budget
 ) -> Iterator[Entry | Refused]:
     try:
         with zipfile.ZipFile(file) as archive:
@@ -159,11 +169,11 @@ def _wanted(info: zipfile.ZipInfo) -> bool:
     )
 
 
-def _over_limits(infos: list[zipfile.ZipInfo], size_on_disk: int, budget: _Budget) -> str | None:
+def _over_limits(infos: list[zipfile.ZipInfo], size_on_disk: int, budget: Budget) -> str | None:
     """Why the members' headers make this archive a bomb, or None."""
     budget.entries += len(infos)
-    if budget.entries > MAX_ENTRIES:
-        return f"refused: more than {MAX_ENTRIES:,} members (the limit per archive)"
+    if budget.entries > budget.max_entries:
+        return f"refused: more than {budget.max_entries:,} members (the limit per {budget.scope})"
     for info in infos:
         ratio = _ratio(info.file_size, info.compress_size)
         if ratio is not None:
@@ -179,10 +189,10 @@ def _over_limits(infos: list[zipfile.ZipInfo], size_on_disk: int, budget: _Budge
             "this looks like a zip bomb"
         )
     budget.bytes += total
-    if budget.bytes > MAX_ARCHIVE_BYTES:
+    if budget.bytes > budget.max_bytes:
         return (
-            f"refused: would expand to {_size(budget.bytes)}, over the {_size(MAX_ARCHIVE_BYTES)} "
-            "limit per archive"
+            f"refused: would expand to {_size(budget.bytes)}, over the {_size(budget.max_bytes)} "
+            f"limit per {budget.scope}"
         )
     return None
 

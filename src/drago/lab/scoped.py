@@ -203,3 +203,15 @@ class ScopedLab(Lab):
             if athlete_id is not None and not self._may_see(int(athlete_id)):
                 raise Forbidden(f"only the {corner} corner's coaches enter its rounds")
         return super().fight_round(fight_id, corner=corner, **kwargs)
+
+    def fight_result(self, fight_id: int, **result: Any) -> dict[str, Any]:
+        """A result goes on both corners' records: it is entered by an admin, or by a coach
+        who may see every corner that is an athlete of this store (a coach of one team may not
+        write another team's loss; drago convention, like the rounds above)."""
+        if self.visible is not None:
+            if self.role not in ("admin", "coach"):
+                raise Forbidden(f"a {self.role} account may not enter fight results")
+            corners = Lab.fight_corner_ids(self, fight_id) or ()
+            if not all(self._may_see(i) for i in corners):
+                raise Forbidden("only an admin, or a coach of both corners, enters this result")
+        return super().fight_result(fight_id, **result)

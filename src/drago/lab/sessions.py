@@ -48,19 +48,30 @@ class SessionsMixin(LabBase):
         hand: str | None = None,
         progress: Callable[[FileOutcome, int], None] | None = None,
         workers: int | None = None,
+        max_files: int | None = None,
+        max_bytes: int | None = None,
     ) -> ImportReport:
         """Import files and folders (recursively) for one athlete, each file in one transaction.
 
         RR files are morning measurements up to 10 minutes, activities beyond (`as_kind`
         overrides), dated by their first beat in the athlete's time zone (`day` overrides).
         IMU files (with `hand`) become streams of the session they overlap, or a new session.
+        `max_files` and `max_bytes` bound the whole request (archives expanded): over them,
+        UsageError and nothing imported.
         """
         row = athlete_rows.get_athlete(self.store, athlete)
         if as_kind not in (None, "morning", "activity"):
             raise UsageError(f"--as must be morning or activity, not {as_kind!r}")
         if hand is not None and hand not in HANDS:
             raise UsageError(f"--hand must be left or right, not {hand!r}")
-        options = ImportOptions(recover=recover, as_kind=as_kind, day=day, hand=hand)
+        options = ImportOptions(
+            recover=recover,
+            as_kind=as_kind,
+            day=day,
+            hand=hand,
+            max_files=max_files,
+            max_bytes=max_bytes,
+        )
         report = import_paths(
             self.store, row.id, paths, options=options, progress=progress, workers=workers
         )

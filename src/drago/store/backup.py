@@ -30,7 +30,7 @@ def backup(store: Store, target: Path) -> dict[str, Any]:
     """
     store.run("CHECKPOINT")
     members: list[tuple[str, Path]] = [(DB_NAME, store.path)]
-    for sha, ext in store.run("SELECT sha256, ext FROM files ORDER BY sha256"):
+    for sha, ext in store.run("SELECT DISTINCT sha256, ext FROM files ORDER BY sha256"):
         path = store.originals.path_for(sha, ext)
         members.append((f"originals/{path.name}", path))
     partial = target.with_name(f".{target.name}.partial")

@@ -41,9 +41,27 @@ def update_session(store: Store, session_id: int, changes: dict[str, Any]) -> No
 
 
 def _file_follows_sessions(store: Store, sha256: str) -> None:
-    owners = store.run("SELECT DISTINCT athlete_id FROM sessions WHERE source_sha256 = ?", [sha256])
-    if len(owners) == 1:
-        store.run("UPDATE files SET athlete_id = ? WHERE sha256 = ?", [owners[0][0], sha256])
+    """One file row per athlete whose sessions come from this original, and none for others."""
+    owners = {
+        int(row[0])
+        for row in store.run(
+            "SELECT DISTINCT athlete_id FROM sessions WHERE source_sha256 = ?", [sha256]
+        )
+    }
+    found = store.run("SELECT athlete_id FROM files WHERE sha256 = ?", [sha256])
+    rows = {int(row[0]) for row in found}
+    if not rows:
+        return
+    template = min(rows)
+    for athlete_id in sorted(owners - rows):
+        store.run(
+            "INSERT INTO files SELECT sha256, format, ext, original_name, size_bytes, ?, "
+            "device, recovered, recovery_reason, imported_utc FROM files "
+            "WHERE sha256 = ? AND athlete_id = ?",
+            [athlete_id, sha256, template],
+        )
+    for athlete_id in sorted(rows - owners):
+        store.run("DELETE FROM files WHERE sha256 = ? AND athlete_id = ?", [sha256, athlete_id])
 
 
 def set_primary(store: Store, session_id: int) -> None:
@@ -52,8 +70,8 @@ def set_primary(store: Store, session_id: int) -> None:
 
 
 def delete_session(store: Store, session_id: int) -> str | None:
-    """Delete a session and its streams; returns the original's sha256 when no session uses it
-    any more (its row is gone and the caller removes the file after committing)."""
+    """Delete a session and its streams; returns the original's sha256 when no athlete's file
+    row uses it any more (the caller removes the file after committing)."""
     row = session_row(store, session_id)
     for table in ("records", "laps", "rr_intervals", "imu_samples"):
         store.run(f"DELETE FROM {table} WHERE session_id = ?", [session_id])
@@ -61,7 +79,11 @@ def delete_session(store: Store, session_id: int) -> str | None:
     store.run("DELETE FROM sessions WHERE id = ?", [session_id])
     link_duplicates(store, neighbours)
     sha = row["source_sha256"]
-    if sha and store.one("SELECT 1 FROM sessions WHERE source_sha256 = ?", [sha]) is None:
-        store.run("DELETE FROM files WHERE sha256 = ?", [sha])
+    if not sha:
+        return None
+    mine = [sha, row["athlete_id"]]
+    if store.one("SELECT 1 FROM sessions WHERE source_sha256 = ? AND athlete_id = ?", mine) is None:
+        store.run("DELETE FROM files WHERE sha256 = ? AND athlete_id = ?", mine)
+    if store.one("SELECT 1 FROM files WHERE sha256 = ?", [sha]) is None:
         return str(sha)
     return None

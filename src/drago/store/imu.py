@@ -8,7 +8,7 @@ from datetime import datetime
 import duckdb
 import polars as pl
 
-from drago.store.db import Store
+from drago.store.db import ArrowStream, Store
 
 
 def overlapping_session(
@@ -36,7 +36,7 @@ def insert_imu(store: Store, session_id: int, sensor: str, samples: pl.DataFrame
         pl.lit(sensor).alias("sensor"),
         pl.all(),
     )
-    store.con.register("incoming_imu", frame.to_arrow())
+    store.con.register("incoming_imu", ArrowStream(frame))
     try:
         store.run("INSERT INTO imu_samples SELECT * FROM incoming_imu")
     finally:

@@ -8,7 +8,7 @@ from contextlib import suppress
 import duckdb
 import polars as pl
 
-from drago.store.db import Store
+from drago.store.db import ArrowStream, Store
 from drago.store.sessions import COUNTS_SQL
 
 LOAD_COLUMNS = (
@@ -108,7 +108,7 @@ def write_suspects(store: Store, reasons: pl.DataFrame) -> None:
     """Set `suspect_reason` (null: plausible) of the sessions in `reasons` (`id`, `reason`)."""
     if reasons.height == 0:
         return
-    store.con.register("suspect_reasons", reasons.select("id", "reason").to_arrow())
+    store.con.register("suspect_reasons", ArrowStream(reasons.select("id", "reason")))
     try:
         store.run(
             "UPDATE sessions SET suspect_reason = suspect_reasons.reason "
@@ -128,7 +128,7 @@ def write_loads(store: Store, loads: pl.DataFrame) -> None:
     if loads.height == 0:
         return
     frame = loads.select("id", *LOAD_COLUMNS)
-    store.con.register("computed_loads", frame.to_arrow())
+    store.con.register("computed_loads", ArrowStream(frame))
     try:
         assignments = ", ".join(f"{c} = computed_loads.{c}" for c in LOAD_COLUMNS)
         store.run(

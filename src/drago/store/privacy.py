@@ -128,14 +128,17 @@ def export_athlete(
 def delete_athlete_rows(store: Store, athlete_id: int) -> tuple[dict[str, int], list[Path]]:
     """Delete every row of one athlete (in the caller's transaction).
 
-    Returns the rows removed per table and the originals to remove once committed.
+    Returns the rows removed per table and the originals to remove once committed (those no
+    other athlete's file row shares).
     """
     removed: dict[str, int] = {}
+    only_theirs = (
+        "SELECT sha256, ext FROM files WHERE athlete_id = ? AND sha256 NOT IN "
+        "(SELECT sha256 FROM files WHERE athlete_id <> ?)"
+    )
     originals = [
         store.originals.path_for(sha, ext)
-        for sha, ext in store.run(
-            "SELECT sha256, ext FROM files WHERE athlete_id = ?", [athlete_id]
-        )
+        for sha, ext in store.run(only_theirs, [athlete_id, athlete_id])
     ]
     for table in STREAM_TABLES:
         of_athlete = "session_id IN (SELECT id FROM sessions WHERE athlete_id = ?)"

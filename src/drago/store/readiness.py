@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from drago.store.db import Store, utc_now
+from drago.store.db import ArrowStream, Store, utc_now
 from drago.vocab import WELLNESS_COLUMNS
 
 MEASUREMENT_FIELDS = (
@@ -51,7 +51,7 @@ def insert_measurement(store: Store, fields: dict[str, Any], rr_ms: np.ndarray) 
             "rr_ms": rr_ms.astype(np.float64),
         }
     )
-    store.con.register("incoming_beats", beats.to_arrow())
+    store.con.register("incoming_beats", ArrowStream(beats))
     try:
         store.run("INSERT INTO measurement_rr SELECT * FROM incoming_beats")
     finally:

@@ -12,7 +12,7 @@ import duckdb
 import polars as pl
 
 from drago.recording import RECORD_SCHEMA, Recording, SessionMeta
-from drago.store.db import Store, utc_now
+from drago.store.db import ArrowStream, Store, utc_now
 from drago.store.duplicates import link_duplicates
 
 #: SQL truth of "this session counts in the load" (alias `s` for sessions): not a duplicate,
@@ -62,12 +62,18 @@ def naive_utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC).replace(tzinfo=None)
 
 
-def has_file(store: Store, sha256: str) -> bool:
-    return store.one("SELECT 1 FROM files WHERE sha256 = ?", [sha256]) is not None
+def has_file(store: Store, sha256: str, athlete_id: int) -> bool:
+    """Whether this athlete already has the file (another athlete's copy does not count)."""
+    found = store.one(
+        "SELECT 1 FROM files WHERE sha256 = ? AND athlete_id = ?", [sha256, athlete_id]
+    )
+    return found is not None
 
 
-def known_hashes(store: Store) -> set[str]:
-    return {row[0] for row in store.run("SELECT sha256 FROM files")}
+def known_hashes(store: Store, athlete_id: int) -> set[str]:
+    """The hashes of the files imported for one athlete."""
+    rows = store.run("SELECT sha256 FROM files WHERE athlete_id = ?", [athlete_id])
+    return {row[0] for row in rows}
 
 
 def insert_session(store: Store, fields: Mapping[str, Any]) -> int:
@@ -185,7 +191,7 @@ def _insert_streams(store: Store, recording: Recording, ids: Mapping[int, int]) 
     )
     for table, frame in (("records", records), ("laps", laps), ("rr_intervals", rr)):
         if frame.height:
-            store.con.register("incoming", frame.to_arrow())
+            store.con.register("incoming", ArrowStream(frame))
             try:
                 store.run(f"INSERT INTO {table} SELECT * FROM incoming")
             finally:
@@ -224,7 +230,7 @@ def list_sessions(
                coalesce(s.trusted, false) AS trusted, {COUNTS_SQL} AS counts, s.athlete_id
         FROM sessions s JOIN athletes a ON a.id = s.athlete_id
         LEFT JOIN teams t ON t.id = a.team_id
-        LEFT JOIN files f ON f.sha256 = s.source_sha256
+        LEFT JOIN files f ON f.sha256 = s.source_sha256 AND f.athlete_id = s.athlete_id
         WHERE {" AND ".join(where)}
         ORDER BY s.start_utc, s.id
         """,

@@ -23,6 +23,7 @@ from drago.vocab import LoadMethodName
 from drago.web.app import MAX_UPLOAD_BYTES, WebLab, error_response, lab_dependency
 from drago.web.app import upload_too_large as too_large
 from drago.web.ids import SessionId
+from drago.web.limits import MAX_UPLOAD_EXPANDED_BYTES, MAX_UPLOAD_FILES
 from drago.web.protect import served
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -271,7 +272,13 @@ async def upload(
                         return error_response(request, 413, too_large())
                     out.write(chunk)
             saved.append(target)
-        report = await run_in_threadpool(lab.import_paths, saved, athlete=athlete_name)
+        report = await run_in_threadpool(
+            lab.import_paths,
+            saved,
+            athlete=athlete_name,
+            max_files=MAX_UPLOAD_FILES,
+            max_bytes=MAX_UPLOAD_EXPANDED_BYTES,
+        )
         results = [
             {
                 "file": _shown(outcome.path, Path(tmp)),

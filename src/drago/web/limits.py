@@ -24,6 +24,13 @@ Send = Callable[[Message], Awaitable[None]]
 KIB, MIB = 1024, 1024 * 1024
 #: Largest upload accepted, body included (docs/web.md).
 MAX_UPLOAD_BYTES = 64 * MIB
+#: One upload's recordings, archives expanded: at most this many files and bytes, else it is
+#: refused before anything is decoded, so one request's CPU and disk stay bounded (OWASP
+#: Denial of Service Cheat Sheet; the figures are drago's convention: a year of daily sessions
+#: is 365 files, a year of FIT files tens to hundreds of MiB; whole-account exports go through
+#: `drago import`, which keeps only the limits per archive).
+MAX_UPLOAD_FILES = 1_000
+MAX_UPLOAD_EXPANDED_BYTES = 1024 * MIB
 #: Bodies of logins (a login and a password) and of everything not listed below.
 LOGIN_BYTES, DEFAULT_BYTES = 8 * KIB, 256 * KIB
 #: The upload route (its limit is MAX_UPLOAD_BYTES) and the logins.

@@ -2,7 +2,7 @@
 
 A phone or a light band in the hand pulls back about as hard as it punches, so the detector
 sees two strokes. With a gyroscope the two can be compared in one world frame (orientation
-from gravity and the gyroscope, `speed.world_acceleration`), whatever the wrist does between
+from gravity and the gyroscope, `speed.world_velocities`), whatever the wrist does between
 them: two detections less than `RETURN_GAP_S` apart, with no still moment between them (the
 hand never rests), whose world-frame velocities point in opposite directions (cosine below
 `RETURN_COS`; each velocity taken at its detection's peak) are a punch and its return.
@@ -30,11 +30,10 @@ from drago.analysis.punches.detect import Detection, norm3
 from drago.analysis.punches.speed import (
     SEARCH_AFTER_S,
     SEARCH_BEFORE_S,
-    still_after,
-    still_before,
     still_score,
-    world_acceleration,
-    zupt_velocities,
+    stills_after,
+    stills_before,
+    world_velocities,
 )
 
 RETURN_GAP_S: Final = 1.0
@@ -47,7 +46,6 @@ def return_pairs(acc_ms2: np.ndarray, gyro_rads: np.ndarray, det: Detection) -> 
     if det.n < 2:
         return np.zeros(0, dtype=np.int64)
     rate = det.rate_hz
-    n = acc_ms2.shape[0]
     score = still_score(acc_ms2, gyro_rads, rate)
     still = np.concatenate(([0], np.cumsum(score < 1.0)))
     a, b = det.peak[:-1], det.peak[1:]
@@ -57,11 +55,10 @@ def return_pairs(acc_ms2: np.ndarray, gyro_rads: np.ndarray, det: Detection) -> 
         return cand
     before = max(1, round(SEARCH_BEFORE_S * rate))
     after = max(1, round(SEARCH_AFTER_S * rate))
-    starts = np.array([still_before(score, int(p), max(0, int(p) - before)) for p in a[cand]])
-    stops = np.array([still_after(score, int(p), min(n - 1, int(p) + after)) for p in b[cand]])
+    starts = stills_before(score, a[cand], before)
+    stops = stills_after(score, b[cand], after)
     length = stops - starts + 1
-    span = int(length.max())
-    v = zupt_velocities(world_acceleration(acc_ms2, gyro_rads, rate, starts, span), length, rate)
+    v = world_velocities(acc_ms2, gyro_rads, rate, starts, length)
     rows = np.arange(cand.size)
     va = v[rows, np.clip(a[cand] - starts, 0, length - 1)]
     vb = v[rows, np.clip(b[cand] - starts, 0, length - 1)]

@@ -99,6 +99,30 @@ def still_after(score: np.ndarray, peak: int, hi: int) -> int:
     return peak + int(still[0] if still.size else seg.argmin())
 
 
+def stills_before(score: np.ndarray, peaks: np.ndarray, reach: int) -> np.ndarray:
+    """`still_before(score, p, max(0, p - reach))` for every p of `peaks`, vectorised: the
+    latest still sample at or before each sample is precomputed once."""
+    idx = np.arange(score.size)
+    last = np.maximum.accumulate(np.where(score < 1.0, idx, -1))
+    lo = np.maximum(peaks - reach, 0)
+    out = last[peaks]
+    for j in np.flatnonzero(out < lo).tolist():  # no still sample in reach: the stillest
+        out[j] = still_before(score, int(peaks[j]), int(lo[j]))
+    return np.asarray(out, dtype=np.int64)
+
+
+def stills_after(score: np.ndarray, peaks: np.ndarray, reach: int) -> np.ndarray:
+    """`still_after(score, p, min(n - 1, p + reach))` for every p of `peaks`, vectorised."""
+    n = score.size
+    idx = np.where(score < 1.0, np.arange(n), n)
+    first = np.minimum.accumulate(idx[::-1])[::-1]
+    hi = np.minimum(peaks + reach, n - 1)
+    out = first[peaks]
+    for j in np.flatnonzero(out > hi).tolist():
+        out[j] = still_after(score, int(peaks[j]), int(hi[j]))
+    return np.asarray(out, dtype=np.int64)
+
+
 def world_acceleration(
     acc_ms2: np.ndarray, gyro_rads: np.ndarray, rate_hz: float, start: np.ndarray, span: int
 ) -> np.ndarray:
@@ -106,47 +130,61 @@ def world_acceleration(
 
     The sensor is taken as still at `start` (its tilt from gravity, heading arbitrary); its
     orientation (a unit quaternion) follows the gyroscope, each step the exact rotation of
-    the mean rate over the step. All punches are stepped together.
+    the mean rate over the step (`step_rotations`). The stepping is compiled
+    (`_world.world_steps`).
     """
-    n = acc_ms2.shape[0]
-    k = start.size
-    idx = np.clip(start[:, None] + np.arange(span)[None, :], 0, n - 1)
-    acc = acc_ms2[idx]
-    w = gyro_rads[idx]
-    half = 0.25 * (w[:, 1:] + w[:, :-1]) / rate_hz  # half the rotation vector of each step
-    angle = np.sqrt(np.einsum("ksj,ksj->ks", half, half))
-    sinc = np.where(angle > 1e-12, np.sin(angle) / np.where(angle > 1e-12, angle, 1.0), 1.0)
-    dq = np.concatenate([np.cos(angle)[..., None], sinc[..., None] * half], axis=-1)
-    dq = np.ascontiguousarray(dq.transpose(1, 0, 2))  # (span - 1, k, 4): one step at a time
-    q = np.empty((span, k, 4))
-    q[0] = _tilt_quaternions(acc[:, 0])
-    for i in range(1, span):
-        q[i] = _qmul(q[i - 1], dq[i - 1])
-    out = _qrotate(q.transpose(1, 0, 2), acc)
-    out[:, :, 2] -= G_MS2
+    from drago.analysis.punches._world import world_steps
+
+    acc, gyro, start = _covered(acc_ms2, gyro_rads, start, span)
+    out = np.zeros((start.size, span, 3))
+    q0 = _tilt_quaternions(acc[np.minimum(start, acc.shape[0] - 1)])
+    world_steps(acc, step_rotations(gyro, rate_hz), q0, start, span, G_MS2, out)
     return out
 
 
-def _qmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Hamilton product of (..., 4) quaternions (w, x, y, z)."""
-    aw, ax, ay, az = a[..., 0], a[..., 1], a[..., 2], a[..., 3]
-    bw, bx, by, bz = b[..., 0], b[..., 1], b[..., 2], b[..., 3]
-    return np.stack(
-        [
-            aw * bw - ax * bx - ay * by - az * bz,
-            aw * bx + ax * bw + ay * bz - az * by,
-            aw * by - ax * bz + ay * bw + az * bx,
-            aw * bz + ax * by - ay * bx + az * bw,
-        ],
-        axis=-1,
+def _covered(
+    acc_ms2: np.ndarray, gyro_rads: np.ndarray, start: np.ndarray, span: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The part of the recording the punches' windows cover (one sample more, so the last
+    step rotation is the recording's), as contiguous arrays, and the starts within it."""
+    start = np.asarray(start, dtype=np.int64)
+    lo = int(start.min()) if start.size else 0
+    hi = min(acc_ms2.shape[0], int(start.max()) + span + 1) if start.size else 0
+    acc = np.ascontiguousarray(acc_ms2[lo:hi], dtype=np.float64)
+    gyro = np.ascontiguousarray(gyro_rads[lo:hi], dtype=np.float64)
+    return acc, gyro, np.ascontiguousarray(start - lo)
+
+
+def world_velocities(
+    acc_ms2: np.ndarray,
+    gyro_rads: np.ndarray,
+    rate_hz: float,
+    start: np.ndarray,
+    length: np.ndarray,
+) -> np.ndarray:
+    """`zupt_velocities(world_acceleration(...), length, rate_hz)` in one compiled pass
+    (`_world.world_velocities`): (k, max length, 3), zeros beyond each punch's length."""
+    from drago.analysis.punches._world import world_velocities as fused
+
+    span = int(length.max())
+    acc, gyro, start = _covered(acc_ms2, gyro_rads, start, span)
+    length = np.ascontiguousarray(length, dtype=np.int64)
+    out = np.zeros((start.size, span, 3))
+    q0 = _tilt_quaternions(acc[np.minimum(start, acc.shape[0] - 1)])
+    fused(acc, step_rotations(gyro, rate_hz), q0, start, length, rate_hz, G_MS2, out)
+    return out
+
+
+def step_rotations(gyro_rads: np.ndarray, rate_hz: float) -> np.ndarray:
+    """(n, 4) unit quaternions of the rotation from each sample to the next: the exact
+    rotation of the mean rate over the step (the last row: the last rate held)."""
+    nxt = np.concatenate([gyro_rads[1:], gyro_rads[-1:]])
+    half = 0.25 * (nxt + gyro_rads) / rate_hz  # half the rotation vector of each step
+    angle = np.sqrt(np.einsum("ij,ij->i", half, half))
+    sinc = np.where(angle > 1e-12, np.sin(angle) / np.where(angle > 1e-12, angle, 1.0), 1.0)
+    return np.ascontiguousarray(
+        np.column_stack([np.cos(angle), sinc[:, None] * half]), dtype=np.float64
     )
-
-
-def _qrotate(q: np.ndarray, v: np.ndarray) -> np.ndarray:
-    """Vectors (..., 3) rotated by unit quaternions (..., 4): v + 2w (u x v) + 2u x (u x v)."""
-    u = q[..., 1:]
-    t = 2.0 * np.cross(u, v)
-    return np.asarray(v + q[..., :1] * t + np.cross(u, t), dtype=np.float64)
 
 
 def _tilt_quaternions(acc_still: np.ndarray) -> np.ndarray:
@@ -248,27 +286,25 @@ def punch_speed_ms(acc_ms2: np.ndarray, gyro_rads: np.ndarray, det: Detection) -
     See the module docstring; `det.peak` is where each punch is searched from.
     """
     rate = det.rate_hz
-    n = acc_ms2.shape[0]
     if det.n == 0:
         return np.zeros(0)
     score = still_score(acc_ms2, gyro_rads, rate)
     before = max(1, round(SEARCH_BEFORE_S * rate))
     after = max(1, round(SEARCH_AFTER_S * rate))
     half = max(1, round(ANCHOR_S * rate))
-    starts = np.zeros(det.n, dtype=np.int64)
-    stops = np.zeros(det.n, dtype=np.int64)
-    for j, at in enumerate(det.peak.tolist()):
-        lo, hi = max(0, at - half), min(n - 1, at + half)
-        peak = lo + int(score[lo : hi + 1].argmax())
-        starts[j] = still_before(score, peak, max(0, peak - before))
-        stops[j] = still_after(score, peak, min(n - 1, peak + after))
+    # the most active sample within `half` of each detected peak (the first one on ties)
+    padded = np.pad(score, half, constant_values=-np.inf)
+    windows = np.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1)[det.peak]
+    peak = det.peak - half + windows.argmax(axis=1)
+    starts = stills_before(score, peak, before)
+    stops = stills_after(score, peak, after)
     span = int((stops - starts).max()) + 1
-    acc_world = world_acceleration(acc_ms2, gyro_rads, rate, starts, span)
     length = stops - starts + 1
     up = max(1, int(np.ceil(UPSAMPLE_HZ / rate)))
     if up == 1:  # all punches at once
-        out = _peak_speeds(zupt_velocities(acc_world, length, rate), length)
+        out = _peak_speeds(world_velocities(acc_ms2, gyro_rads, rate, starts, length), length)
     else:  # low rates: each punch interpolated on its own still-to-still segment
+        acc_world = world_acceleration(acc_ms2, gyro_rads, rate, starts, span)
         out = np.zeros(det.n)
         for j in range(det.n):
             vj = zupt_velocity(acc_world[j, : length[j]], rate)

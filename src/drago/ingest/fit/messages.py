@@ -17,11 +17,16 @@ import polars as pl
 
 from drago.activities import activity_for
 from drago.errors import BadInput
+from drago.ingest.fit import _columns as _kernels
 from drago.ingest.fit import _names
 from drago.ingest.fit import profile as p
 from drago.recording import Recording, SessionMeta
 
 SEMICIRCLE_DEG = 180.0 / 2**31
+#: Where `_columns.records` finds its raw fields, and their scales and offsets.
+RAW_COLUMNS = np.array([p.COLUMN[p.RECORD, name] for name in _kernels.RAW_FIELDS], np.int64)
+RAW_SCALE = np.array([p.SCALES.get((p.RECORD, f), (1.0, 0.0))[0] for f in _kernels.RAW_FIELDS])
+RAW_OFFSET = np.array([p.SCALES.get((p.RECORD, f), (1.0, 0.0))[1] for f in _kernels.RAW_FIELDS])
 
 
 class _Kind:
@@ -59,54 +64,18 @@ def _first(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(a), b, a)
 
 
-def _compressed(rec: _Kind) -> tuple[np.ndarray, np.ndarray] | None:
-    """Speed (m/s) and accumulated distance (m) from record.compressed_speed_distance."""
-    c = p.COLUMN[p.RECORD, "compressed_speed_distance"]
-    raw = rec.v[c : c + 3]
-    present = ~np.isnan(raw[0])
-    if not present.any():
-        return None
-    ok = present & ~(raw == 255).all(axis=0)
-    speed = np.full(rec.n, np.nan)
-    dist = np.full(rec.n, np.nan)
-    if not ok.any():
-        return speed, dist
-    b = raw[:, ok].astype(np.int64)
-    speed[ok] = (b[0] | ((b[1] & 0x0F) << 8)) / 100.0
-    d12 = (b[1] >> 4) | (b[2] << 4)
-    steps = np.diff(d12) % 4096  # the 12-bit counter rolls over (FIT "accumulated" fields)
-    dist[ok] = np.concatenate(([d12[0]], d12[0] + np.cumsum(steps))) / 16.0
-    return speed, dist
+def _columns(block: np.ndarray, names: tuple[str, ...]) -> list[pl.Series]:
+    """The rows of `block` (a time row in UTC microseconds, then floats; NaN = absent) as
+    Series named `names`.
 
-
-def _series(name: str, values: np.ndarray) -> pl.Series:
-    return pl.Series(name, values, dtype=pl.Float64, nan_to_null=True)
-
-
-def _times(name: str, fit_s: np.ndarray) -> pl.Series:
-    """FIT date_time seconds (NaN = none) as a UTC microsecond Datetime series."""
-    us = (fit_s + p.FIT_EPOCH_S) * 1e6
-    series = pl.Series(name, us, dtype=pl.Float64, nan_to_null=True).cast(pl.Int64)
-    return series.cast(pl.Datetime("us", "UTC"))
-
-
-def _assign(ts: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """Index of the window [start, end] holding each time, else of the nearest window.
-
-    When windows overlap (a device's session summaries may), the one that started last wins.
+    All rows go through one null-aware conversion over one buffer and are sliced from it:
+    each conversion costs tens of microseconds of Python, a large part of the time of decoding
+    a small file (issue 19).
     """
-    m = len(starts)
-    if m == 1:
-        return np.zeros(len(ts), dtype=np.int32)
-    t = np.nan_to_num(ts, nan=float(np.nanmin(starts)))
-    out = np.empty(len(t), dtype=np.int32)
-    for lo in range(0, len(t), 65536):  # bounded memory: (sessions x chunk) booleans
-        c = t[lo : lo + 65536]
-        inside = (c >= starts[:, None]) & (c <= ends[:, None])
-        dist = np.maximum(starts[:, None] - c, 0) + np.maximum(c - ends[:, None], 0)
-        latest = np.where(inside, starts[:, None], -np.inf).argmax(axis=0)
-        out[lo : lo + 65536] = np.where(inside.any(axis=0), latest, dist.argmin(axis=0))
-    return out
+    n = block.shape[1]
+    whole = pl.Series("", np.ascontiguousarray(block).reshape(-1), nan_to_null=True)
+    time = whole.slice(0, n).cast(pl.Int64).cast(pl.Datetime("us", "UTC")).alias(names[0])
+    return [time, *(whole.slice(i * n, n).alias(name) for i, name in enumerate(names) if i)]
 
 
 def _string(
@@ -249,26 +218,15 @@ def build(
         _Kind(values, start, p.SESSION), _Kind(values, start, p.SPORT), rec_ts, device
     )
 
-    # Records.
-    rec_session = _assign(rec_ts, starts, ends)
-    speed = _first(rec.col("enhanced_speed"), rec.col("speed"))
-    distance = rec.col("distance")
-    compressed = _compressed(rec)
-    if compressed is not None:
-        speed, distance = _first(speed, compressed[0]), _first(distance, compressed[1])
+    # Records: every column in its final unit in one compiled pass.
+    rec_session = _kernels.assign(rec_ts, starts, ends)
+    block = _kernels.records(
+        rec.v, p.ROW_TIME, RAW_COLUMNS, RAW_SCALE, RAW_OFFSET, float(p.FIT_EPOCH_S), SEMICIRCLE_DEG
+    )
     records = pl.DataFrame(
         [
             pl.Series("session_index", rec_session, dtype=pl.Int32),
-            _times("timestamp", rec_ts),
-            _series("hr_bpm", rec.raw("heart_rate")),
-            _series("speed_ms", speed),
-            _series("distance_m", distance),
-            _series("altitude_m", _first(rec.col("enhanced_altitude"), rec.col("altitude"))),
-            _series("cadence_rpm", rec.raw("cadence")),
-            _series("power_w", rec.raw("power")),
-            _series("lat_deg", rec.raw("position_lat") * SEMICIRCLE_DEG),
-            _series("lon_deg", rec.raw("position_long") * SEMICIRCLE_DEG),
-            _series("temperature_c", rec.raw("temperature")),
+            *_columns(block, _kernels.RECORD_ROWS),
         ]
     )
 
@@ -276,7 +234,7 @@ def build(
     lap = _Kind(values, start, p.LAP)
     lap_elapsed = lap.col("total_elapsed_time")
     lap_start = _first(lap.col("start_time"), lap.time - lap_elapsed)
-    lap_session = _assign(lap_start, starts, ends)
+    lap_session = _kernels.assign(lap_start, starts, ends)
     lap_index = np.zeros(lap.n, dtype=np.int32)
     for s in np.unique(lap_session):
         mine = lap_session == s
@@ -285,11 +243,18 @@ def build(
         [
             pl.Series("session_index", lap_session, dtype=pl.Int32),
             pl.Series("lap_index", lap_index, dtype=pl.Int32),
-            _times("start", lap_start),
-            _series("duration_s", lap_elapsed),
-            _series("distance_m", lap.col("total_distance")),
-            _series("hr_avg_bpm", lap.raw("avg_heart_rate")),
-            _series("hr_max_bpm", lap.raw("max_heart_rate")),
+            *_columns(
+                np.stack(
+                    [
+                        (lap_start + p.FIT_EPOCH_S) * 1e6,
+                        lap_elapsed,
+                        lap.col("total_distance"),
+                        lap.raw("avg_heart_rate"),
+                        lap.raw("max_heart_rate"),
+                    ]
+                ),
+                ("start", "duration_s", "distance_m", "hr_avg_bpm", "hr_max_bpm"),
+            ),
         ]
     )
 
