@@ -189,3 +189,35 @@ def test_the_dashboard_shows_one_load_for_a_session(drago_home: Path) -> None:
     assert (
         "168.0" in spec[: spec.index("</script>")] and "420" not in spec[: spec.index("</script>")]
     )
+
+
+def test_morning_checks_weigh_ins_and_tests_dated_ahead_are_refused(db: Path, cli: Cli) -> None:
+    """A log more than a day ahead is refused at every door, not only for sessions."""
+    ahead = date.today() + timedelta(days=30)
+    with Lab(db) as lab:
+        lab.athletes.add("rocky", sex="m")
+        with pytest.raises(BadInput, match=r"a morning check on .* is in the future"):
+            lab.readiness.log_wellness("rocky", day=ahead, sleep=2, stress=2, fatigue=2, soreness=2)
+        with pytest.raises(BadInput, match=r"a weigh-in on .* is in the future"):
+            lab.camp.record_weight("rocky", kg=70.0, day=ahead)
+        with pytest.raises(BadInput, match=r"a performance test on .* is in the future"):
+            lab.camp.add_test("rocky", day=ahead, test="bag-3min", value=400.0)
+        lab.camp.record_weight("rocky", kg=70.0, day=date.today() + timedelta(days=1))  # time zones
+    out = cli("weight", "rocky", "--kg", "70", "--date", ahead.isoformat(), code=2)
+    assert "in the future" in out.output and "Traceback" not in out.output
+    out = cli(
+        "wellness",
+        "rocky",
+        "--sleep",
+        "2",
+        "--stress",
+        "2",
+        "--fatigue",
+        "2",
+        "--soreness",
+        "2",
+        "--date",
+        ahead.isoformat(),
+        code=2,
+    )
+    assert "in the future" in out.output
