@@ -65,6 +65,24 @@ def test_a_new_athlete_gets_a_plan_from_a_questionnaire(lab: Lab) -> None:
     assert set(work["activity"]) <= {"sparring", "pads", "bag", "run", "strength", "conditioning"}
 
 
+def test_a_short_history_is_completed_by_the_questionnaire(lab: Lab) -> None:
+    """Ten days of records before the camp are not the 28 the plan needs: without the
+    questionnaire, one line saying so; with it, the questionnaire stands in for the days
+    before the first record and the records follow."""
+    lab.athletes.add("rookie", sex="m")
+    _train(lab, "rookie", 10)
+    fight, until = D0 + timedelta(10 + 56), D0 + timedelta(9)
+    with pytest.raises(UsageError, match="records start on 2026-06-01, 10 days before"):
+        lab.camp.plan("rookie", fight_date=fight, until=until)
+    report = lab.camp.plan("rookie", fight_date=fight, until=until, weekly_hours=6, usual_rpe=6)
+    assert report.history_note.startswith("planned from the athlete's records since 2026-06-01")
+    assert "questionnaire (6 h a week at RPE 6)" in report.history_note
+    lab.athletes.add("veteran", sex="m")
+    _train(lab, "veteran", 40)
+    own = lab.camp.plan("veteran", fight_date=D0 + timedelta(40 + 56), until=D0 + timedelta(39))
+    assert own.history_note == "planned from the athlete's own load history"
+
+
 def test_a_past_fight_date_is_one_usage_error(lab: Lab) -> None:
     lab.athletes.add("rocky", sex="m")
     _train(lab, "rocky", 35)

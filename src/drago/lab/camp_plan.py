@@ -34,6 +34,11 @@ def camp_scale(history: pl.DataFrame) -> CampScale:
     return CampScale(float(row["srpe_to_trimp"]), str(row["source"]), has_hr)
 
 
+#: Days of recorded history the planner needs before the camp: the 28-day chronic window of
+#: the ACWR and the questionnaire's four weeks (drago convention).
+HISTORY_DAYS = 28
+
+
 def history_or_questionnaire(
     history: pl.DataFrame,
     camp_start: date,
@@ -41,18 +46,32 @@ def history_or_questionnaire(
     usual_rpe: float | None,
     scale: CampScale,
 ) -> tuple[pl.DataFrame, str]:
-    """The daily history to plan from and a note saying what it is: the athlete's own when
-    the 28 days before the camp hold load, else four weeks from the questionnaire (usual
-    weekly hours and RPE), else a UsageError asking for it."""
-    recent = history.filter(
-        (pl.col("date") < camp_start) & (pl.col("date") >= camp_start - timedelta(28))
-    )
-    if recent.height and float(recent["load"].fill_null(0.0).sum()) > 0:
+    """The daily history to plan from and a note saying what it is (drago convention):
+
+    - the athlete's own, when their records cover the 28 days before the camp and hold load;
+    - when the records start inside those 28 days, the questionnaire (usual weekly hours and
+      RPE) stands in for the days before the first record, and the records follow;
+    - with no load in those 28 days, four weeks from the questionnaire;
+    - without a questionnaire in either of the last two cases, a UsageError asking for it.
+    """
+    window_start = camp_start - timedelta(HISTORY_DAYS)
+    loaded = history.filter((pl.col("load").fill_null(0.0) > 0) & (pl.col("date") < camp_start))
+    recent = loaded.filter(pl.col("date") >= window_start)
+    first = loaded["date"].min() if loaded.height else None
+    first_day = first if isinstance(first, date) else None
+    if recent.height and first_day is not None and first_day <= window_start:
         return history, "planned from the athlete's own load history"
+    partial = bool(recent.height) and first_day is not None
     if weekly_hours is None or usual_rpe is None:
+        why = (
+            f"the athlete's records start on {first_day}, {(camp_start - first_day).days} days "
+            f"before the camp ({HISTORY_DAYS} needed)"
+            if partial and first_day is not None
+            else f"no training load in the {HISTORY_DAYS} days before the camp"
+        )
         raise UsageError(
-            "no training load in the 28 days before the camp: give the usual week with "
-            "--weekly-hours and --usual-rpe to plan from a questionnaire"
+            f"{why}: give the usual week (weekly hours and usual RPE: --weekly-hours and "
+            "--usual-rpe) to plan from a questionnaire"
         )
     made = questionnaire_history(
         camp_start,
@@ -60,11 +79,20 @@ def history_or_questionnaire(
         usual_rpe=usual_rpe,
         srpe_to_trimp=scale.srpe_to_trimp,
     )
-    note = (
-        f"planned from a questionnaire ({weekly_hours:g} h a week at RPE {usual_rpe:g}): "
-        "no load in the 28 days before the camp"
+    asked = f"{weekly_hours:g} h a week at RPE {usual_rpe:g}"
+    if partial and first_day is not None:
+        kept = history.filter(pl.col("date") >= first_day)
+        before = made.filter(pl.col("date") < first_day)
+        joined = pl.concat([before, kept.select(before.columns)], how="vertical_relaxed")
+        note = (
+            f"planned from the athlete's records since {first_day} and, for the days before, "
+            f"a questionnaire ({asked})"
+        )
+        return joined, note
+    return (
+        made,
+        f"planned from a questionnaire ({asked}): no load in the {HISTORY_DAYS} days before",
     )
-    return made, note
 
 
 def plan_warnings(plan: CampPlan) -> list[str]:
