@@ -1,6 +1,6 @@
 """Whole-import speed: every sample recording into a fresh store, one worker and all cores.
 
-Measures `Lab.import_paths` end to end (hashing, decoding, summaries, keeping originals and
+Measures `lab.sessions.import_paths` end to end (hashing, decoding, summaries, keeping originals and
 one DuckDB transaction per file) on tests/data's valid FIT, TCX and GPX files: with the
 default (worker processes only from `drago.imports.pipeline.POOL_MIN_BYTES` of input on, so one
 process here), with one decoding process, and with one per core.
@@ -39,9 +39,9 @@ def one_import(workers: int | None) -> tuple[float, int, int]:
         for path in FILES:
             shutil.copy(path, folder / path.name)
         with Lab(Path(tmp) / "lab" / "drago.duckdb") as lab:
-            lab.add_athlete("bench", sex="m")
+            lab.athletes.add("bench", sex="m")
             start = time.perf_counter()
-            report = lab.import_paths([folder], athlete="bench", workers=workers)
+            report = lab.sessions.import_paths([folder], athlete="bench", workers=workers)
             seconds = time.perf_counter() - start
             assert not report.failed, [o.reason for o in report.outcomes if o.reason]
             records = lab.store.one("SELECT count(*) FROM records")

@@ -104,8 +104,9 @@ def run_engine(lake: Path, engine: str, out: Path) -> dict[str, float]:
     sampler.join()
     if child.returncode:
         tail = log.read_text(errors="replace").strip().splitlines()[-5:]
-        raise SystemExit(f"{engine} failed with exit code {child.returncode} (see {log}):\n"
-                         + "\n".join(tail))  # fmt: skip
+        raise SystemExit(
+            f"{engine} failed with exit code {child.returncode} (see {log}):\n" + "\n".join(tail)
+        )
     result: dict[str, float] = json.loads(stdout.strip().splitlines()[-1])
     return result | {"wall": time.perf_counter() - began, "peak_gb": peak / 1e9}
 

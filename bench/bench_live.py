@@ -38,8 +38,15 @@ PHONE_MAP = "time=seconds_elapsed,ax=accX,ay=accY,az=accZ,gx=gyrX,gy=gyrY,gz=gyr
 
 
 def machine() -> str:
-    names = [ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
-             if ln.startswith("model name")] if Path("/proc/cpuinfo").exists() else []  # fmt: skip
+    names = (
+        [
+            ln.split(":", 1)[1].strip()
+            for ln in Path("/proc/cpuinfo").read_text().splitlines()
+            if ln.startswith("model name")
+        ]
+        if Path("/proc/cpuinfo").exists()
+        else []
+    )
     cpu = names[0] if names else platform.processor() or "?"
     return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
@@ -77,13 +84,21 @@ def child(db: Path, athletes: int, seconds: float, port: int) -> None:
                 gyro = imu.gyro_rads()
                 gyro = None if gyro is None else np.tile(gyro, (reps, 1))[:n]
                 t_imu = np.arange(n) / imu.rate_hz
-                sources.append(ReplayImu.from_arrays(a.name, hand, hand, t_imu, acc, gyro,
-                                                     imu.rate_hz))  # fmt: skip
+                sources.append(
+                    ReplayImu.from_arrays(a.name, hand, hand, t_imu, acc, gyro, imu.rate_hz)
+                )
         db_path = lab.store.path
     live = LivePlan(plan_athletes, list[Source](sources), starts, [], db_path)
     stats: dict[str, Any] = {"imu_due": sum(len(s._t) for s in sources if s.kind == "imu")}
-    run_live(live, RoundClock(180.0, 60.0), port=port, open_browser=False, store=False,
-             stats=stats, echo=lambda s: print(s, flush=True))  # fmt: skip
+    run_live(
+        live,
+        RoundClock(180.0, 60.0),
+        port=port,
+        open_browser=False,
+        store=False,
+        stats=stats,
+        echo=lambda s: print(s, flush=True),
+    )
     print("STATS " + json.dumps(stats), flush=True)
 
 
@@ -92,10 +107,12 @@ def main() -> None:
     parser.add_argument("--athletes", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument(
-        "--nice", type=int, default=0,
+        "--nice",
+        type=int,
+        default=0,
         help="scheduling priority change for this bench and its live process (e.g. -10, as "
         "root: stands in for a machine that does nothing else when it is shared)",
-    )  # fmt: skip
+    )
     parser.add_argument("--child", nargs=2, metavar=("DB", "PORT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.nice and not args.child:
@@ -109,14 +126,23 @@ def main() -> None:
         db = Path(tmp) / "drago.duckdb"
         with Lab(db) as lab:
             for i in range(args.athletes):
-                lab.add_athlete(f"boxer{i:02d}", sex="m", hr_max_bpm=195, hr_rest_bpm=50)
+                lab.athletes.add(f"boxer{i:02d}", sex="m", hr_max_bpm=195, hr_rest_bpm=50)
         import socket
 
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
-        cmd = [sys.executable, __file__, "--athletes", str(args.athletes), "--seconds",
-               str(args.seconds), "--child", str(db), str(port)]  # fmt: skip
+        cmd = [
+            sys.executable,
+            __file__,
+            "--athletes",
+            str(args.athletes),
+            "--seconds",
+            str(args.seconds),
+            "--child",
+            str(db),
+            str(port),
+        ]
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
         assert proc.stdout is not None
         first = proc.stdout.readline()
@@ -129,8 +155,9 @@ def main() -> None:
 
         def follow() -> None:
             nonlocal punch_events
-            with httpx.stream("GET", f"http://127.0.0.1:{port}/api/live/events",
-                              timeout=None) as answer:  # fmt: skip
+            with httpx.stream(
+                "GET", f"http://127.0.0.1:{port}/api/live/events", timeout=None
+            ) as answer:
                 for line in answer.iter_lines():
                     if not line.startswith("data: "):
                         continue
@@ -158,8 +185,10 @@ def main() -> None:
         k = np.arange(int(np.ceil(args.seconds * rate)))
         after += int(np.sum(k / rate >= first_t.get(name, np.inf) - 1e-3))
     dropped = after - len(ms)
-    print(f"bench_live: {args.athletes} athletes x (HR 1-4 Hz + 2 IMUs at 100 Hz), "
-          f"{args.seconds:.0f} s in real time; {machine()}")  # fmt: skip
+    print(
+        f"bench_live: {args.athletes} athletes x (HR 1-4 Hz + 2 IMUs at 100 Hz), "
+        f"{args.seconds:.0f} s in real time; {machine()}"
+    )
     print(
         f"  HR readings: {stats['hr']} of {expected} due; IMU samples: {stats['imu']} of "
         f"{stats['imu_due']}; events published {stats['events']}"
@@ -168,16 +197,22 @@ def main() -> None:
         f"  received here: {len(ms)} HR events of {after} due after this client connected "
         f"(dropped: {dropped}; {skipped} were sent before), {punch_events} punch events"
     )
-    print(f"  sensor-to-screen latency ms: p50 {np.percentile(ms, 50):.1f}, "
-          f"p95 {np.percentile(ms, 95):.1f}, p99 {np.percentile(ms, 99):.1f}, "
-          f"max {ms.max():.1f}")  # fmt: skip
+    print(
+        f"  sensor-to-screen latency ms: p50 {np.percentile(ms, 50):.1f}, "
+        f"p95 {np.percentile(ms, 95):.1f}, p99 {np.percentile(ms, 99):.1f}, "
+        f"max {ms.max():.1f}"
+    )
     inside = np.array(inner) * 1000.0
-    print(f"  of which due -> published in the session: p50 {np.percentile(inside, 50):.1f}, "
-          f"p95 {np.percentile(inside, 95):.1f}; published -> received: p95 "
-          f"{np.percentile(ms - inside, 95):.1f}")  # fmt: skip
-    print(f"  live process CPU: {stats['cpu_s']:.1f} s over {stats['wall_s']:.1f} s wall = "
-          f"{stats['cpu_s'] / stats['wall_s']:.2f} cores (startup excluded; load "
-          f"{os.getloadavg()[0]:.1f}, nice {args.nice})")  # fmt: skip
+    print(
+        f"  of which due -> published in the session: p50 {np.percentile(inside, 50):.1f}, "
+        f"p95 {np.percentile(inside, 95):.1f}; published -> received: p95 "
+        f"{np.percentile(ms - inside, 95):.1f}"
+    )
+    print(
+        f"  live process CPU: {stats['cpu_s']:.1f} s over {stats['wall_s']:.1f} s wall = "
+        f"{stats['cpu_s'] / stats['wall_s']:.2f} cores (startup excluded; load "
+        f"{os.getloadavg()[0]:.1f}, nice {args.nice})"
+    )
 
 
 if __name__ == "__main__":

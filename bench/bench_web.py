@@ -37,11 +37,16 @@ def machine() -> str:
     cpu = platform.processor() or "?"
     cpuinfo = Path("/proc/cpuinfo")
     if cpuinfo.exists():
-        names = [ln.split(":", 1)[1].strip() for ln in cpuinfo.read_text().splitlines()
-                 if ln.startswith("model name")]  # fmt: skip
+        names = [
+            ln.split(":", 1)[1].strip()
+            for ln in cpuinfo.read_text().splitlines()
+            if ln.startswith("model name")
+        ]
         cpu = names[0] if names else cpu
-    return (f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} logical cores, "
-            f"Python {platform.python_version()}")  # fmt: skip
+    return (
+        f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} logical cores, "
+        f"Python {platform.python_version()}"
+    )
 
 
 def build(db: Path, years: int) -> None:
@@ -50,22 +55,33 @@ def build(db: Path, years: int) -> None:
     end = date(2026, 11, 25)
     days = [end - timedelta(days=i) for i in range(365 * years)][::-1]
     with Lab(db) as lab:
-        lab.add_team("Bench")
-        lab.add_athlete("bench", sex="m", tz="Europe/Moscow", hr_max_bpm=195, hr_rest_bpm=48,
-                        team="Bench")  # fmt: skip
-        lab.add_athlete("rival", sex="m", tz="UTC", team="Bench")
-        athlete_id = int(lab.athletes().filter(pl.col("name") == "bench")["id"][0])
+        lab.teams.add("Bench")
+        lab.athletes.add(
+            "bench", sex="m", tz="Europe/Moscow", hr_max_bpm=195, hr_rest_bpm=48, team="Bench"
+        )
+        lab.athletes.add("rival", sex="m", tz="UTC", team="Bench")
+        athlete_id = int(lab.athletes.list().filter(pl.col("name") == "bench")["id"][0])
         starts = [datetime(d.year, d.month, d.day, 5, 0) for d in days]
-        sessions = pl.DataFrame({
-            "athlete_id": athlete_id, "start_utc": starts, "duration_s": float(SESSION_S),
-            "activity": "run", "rpe": rng.integers(3, 9, len(days)).astype(float),
-            "n_records": SESSION_S, "n_rr": 0, "recovered": False, "created_utc": utc_now(),
-        })  # fmt: skip
+        sessions = pl.DataFrame(
+            {
+                "athlete_id": athlete_id,
+                "start_utc": starts,
+                "duration_s": float(SESSION_S),
+                "activity": "run",
+                "rpe": rng.integers(3, 9, len(days)).astype(float),
+                "n_records": SESSION_S,
+                "n_rr": 0,
+                "recovered": False,
+                "created_utc": utc_now(),
+            }
+        )
         store = lab.store
         with store.transaction():
             store.con.register("incoming", sessions.to_arrow())
-            store.run(f"INSERT INTO sessions ({', '.join(sessions.columns)}) "
-                      f"SELECT {', '.join(sessions.columns)} FROM incoming")  # fmt: skip
+            store.run(
+                f"INSERT INTO sessions ({', '.join(sessions.columns)}) "
+                f"SELECT {', '.join(sessions.columns)} FROM incoming"
+            )
             store.con.unregister("incoming")
             store.run(
                 "INSERT INTO records (session_id, ts_utc, hr_bpm) "
@@ -76,12 +92,22 @@ def build(db: Path, years: int) -> None:
                 [athlete_id],
             )
             for i, d in enumerate(days):
-                readiness_rows.upsert_wellness(store, athlete_id, d, {
-                    "sleep": 1 + i % 4, "stress": 2, "fatigue": 1 + i % 5, "soreness": 2,
-                    "mood": 2, "rhr_bpm": 48 + i % 6})  # fmt: skip
-        lab.recompute_loads(athlete="bench")
+                readiness_rows.upsert_wellness(
+                    store,
+                    athlete_id,
+                    d,
+                    {
+                        "sleep": 1 + i % 4,
+                        "stress": 2,
+                        "fatigue": 1 + i % 5,
+                        "soreness": 2,
+                        "mood": 2,
+                        "rhr_bpm": 48 + i % 6,
+                    },
+                )
+        lab.load.recompute(athlete="bench")
         for d in days[-400:]:
-            lab.log_session(athlete="rival", day=d, minutes=45, rpe=6, activity="bag")
+            lab.sessions.log(athlete="rival", day=d, minutes=45, rpe=6, activity="bag")
 
 
 def free_port() -> int:
@@ -128,11 +154,18 @@ def run(base: str, n: int) -> None:
         sessions = client.get("/api/athletes/bench/sessions", params={"limit": 1}).json()
         sid = sessions["items"][0]["id"]
         urls = [
-            "/", "/athletes/bench", f"/sessions/{sid}", "/compare?a=bench&b=rival",
-            "/api/athletes", "/api/athletes/bench", "/api/athletes/bench/sessions?limit=5000",
-            "/api/athletes/bench/load?limit=5000", "/api/athletes/bench/readiness?limit=5000",
-            f"/api/sessions/{sid}", f"/api/sessions/{sid}/streams",
-        ]  # fmt: skip
+            "/",
+            "/athletes/bench",
+            f"/sessions/{sid}",
+            "/compare?a=bench&b=rival",
+            "/api/athletes",
+            "/api/athletes/bench",
+            "/api/athletes/bench/sessions?limit=5000",
+            "/api/athletes/bench/load?limit=5000",
+            "/api/athletes/bench/readiness?limit=5000",
+            f"/api/sessions/{sid}",
+            f"/api/sessions/{sid}/streams",
+        ]
         print(f"{'url':44} {'server p50':>10} {'p95':>7} {'client p50':>11} {'p95':>7}  size")
         for url in urls:
             server_ms, client_ms = [], []
@@ -147,8 +180,10 @@ def run(base: str, n: int) -> None:
                     server_ms.append(float(timing.split("dur=")[1]))
             s50, s95 = np.percentile(server_ms, [50, 95])
             c50, c95 = np.percentile(client_ms, [50, 95])
-            print(f"{url:44} {s50:8.1f}ms {s95:5.1f}ms {c50:9.1f}ms {c95:5.1f}ms  "
-                  f"{len(answer.content) / 1024:.0f} KiB")  # fmt: skip
+            print(
+                f"{url:44} {s50:8.1f}ms {s95:5.1f}ms {c50:9.1f}ms {c95:5.1f}ms  "
+                f"{len(answer.content) / 1024:.0f} KiB"
+            )
 
 
 if __name__ == "__main__":

@@ -41,9 +41,14 @@ def old_step(rows: pl.DataFrame, tz: dict[str, str]) -> pl.DataFrame:
     athlete = str(rows["athlete"][0])
     kind = pl.col("kind")
     sessions = rows.filter(kind == "session").select(
-        "id", "start_utc", pl.lit(tz.get(athlete, "UTC")).alias("tz"),
-        "trimp_banister", "trimp_edwards", "srpe_load", "counts",
-    )  # fmt: skip
+        "id",
+        "start_utc",
+        pl.lit(tz.get(athlete, "UTC")).alias("tz"),
+        "trimp_banister",
+        "trimp_edwards",
+        "srpe_load",
+        "counts",
+    )
     measurements = rows.filter(kind == "rr").select(
         "date", "id", "start_utc", "reliable", "ln_rmssd", "mean_hr_bpm"
     )
@@ -66,14 +71,24 @@ def compute(lake: Path, out: Path) -> dict[str, Any]:
     out.mkdir(parents=True, exist_ok=True)
     entries: dict[str, dict[str, Any]] = {}
     names = set(daily["athlete"].unique().to_list())
-    done = write_partitions(out, "daily", daily, entries, month_column="date", athletes=names,
-                            sort=("date",))  # fmt: skip
-    manifest = {"format": RESULTS_FORMAT, "version": VERSION, "athletes": len(names),
-                "updated_utc": datetime.now(UTC).isoformat(timespec="seconds"),
-                "tables": {"daily": {"rows": daily.height, "partitions": entries}}}  # fmt: skip
+    done = write_partitions(
+        out, "daily", daily, entries, month_column="date", athletes=names, sort=("date",)
+    )
+    manifest = {
+        "format": RESULTS_FORMAT,
+        "version": VERSION,
+        "athletes": len(names),
+        "updated_utc": datetime.now(UTC).isoformat(timespec="seconds"),
+        "tables": {"daily": {"rows": daily.height, "partitions": entries}},
+    }
     write_manifest(out, manifest)
-    return {"seconds": computed - began, "write_s": time.perf_counter() - computed,
-            "rows": daily.height, "athletes": len(names), "files": done.written}  # fmt: skip
+    return {
+        "seconds": computed - began,
+        "write_s": time.perf_counter() - computed,
+        "rows": daily.height,
+        "athletes": len(names),
+        "files": done.written,
+    }
 
 
 if __name__ == "__main__":

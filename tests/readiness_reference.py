@@ -136,12 +136,14 @@ def readiness_series_loop(days: pl.DataFrame) -> pl.DataFrame:
         "rhr_60d": rhr60,
     }
     return frame.with_columns(
-        *(pl.Series(name, values, dtype=pl.Float64, nan_to_null=True)
-          for name, values in out.items()),
+        *(
+            pl.Series(name, values, dtype=pl.Float64, nan_to_null=True)
+            for name, values in out.items()
+        ),
         pl.Series("hooper", hooper, dtype=pl.Int32),
         pl.Series("verdict", verdicts, dtype=pl.String),
         pl.Series("reason", reasons, dtype=pl.String),
-    )  # fmt: skip
+    )
 
 
 def _none(value: float) -> float | None:
@@ -154,32 +156,65 @@ Signal = tuple[int, str, str]
 _CONVENTION: Final = "drago convention"
 
 
-def _signals(i: int, ln_ok: np.ndarray, ln7: np.ndarray, low: np.ndarray, high: np.ndarray,
-             cv: tuple[np.ndarray, np.ndarray], rhr7: np.ndarray, rhr60: np.ndarray,
-             items: dict[str, np.ndarray], hooper: int | None,
-             acwr: np.ndarray) -> list[Signal]:  # fmt: skip
+def _signals(
+    i: int,
+    ln_ok: np.ndarray,
+    ln7: np.ndarray,
+    low: np.ndarray,
+    high: np.ndarray,
+    cv: tuple[np.ndarray, np.ndarray],
+    rhr7: np.ndarray,
+    rhr60: np.ndarray,
+    items: dict[str, np.ndarray],
+    hooper: int | None,
+    acwr: np.ndarray,
+) -> list[Signal]:
     """Every available signal of day `i` as (level 0/1/2, phrase, kind)."""
     out: list[Signal] = []
     if not math.isnan(ln7[i]) and not math.isnan(low[i]):
         span = f"normal {low[i]:.2f}-{high[i]:.2f}"
         if ln7[i] < low[i] and ln_ok[i] < low[i]:
-            out.append((2, f"ln rMSSD 7-day {ln7[i]:.2f} and today {ln_ok[i]:.2f} below {span} "
-                        f"({_CONVENTION})", "hrv"))  # fmt: skip
+            out.append(
+                (
+                    2,
+                    f"ln rMSSD 7-day {ln7[i]:.2f} and today {ln_ok[i]:.2f} below {span} "
+                    f"({_CONVENTION})",
+                    "hrv",
+                )
+            )
         elif ln7[i] < low[i]:
             out.append((1, f"ln rMSSD 7-day {ln7[i]:.2f} below {span} (Plews 2012)", "hrv"))
         elif ln7[i] > high[i]:
-            out.append((0, f"ln rMSSD 7-day {ln7[i]:.2f} above {span}: with other signs a "
-                        "possible sign of overreaching (Le Meur 2013)", "hrv_high"))  # fmt: skip
+            out.append(
+                (
+                    0,
+                    f"ln rMSSD 7-day {ln7[i]:.2f} above {span}: with other signs a "
+                    "possible sign of overreaching (Le Meur 2013)",
+                    "hrv_high",
+                )
+            )
         else:
             out.append((0, "HRV", "hrv"))
     cv7, cv_low = cv
     if not math.isnan(cv7[i]) and not math.isnan(cv_low[i]) and cv7[i] < cv_low[i]:
-        out.append((1, f"ln rMSSD CV {cv7[i]:.1f} % below its usual {cv_low[i]:.1f} % "
-                    f"(Plews 2012; cut-off {_CONVENTION})", "cv"))  # fmt: skip
+        out.append(
+            (
+                1,
+                f"ln rMSSD CV {cv7[i]:.1f} % below its usual {cv_low[i]:.1f} % "
+                f"(Plews 2012; cut-off {_CONVENTION})",
+                "cv",
+            )
+        )
     if not math.isnan(rhr7[i]) and not math.isnan(rhr60[i]):
         if rhr7[i] >= rhr60[i] + RHR_RISE_BPM:
-            out.append((1, f"resting HR 7-day {rhr7[i]:.0f} bpm, 60-day {rhr60[i]:.0f} bpm "
-                        f"({_CONVENTION})", "rhr"))  # fmt: skip
+            out.append(
+                (
+                    1,
+                    f"resting HR 7-day {rhr7[i]:.0f} bpm, 60-day {rhr60[i]:.0f} bpm "
+                    f"({_CONVENTION})",
+                    "rhr",
+                )
+            )
         else:
             out.append((0, "resting HR", "rhr"))
     worst = [(items[name][i], name) for name in WELLNESS_ITEMS]

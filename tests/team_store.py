@@ -39,24 +39,24 @@ def build_team_store(db: Path) -> Path:
     build_store(db)
     with Lab(db) as lab:
         for login, (role, password, extra) in ACCOUNTS.items():
-            lab.add_user(login, role=role, password=password, **extra)  # type: ignore[arg-type]
+            lab.accounts.add_user(login, role=role, password=password, **extra)  # type: ignore[arg-type]
         for athlete in (OWN, OTHER):  # a fight each, against a boxer outside the store
-            lab.new_fight(red=athlete, blue="Clubber Lang", day=date(2026, 6, 1), rounds=3)
+            lab.fights.new(red=athlete, blue="Clubber Lang", day=date(2026, 6, 1), rounds=3)
     return db
 
 
 def fight_ids(db: Path) -> dict[str, int]:
     """A fight of the athlete everyone but the analyst may see, and one of another."""
     with Lab(db) as lab:
-        fights = lab.fights()
+        fights = lab.fights.list()
         return {who: int(fights.filter(pl.col("red_name") == who)["id"][0]) for who in (OWN, OTHER)}
 
 
 def bearer_tokens(db: Path) -> dict[str, str]:
     """A live API token per role, and an expired one ("expired", the coach's)."""
     with Lab(db) as lab:
-        tokens = {role: lab.create_token(login)[1] for role, login in ROLE_LOGIN.items()}
-        tokens["expired"] = lab.create_token("mick", expires_in=timedelta(minutes=-1))[1]
+        tokens = {role: lab.accounts.create_token(login)[1] for role, login in ROLE_LOGIN.items()}
+        tokens["expired"] = lab.accounts.create_token("mick", expires_in=timedelta(minutes=-1))[1]
     return tokens
 
 
@@ -64,6 +64,6 @@ def session_ids(db: Path) -> dict[str, int]:
     """A session of the athlete everyone but the analyst may see, and one of another."""
     with Lab(db) as lab:
         return {
-            OWN: int(lab.sessions(athlete=OWN)["id"][0]),
-            OTHER: int(lab.sessions(athlete=OTHER)["id"][0]),
+            OWN: int(lab.sessions.list(athlete=OWN)["id"][0]),
+            OTHER: int(lab.sessions.list(athlete=OTHER)["id"][0]),
         }

@@ -64,12 +64,17 @@ def test_wrong_accounts_are_refused_in_one_line(
 
 
 def test_short_passwords_and_twice_the_same_login_are_refused(team_cli: Cli) -> None:
-    result = _checked(team_cli, ["user", "add", "a", "--role", "admin", "--password-stdin"],
-                      "short\n", 2)  # fmt: skip
+    result = _checked(
+        team_cli, ["user", "add", "a", "--role", "admin", "--password-stdin"], "short\n", 2
+    )
     assert "8 to 1024 characters" in result.output
     add_user(team_cli, "boss", "--role", "admin")
-    result = _checked(team_cli, ["user", "add", "BOSS", "--role", "admin", "--password-stdin"],
-                      "another-pass\n", 2)  # fmt: skip
+    result = _checked(
+        team_cli,
+        ["user", "add", "BOSS", "--role", "admin", "--password-stdin"],
+        "another-pass\n",
+        2,
+    )
     assert "already exists" in result.output
 
 
@@ -92,7 +97,11 @@ def test_the_real_profile_is_rfc9106_argon2id(monkeypatch: pytest.MonkeyPatch) -
     try:
         params = passwords.hasher()._parameters  # the hasher's own, without hashing once
         assert (params.type, params.time_cost, params.memory_cost, params.parallelism) == (
-            Type.ID, 3, 65536, 4)  # fmt: skip
+            Type.ID,
+            3,
+            65536,
+            4,
+        )
         assert params.salt_len == 16
     finally:
         passwords.hasher.cache_clear()
@@ -107,26 +116,26 @@ def test_an_unknown_login_costs_a_verification_like_a_wrong_password(
     real = passwords.verify
     monkeypatch.setattr(passwords, "verify", lambda h, p: calls.append(h) or real(h, p))
     with Lab(team_cli.db) as lab:
-        assert lab.login("nobody", "whatever-1", session_s=60) is None
+        assert lab.accounts.login("nobody", "whatever-1", session_s=60) is None
         assert calls == [passwords.dummy_hash()]
-        assert lab.login("ivan", "wrong-password", session_s=60) is None
+        assert lab.accounts.login("ivan", "wrong-password", session_s=60) is None
         assert len(calls) == 2 and calls[1].startswith("$argon2id$")
-        assert lab.login("ivan", "s3cret-pass", session_s=60) is not None
+        assert lab.accounts.login("ivan", "s3cret-pass", session_s=60) is not None
 
 
 def test_passwd_changes_the_password_and_ends_sessions(team_cli: Cli) -> None:
     add_user(team_cli, "ivan", "--role", "athlete", "--athlete", "Drago")
     with Lab(team_cli.db) as lab:
-        session = lab.login("ivan", "s3cret-pass", session_s=600)
+        session = lab.accounts.login("ivan", "s3cret-pass", session_s=600)
         assert session is not None
-        _, api_token = lab.create_token("ivan")
+        _, api_token = lab.accounts.create_token("ivan")
     result = _checked(team_cli, ["user", "passwd", "ivan", "--password-stdin"], "new-pass-2\n", 0)
     assert "1 session(s) ended" in result.output
     with Lab(team_cli.db) as lab:
-        assert lab.principal(session.token, idle_s=None) is None
-        assert lab.principal(api_token, idle_s=None) is not None
-        assert lab.login("ivan", "s3cret-pass", session_s=60) is None
-        assert lab.login("ivan", "new-pass-2", session_s=60) is not None
+        assert lab.accounts.principal(session.token, idle_s=None) is None
+        assert lab.accounts.principal(api_token, idle_s=None) is not None
+        assert lab.accounts.login("ivan", "s3cret-pass", session_s=60) is None
+        assert lab.accounts.login("ivan", "new-pass-2", session_s=60) is not None
 
 
 def test_tokens_are_shown_once_kept_hashed_listed_and_revoked(team_cli: Cli) -> None:
@@ -137,7 +146,7 @@ def test_tokens_are_shown_once_kept_hashed_listed_and_revoked(team_cli: Cli) -> 
     with Lab(team_cli.db) as lab:
         stored = [r[0] for r in lab.store.run("SELECT token_sha256 FROM tokens")]
         assert stored == [passwords.token_digest(token)]
-        who = lab.principal(token, idle_s=None)
+        who = lab.accounts.principal(token, idle_s=None)
         assert who is not None and who.role == "admin" and who.visible is None
     listed = team_cli.json("token", "list")
     assert [(r["login"], r["state"]) for r in listed] == [("boss", "active")]
@@ -145,22 +154,37 @@ def test_tokens_are_shown_once_kept_hashed_listed_and_revoked(team_cli: Cli) -> 
     team_cli("token", "revoke", str(listed[0]["id"]))
     assert team_cli.json("token", "list")[0]["state"] == "revoked"
     with Lab(team_cli.db) as lab:
-        assert lab.principal(token, idle_s=None) is None
+        assert lab.accounts.principal(token, idle_s=None) is None
     assert "no active token" in team_cli("token", "revoke", "99", code=2).output
 
 
 def test_audit_lists_accesses_by_athlete_and_date(team_cli: Cli) -> None:
     with Lab(team_cli.db) as lab:
-        drago = lab.athlete_id_of("Drago")
-        lab.record_access(login="mick", role="coach", action="read", method="GET",
-                          path="/athletes/Drago", athlete_id=drago, status=200,
-                          remote="10.0.0.7")  # fmt: skip
-        lab.record_access(login="ana", role="analyst", action="read", method="GET",
-                          path="/api/aggregates", athlete_id=None, status=200,
-                          remote="10.0.0.8")  # fmt: skip
+        drago = lab.athletes.id_of("Drago")
+        lab.audit.record(
+            login="mick",
+            role="coach",
+            action="read",
+            method="GET",
+            path="/athletes/Drago",
+            athlete_id=drago,
+            status=200,
+            remote="10.0.0.7",
+        )
+        lab.audit.record(
+            login="ana",
+            role="analyst",
+            action="read",
+            method="GET",
+            path="/api/aggregates",
+            athlete_id=None,
+            status=200,
+            remote="10.0.0.8",
+        )
     rows = team_cli.json("audit", "--athlete", "drago")
     assert [(r["login"], r["athlete"], r["remote"]) for r in rows] == [
-        ("mick", "Drago", "10.0.0.7")]  # fmt: skip
+        ("mick", "Drago", "10.0.0.7")
+    ]
     assert len(team_cli.json("audit", "--since", "2000-01-01")) == 2
     assert team_cli.json("audit", "--since", "2100-01-01") == []
     assert "login,role,action" in team_cli("audit", "--format", "csv").stdout
@@ -173,16 +197,31 @@ def test_erasing_an_athlete_removes_their_account_and_their_name_from_the_audit(
     add_user(team_cli, "ivan", "--role", "athlete", "--athlete", "Drago")
     add_user(team_cli, "al", "--role", "athlete", "--athlete", "Al")
     with Lab(team_cli.db) as lab:
-        drago = lab.athlete_id_of("Drago")
-        for path, who in (("/athletes/Drago", drago), ("/compare?a=Al&b=drago", None),
-                          ("/api/athletes/Al/load", None), ("/api/athletes", None)):  # fmt: skip
-            lab.record_access(login="mick", role="coach", action="read", method="GET",
-                              path=path, athlete_id=who, status=200, remote="10.0.0.7")  # fmt: skip
+        drago = lab.athletes.id_of("Drago")
+        for path, who in (
+            ("/athletes/Drago", drago),
+            ("/compare?a=Al&b=drago", None),
+            ("/api/athletes/Al/load", None),
+            ("/api/athletes", None),
+        ):
+            lab.audit.record(
+                login="mick",
+                role="coach",
+                action="read",
+                method="GET",
+                path=path,
+                athlete_id=who,
+                status=200,
+                remote="10.0.0.7",
+            )
     team_cli("athlete", "delete", "Drago", "--yes")
     rows = team_cli.json("audit")
     assert [r["path"] for r in rows] == [
-        "[erased athlete]", "[erased athlete]", "/api/athletes/Al/load", "/api/athletes"
-    ]  # fmt: skip
+        "[erased athlete]",
+        "[erased athlete]",
+        "/api/athletes/Al/load",
+        "/api/athletes",
+    ]
     assert all(r["login"] == "mick" for r in rows), "who looked is kept"
     logins = [u["login"] for u in team_cli.json("user", "list")]
     assert logins == ["al"], "the erased athlete's account is gone, Al's stays"

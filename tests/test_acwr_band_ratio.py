@@ -53,8 +53,19 @@ def _log(cli: Cli, name: str) -> None:
     for i, load in enumerate(LOADS):  # sRPE = minutes x RPE: 50 min at RPE 2 or 4
         day = (date.today() - timedelta(len(LOADS) - 1 - i)).isoformat()
         rpe = "2" if load == 100.0 else "4"
-        cli("log", "--athlete", name, "--date", day, "--minutes", "50", "--rpe", rpe,
-            "--activity", "conditioning")  # fmt: skip
+        cli(
+            "log",
+            "--athlete",
+            name,
+            "--date",
+            day,
+            "--minutes",
+            "50",
+            "--rpe",
+            rpe,
+            "--activity",
+            "conditioning",
+        )
 
 
 def test_status_and_compare_show_the_rolling_ratio_with_its_band(
@@ -76,11 +87,12 @@ def test_the_dashboard_shows_the_band_beside_the_rolling_ratio(drago_home: Path)
     db = drago_home / "band.duckdb"
     today = date.today()
     with Lab(db) as lab:
-        lab.add_athlete("rocky", sex="m")
+        lab.athletes.add("rocky", sex="m")
         for i, load in enumerate(LOADS):
             day = today - timedelta(len(LOADS) - 1 - i)
-            lab.log_session(athlete="rocky", day=day, minutes=50, rpe=load / 50,
-                            activity="conditioning")  # fmt: skip
+            lab.sessions.log(
+                athlete="rocky", day=day, minutes=50, rpe=load / 50, activity="conditioning"
+            )
     with TestClient(create_app(db)) as web:
         for url in ("/", "/athletes/rocky", "/compare?a=rocky&b=rocky"):
             page = web.get(url).text

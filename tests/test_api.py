@@ -35,13 +35,13 @@ def test_read_refuses_with_bad_input() -> None:
 
 def test_lab_gives_listings_as_frames(tmp_path: Path) -> None:
     with drago.Lab(tmp_path / "lab.duckdb") as lab:
-        lab.add_athlete("drago", sex="m", tz="Europe/Moscow")
-        report = lab.import_paths([HRV_FILE], athlete="drago")
+        lab.athletes.add("drago", sex="m", tz="Europe/Moscow")
+        report = lab.sessions.import_paths([HRV_FILE], athlete="drago")
         assert report.count("imported") == 1
-        lab.log_session(athlete="drago", day=date(2026, 1, 2), minutes=30, rpe=5, activity="bag")
-        sessions = lab.sessions(athlete="drago")
+        lab.sessions.log(athlete="drago", day=date(2026, 1, 2), minutes=30, rpe=5, activity="bag")
+        sessions = lab.sessions.list(athlete="drago")
         assert sessions.height == 2 and sessions.schema["start"] == pl.Datetime("us", "UTC")
-        assert lab.athletes()["name"].to_list() == ["drago"]
+        assert lab.athletes.list()["name"].to_list() == ["drago"]
 
 
 @pytest.mark.parametrize(

@@ -95,8 +95,9 @@ def test_backup_while_importing_loses_nothing(tmp_path: Path) -> None:
     # import may hold the store past the default 30 s wait, which is not what this tests.
     patient = os.environ | {"DRAGO_LOCK_TIMEOUT_S": "600"}
     for target in backups:
-        subprocess.run([*drago, "backup", "-o", str(target)], check=True, capture_output=True,
-                       env=patient)  # fmt: skip
+        subprocess.run(
+            [*drago, "backup", "-o", str(target)], check=True, capture_output=True, env=patient
+        )
     assert importing.wait() == 0
     listing = subprocess.run(
         [*drago, "sessions", "--format", "json"], capture_output=True, text=True, check=True

@@ -22,11 +22,32 @@ AS_OF = date(2026, 9, 20)
 def camp_lab(cli: Cli, trained: Path) -> Cli:  # noqa: F811
     cli.db.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy(trained, cli.db)
-    cli("fight", "new", "--red", "rocky", "--blue", "Apollo Creed", "--date", FIGHT.isoformat(),
-        "--rounds", "12")  # fmt: skip
+    cli(
+        "fight",
+        "new",
+        "--red",
+        "rocky",
+        "--blue",
+        "Apollo Creed",
+        "--date",
+        FIGHT.isoformat(),
+        "--rounds",
+        "12",
+    )
     for day in ("2026-09-12", "2026-09-14", "2026-09-16"):
-        cli("log", "--athlete", "rocky", "--date", day, "--minutes", "60", "--rpe", "7",
-            "--activity", "pads")  # fmt: skip
+        cli(
+            "log",
+            "--athlete",
+            "rocky",
+            "--date",
+            day,
+            "--minutes",
+            "60",
+            "--rpe",
+            "7",
+            "--activity",
+            "pads",
+        )
     cli("weight", "rocky", "--kg", "71.0", "--date", "2026-09-10")
     cli("weight", "rocky", "--kg", "70.6", "--date", "2026-09-18")
     return cli
@@ -34,11 +55,11 @@ def camp_lab(cli: Cli, trained: Path) -> Cli:  # noqa: F811
 
 def test_camp_chart_frame_follows_the_lab(camp_lab: Cli) -> None:
     with drago.Lab(camp_lab.db) as lab:
-        days = lab.camp_chart("rocky", as_of=AS_OF)
-        status = lab.camp_status("rocky", as_of=AS_OF)
-        load = lab.load_series("rocky", until=AS_OF).select("date", "load")
-        replan = lab.plan_camp("rocky", fight_date=FIGHT, until=AS_OF)
-        before = lab.plan_camp("rocky", fight_date=FIGHT, until=CAMP_START - timedelta(1))
+        days = lab.camp.chart("rocky", as_of=AS_OF)
+        status = lab.camp.status("rocky", as_of=AS_OF)
+        load = lab.load.series("rocky", until=AS_OF).select("date", "load")
+        replan = lab.camp.plan("rocky", fight_date=FIGHT, until=AS_OF)
+        before = lab.camp.plan("rocky", fight_date=FIGHT, until=CAMP_START - timedelta(1))
     assert days["date"][0] == CAMP_START and days["date"][-1] == FIGHT
     assert days["date"].is_unique().all() and days.height == (FIGHT - CAMP_START).days + 1
     done = days.filter(pl.col("date") <= AS_OF).join(load, on="date")
@@ -69,6 +90,7 @@ def test_plot_camp_writes_each_format(camp_lab: Cli, tmp_path: Path, suffix: str
 def test_plot_camp_errors_are_one_line(camp_lab: Cli, tmp_path: Path) -> None:
     bad = camp_lab("plot", "camp", "rocky", "-o", str(tmp_path / "camp.pdf"), code=2).stderr
     assert bad.count("\n") == 1 and "use .png, .svg or .html" in bad
-    late = camp_lab("plot", "camp", "rocky", "--as-of", "2026-12-01", "-o",
-                    str(tmp_path / "c.png"), code=2).stderr  # fmt: skip
+    late = camp_lab(
+        "plot", "camp", "rocky", "--as-of", "2026-12-01", "-o", str(tmp_path / "c.png"), code=2
+    ).stderr
     assert late.count("\n") == 1 and "no fight ahead" in late

@@ -28,29 +28,34 @@ def lab(drago_home: Path) -> Lab:
 def _train(lab: Lab, name: str, days: int, minutes: float = 60, rpe: float = 6) -> None:
     for i in range(days):
         if i % 7 != 6:
-            lab.log_session(athlete=name, day=D0 + timedelta(i), minutes=minutes, rpe=rpe,
-                            activity="pads")  # fmt: skip
+            lab.sessions.log(
+                athlete=name, day=D0 + timedelta(i), minutes=minutes, rpe=rpe, activity="pads"
+            )
 
 
 def test_the_morning_verdict_does_not_change_when_the_day_is_logged(lab: Lab) -> None:
-    lab.add_athlete("rocky", sex="m")
+    lab.athletes.add("rocky", sex="m")
     _train(lab, "rocky", 35)
     day = D0 + timedelta(35)
-    lab.log_wellness("rocky", day=day, sleep=2, stress=2, fatigue=6, soreness=2)
-    before = lab.readiness("rocky", as_of=day).filter(pl.col("date") == day).row(0, named=True)
+    lab.readiness.log_wellness("rocky", day=day, sleep=2, stress=2, fatigue=6, soreness=2)
+    before = (
+        lab.readiness.series("rocky", as_of=day).filter(pl.col("date") == day).row(0, named=True)
+    )
     assert before["verdict"] == "amber"
     # the evening: a long, hard session that would spike the day's ACWR
-    lab.log_session(athlete="rocky", day=day, minutes=240, rpe=10, activity="sparring")
-    after = lab.readiness("rocky", as_of=day).filter(pl.col("date") == day).row(0, named=True)
+    lab.sessions.log(athlete="rocky", day=day, minutes=240, rpe=10, activity="sparring")
+    after = (
+        lab.readiness.series("rocky", as_of=day).filter(pl.col("date") == day).row(0, named=True)
+    )
     assert (after["verdict"], after["reason"]) == (before["verdict"], before["reason"])
 
 
 def test_a_new_athlete_gets_a_plan_from_a_questionnaire(lab: Lab) -> None:
-    lab.add_athlete("newbie", sex="f")
+    lab.athletes.add("newbie", sex="f")
     fight = D0 + timedelta(70)
     with pytest.raises(UsageError, match="--weekly-hours"):
-        lab.plan_camp("newbie", fight_date=fight, until=D0)
-    report = lab.plan_camp("newbie", fight_date=fight, until=D0, weekly_hours=6, usual_rpe=6)
+        lab.camp.plan("newbie", fight_date=fight, until=D0)
+    report = lab.camp.plan("newbie", fight_date=fight, until=D0, weekly_hours=6, usual_rpe=6)
     assert "questionnaire" in report.history_note
     work = report.plan.days.filter(pl.col("minutes") > 0)
     # the first week is about the usual week: 6 h at RPE 6 (sRPE 2160) on the population scale
@@ -61,10 +66,10 @@ def test_a_new_athlete_gets_a_plan_from_a_questionnaire(lab: Lab) -> None:
 
 
 def test_a_past_fight_date_is_one_usage_error(lab: Lab) -> None:
-    lab.add_athlete("rocky", sex="m")
+    lab.athletes.add("rocky", sex="m")
     _train(lab, "rocky", 35)
     with pytest.raises(UsageError, match="is not after"):
-        lab.plan_camp("rocky", fight_date=D0 + timedelta(20), until=D0 + timedelta(34))
+        lab.camp.plan("rocky", fight_date=D0 + timedelta(20), until=D0 + timedelta(34))
 
 
 def test_week_one_is_bounded_against_the_weeks_before() -> None:
@@ -93,18 +98,19 @@ def test_monotony_is_checked_on_windows_reaching_before_the_camp() -> None:
 
 def test_the_plan_lands_in_a_calendar(lab: Lab, tmp_path: Path) -> None:
     icalendar = pytest.importorskip("icalendar")
-    lab.add_athlete("rocky", sex="m")
+    lab.athletes.add("rocky", sex="m")
     _train(lab, "rocky", 35)
-    report = lab.plan_camp("rocky", fight_date=D0 + timedelta(35 + 28), weeks=4,
-                           until=D0 + timedelta(34))  # fmt: skip
-    cal = icalendar.Calendar.from_ical(lab.camp_ical(report))
+    report = lab.camp.plan(
+        "rocky", fight_date=D0 + timedelta(35 + 28), weeks=4, until=D0 + timedelta(34)
+    )
+    cal = icalendar.Calendar.from_ical(lab.camp.ical(report))
     events = [c for c in cal.walk("VEVENT")]
     training = report.plan.days.filter(pl.col("minutes") > 0)
     assert len(events) == training.height + 1
     first = training.row(0, named=True)
     [event] = [e for e in events if e.decoded("dtstart") == first["date"]]
     assert str(event["summary"]).startswith(f"{first['session']}: {first['minutes']} min at RPE")
-    assert lab.camp_ical(report) == lab.camp_ical(report)  # the same plan, the same bytes
+    assert lab.camp.ical(report) == lab.camp.ical(report)  # the same plan, the same bytes
 
 
 def test_weigh_in_rules_set_the_date_and_the_acute_cap() -> None:
@@ -121,18 +127,25 @@ def test_weigh_in_rules_set_the_date_and_the_acute_cap() -> None:
 
 
 def test_amateur_weigh_in_is_the_morning_of_the_bout(lab: Lab) -> None:
-    lab.add_athlete("rocky", sex="m", weight_class="welterweight")
+    lab.athletes.add("rocky", sex="m", weight_class="welterweight")
     _train(lab, "rocky", 35)
-    lab.record_weight("rocky", kg=70.0, day=D0 + timedelta(34))
+    lab.camp.record_weight("rocky", kg=70.0, day=D0 + timedelta(34))
     fight = D0 + timedelta(35 + 28)
-    pro = lab.plan_camp("rocky", fight_date=fight, weeks=4, until=D0 + timedelta(34))
-    amateur = lab.plan_camp("rocky", fight_date=fight, weeks=4, until=D0 + timedelta(34),
-                            weigh_in="amateur", usg_max=1.020)  # fmt: skip
+    pro = lab.camp.plan("rocky", fight_date=fight, weeks=4, until=D0 + timedelta(34))
+    amateur = lab.camp.plan(
+        "rocky",
+        fight_date=fight,
+        weeks=4,
+        until=D0 + timedelta(34),
+        weigh_in="amateur",
+        usg_max=1.020,
+    )
     assert pro.weight is not None and amateur.weight is not None
     assert pro.weight.days["date"][-1] == fight - timedelta(1)
     assert amateur.weight.days["date"][-1] == fight
     assert "amateur rules" in amateur.weight_note
     assert any("urine specific gravity" in w for w in amateur.to_dict()["warnings"])
-    ibf = lab.plan_camp("rocky", fight_date=fight, weeks=4, until=D0 + timedelta(34),
-                        weigh_in="ibf")  # fmt: skip
+    ibf = lab.camp.plan(
+        "rocky", fight_date=fight, weeks=4, until=D0 + timedelta(34), weigh_in="ibf"
+    )
     assert any("fight-morning check" in w for w in ibf.to_dict()["warnings"])

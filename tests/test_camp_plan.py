@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from drago.analysis.camp.model import PerformanceParams
+from drago.analysis.camp.fightday import fight_day, history_state
+from drago.analysis.camp.model import PerformanceParams, performance_predict, population_params
 from drago.analysis.camp.plan import (
     MONOTONY_MAX,
     PATTERNS,
@@ -193,3 +194,33 @@ def test_docs_name_every_constraint_and_constant() -> None:
     for _, weights in PATTERNS.values():  # the documented monotony of each pattern
         w = np.array(weights)
         assert f"| {w.mean() / w.std(ddof=1):.2f} |" in doc
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(1, 400),
+    st.integers(1, 120),
+    st.floats(1.0, 200.0),
+    st.sampled_from(["busso2003", "banister1975"]),
+    st.integers(0, 2**32 - 1),
+)
+def test_fight_day_matches_performance_predict_to_the_bit(
+    n_history: int, n_camp: int, scale: float, method: str, seed: int
+) -> None:
+    """The planner's fast fight-day value (the history's part computed once) is the same
+    float as the whole series' last value, so the faster planner gives the same plans."""
+    rng = np.random.default_rng(seed)
+    history = rng.gamma(2.0, scale, n_history) * (rng.random(n_history) > 0.3)
+    camp = rng.gamma(2.0, scale, n_camp) * (rng.random(n_camp) > 0.2)
+    if method == "busso2003":
+        params = population_params(float(history.mean()) or 1.0)
+    else:
+        params = PerformanceParams(
+            p0=rng.uniform(0, 500),
+            k1=rng.uniform(0, 3),
+            k2=rng.uniform(0, 5),
+            tau1=rng.uniform(10, 80),
+            tau2=rng.uniform(1, 9),
+        )
+    whole = performance_predict(np.concatenate([history, camp, [0.0]]), params)[-1]
+    assert fight_day(history_state(history, params), camp) == whole

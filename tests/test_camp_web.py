@@ -27,19 +27,20 @@ def build_camp_store(db: Path) -> Path:
     """Rocky: 70 days of pads, bag and runs (a rest day a week) up to yesterday, weigh-ins
     from 74.5 to 73.5 kg, a fight in three weeks; Apollo: sessions, no fight."""
     with Lab(db) as lab:
-        lab.add_athlete("Rocky", sex="m", weight_class="welterweight")
-        lab.add_athlete("Apollo", sex="m")
+        lab.athletes.add("Rocky", sex="m", weight_class="welterweight")
+        lab.athletes.add("Apollo", sex="m")
         for back in range(70, 0, -1):
             day = TODAY - timedelta(back)
             if back % 7 == 3:
                 continue
             activity = ("pads", "bag", "run")[back % 3]
-            lab.log_session(athlete="Rocky", day=day, minutes=50 + back % 4 * 5, rpe=6,
-                            activity=activity)  # fmt: skip
-            lab.log_session(athlete="Apollo", day=day, minutes=45, rpe=5, activity="run")
+            lab.sessions.log(
+                athlete="Rocky", day=day, minutes=50 + back % 4 * 5, rpe=6, activity=activity
+            )
+            lab.sessions.log(athlete="Apollo", day=day, minutes=45, rpe=5, activity="run")
         for back, kg in ((14, 74.5), (7, 74.0), (0, 73.5)):
-            lab.record_weight("Rocky", kg=kg, day=TODAY - timedelta(back))
-        lab.new_fight(red="Rocky", blue="Ivan Drago", day=FIGHT, rounds=10)
+            lab.camp.record_weight("Rocky", kg=kg, day=TODAY - timedelta(back))
+        lab.fights.new(red="Rocky", blue="Ivan Drago", day=FIGHT, rounds=10)
     return db
 
 
@@ -48,7 +49,7 @@ def web(tmp_path_factory: pytest.TempPathFactory, stores: Stores) -> Iterator[Te
     folder = tmp_path_factory.mktemp("camp-web")
     db = stores.copy("camp", build_camp_store, folder / "drago.duckdb")
     with Lab(db) as lab:  # what `drago camp status --format json` says
-        status = lab.camp_status("Rocky", as_of=TODAY)
+        status = lab.camp.status("Rocky", as_of=TODAY)
     with TestClient(create_app(db)) as client:
         client.status = status  # type: ignore[attr-defined]
         yield client
@@ -59,7 +60,11 @@ def test_the_camp_api_says_what_camp_status_says(web: TestClient) -> None:
     assert body["fight_date"] == FIGHT.isoformat() and body["as_of"] == TODAY.isoformat()
     wi = body["weight"]["weigh_in"]
     assert (wi["rules"], wi["date"], wi["hours_to_bout"], wi["acute_cap_pct"]) == (
-        "pro", (FIGHT - timedelta(1)).isoformat(), 30.0, 5.0)  # fmt: skip
+        "pro",
+        (FIGHT - timedelta(1)).isoformat(),
+        30.0,
+        5.0,
+    )
     assert body["weight"]["limit_kg"] == pytest.approx(66.68, abs=0.01)
     assert body["weight"]["current_kg"] == 73.5
     [acute] = [w for w in body["warnings"] if "acute loss" in w]
@@ -75,7 +80,12 @@ def test_amateur_rules_move_the_weigh_in_and_tighten_the_cap(web: TestClient) ->
     body = web.get("/api/athletes/rocky/camp?weigh_in=amateur&usg_max=1.020").json()
     wi = body["weight"]["weigh_in"]
     assert (wi["rules"], wi["date"], wi["hours_to_bout"], wi["acute_cap_pct"], wi["usg_max"]) == (
-        "amateur", FIGHT.isoformat(), 4.0, 3.0, 1.02)  # fmt: skip
+        "amateur",
+        FIGHT.isoformat(),
+        4.0,
+        3.0,
+        1.02,
+    )
     assert any("3% cap for 4 h from weigh-in to bout" in w for w in body["warnings"])
     assert any("urine specific gravity <= 1.020" in w for w in body["warnings"])
     ibf = web.get("/api/athletes/rocky/camp?weigh_in=ibf&hours_to_bout=12").json()

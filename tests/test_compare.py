@@ -19,36 +19,106 @@ TODAY = date.today()
 
 
 def _round(cli: Cli, fight: str, rnd: int, corner: str, scores: str) -> None:
-    cli("fight", "round", fight, "--round", str(rnd), "--corner", corner, "--jabs-thrown", "20",
-        "--jabs-landed", "5", "--power-thrown", "15", "--power-landed", "6",
-        "--scores", scores)  # fmt: skip
+    cli(
+        "fight",
+        "round",
+        fight,
+        "--round",
+        str(rnd),
+        "--corner",
+        corner,
+        "--jabs-thrown",
+        "20",
+        "--jabs-landed",
+        "5",
+        "--power-thrown",
+        "15",
+        "--power-landed",
+        "6",
+        "--scores",
+        scores,
+    )
 
 
 def _build_tape(db: Path) -> None:
     """Two boxers with two weeks of training, a weigh-in, two fights scored and one to come."""
     cli = Cli(db)
-    cli("athlete", "add", "drago", "--sex", "m", "--stance", "orthodox", "--birth-year", "1985",
-        "--weight-class", "heavyweight")  # fmt: skip
+    cli(
+        "athlete",
+        "add",
+        "drago",
+        "--sex",
+        "m",
+        "--stance",
+        "orthodox",
+        "--birth-year",
+        "1985",
+        "--weight-class",
+        "heavyweight",
+    )
     cli("athlete", "add", "rocky", "--sex", "m", "--stance", "southpaw")
     for i in range(1, 15):
         day = (TODAY - timedelta(days=i)).isoformat()
-        cli("log", "--athlete", "drago", "--date", day, "--minutes", "60", "--rpe", "7",
-            "--activity", "sparring")  # fmt: skip
-        cli("log", "--athlete", "rocky", "--date", day, "--minutes", "45", "--rpe", "6",
-            "--activity", "run")  # fmt: skip
+        cli(
+            "log",
+            "--athlete",
+            "drago",
+            "--date",
+            day,
+            "--minutes",
+            "60",
+            "--rpe",
+            "7",
+            "--activity",
+            "sparring",
+        )
+        cli(
+            "log",
+            "--athlete",
+            "rocky",
+            "--date",
+            day,
+            "--minutes",
+            "45",
+            "--rpe",
+            "6",
+            "--activity",
+            "run",
+        )
     cli("weight", "drago", "--kg", "105.5", "--date", (TODAY - timedelta(days=2)).isoformat())
-    won = cli("fight", "new", "--red", "drago", "--blue", "Apollo Creed", "--date",
-              (TODAY - timedelta(days=60)).isoformat(), "--rounds", "2").stdout.strip()  # fmt: skip
+    won = cli(
+        "fight",
+        "new",
+        "--red",
+        "drago",
+        "--blue",
+        "Apollo Creed",
+        "--date",
+        (TODAY - timedelta(days=60)).isoformat(),
+        "--rounds",
+        "2",
+    ).stdout.strip()
     for rnd in (1, 2):
         _round(cli, won, rnd, "red", "10,10,10")
         _round(cli, won, rnd, "blue", "9,9,9")
     month_ago = (TODAY - timedelta(days=30)).isoformat()
-    lost = cli("fight", "new", "--red", "rocky", "--blue", "drago", "--date", month_ago,
-               "--rounds", "1").stdout.strip()  # fmt: skip
+    lost = cli(
+        "fight", "new", "--red", "rocky", "--blue", "drago", "--date", month_ago, "--rounds", "1"
+    ).stdout.strip()
     _round(cli, lost, 1, "red", "10,10,9")
     _round(cli, lost, 1, "blue", "9,9,10")
-    cli("fight", "new", "--red", "drago", "--blue", "rocky", "--date",
-        (TODAY + timedelta(days=20)).isoformat(), "--rounds", "12")  # fmt: skip
+    cli(
+        "fight",
+        "new",
+        "--red",
+        "drago",
+        "--blue",
+        "rocky",
+        "--date",
+        (TODAY + timedelta(days=20)).isoformat(),
+        "--rounds",
+        "12",
+    )
 
 
 @pytest.fixture
@@ -72,7 +142,7 @@ def test_compare_json_gathers_each_sides_numbers(tape: Cli) -> None:
     assert a["fights"][1]["decision"] == "split decision"
     with drago.Lab(tape.db) as lab:
         for side in (a, b):
-            status = lab.load_series(side["profile"]["name"]).row(-1, named=True)
+            status = lab.load.series(side["profile"]["name"]).row(-1, named=True)
             assert side["today"]["ctl"] == pytest.approx(status["ctl"], abs=1e-3)
             assert side["today"]["acwr_band"] == status["acwr_band"]
     assert a["today"]["ctl"] > b["today"]["ctl"], "an hour of sparring outweighs a 45-min run"
@@ -85,8 +155,9 @@ def test_compare_shows_punch_output_per_round(tape: Cli) -> None:
     tape("import", str(JAB), "--athlete", "drago", "--hand", "left")
     out = json.loads(tape("compare", "drago", "rocky", "--format", "json").stdout)
     punches = out["a"]["punches"]
-    [session] = [s for s in tape.json("sessions", "--athlete", "drago") if "IMU" in
-                 (s["notes"] or "")]  # fmt: skip
+    [session] = [
+        s for s in tape.json("sessions", "--athlete", "drago") if "IMU" in (s["notes"] or "")
+    ]
     report = json.loads(tape("punches", str(session["id"]), "--format", "json").stdout)
     assert punches["punches"] == report["n_punches"] > 0
     assert [r["round"] for r in punches["per_round"]] == [r["round"] for r in report["rounds"]]
@@ -120,8 +191,18 @@ def test_a_fighters_glove_imu_fills_the_fight(cli: Cli, athlete: Callable[..., s
     start = read_imu(JAB).start
     assert start is not None
     cli("import", str(JAB), "--athlete", "matt", "--hand", "left")
-    fid = cli("fight", "new", "--red", "matt", "--blue", "Ivan", "--date",
-              start.date().isoformat(), "--rounds", "3").stdout.strip()  # fmt: skip
+    fid = cli(
+        "fight",
+        "new",
+        "--red",
+        "matt",
+        "--blue",
+        "Ivan",
+        "--date",
+        start.date().isoformat(),
+        "--rounds",
+        "3",
+    ).stdout.strip()
     [session] = cli.json("sessions", "--athlete", "matt")
     report = json.loads(cli("punches", str(session["id"]), "--format", "json").stdout)
     first = [p for p in report["punches"] if p["round"] == 1]

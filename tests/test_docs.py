@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from drago.cli.reference import commands, render
 
 ROOT = Path(__file__).parents[1]
@@ -44,3 +46,13 @@ def test_every_command_has_a_one_line_summary() -> None:
     for name, command in commands():
         summary = (command.help or "").split("\n\n")[0]
         assert "\n" not in summary.strip(), f"{name}: make the first paragraph one line"
+
+
+def test_the_python_example_runs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """docs/python.md's notebook example, run as written on a fresh store."""
+    text = (ROOT / "docs" / "python.md").read_text(encoding="utf-8")
+    [code] = re.findall(r"```python\n(.*?)```", text, re.S)
+    exec(compile(code, "docs/python.md", "exec"), {"db": tmp_path / "drago.duckdb"})
+    said = re.fullmatch(r"ACWR band (.+), week load (\d+) AU\n", capsys.readouterr().out)
+    assert said is not None, "the example prints its band and week"
+    assert said[1] in ("under-training", "sweet spot", "caution", "spike") and int(said[2]) > 0

@@ -106,8 +106,11 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
         pytest.skip("mounting a small tmpfs to fill needs root")
     mount = tmp_path / "disk"
     mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(mount)],
-                          capture_output=True, text=True)  # fmt: skip
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(mount)],
+        capture_output=True,
+        text=True,
+    )
     if done.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
     try:
@@ -151,10 +154,21 @@ def test_a_full_disk_is_one_line_and_loses_nothing(small_disk: Path) -> None:
     run = (FIT_FILE, "--athlete", "Drago")
     commands = {
         "import": ("import", *run),
-        "log": ("log", "--athlete", "Drago", "--date", "2026-01-02", "--minutes", "30",
-                "--rpe", "6", "--activity", "pads"),
+        "log": (
+            "log",
+            "--athlete",
+            "Drago",
+            "--date",
+            "2026-01-02",
+            "--minutes",
+            "30",
+            "--rpe",
+            "6",
+            "--activity",
+            "pads",
+        ),
         "backup": ("backup", "-o", str(small_disk / "backup.tar.gz")),
-    }  # fmt: skip
+    }
     for what, command in commands.items():
         answer = cli(*command, code=None)
         lines = [line for line in answer.stderr.splitlines() if line.strip()]

@@ -17,8 +17,12 @@ from tests.conftest import Cli
 def fights(cli: Cli) -> Cli:
     cli("athlete", "add", "ivan", "--sex", "m")
     cli("athlete", "add", "rocky", "--sex", "m")
-    bouts = (("2025-06-01", "ivan", "Tommy Gunn"), ("2025-09-01", "ivan", "rocky"),
-             ("2026-01-10", "rocky", "ivan"), ("2026-03-01", "ivan", "Spider"))  # fmt: skip
+    bouts = (
+        ("2025-06-01", "ivan", "Tommy Gunn"),
+        ("2025-09-01", "ivan", "rocky"),
+        ("2026-01-10", "rocky", "ivan"),
+        ("2026-03-01", "ivan", "Spider"),
+    )
     for day, red, blue in bouts:
         cli("fight", "new", "--red", red, "--blue", blue, "--date", day, "--rounds", "10")
     return cli
@@ -31,14 +35,14 @@ def test_results_from_the_cli_make_the_record(fights: Cli) -> None:
     fights("fight", "result", "3", "SD", "--winner", "red")  # rocky (red) wins on the cards
     fights("fight", "result", "4", "NC")
     with Lab(fights.db) as lab:
-        ivan, lines = lab.fight_record("ivan")
-        rocky, _ = lab.fight_record("rocky")
-        row = lab.fight_report(3).fight
+        ivan, lines = lab.fights.record("ivan")
+        rocky, _ = lab.fights.record("rocky")
+        row = lab.fights.report(3).fight
     # BoxRec's convention: W-L-D, KOs counting wins by KO, TKO and RTD; an NC counts as none.
     assert (ivan.wins, ivan.losses, ivan.draws, ivan.kos, ivan.no_contests) == (2, 1, 0, 2, 1)
     assert ivan.text == "2-1-0 (2 KOs)" and rocky.text == "1-1-0 (0 KOs)"
-    assert [f["result"] for f in lines] == ["NC", "L", "W", "W"]  # newest first
-    assert lines[3]["method"] == "KO" and lines[3]["end_time"] == "2:15"
+    assert [f.result for f in lines] == ["NC", "L", "W", "W"]  # newest first
+    assert lines[3].method == "KO" and lines[3].end_time == "2:15"
     assert row["end_round"] == 10  # a decision goes the distance
     show = fights("fight", "show", "1").stdout
     assert "result: KO, red, round 3" in show
@@ -72,8 +76,11 @@ def client(fights: Cli) -> Iterator[TestClient]:
 def test_the_form_and_the_api_record_results_and_pages_show_the_record(
     client: TestClient,
 ) -> None:
-    made = client.post("/fights/1/result", data={"result": "RTD", "winner": "red", "round": "6",
-                       "time": ""}, follow_redirects=False)  # fmt: skip
+    made = client.post(
+        "/fights/1/result",
+        data={"result": "RTD", "winner": "red", "round": "6", "time": ""},
+        follow_redirects=False,
+    )
     assert made.status_code == 303 and made.headers["location"] == "/fights/1#result"
     page = client.get("/fights/1").text
     assert "<strong>RTD: ivan (red)</strong>, round 6" in page and 'id="result-form"' in page

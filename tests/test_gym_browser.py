@@ -53,12 +53,16 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     run = folder / "this-morning.fit"
     run.write_bytes(retime(RUN.read_bytes(), morning))
     with Lab(db) as lab:
-        lab.import_paths([run], athlete=OWN, workers=1)
+        lab.sessions.import_paths([run], athlete=OWN, workers=1)
     port = free_port()
     env = {**os.environ, "DRAGO_PASSWORD_HASH": "cheapest"}
     args = ["--db", str(db), "serve", "--team", "--port", str(port)]
-    server = subprocess.Popen([sys.executable, "-c", SERVE, *args], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+    server = subprocess.Popen(
+        [sys.executable, "-c", SERVE, *args],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     url = f"http://127.0.0.1:{port}"
     _wait(url, server)
     yield url
@@ -129,7 +133,10 @@ def test_morning_check_and_rating_reach_the_coachs_board(
     after = _board_row(coach)
     assert "yes" in after and "not yet" not in after and after != before
     assert coach.locator(f"table.board tr[data-athlete='{OWN}'] .badge").first.inner_text() in (
-        "green", "amber", "red")  # fmt: skip
+        "green",
+        "amber",
+        "red",
+    )
     _shot(coach, f"today-{size}")
     coach.click(f"table.board a:text('{OWN}')")
     assert coach.url == f"{base_url}/athletes/{OWN}"

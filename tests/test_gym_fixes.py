@@ -19,9 +19,11 @@ from drago.analysis.round_hr import rounds_from_laps
 from drago.ingest.imu import read_imu
 from tests.conftest import DATA, Cli
 
-JAB = next((DATA / "punch" / "metawear" / "Left Jab 10 Matt_2019-11-05T11-59-58.108").glob(
-    "*_Accelerometer_*.csv"
-))  # fmt: skip
+JAB = next(
+    (DATA / "punch" / "metawear" / "Left Jab 10 Matt_2019-11-05T11-59-58.108").glob(
+        "*_Accelerometer_*.csv"
+    )
+)
 ROOT = Path(__file__).parents[1]
 
 
@@ -33,10 +35,13 @@ def _right_hand_copy(tmp_path: Path, shift_s: float) -> Path:
     t0_ms = (rec.start.timestamp() + shift_s) * 1000.0
     frame = rec.frame.select(
         (pl.col("t_s") * 1000.0 + t0_ms).round(0).cast(pl.Int64).alias("time_ms"),
-        pl.col("acc_x_ms2").alias("ax_ms2"), pl.col("acc_y_ms2").alias("ay_ms2"),
-        pl.col("acc_z_ms2").alias("az_ms2"), pl.col("gyro_x_rads").alias("gx_rads"),
-        pl.col("gyro_y_rads").alias("gy_rads"), pl.col("gyro_z_rads").alias("gz_rads"),
-    )  # fmt: skip
+        pl.col("acc_x_ms2").alias("ax_ms2"),
+        pl.col("acc_y_ms2").alias("ay_ms2"),
+        pl.col("acc_z_ms2").alias("az_ms2"),
+        pl.col("gyro_x_rads").alias("gx_rads"),
+        pl.col("gyro_y_rads").alias("gy_rads"),
+        pl.col("gyro_z_rads").alias("gz_rads"),
+    )
     path = tmp_path / "right-glove.csv"
     frame.write_csv(path)
     return path
@@ -48,9 +53,21 @@ def test_punches_of_a_two_hand_session_in_a_table_and_on_the_session_clock(
     athlete("matt", "--stance", "orthodox")
     start = read_imu(JAB).start
     assert start is not None
-    cli("log", "--athlete", "matt", "--date", start.strftime("%Y-%m-%d"), "--time",
-        (start - timedelta(minutes=5)).strftime("%H:%M"), "--minutes", "30", "--rpe", "7",
-        "--activity", "bag")  # fmt: skip
+    cli(
+        "log",
+        "--athlete",
+        "matt",
+        "--date",
+        start.strftime("%Y-%m-%d"),
+        "--time",
+        (start - timedelta(minutes=5)).strftime("%H:%M"),
+        "--minutes",
+        "30",
+        "--rpe",
+        "7",
+        "--activity",
+        "bag",
+    )
     [logged] = cli.json("sessions")
     shift_s = 20.0
     cli("import", str(JAB), "--athlete", "matt", "--hand", "left")
@@ -78,12 +95,21 @@ def _laps_and_records(durations: list[float]) -> tuple[pl.DataFrame, pl.DataFram
         starts.append(t0 + timedelta(seconds=clock))
         hr += [170.0] * int(d) if k % 2 == 0 else [170.0 - s for s in range(int(d))]
         clock += d
-    recs = pl.DataFrame({"session_index": [0] * len(hr),
-                         "timestamp": [t0 + timedelta(seconds=i) for i in range(len(hr))],
-                         "hr_bpm": hr})  # fmt: skip
-    laps = pl.DataFrame({"session_index": [0] * len(durations),
-                         "lap_index": list(range(len(durations))), "start": starts,
-                         "duration_s": durations})  # fmt: skip
+    recs = pl.DataFrame(
+        {
+            "session_index": [0] * len(hr),
+            "timestamp": [t0 + timedelta(seconds=i) for i in range(len(hr))],
+            "hr_bpm": hr,
+        }
+    )
+    laps = pl.DataFrame(
+        {
+            "session_index": [0] * len(durations),
+            "lap_index": list(range(len(durations))),
+            "start": starts,
+            "duration_s": durations,
+        }
+    )
     return laps, recs
 
 
@@ -112,8 +138,21 @@ def test_cli_lists_say_their_time_zone_and_round_their_numbers(
     cli: Cli, athlete: Callable[..., str]
 ) -> None:
     athlete("ivan", "--tz", "Europe/Moscow")
-    cli("log", "--athlete", "ivan", "--date", "2026-11-20", "--time", "07:15", "--minutes",
-        "50.3333", "--rpe", "7.5", "--activity", "run")  # fmt: skip
+    cli(
+        "log",
+        "--athlete",
+        "ivan",
+        "--date",
+        "2026-11-20",
+        "--time",
+        "07:15",
+        "--minutes",
+        "50.3333",
+        "--rpe",
+        "7.5",
+        "--activity",
+        "run",
+    )
     listing = cli("sessions").stdout
     assert "2026-11-20 07:15 Europe/Moscow" in listing and "7.5" in listing
     [s] = cli.json("sessions")
@@ -156,8 +195,21 @@ def test_demo_prints_commands_that_run_from_where_make_demo_runs(
 def test_athlete_export_as_csv(cli: Cli, athlete: Callable[..., str], tmp_path: Path) -> None:
     athlete("drago")
     cli("import", str(DATA / "fit" / "garmin-fenix2-run.fit"), "--athlete", "drago")
-    cli("log", "--athlete", "drago", "--date", "2026-11-20", "--minutes", "50", "--rpe", "8",
-        "--activity", "run", "--notes", "snow, hills")  # fmt: skip
+    cli(
+        "log",
+        "--athlete",
+        "drago",
+        "--date",
+        "2026-11-20",
+        "--minutes",
+        "50",
+        "--rpe",
+        "8",
+        "--activity",
+        "run",
+        "--notes",
+        "snow, hills",
+    )
     out = tmp_path / "export"
     cli("athlete", "export", "drago", "-o", str(out), "--format", "csv")
     manifest = json.loads((out / "manifest.json").read_text())
@@ -185,21 +237,28 @@ def test_charts_open_on_the_camp_or_the_last_90_days(tmp_path: Path) -> None:
     db = tmp_path / "drago.duckdb"
     today = date.today()
     with Lab(db) as lab:
-        lab.add_athlete("Ivan", sex="m", tz="UTC")
-        lab.log_wellness("Ivan", day=today - timedelta(4 * 365), sleep=3, stress=3, fatigue=3,
-                         soreness=3)  # one old morning, four years back  # fmt: skip
+        lab.athletes.add("Ivan", sex="m", tz="UTC")
+        # one old morning, four years back
+        lab.readiness.log_wellness(
+            "Ivan", day=today - timedelta(4 * 365), sleep=3, stress=3, fatigue=3, soreness=3
+        )
         for k in (1, 3, 40):
-            lab.log_session(athlete="Ivan", day=today - timedelta(k), minutes=60, rpe=6,
-                            activity="run")  # fmt: skip
-        lab.log_wellness("Ivan", day=today - timedelta(1), sleep=2, stress=2, fatigue=2,
-                         soreness=2)  # fmt: skip
-        recent = lab.chart_window("Ivan")
+            lab.sessions.log(
+                athlete="Ivan", day=today - timedelta(k), minutes=60, rpe=6, activity="run"
+            )
+        lab.readiness.log_wellness(
+            "Ivan", day=today - timedelta(1), sleep=2, stress=2, fatigue=2, soreness=2
+        )
+        recent = lab.camp.window("Ivan")
         assert (recent.chosen, recent.start) == ("90d", today - timedelta(90))
-        assert lab.chart_window("Ivan", choice="all").start is None
-        lab.new_fight(red="Ivan", blue="Rocky Balboa", day=today + timedelta(20), rounds=10)
-        camp = lab.chart_window("Ivan")
-        assert (camp.chosen, camp.start, camp.end) == ("camp", today - timedelta(36),
-                                                       today + timedelta(20))  # fmt: skip
+        assert lab.camp.window("Ivan", choice="all").start is None
+        lab.fights.new(red="Ivan", blue="Rocky Balboa", day=today + timedelta(20), rounds=10)
+        camp = lab.camp.window("Ivan")
+        assert (camp.chosen, camp.start, camp.end) == (
+            "camp",
+            today - timedelta(36),
+            today + timedelta(20),
+        )
     with TestClient(create_app(db, linger_s=0)) as client:
         page = client.get("/athletes/Ivan").text
         assert "Charts: the camp to the fight on" in page and 'href="?range=all"' in page
@@ -218,7 +277,19 @@ def test_plot_readiness_leaves_an_old_morning_out(cli: Cli, tmp_path: Path) -> N
     cli("athlete", "add", "ivan", "--sex", "m")
     today = date.today()
     for day in (today - timedelta(4 * 365), today - timedelta(2), today - timedelta(1)):
-        cli("wellness", "ivan", "--date", day.isoformat(), "--sleep", "2", "--stress", "3",
-            "--fatigue", "3", "--soreness", "2")  # fmt: skip
+        cli(
+            "wellness",
+            "ivan",
+            "--date",
+            day.isoformat(),
+            "--sleep",
+            "2",
+            "--stress",
+            "3",
+            "--fatigue",
+            "3",
+            "--soreness",
+            "2",
+        )
     out = cli("plot", "readiness", "ivan", "-o", str(tmp_path / "r.svg")).stdout
     assert "drew 2 days" in out

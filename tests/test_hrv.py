@@ -48,9 +48,11 @@ def test_time_domain_matches_peers(path: Path) -> None:
     ha = get_time_domain_features(list(rr))  # hrv-analysis 1.0.5
     ne = nk.hrv_time(np.concatenate([[0.0], np.cumsum(rr)]), sampling_rate=1000).iloc[0]
     # mean RR, rMSSD, SDNN (N-1): the same definition in all three
-    for value, theirs in ((ours.mean_rr_ms, (ha["mean_nni"], ne["HRV_MeanNN"])),
-                          (ours.rmssd_ms, (ha["rmssd"], ne["HRV_RMSSD"])),
-                          (ours.sdnn_ms, (ha["sdnn"], ne["HRV_SDNN"]))):  # fmt: skip
+    for value, theirs in (
+        (ours.mean_rr_ms, (ha["mean_nni"], ne["HRV_MeanNN"])),
+        (ours.rmssd_ms, (ha["rmssd"], ne["HRV_RMSSD"])),
+        (ours.sdnn_ms, (ha["sdnn"], ne["HRV_SDNN"])),
+    ):
         assert value == pytest.approx(theirs[0], rel=1e-9)
         assert value == pytest.approx(theirs[1], rel=1e-9)
     assert ours.ln_rmssd == pytest.approx(math.log(ha["rmssd"]), rel=1e-12)
@@ -79,8 +81,12 @@ def test_agrees_with_the_apps_own_figures() -> None:
         stamp, rr = rows["timestamp"].to_numpy(), rows["rr"].to_numpy().astype(float)
         for row in app.filter(pl.col("artifacts_removed") == 0).iter_rows(named=True):
             ours = hrv_time(rr[(stamp > row["timestamp"] - 30_000) & (stamp <= row["timestamp"])])
-            pairs = [("rmssd_ms", "rMSSD"), ("mean_rr_ms", "AVNN"), ("mean_hr_bpm", "HR"),
-                     ("pnn50_pct", "pNN50")]  # fmt: skip
+            pairs = [
+                ("rmssd_ms", "rMSSD"),
+                ("mean_rr_ms", "AVNN"),
+                ("mean_hr_bpm", "HR"),
+                ("pnn50_pct", "pNN50"),
+            ]
             errors.append([ours[a] - row[b] for a, b in pairs])
     median = np.median(np.abs(np.array(errors)), axis=0)
     assert len(errors) > 200
@@ -147,16 +153,18 @@ def test_lipponen_classifies_the_injected_artefacts() -> None:
     assert found["ectopic"] - base["ectopic"] >= 4
 
 
-@pytest.mark.parametrize("path", [CLEAN[0], MORNINGS[0], RR / "polar_hrm" / "noisy_rri.hrm"],
-                         ids=lambda p: p.name)  # fmt: skip
+@pytest.mark.parametrize(
+    "path", [CLEAN[0], MORNINGS[0], RR / "polar_hrm" / "noisy_rri.hrm"], ids=lambda p: p.name
+)
 def test_lipponen_flags_the_beats_neurokit_flags(path: Path) -> None:
     """Our RR-domain port against NeuroKit2's peak-domain one (signal_fixpeaks "Kubios")."""
     rr = np.round(inject(load(path), np.random.default_rng(11), n=3))
     peaks = np.concatenate([[0], np.cumsum(rr)]).astype(int)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        theirs, _ = nk.signal_fixpeaks(peaks, sampling_rate=1000, method="Kubios",
-                                       iterative=False, show=False)  # fmt: skip
+        theirs, _ = nk.signal_fixpeaks(
+            peaks, sampling_rate=1000, method="Kubios", iterative=False, show=False
+        )
     ours = hrv_artefacts(rr)
     edge = set(range(60))  # NK pads the series with a mean beat: thresholds differ near the start
     pairs = {
@@ -192,8 +200,9 @@ def test_real_ectopic_recording_is_unreliable() -> None:
     assert rhythm_pattern(rr).premature_pct == pytest.approx(30, abs=3)
 
 
-@pytest.mark.parametrize("path", [*CLEAN, RR / "polar_hrm" / "exercise_rri.hrm"],
-                         ids=lambda p: p.name)  # fmt: skip
+@pytest.mark.parametrize(
+    "path", [*CLEAN, RR / "polar_hrm" / "exercise_rri.hrm"], ids=lambda p: p.name
+)
 def test_no_pattern_in_sinus_rhythm(path: Path) -> None:
     assert rhythm_pattern(load(path)).pattern is None
 

@@ -51,7 +51,7 @@ def snapshot(lab: Lab, folder: Path) -> tuple[tuple[int, ...], list[str]]:
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Lab:
     root = tmp_path_factory.mktemp("fuzzlab")
     lab = Lab(root / "drago.duckdb")
-    lab.add_athlete("drago", sex="m")
+    lab.athletes.add("drago", sex="m")
     return lab
 
 
@@ -64,7 +64,7 @@ def test_damaged_files_fail_cleanly_or_import_whole(lab: Lab, case: tuple[str, b
     path.parent.mkdir(exist_ok=True)
     path.write_bytes(data)
     before = snapshot(lab, folder)
-    [outcome] = lab.import_paths([path], athlete="drago").outcomes
+    [outcome] = lab.sessions.import_paths([path], athlete="drago").outcomes
     after = snapshot(lab, folder)
     if outcome.status == "failed":
         assert outcome.reason and "\n" not in outcome.reason

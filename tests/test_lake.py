@@ -55,8 +55,14 @@ def test_synthetic_lake_is_stated_synthetic_and_follows_the_schema(small_lake: P
         assert len(parts) == 4  # one file per athlete and table
     sessions = read_table(small_lake, "sessions")
     assert set(sessions["activity"].unique()) <= {
-        "bag", "pads", "sparring", "run", "strength", "conditioning", "ride"
-    }  # fmt: skip
+        "bag",
+        "pads",
+        "sparring",
+        "run",
+        "strength",
+        "conditioning",
+        "ride",
+    }
     # HR-based and RPE-based loads both occur, alone and together
     hr, rpe = sessions["trimp_banister"].is_not_null(), sessions["srpe_load"].is_not_null()
     assert (hr & ~rpe).any() and (~hr & rpe).any() and (hr & rpe).any()
@@ -80,15 +86,27 @@ def test_an_athletes_numbers_do_not_depend_on_row_order(small_lake: Path, seed: 
     tables = {t: read_table(small_lake, t, ["Synthetic 0002"]) for t in TABLES if t != "athletes"}
     rows = union_rows(tables)
     step = Step({"Synthetic 0002": "Asia/Tokyo"})
-    assert_frame_equal(step.polars(rows), step.polars(rows.sample(fraction=1.0, seed=seed,
-                                                                  shuffle=True)))  # fmt: skip
+    assert_frame_equal(
+        step.polars(rows), step.polars(rows.sample(fraction=1.0, seed=seed, shuffle=True))
+    )
 
 
 @pytest.fixture
 def store(cli: Cli, db: Path, tmp_path: Path) -> Path:
     """A store with one athlete: a FIT ride with HR, hand-logged sessions, mornings, wellness."""
-    cli("athlete", "add", NAME, "--sex", "f", "--tz", "America/New_York", "--hr-max", "190",
-        "--hr-rest", "50")  # fmt: skip
+    cli(
+        "athlete",
+        "add",
+        NAME,
+        "--sex",
+        "f",
+        "--tz",
+        "America/New_York",
+        "--hr-max",
+        "190",
+        "--hr-rest",
+        "50",
+    )
     cli("athlete", "add", "rocky", "--sex", "m", "--tz", "Europe/Berlin")
     cli("import", str(FIT), "--athlete", NAME)
     folder = tmp_path / "mornings"
@@ -98,25 +116,64 @@ def store(cli: Cli, db: Path, tmp_path: Path) -> Path:
     cli("import", str(folder), "--athlete", NAME)
     for day in range(1, 60, 2):
         when = date.fromordinal(date(2023, 1, 20).toordinal() + day).isoformat()
-        cli("log", "--athlete", NAME, "--date", when, "--minutes", str(30 + day), "--rpe",
-            str(3 + day % 6), "--activity", "bag", "--time", "23:30")  # fmt: skip
+        cli(
+            "log",
+            "--athlete",
+            NAME,
+            "--date",
+            when,
+            "--minutes",
+            str(30 + day),
+            "--rpe",
+            str(3 + day % 6),
+            "--activity",
+            "bag",
+            "--time",
+            "23:30",
+        )
         if day % 3 == 0:
-            cli("wellness", NAME, "--date", when, "--sleep", "2", "--stress", str(1 + day % 5),
-                "--fatigue", "3", "--soreness", "2")  # fmt: skip
-    cli("log", "--athlete", "rocky", "--date", "2023-02-01", "--minutes", "60", "--rpe", "6",
-        "--activity", "run")  # fmt: skip
+            cli(
+                "wellness",
+                NAME,
+                "--date",
+                when,
+                "--sleep",
+                "2",
+                "--stress",
+                str(1 + day % 5),
+                "--fatigue",
+                "3",
+                "--soreness",
+                "2",
+            )
+    cli(
+        "log",
+        "--athlete",
+        "rocky",
+        "--date",
+        "2023-02-01",
+        "--minutes",
+        "60",
+        "--rpe",
+        "6",
+        "--activity",
+        "run",
+    )
     return db
 
 
 def test_export_round_trips_sessions_and_daily_inputs(store: Path, tmp_path: Path) -> None:
     lake = tmp_path / "lake"
     with Lab(store) as lab:
-        done = lab.export_lake(lake)
+        done = lab.lake.export(lake)
         tables = export_tables(lab.store)
     assert done.written > 0 and read_manifest(lake)["synthetic"] is False
     assert read_athletes(lake)["athlete"].to_list() == [NAME, "rocky"]
-    keys = {"sessions": ["athlete", "session_id"], "wellness": ["athlete", "date"],
-            "rr_measurements": ["athlete", "id"]}  # fmt: skip
+    keys = {
+        "sessions": ["athlete", "session_id"],
+        "wellness": ["athlete", "date"],
+        "rr_measurements": ["athlete", "id"],
+    }
     for table, key in keys.items():
         expected = tables[table].select(list(TABLES[table])).sort(key)
         got = read_table(lake, table).sort(key)
@@ -129,8 +186,19 @@ def test_export_again_writes_only_what_changed(store: Path, cli: Cli, tmp_path: 
     first = cli("lake", "export", "--to", str(lake)).stdout
     assert "0 unchanged" in first
     assert "0 partitions written" in cli("lake", "export", "--to", str(lake)).stdout
-    cli("log", "--athlete", "rocky", "--date", "2023-02-03", "--minutes", "30", "--rpe", "4",
-        "--activity", "pads")  # fmt: skip
+    cli(
+        "log",
+        "--athlete",
+        "rocky",
+        "--date",
+        "2023-02-03",
+        "--minutes",
+        "30",
+        "--rpe",
+        "4",
+        "--activity",
+        "pads",
+    )
     again = cli("lake", "export", "--to", str(lake), "--athlete", "rocky").stdout
     assert "1 partitions written" in again  # rocky's February sessions, nothing else
     assert read_table(lake, "sessions", ["rocky"]).height == 2
@@ -154,8 +222,10 @@ def test_lake_numbers_equal_the_store_cli(store: Path, cli: Cli, tmp_path: Path)
     for row in ready:
         lake_row = by_day[row["date"]]
         assert (lake_row["verdict"], lake_row["reason"]) == (row["verdict"], row["reason"]), row
-        _close([lake_row["ln_rmssd_7d"], lake_row["normal_low"]],
-               [row["ln_rmssd_7d"], row["normal_low"]])  # fmt: skip
+        _close(
+            [lake_row["ln_rmssd_7d"], lake_row["normal_low"]],
+            [row["ln_rmssd_7d"], row["normal_low"]],
+        )
 
 
 def test_store_readiness_equals_the_loop_it_replaced(store: Path) -> None:
@@ -164,9 +234,19 @@ def test_store_readiness_equals_the_loop_it_replaced(store: Path) -> None:
     from tests.readiness_reference import readiness_series_loop
 
     with Lab(store) as lab:
-        series = lab.readiness(NAME, as_of=date.fromisoformat(AS_OF))
-    inputs = series.select("date", "ln_rmssd", "reliable", "rhr_bpm", "sleep", "stress",
-                           "fatigue", "soreness", "mood", "acwr")  # fmt: skip
+        series = lab.readiness.series(NAME, as_of=date.fromisoformat(AS_OF))
+    inputs = series.select(
+        "date",
+        "ln_rmssd",
+        "reliable",
+        "rhr_bpm",
+        "sleep",
+        "stress",
+        "fatigue",
+        "soreness",
+        "mood",
+        "acwr",
+    )
     assert series.height >= 8 and series["ln_rmssd"].drop_nulls().len() >= 8
     expected = readiness_series_loop(inputs).select(series.columns)
     assert_frame_equal(series, expected, rel_tol=1e-9, abs_tol=1e-9)
@@ -201,8 +281,9 @@ def test_attach_lists_lake_athletes(small_lake: Path, cli: Cli, tmp_path: Path) 
 def test_bad_lakes_get_one_line_errors(cli: Cli, tmp_path: Path) -> None:
     missing = cli("lake", "compute", str(tmp_path / "nope"), code=1).stderr
     assert "nope: no such directory" in missing
-    assert "not a drago lake: no manifest.json" in cli("lake", "compute", str(tmp_path),
-                                                       code=1).stderr  # fmt: skip
+    assert (
+        "not a drago lake: no manifest.json" in cli("lake", "compute", str(tmp_path), code=1).stderr
+    )
     (tmp_path / "manifest.json").write_text(json.dumps({"format": "other"}))
     assert "expected 'drago-lake'" in cli("lake", "compute", str(tmp_path), code=1).stderr
     assert "not a drago lake" in cli("lake", "attach", str(tmp_path / "nope2"), code=1).stderr
@@ -228,7 +309,7 @@ def test_dashboard_federation_page_reads_the_attached_lake(small_lake: Path, db:
         assert "no lake attached" in client.get("/federation").text
         assert client.get("/api/federation").json()["ok"] is False
         with Lab(db) as lab:
-            lab.attach_lake(out)
+            lab.lake.attach(out)
         items = client.get("/api/federation").json()["items"]
         assert [i["athlete"] for i in items] == [f"Synthetic {k:04d}" for k in range(1, 5)]
         last = read_results(out, ["Synthetic 0004"]).row(-1, named=True)

@@ -52,8 +52,9 @@ def local_out(lake: Path) -> pl.DataFrame:
 def dask_scheduler() -> Iterator[str]:
     from distributed import LocalCluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1",
-                      dashboard_address=None, processes=True) as cluster:  # fmt: skip
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None, processes=True
+    ) as cluster:
         yield cluster.scheduler_address
 
 

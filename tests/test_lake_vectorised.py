@@ -90,9 +90,16 @@ def test_readiness_of_many_athletes_equals_the_loop_of_each(days: pl.DataFrame) 
 
 
 def test_bad_wellness_is_refused_as_before() -> None:
-    days = pl.DataFrame({"athlete_id": [1, 1], "date": [D0, D0 + timedelta(1)],
-                         "sleep": [2.0, 9.0], "stress": [1.0] * 2, "fatigue": [1.0] * 2,
-                         "soreness": [1.0] * 2})  # fmt: skip
+    days = pl.DataFrame(
+        {
+            "athlete_id": [1, 1],
+            "date": [D0, D0 + timedelta(1)],
+            "sleep": [2.0, 9.0],
+            "stress": [1.0] * 2,
+            "fatigue": [1.0] * 2,
+            "soreness": [1.0] * 2,
+        }
+    )
     with pytest.raises(ValueError, match="2025-01-02: sleep must be a whole number") as new:
         readiness_by(days)
     with pytest.raises(ValueError) as old:
@@ -129,17 +136,28 @@ def _sessions(draw: st.DrawFn, athlete: int) -> pl.DataFrame:
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(data=st.data(), method=st.sampled_from(["auto", "trimp", "srpe"]),
-       as_of=st.sampled_from([None, date(2025, 3, 1)]))  # fmt: skip
+@given(
+    data=st.data(),
+    method=st.sampled_from(["auto", "trimp", "srpe"]),
+    as_of=st.sampled_from([None, date(2025, 3, 1)]),
+)
 def test_daily_by_athlete_equals_the_step_of_each(
     data: st.DataObject, method: str, as_of: date | None
 ) -> None:
     athletes = data.draw(st.lists(st.integers(1, 50), min_size=1, max_size=3, unique=True))
     sessions = pl.concat([_sessions(data.draw, a) for a in athletes])
     days = pl.concat([data.draw(mornings(a)) for a in athletes]).select(
-        "athlete_id", "date", "ln_rmssd", "reliable", "rhr_bpm",
-        "sleep", "stress", "fatigue", "soreness", "mood",
-    )  # fmt: skip
+        "athlete_id",
+        "date",
+        "ln_rmssd",
+        "reliable",
+        "rhr_bpm",
+        "sleep",
+        "stress",
+        "fatigue",
+        "soreness",
+        "mood",
+    )
     together = daily_by_athlete(sessions, days, end=as_of, method=method)
     for athlete in athletes:
         mine_s = sessions.filter(pl.col("athlete_id") == athlete).drop("athlete_id")
@@ -164,9 +182,14 @@ def test_the_lake_step_over_a_bucket_equals_the_loop_per_athlete(tmp_path: Path)
     for name in tz:
         mine = rows.filter(pl.col("athlete") == name)
         sessions = mine.filter(pl.col("kind") == "session").select(
-            "id", "start_utc", pl.lit(tz[name]).alias("tz"), "trimp_banister",
-            "trimp_edwards", "srpe_load", "counts",
-        )  # fmt: skip
+            "id",
+            "start_utc",
+            pl.lit(tz[name]).alias("tz"),
+            "trimp_banister",
+            "trimp_edwards",
+            "srpe_load",
+            "counts",
+        )
         from drago.analysis.daily import day_inputs
 
         days = day_inputs(

@@ -27,8 +27,18 @@ EVENT_KEYS = {"athlete", "t_s", "hr_bpm", "round"}
 
 
 def start(db: Path, *args: str) -> subprocess.Popen[str]:
-    cmd = [sys.executable, "-m", "drago", "--db", str(db), "live", "--port", "0",
-           "--no-browser", *args]  # fmt: skip
+    cmd = [
+        sys.executable,
+        "-m",
+        "drago",
+        "--db",
+        str(db),
+        "live",
+        "--port",
+        "0",
+        "--no-browser",
+        *args,
+    ]
     return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -41,13 +51,23 @@ def url_of(proc: subprocess.Popen[str]) -> str:
 
 def add_rocky(db: Path) -> None:
     with Lab(db) as lab:
-        lab.add_athlete("rocky", sex="m", hr_max_bpm=190, hr_rest_bpm=55)
+        lab.athletes.add("rocky", sex="m", hr_max_bpm=190, hr_rest_bpm=55)
 
 
 def test_the_contract_end_to_end(db: Path) -> None:
     add_rocky(db)
-    args = ["--replay", f"rocky={FIT}", "--replay", f"rocky:left={LEFT}", "--speed", "100",
-            "--round-s", "20", "--rest-s", "10"]  # fmt: skip
+    args = [
+        "--replay",
+        f"rocky={FIT}",
+        "--replay",
+        f"rocky:left={LEFT}",
+        "--speed",
+        "100",
+        "--round-s",
+        "20",
+        "--rest-s",
+        "10",
+    ]
     proc = start(db, *args)
     base = url_of(proc)
     events: list[dict[str, Any]] = []
@@ -68,8 +88,8 @@ def test_the_contract_end_to_end(db: Path) -> None:
     out2, _ = again.communicate(timeout=60)
     assert again.returncode == 0 and f"rocky: session {session_id} already stored" in out2
     with Lab(db) as lab:
-        assert lab.sessions(athlete="rocky").height == 1
-        streams = lab.session_streams(session_id)
+        assert lab.sessions.list(athlete="rocky").height == 1
+        streams = lab.streams.records(session_id)
         assert streams.height > 1000
 
 
@@ -96,14 +116,18 @@ def test_kill_9_keeps_everything_up_to_the_last_flush(db: Path) -> None:
     # flushed every second: the journal holds the session up to a few seconds before the kill
     # (5 s of margin for a machine busy with other work)
     assert last_t >= ((killed - started) - 5.0) * speed
-    recovered = subprocess.run([sys.executable, "-m", "drago", "--db", str(db), "live"],
-                               capture_output=True, text=True, timeout=60)  # fmt: skip
+    recovered = subprocess.run(
+        [sys.executable, "-m", "drago", "--db", str(db), "live"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert recovered.returncode == 0, recovered.stderr
     assert "recovered rocky's killed session: session " in recovered.stdout
     assert not list(folder.glob("*.jsonl"))
     with Lab(db) as lab:
-        (session_id,) = lab.sessions(athlete="rocky")["id"].to_list()
-        streams = lab.session_streams(int(session_id))
+        (session_id,) = lab.sessions.list(athlete="rocky")["id"].to_list()
+        streams = lab.streams.records(int(session_id))
     assert streams.height == sum(1 for r in rows if r["kind"] == "hr")
 
 

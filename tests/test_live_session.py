@@ -37,8 +37,12 @@ FIT = DATA / "fit" / "garmin-edge530-indoor-hrv.fit"
 PUNCH = DATA / "punch"
 MANIFEST: list[dict[str, Any]] = yaml.safe_load((PUNCH / "index.yml").read_text())["files"]
 PHONE_MAP = "time=seconds_elapsed,ax=accX,ay=accY,az=accZ,gx=gyrX,gy=gyrY,gz=gyrZ"
-LEFT = PUNCH / "metawear" / "Left Jab 20 Matt Combo RH_2019-11-09T15-00-30.300" / (
-    "Left Jab 20 Matt Combo RH_Accelerometer_2019-11-09T15-00-30.300.csv")  # fmt: skip
+LEFT = (
+    PUNCH
+    / "metawear"
+    / "Left Jab 20 Matt Combo RH_2019-11-09T15-00-30.300"
+    / ("Left Jab 20 Matt Combo RH_Accelerometer_2019-11-09T15-00-30.300.csv")
+)
 PHYSIOLOGY = Physiology(hr_rest_bpm=55.0, hr_max_bpm=190.0, sex="m")
 
 
@@ -54,16 +58,25 @@ def test_streaming_punches_per_round_match_the_file_within_one(
     t = rec.frame["t_s"].to_numpy()
     stream = PunchStream("left", "orthodox", rate, phase)
     for i in range(0, t.size, chunk):
-        stream.push(ImuBatch(t[i : i + chunk], acc[i : i + chunk],
-                             None if gyro is None else gyro[i : i + chunk], rate))  # fmt: skip
+        stream.push(
+            ImuBatch(
+                t[i : i + chunk],
+                acc[i : i + chunk],
+                None if gyro is None else gyro[i : i + chunk],
+                rate,
+            )
+        )
     stream.finish()
     file = punches_analyse(acc, gyro, rate, hand="left")
     work, rest = 10.0, 5.0  # short rounds: several in each excerpt
     n = int(t[-1] // (work + rest)) + 2
-    live_rounds = np.bincount(round_of(np.array([p["t_s"] for p in stream.punches]),
-                                       work_s=work, rest_s=rest), minlength=n)[1:]  # fmt: skip
-    file_rounds = np.bincount(round_of(file["t_s"].to_numpy(), work_s=work, rest_s=rest),
-                              minlength=n)[1:]  # fmt: skip
+    live_rounds = np.bincount(
+        round_of(np.array([p["t_s"] for p in stream.punches]), work_s=work, rest_s=rest),
+        minlength=n,
+    )[1:]
+    file_rounds = np.bincount(
+        round_of(file["t_s"].to_numpy(), work_s=work, rest_s=rest), minlength=n
+    )[1:]
     assert np.all(np.abs(live_rounds - file_rounds) <= 1), (live_rounds, file_rounds)
     assert abs(len(stream.punches) - file.height) <= 1
     # the same detector: matched punches have the file's class and (nearly) its time
@@ -102,8 +115,14 @@ def _session(lab: Lab, name: str, clock: RoundClock, folder: Path) -> tuple[Live
     sources = [replay_source(athlete.name, FIT), replay_source(athlete.name, LEFT, "left")]
     hub = LiveHub()
     start = {athlete.name: sources[0].start_utc}
-    session = LiveSession([athlete], sources, clock, hub, start_utc=start,  # type: ignore[arg-type]
-                          journal_dir=folder)  # fmt: skip
+    session = LiveSession(
+        [athlete],
+        sources,
+        clock,
+        hub,
+        start_utc=start,  # type: ignore[arg-type]
+        journal_dir=folder,
+    )
     return session, hub
 
 

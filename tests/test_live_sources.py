@@ -125,8 +125,10 @@ def test_udp_stream_places_samples_on_the_session_clock() -> None:
         await asyncio.sleep(0.05)
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as out:
             for samples in (batch, later):
-                out.sendto(json.dumps({"v": 1, "rate_hz": 100, "samples": samples}).encode(),
-                           ("127.0.0.1", port))  # fmt: skip
+                out.sendto(
+                    json.dumps({"v": 1, "rate_hz": 100, "samples": samples}).encode(),
+                    ("127.0.0.1", port),
+                )
             out.sendto(b'{"v": 1, "rate_hz": 100, "samples": [[0, 1, 2]]}', ("127.0.0.1", port))
         for _ in range(200):
             if src.received + src.refused == 3:

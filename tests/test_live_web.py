@@ -61,13 +61,14 @@ def team_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     yield build_team_store(tmp_path / "drago.duckdb")
 
 
-@pytest.mark.parametrize(("login", "sees"), [("mick", {OWN}), ("boss", {OWN, OTHER}),
-                                             ("ivan", {OWN})])  # fmt: skip
+@pytest.mark.parametrize(
+    ("login", "sees"), [("mick", {OWN}), ("boss", {OWN, OTHER}), ("ivan", {OWN})]
+)
 def test_team_mode_shows_a_caller_only_the_athletes_they_may_see(
     team_db: Path, login: str, sees: set[str]
 ) -> None:
     with Lab(team_db) as lab:
-        ids = {name: lab.athlete_id_of(name) for name in (OWN, OTHER)}
+        ids = {name: lab.athletes.id_of(name) for name in (OWN, OTHER)}
     app = create_app(team_db, team=TeamConfig(), linger_s=0)
     hub = LiveHub(athletes=[{"athlete": n, "athlete_id": i} for n, i in ids.items()])
     for name, athlete_id in ids.items():
@@ -99,15 +100,28 @@ def page(browser: Any) -> Iterator[Any]:  # noqa: F811
 
 def test_the_live_page_in_chromium_shows_the_replayed_hr_and_the_clock(db: Path, page: Any) -> None:
     add_rocky(db)
-    proc = start(db, "--replay", f"rocky={FIT}", "--speed", "10", "--rounds", "3",
-                 "--round-s", "60", "--rest-s", "30")  # fmt: skip
+    proc = start(
+        db,
+        "--replay",
+        f"rocky={FIT}",
+        "--speed",
+        "10",
+        "--rounds",
+        "3",
+        "--round-s",
+        "60",
+        "--rest-s",
+        "30",
+    )
     try:
         base = url_of(proc)
         page.goto(f"{base}/live")
         tile = page.locator('.live-tile[data-athlete="rocky"] .bpm')
         tile.wait_for(timeout=20_000)
-        page.wait_for_function("document.querySelector('#live-clock .round').textContent"
-                               ".startsWith('Round')", timeout=20_000)  # fmt: skip
+        page.wait_for_function(
+            "document.querySelector('#live-clock .round').textContent.startsWith('Round')",
+            timeout=20_000,
+        )
         assert re.fullmatch(r"\d+", tile.inner_text())
         assert re.fullmatch(r"\d+:\d\d", page.locator("#live-clock .left").inner_text())
         assert page.locator(".live-tile").get_attribute("class") != "live-tile z0"

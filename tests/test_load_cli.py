@@ -14,8 +14,18 @@ from tests.conftest import DATA, Cli
 from tests.test_records_life import fit_as_tcx
 
 RIDE = DATA / "fit" / "garmin-edge500-ride.fit"
-KEYS = ("date", "load", "ctl", "atl", "tsb", "acwr_rolling", "acwr_rolling_uncoupled",
-        "acwr_ewma", "monotony", "strain")  # fmt: skip
+KEYS = (
+    "date",
+    "load",
+    "ctl",
+    "atl",
+    "tsb",
+    "acwr_rolling",
+    "acwr_rolling_uncoupled",
+    "acwr_ewma",
+    "monotony",
+    "strain",
+)
 
 
 def expected_trimp(path: Path, *, hr_rest: float, hr_max: float) -> float:
@@ -44,10 +54,32 @@ def test_session_loads_are_stored_and_kept_current(cli: Cli, athlete: Callable[.
 
 def test_hand_logged_sessions_count(cli: Cli, athlete: Callable[..., str]) -> None:
     athlete("rocky", "--tz", "America/New_York")
-    cli("log", "--athlete", "rocky", "--date", "2026-01-05", "--minutes", "50", "--rpe", "8",
-        "--activity", "run")  # fmt: skip
-    cli("log", "--athlete", "rocky", "--date", "2026-01-07", "--minutes", "30", "--rpe", "5",
-        "--activity", "strength")  # fmt: skip
+    cli(
+        "log",
+        "--athlete",
+        "rocky",
+        "--date",
+        "2026-01-05",
+        "--minutes",
+        "50",
+        "--rpe",
+        "8",
+        "--activity",
+        "run",
+    )
+    cli(
+        "log",
+        "--athlete",
+        "rocky",
+        "--date",
+        "2026-01-07",
+        "--minutes",
+        "30",
+        "--rpe",
+        "5",
+        "--activity",
+        "strength",
+    )
     [first, _] = cli.json("sessions")
     assert first["srpe_load"] == 400
     days = cli.json("load", "rocky", "--method", "srpe", "--until", "2026-01-10")
@@ -77,8 +109,19 @@ def test_duplicates_do_not_count_twice(
 def test_status_in_plain_words(cli: Cli, athlete: Callable[..., str]) -> None:
     athlete("rocky")
     for day in range(1, 29):
-        cli("log", "--athlete", "rocky", "--date", f"2026-02-{day:02d}", "--minutes", "60",
-            "--rpe", "6" if day < 22 else "9", "--activity", "conditioning")  # fmt: skip
+        cli(
+            "log",
+            "--athlete",
+            "rocky",
+            "--date",
+            f"2026-02-{day:02d}",
+            "--minutes",
+            "60",
+            "--rpe",
+            "6" if day < 22 else "9",
+            "--activity",
+            "conditioning",
+        )
     out = cli("status", "rocky", "--as-of", "2026-02-28", "--method", "srpe").stdout
     assert "fitness (CTL)" in out and "last 14 days" in out
     assert "ACWR (rolling 7:28, Gabbett 2016)" in out

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from drago.analysis.acwr import acwr, acwr_band, monotony_strain
 from drago.analysis.load import daily_load, daily_series, srpe_trimp_ratio
 from drago.analysis.pmc import check_daily, pmc
+from drago.errors import BadInput
 
 D0 = date(2026, 1, 1)
 
@@ -179,8 +180,11 @@ def test_more_load_raises_atl_more_than_ctl(loads: list[float], extra: float) ->
 def test_check_daily_refuses_holes_and_nulls() -> None:
     with pytest.raises(ValueError, match="consecutive days"):
         check_daily(daily([1.0, 2.0, 3.0]).filter(pl.col("load") != 2.0))
-    with pytest.raises(ValueError, match="null or NaN"):
-        check_daily(daily([1.0, float("nan")]))
+    with pytest.raises(ValueError, match="null 'load'"):
+        check_daily(daily([1.0, None]))  # type: ignore[list-item]
+    for bad in (math.nan, math.inf, -math.inf):  # the Python API's BadInput, not a NaN result
+        with pytest.raises(BadInput, match="finite numbers"):
+            check_daily(daily([1.0, bad]))
 
 
 # --- ACWR, monotony, strain -----------------------------------------------------------------

@@ -17,15 +17,15 @@ DAY = date(2026, 3, 2)
 
 def make_lab(db: Path) -> None:
     with Lab(db) as lab:
-        lab.add_athlete("ivan", sex="m", tz="UTC")
+        lab.athletes.add("ivan", sex="m", tz="UTC")
         for i in range(10):
-            lab.log_session(
+            lab.sessions.log(
                 athlete="ivan", day=DAY + timedelta(days=i), minutes=60, rpe=5, activity="bag"
             )
 
 
 def total_load(lab: Lab) -> float:
-    return float(lab.load_series("ivan", until=DAY + timedelta(days=20))["load"].sum())
+    return float(lab.load.series("ivan", until=DAY + timedelta(days=20))["load"].sum())
 
 
 def test_shared_memo_answers_from_memory_until_another_lab_writes(tmp_path: Path) -> None:
@@ -39,7 +39,7 @@ def test_shared_memo_answers_from_memory_until_another_lab_writes(tmp_path: Path
         assert total_load(lab) == before
         assert memo.hits > hits
     with Lab(db) as writer:
-        writer.log_session(
+        writer.sessions.log(
             athlete="ivan", day=DAY + timedelta(days=12), minutes=30, rpe=8, activity="sparring"
         )
     with Lab(db, memo=memo) as lab, Lab(db) as fresh:
@@ -52,32 +52,32 @@ def test_shared_memo_sees_a_write_from_another_process(tmp_path: Path) -> None:
     memo = Memo()
     with Lab(db, memo=memo) as lab:
         before = total_load(lab)
-        names = lab.athletes()["name"].to_list()
+        names = lab.athletes.list()["name"].to_list()
     script = (
         "from datetime import date; from drago.lab import Lab\n"
         f"with Lab({str(db)!r}) as lab:\n"
-        "    lab.add_athlete('rocky', sex='m', tz='UTC')\n"
-        f"    lab.log_session(athlete='ivan', day=date({DAY.year}, {DAY.month}, {DAY.day + 13}), "
+        "    lab.athletes.add('rocky', sex='m', tz='UTC')\n"
+        f"    lab.sessions.log(athlete='ivan', day=date({DAY.year}, {DAY.month}, {DAY.day + 13}), "
         "minutes=20, rpe=10, activity='sparring')\n"
     )
     subprocess.run([sys.executable, "-c", script], check=True)
     with Lab(db, memo=memo) as lab, Lab(db) as fresh:
         assert total_load(lab) == total_load(fresh) > before
-        assert sorted(lab.athletes()["name"].to_list()) == sorted([*names, "rocky"])
+        assert sorted(lab.athletes.list()["name"].to_list()) == sorted([*names, "rocky"])
 
 
 def test_reads_inside_a_transaction_see_its_writes(tmp_path: Path) -> None:
     db = tmp_path / "drago.duckdb"
     make_lab(db)
     with Lab(db) as lab:
-        assert lab.athletes().height == 1
+        assert lab.athletes.list().height == 1
         with lab.store.transaction():
             lab.store.run(
                 "INSERT INTO athletes (name, name_key, sex, tz, created_utc) "
                 "VALUES ('Rocky', 'rocky', 'm', 'UTC', now())"
             )
-            assert lab.athletes().height == 2
-        assert lab.athletes().filter(pl.col("name") == "Rocky").height == 1
+            assert lab.athletes.list().height == 2
+        assert lab.athletes.list().filter(pl.col("name") == "Rocky").height == 1
 
 
 def test_memo_drops_the_least_recently_used() -> None:

@@ -31,37 +31,85 @@ def test_nan_and_inf_are_refused_everywhere(
 ) -> None:
     athlete("drago")
     cli("athlete", "set", "drago", "--hr-max", value, code=2)
-    cli("log", "--athlete", "drago", "--date", "2026-01-02", "--minutes", value, "--rpe", "5",
-        "--activity", "run", code=2)  # fmt: skip
-    cli("log", "--athlete", "drago", "--date", "2026-01-02", "--minutes", "30", "--rpe", value,
-        "--activity", "run", code=2)  # fmt: skip
+    cli(
+        "log",
+        "--athlete",
+        "drago",
+        "--date",
+        "2026-01-02",
+        "--minutes",
+        value,
+        "--rpe",
+        "5",
+        "--activity",
+        "run",
+        code=2,
+    )
+    cli(
+        "log",
+        "--athlete",
+        "drago",
+        "--date",
+        "2026-01-02",
+        "--minutes",
+        "30",
+        "--rpe",
+        value,
+        "--activity",
+        "run",
+        code=2,
+    )
     assert cli.json("sessions") == []
 
 
 def test_python_api_refuses_with_bad_input(drago_home: Path) -> None:
     with Lab(drago_home / "d.duckdb") as lab:
         with pytest.raises(BadInput):
-            lab.add_athlete("a", sex="m", hr_max_bpm=100, hr_rest_bpm=120)
-        lab.add_athlete("b", sex="m", hr_max_bpm=190, hr_rest_bpm=50)
+            lab.athletes.add("a", sex="m", hr_max_bpm=100, hr_rest_bpm=120)
+        lab.athletes.add("b", sex="m", hr_max_bpm=190, hr_rest_bpm=50)
         for bad in (math.nan, math.inf):
             with pytest.raises(BadInput):
-                lab.log_session(athlete="b", day=date(2026, 1, 2), minutes=bad, rpe=5,
-                                activity="run")  # fmt: skip
-        lab.set_athlete("b", values={"hr_rest_bpm": 105.0})
+                lab.sessions.log(
+                    athlete="b", day=date(2026, 1, 2), minutes=bad, rpe=5, activity="run"
+                )
+        lab.athletes.set("b", values={"hr_rest_bpm": 105.0})
         with pytest.raises(BadInput, match="HR rest 105 bpm must be at least 20 bpm below"):
-            lab.set_athlete("b", values={"hr_max_bpm": 120.0})
+            lab.athletes.set("b", values={"hr_max_bpm": 120.0})
         with pytest.raises(UsageError):  # also a usage error: exit 2 in the CLI
-            lab.set_athlete("b", values={"hr_max_bpm": 60.0})
+            lab.athletes.set("b", values={"hr_max_bpm": 60.0})
 
 
 def test_a_log_more_than_a_day_ahead_is_refused(cli: Cli, athlete: Callable[..., str]) -> None:
     athlete("drago")
-    result = cli("log", "--athlete", "drago", "--date", "2030-01-01", "--minutes", "30",
-                 "--rpe", "5", "--activity", "run", code=2)  # fmt: skip
+    result = cli(
+        "log",
+        "--athlete",
+        "drago",
+        "--date",
+        "2030-01-01",
+        "--minutes",
+        "30",
+        "--rpe",
+        "5",
+        "--activity",
+        "run",
+        code=2,
+    )
     assert "in the future" in result.output
     tomorrow = (date.today() + timedelta(days=1)).isoformat()  # time zones: a day ahead is fine
-    cli("log", "--athlete", "drago", "--date", tomorrow, "--minutes", "30", "--rpe", "5",
-        "--activity", "run")  # fmt: skip
+    cli(
+        "log",
+        "--athlete",
+        "drago",
+        "--date",
+        tomorrow,
+        "--minutes",
+        "30",
+        "--rpe",
+        "5",
+        "--activity",
+        "run",
+    )
 
 
 def test_stored_impossible_values_no_longer_crash_recompute(
@@ -125,8 +173,19 @@ def test_flagged_recording_stays_out_of_load_until_trusted(
 
 def test_one_load_scale_in_every_listing(cli: Cli, athlete: Callable[..., str]) -> None:
     athlete("drago")
-    cli("log", "--athlete", "drago", "--date", "2026-01-02", "--minutes", "60", "--rpe", "7",
-        "--activity", "bag")  # fmt: skip
+    cli(
+        "log",
+        "--athlete",
+        "drago",
+        "--date",
+        "2026-01-02",
+        "--minutes",
+        "60",
+        "--rpe",
+        "7",
+        "--activity",
+        "bag",
+    )
     [session] = cli.json("sessions", "--athlete", "drago")
     assert session["srpe_load"] == 420
     assert session["load"] == pytest.approx(168.0)  # 420 x 0.40, the population ratio
@@ -150,8 +209,9 @@ def test_a_real_ride_whose_hr_spans_27_hours_is_flagged(
     """The Bryton ride's records span 27.8 h in an 8.6 h recording: imported, named, and kept
     out of load (it counted 979 TRIMP before)."""
     athlete("drago", "--hr-max", "190", "--hr-rest", "50")
-    result = cli("import", str(DATA / "fit" / "bryton-big-activity-100k-records.fit"),
-                 "--athlete", "drago")  # fmt: skip
+    result = cli(
+        "import", str(DATA / "fit" / "bryton-big-activity-100k-records.fit"), "--athlete", "drago"
+    )
     assert "imported 1 files" in result.stdout
     assert "flagged session" in result.stdout and "27.8 h in a 8.6 h recording" in result.stdout
     [session] = cli.json("sessions", "--athlete", "drago")

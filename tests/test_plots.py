@@ -16,7 +16,6 @@ import numpy as np
 import polars as pl
 import pytest
 
-import drago
 from drago.analysis.load import daily_series
 from drago.plots import (
     COLOURS,
@@ -186,23 +185,30 @@ def test_one_day_is_drawn(tmp_path: Path) -> None:
 
 # --- the command ----------------------------------------------------------------------------
 
-needs_load_series = pytest.mark.skipif(
-    not hasattr(drago.Lab, "load_series"), reason="Lab.load_series is not there yet"
-)
 
-
-@needs_load_series
 def test_cli_plots_load_in_each_format(
     cli: Cli, athlete: Callable[..., str], tmp_path: Path
 ) -> None:
     athlete("rocky")
     for day, rpe in ((2, "6"), (3, "8"), (5, "5"), (9, "7")):
-        cli("log", "--athlete", "rocky", "--date", f"2026-03-{day:02d}", "--minutes", "60",
-            "--rpe", rpe, "--activity", "run")  # fmt: skip
+        cli(
+            "log",
+            "--athlete",
+            "rocky",
+            "--date",
+            f"2026-03-{day:02d}",
+            "--minutes",
+            "60",
+            "--rpe",
+            rpe,
+            "--activity",
+            "run",
+        )
     for suffix in ("png", "svg", "html"):
         out = tmp_path / f"rocky.{suffix}"
-        result = cli("plot", "load", "rocky", "-o", str(out), "--method", "srpe",
-                     "--until", "2026-03-12")  # fmt: skip
+        result = cli(
+            "plot", "load", "rocky", "-o", str(out), "--method", "srpe", "--until", "2026-03-12"
+        )
         assert "drew 11 days (2026-03-02 to 2026-03-12)" in result.stdout
         assert out.stat().st_size > 1000
     svg = ElementTree.fromstring((tmp_path / "rocky.svg").read_bytes())
@@ -214,7 +220,6 @@ def test_cli_plots_load_in_each_format(
     assert ctl["y"][0] > 0 and len(ctl["y"]) == 11
 
 
-@needs_load_series
 def test_cli_plot_errors_are_one_line(
     cli: Cli, athlete: Callable[..., str], tmp_path: Path
 ) -> None:

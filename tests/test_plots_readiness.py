@@ -19,8 +19,20 @@ MORNINGS = sorted((DATA / "rr" / "hrvlogger_h10_daily").glob("*_RRIntervals.csv"
 def test_plot_readiness(cli: Cli, athlete: Callable[..., str], tmp_path: Path) -> None:
     athlete("rocky", "--tz", "Europe/Berlin")
     cli("import", *map(str, MORNINGS), "--athlete", "rocky")
-    cli("wellness", "rocky", "--date", "2026-01-02", "--sleep", "3", "--stress", "3",
-        "--fatigue", "5", "--soreness", "4")  # fmt: skip
+    cli(
+        "wellness",
+        "rocky",
+        "--date",
+        "2026-01-02",
+        "--sleep",
+        "3",
+        "--stress",
+        "3",
+        "--fatigue",
+        "5",
+        "--soreness",
+        "4",
+    )
     png = tmp_path / "r.png"
     assert "drew" in cli("plot", "readiness", "rocky", "-o", str(png)).stdout
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -31,7 +43,7 @@ def test_plot_readiness(cli: Cli, athlete: Callable[..., str], tmp_path: Path) -
     from drago import Lab
 
     with Lab(cli.db) as lab:
-        days = lab.readiness("rocky")
+        days = lab.readiness.series("rocky")
     spec = readiness_plotly(days, title="rocky")
     points = spec["data"][3]["y"]
     assert [round(v, 3) for v in points if v is not None] == [

@@ -11,9 +11,11 @@ import drago
 from drago.ingest.imu import read_imu
 from tests.conftest import DATA, Cli
 
-JAB = next((DATA / "punch" / "metawear" / "Left Jab 10 Matt_2019-11-05T11-59-58.108").glob(
-    "*_Accelerometer_*.csv"
-))  # fmt: skip
+JAB = next(
+    (DATA / "punch" / "metawear" / "Left Jab 10 Matt_2019-11-05T11-59-58.108").glob(
+        "*_Accelerometer_*.csv"
+    )
+)
 
 
 def test_imu_file_joins_a_session_and_gives_the_same_punches(
@@ -23,8 +25,21 @@ def test_imu_file_joins_a_session_and_gives_the_same_punches(
     start = read_imu(JAB).start
     assert start is not None
     day, at = start.strftime("%Y-%m-%d"), (start - timedelta(minutes=5)).strftime("%H:%M")
-    cli("log", "--athlete", "matt", "--date", day, "--time", at, "--minutes", "30", "--rpe",
-        "7", "--activity", "bag")  # fmt: skip
+    cli(
+        "log",
+        "--athlete",
+        "matt",
+        "--date",
+        day,
+        "--time",
+        at,
+        "--minutes",
+        "30",
+        "--rpe",
+        "7",
+        "--activity",
+        "bag",
+    )
     [logged] = cli.json("sessions")
     result = cli("import", str(JAB), "--athlete", "matt", "--hand", "left")
     assert "imported 1 files (1 sessions)" in result.stdout
@@ -34,8 +49,9 @@ def test_imu_file_joins_a_session_and_gives_the_same_punches(
     assert stored["n_punches"] == direct["n_punches"] > 0
     assert stored["by_type"] == direct["by_type"]
     assert stored["by_hand"] == direct["by_hand"]
-    assert "already imported" in cli("import", str(JAB), "--athlete", "matt", "--hand",
-                                     "left").stdout  # fmt: skip
+    assert (
+        "already imported" in cli("import", str(JAB), "--athlete", "matt", "--hand", "left").stdout
+    )
     with drago.Lab(cli.db) as lab:
         originals = list(lab.store.originals.root.iterdir())
     assert len(originals) == 2, "the accelerometer file and its gyroscope twin are kept"
@@ -50,8 +66,19 @@ def test_imu_without_overlap_makes_a_session_and_errors_are_one_line(
     assert session["activity"] == "bag" and "IMU" in session["notes"]
     result = cli("punches", "999", code=2)
     assert "no session 999" in result.stderr
-    cli("log", "--athlete", "matt", "--date", "2026-01-02", "--minutes", "30", "--rpe", "5",
-        "--activity", "run")  # fmt: skip
+    cli(
+        "log",
+        "--athlete",
+        "matt",
+        "--date",
+        "2026-01-02",
+        "--minutes",
+        "30",
+        "--rpe",
+        "5",
+        "--activity",
+        "run",
+    )
     plain = next(s for s in cli.json("sessions") if s["activity"] == "run")
     assert "no IMU recording" in cli("punches", str(plain["id"]), code=2).stderr
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pytest
@@ -19,7 +19,9 @@ from drago.analysis.punches.measures import punch_measures
 from drago.analysis.punches.rounds import decrement_score, round_of, round_table
 from drago.errors import BadInput, UsageError
 from drago.ingest.imu import ImuRecording, read_imu
-from drago.lab.punches import PunchesMixin
+from drago.lab.context import LabContext
+from drago.lab.punches import PunchesService
+from drago.lab.sessions import SessionsService
 
 PUNCH = Path(__file__).parent / "data" / "punch"
 MANIFEST: list[dict[str, Any]] = yaml.safe_load((PUNCH / "index.yml").read_text())["files"]
@@ -27,8 +29,11 @@ IDS = [Path(e["file"]).name[:30] for e in MANIFEST]
 PHONE_MAP = "time=seconds_elapsed,ax=accX,ay=accY,az=accZ,gx=gyrX,gy=gyrY,gz=gyrZ"
 
 
-class TinyLab(PunchesMixin):
-    """The punch mixin alone: file mode needs no store."""
+class TinyLab:
+    """The punch service alone: file mode needs no store."""
+
+    def __init__(self) -> None:
+        self.punches = PunchesService(cast(LabContext, None), cast(SessionsService, None))
 
 
 def _read(entry: dict[str, Any]) -> ImuRecording:
@@ -204,13 +209,15 @@ def test_isolated_punches_are_counted_at_any_rate(
 
 def test_json_contract() -> None:
     entry = MANIFEST[2]
-    report = TinyLab().analyse_punch_file(PUNCH / entry["file"], hand="left", work_s=20, rest_s=10)
-    text = json.dumps(report, allow_nan=False)
-    report = json.loads(text)
-    assert report["n_punches"] == entry["detected"] == len(report["punches"])
-    assert sum(report["by_type"].values()) == report["n_punches"]
-    assert report["by_hand"] == {"left": report["n_punches"]}
-    for punch in report["punches"]:
+    report = TinyLab().punches.analyse_file(
+        PUNCH / entry["file"], hand="left", work_s=20, rest_s=10
+    )
+    text = json.dumps(report.to_dict(), allow_nan=False)
+    answer = json.loads(text)
+    assert answer["n_punches"] == entry["detected"] == len(answer["punches"])
+    assert sum(answer["by_type"].values()) == answer["n_punches"]
+    assert answer["by_hand"] == {"left": answer["n_punches"]}
+    for punch in answer["punches"]:
         assert {"t_s", "hand", "type", "peak_acc_ms2", "speed_ms", "power_au", "round"} <= set(
             punch
         )
@@ -218,27 +225,27 @@ def test_json_contract() -> None:
         assert punch["class"] in (*CLASSES, "unknown")
         assert 0.0 <= punch["confidence"] <= 1.0
         assert (punch["class"] == "unknown") == (punch["confidence"] < UNSURE_BELOW)
-    for row in report["rounds"]:
+    for row in answer["rounds"]:
         assert {"round", "start_s", "end_s", "n_punches", "mean_power_au"} <= set(row)
-    in_rounds = sum(r["n_punches"] for r in report["rounds"])
-    assert in_rounds == sum(1 for p in report["punches"] if p["round"] is not None)
-    assert any("relative" in note for note in report["notes"])
+    in_rounds = sum(r["n_punches"] for r in answer["rounds"])
+    assert in_rounds == sum(1 for p in answer["punches"] if p["round"] is not None)
+    assert any("relative" in note for note in answer["notes"])
     # speed in m/s only when a gyroscope lets the integration follow the sensor's rotation
-    assert any("m/s" in note for note in report["notes"]) == report["has_gyro"]
+    assert any("m/s" in note for note in answer["notes"]) == answer["has_gyro"]
 
 
 def test_lab_checks_what_users_type() -> None:
     path = PUNCH / MANIFEST[0]["file"]
     with pytest.raises(UsageError, match="hand"):
-        TinyLab().analyse_punch_file(path, hand="both")
+        TinyLab().punches.analyse_file(path, hand="both")
     with pytest.raises(UsageError, match="stance"):
-        TinyLab().analyse_punch_file(path, stance="crab")
+        TinyLab().punches.analyse_file(path, stance="crab")
     with pytest.raises(UsageError, match="work"):
-        TinyLab().analyse_punch_file(path, work_s=0)
+        TinyLab().punches.analyse_file(path, work_s=0)
     with pytest.raises(BadInput):
-        TinyLab().analyse_punch_file(PUNCH / "index.yml")
-    unknown = TinyLab().analyse_punch_file(path)
-    assert set(unknown["by_type"]) == {"unknown"} and unknown["by_hand"] == {"unknown": 10}
+        TinyLab().punches.analyse_file(PUNCH / "index.yml")
+    unknown = TinyLab().punches.analyse_file(path)
+    assert set(unknown.by_type) == {"unknown"} and unknown.by_hand == {"unknown": 10}
 
 
 def test_cli_punches(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -65,8 +65,14 @@ def test_sixty_day_window_drops_old_days() -> None:
 def base(n: int = 30, **extra: Any) -> dict[str, Any]:
     """A settled month: ln rMSSD ~4.0 +- 0.1, resting HR ~50, good wellness."""
     wiggle = np.resize([0.1, -0.1, 0.05, -0.05], n)
-    columns = {"ln_rmssd": 4.0 + wiggle, "rhr_bpm": 50.0 + 10 * wiggle, "sleep": [2] * n,
-               "stress": [2] * n, "fatigue": [2] * n, "soreness": [2] * n}  # fmt: skip
+    columns = {
+        "ln_rmssd": 4.0 + wiggle,
+        "rhr_bpm": 50.0 + 10 * wiggle,
+        "sleep": [2] * n,
+        "stress": [2] * n,
+        "fatigue": [2] * n,
+        "soreness": [2] * n,
+    }
     columns.update(extra)
     return columns
 
@@ -171,9 +177,14 @@ def test_real_mornings() -> None:
     for path in sorted((RR / "hrvlogger_h10_daily").glob("ot_m*_RRIntervals.csv")):
         rec = read_rr(path)
         result = hrv_analyse(rec.rr_ms)
-        rows.append({"date": rec.local_date(UTC),
-                     "ln_rmssd": result.ln_rmssd, "reliable": result.reliable,
-                     "rhr_bpm": result.mean_hr_bpm})  # fmt: skip
+        rows.append(
+            {
+                "date": rec.local_date(UTC),
+                "ln_rmssd": result.ln_rmssd,
+                "reliable": result.reliable,
+                "rhr_bpm": result.mean_hr_bpm,
+            }
+        )
     out = readiness_series(pl.DataFrame(rows))
     assert out.height == 23 and out["date"][0] == date(2023, 2, 8)
     assert out["ln_rmssd_7d"][2] is not None and out["ln_rmssd_7d"][:2].is_null().all()

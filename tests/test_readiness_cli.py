@@ -14,15 +14,34 @@ from tests.conftest import DATA, Cli
 RR = DATA / "rr"
 MORNINGS = sorted((RR / "hrvlogger_h10_daily").glob("*_RRIntervals.csv"))
 ECTOPIC = RR / "polar_h10_pvc" / "polar_h10_rr.csv"
-CONTRACT = ("date", "ln_rmssd", "ln_rmssd_7d", "normal_low", "normal_high", "rhr_bpm", "hooper",
-            "verdict", "reason")  # fmt: skip
+CONTRACT = (
+    "date",
+    "ln_rmssd",
+    "ln_rmssd_7d",
+    "normal_low",
+    "normal_high",
+    "rhr_bpm",
+    "hooper",
+    "verdict",
+    "reason",
+)
 
 
 def test_hrv_of_one_file(cli: Cli) -> None:
-    out = json.loads(cli("hrv", str(MORNINGS[0]), "--correction", "none", "--format",
-                         "json").stdout)  # fmt: skip
-    for key in ("n_beats", "artefact_pct", "reliable", "mean_rr_ms", "mean_hr_bpm", "rmssd_ms",
-                "ln_rmssd", "sdnn_ms", "pnn50_pct"):  # fmt: skip
+    out = json.loads(
+        cli("hrv", str(MORNINGS[0]), "--correction", "none", "--format", "json").stdout
+    )
+    for key in (
+        "n_beats",
+        "artefact_pct",
+        "reliable",
+        "mean_rr_ms",
+        "mean_hr_bpm",
+        "rmssd_ms",
+        "ln_rmssd",
+        "sdnn_ms",
+        "pnn50_pct",
+    ):
         assert key in out
     assert out["reliable"] is True and out["mean_hr_bpm"] == pytest.approx(
         60000 / out["mean_rr_ms"]
@@ -55,8 +74,20 @@ def test_morning_files_become_readiness(
     assert days[-1]["ln_rmssd_7d"] is not None
     assert days[-1]["verdict"] in ("green", "amber", "red", None)
     day = days[-1]["date"]
-    cli("wellness", "rocky", "--date", day, "--sleep", "7", "--stress", "6", "--fatigue", "7",
-        "--soreness", "6")  # fmt: skip
+    cli(
+        "wellness",
+        "rocky",
+        "--date",
+        day,
+        "--sleep",
+        "7",
+        "--stress",
+        "6",
+        "--fatigue",
+        "7",
+        "--soreness",
+        "6",
+    )
     [last] = [d for d in cli.json("readiness", "rocky") if d["date"] == day]
     assert last["hooper"] == 26 and last["verdict"] == "red" and "7" in last["reason"]
 
@@ -65,12 +96,38 @@ def test_the_snow_gets_a_verdict_and_bad_values_exit_2(
     cli: Cli, athlete: Callable[..., str]
 ) -> None:
     athlete("rocky")
-    cli("wellness", "rocky", "--date", "2026-01-05", "--sleep", "2", "--stress", "2",
-        "--fatigue", "3", "--soreness", "2")  # fmt: skip
+    cli(
+        "wellness",
+        "rocky",
+        "--date",
+        "2026-01-05",
+        "--sleep",
+        "2",
+        "--stress",
+        "2",
+        "--fatigue",
+        "3",
+        "--soreness",
+        "2",
+    )
     [day] = cli.json("readiness", "rocky")
     assert day["hooper"] == 9 and day["verdict"] is not None and day["ln_rmssd"] is None
-    assert cli("wellness", "rocky", "--sleep", "9", "--stress", "2", "--fatigue", "3",
-               "--soreness", "2", code=2).exit_code == 2  # fmt: skip
+    assert (
+        cli(
+            "wellness",
+            "rocky",
+            "--sleep",
+            "9",
+            "--stress",
+            "2",
+            "--fatigue",
+            "3",
+            "--soreness",
+            "2",
+            code=2,
+        ).exit_code
+        == 2
+    )
 
 
 def test_unreliable_mornings_are_kept_out_and_say_so(cli: Cli, athlete: Callable[..., str]) -> None:

@@ -25,16 +25,21 @@ AMBER = "amber: fatigue 6/7 (drago convention)"
 
 
 def _history(lab: Lab, name: str, day: date) -> None:
-    lab.add_athlete(name, sex="m")
+    lab.athletes.add(name, sex="m")
     for back in range(28, 0, -1):
         hard = back <= 7
-        lab.log_session(athlete=name, day=day - timedelta(back), minutes=52 if hard else 40,
-                        rpe=5.5 if hard else 5, activity="pads")  # fmt: skip
-    lab.log_wellness(name, day=day, sleep=2, stress=2, fatigue=6, soreness=2)
+        lab.sessions.log(
+            athlete=name,
+            day=day - timedelta(back),
+            minutes=52 if hard else 40,
+            rpe=5.5 if hard else 5,
+            activity="pads",
+        )
+    lab.readiness.log_wellness(name, day=day, sleep=2, stress=2, fatigue=6, soreness=2)
 
 
 def _morning(lab: Lab) -> dict[str, object]:
-    return lab.readiness("rocky", as_of=DAY).filter(pl.col("date") == DAY).row(0, named=True)
+    return lab.readiness.series("rocky", as_of=DAY).filter(pl.col("date") == DAY).row(0, named=True)
 
 
 def test_amber_in_the_morning_stays_amber_after_a_45_minute_bag_session(db: Path) -> None:
@@ -42,25 +47,28 @@ def test_amber_in_the_morning_stays_amber_after_a_45_minute_bag_session(db: Path
         _history(lab, "rocky", DAY)
         before = _morning(lab)
         assert (before["verdict"], before["reason"]) == ("amber", AMBER)
-        lab.log_session(athlete="rocky", day=DAY, minutes=45, rpe=8, activity="bag")
+        lab.sessions.log(athlete="rocky", day=DAY, minutes=45, rpe=8, activity="bag")
         after = _morning(lab)
         assert (after["verdict"], after["reason"], after["acwr"]) == (
-            before["verdict"], before["reason"], before["acwr"])  # fmt: skip
+            before["verdict"],
+            before["reason"],
+            before["acwr"],
+        )
         assert after["acwr"] == pytest.approx(1.29, abs=0.005)  # the day before's ratio
-        whole = lab.readiness("rocky").filter(pl.col("date") == DAY).row(0, named=True)
+        whole = lab.readiness.series("rocky").filter(pl.col("date") == DAY).row(0, named=True)
         assert whole["reason"] == before["reason"]  # the memoised series says the same
-        view = lab.readiness_now("rocky", as_of=DAY)
+        view = lab.gym.readiness_now("rocky", as_of=DAY)
     assert (view.morning_verdict, view.morning_reason) == (before["verdict"], before["reason"])
     assert view.now_verdict == "amber" and view.label == NOW_LABEL
     assert "fatigue 6/7" in view.now_reason and "ACWR 1.31 above 1.3" in view.now_reason
     assert view.acwr_rolling == pytest.approx(1.305, abs=0.001) and view.acwr_band == "caution"
-    assert [s["activity"] for s in view.sessions] == ["bag"]
+    assert [s.activity for s in view.sessions] == ["bag"]
 
 
 def test_before_any_training_now_is_the_morning(db: Path) -> None:
     with Lab(db) as lab:
         _history(lab, "rocky", DAY)
-        view = lab.readiness_now("rocky", as_of=DAY)
+        view = lab.gym.readiness_now("rocky", as_of=DAY)
     assert view.now_verdict == view.morning_verdict == "amber"
     assert view.now_reason == "no training logged yet today: as the morning"
 
@@ -68,7 +76,7 @@ def test_before_any_training_now_is_the_morning(db: Path) -> None:
 def test_the_cli_shows_now_apart_and_keeps_the_readiness_contract(db: Path, cli: Cli) -> None:
     with Lab(db) as lab:
         _history(lab, "rocky", DAY)
-        lab.log_session(athlete="rocky", day=DAY, minutes=45, rpe=8, activity="bag")
+        lab.sessions.log(athlete="rocky", day=DAY, minutes=45, rpe=8, activity="bag")
     rows = cli.json("readiness", "rocky", "--as-of", DAY.isoformat())
     assert rows[-1]["verdict"] == "amber" and rows[-1]["reason"] == AMBER
     now = cli.json("readiness", "rocky", "--now", "--as-of", DAY.isoformat())
@@ -84,7 +92,7 @@ def test_the_api_and_the_athlete_page_show_now_apart(drago_home: Path) -> None:
     today = date.today()  # the page shows the athlete's today (UTC here)
     with Lab(db) as lab:
         _history(lab, "rocky", today)
-        lab.log_session(athlete="rocky", day=today, minutes=45, rpe=8, activity="bag")
+        lab.sessions.log(athlete="rocky", day=today, minutes=45, rpe=8, activity="bag")
     with TestClient(create_app(db)) as web:
         body = web.get(f"/api/athletes/rocky/readiness/now?as_of={today}").json()
         assert body["morning"]["verdict"] == "amber" and body["now"]["label"] == NOW_LABEL

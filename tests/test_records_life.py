@@ -162,8 +162,22 @@ def test_export_erase_and_reimport(
     cli("import", str(FIT / "garmin-fenix5-run-short-hrv.fit"), "--athlete", "rocky")
     morning = DATA / "rr" / "hrvlogger_h10_daily" / "ot_m60_RRIntervals.csv"
     cli("import", str(morning), "--athlete", "Ivan Zzyzx-Erasable")
-    cli("wellness", "Ivan Zzyzx-Erasable", "--date", "2026-01-03", "--sleep", "2", "--stress",
-        "3", "--fatigue", "2", "--soreness", "2", "--rhr-bpm", "47.123")  # fmt: skip
+    cli(
+        "wellness",
+        "Ivan Zzyzx-Erasable",
+        "--date",
+        "2026-01-03",
+        "--sleep",
+        "2",
+        "--stress",
+        "3",
+        "--fatigue",
+        "2",
+        "--soreness",
+        "2",
+        "--rhr-bpm",
+        "47.123",
+    )
     cli(
         "log",
         "--athlete",
@@ -179,11 +193,30 @@ def test_export_erase_and_reimport(
         "--notes",
         "zzyzx private note",
     )
-    cli("fight", "new", "--red", "Ivan Zzyzx-Erasable", "--blue", "Apollo", "--date",
-        "2026-02-01", "--rounds", "12")  # fmt: skip
+    cli(
+        "fight",
+        "new",
+        "--red",
+        "Ivan Zzyzx-Erasable",
+        "--blue",
+        "Apollo",
+        "--date",
+        "2026-02-01",
+        "--rounds",
+        "12",
+    )
     cli("weight", "Ivan Zzyzx-Erasable", "--kg", "95.5", "--date", "2026-01-03")
-    cli("test", "add", "Ivan Zzyzx-Erasable", "--date", "2026-01-03", "--test", "zzyzx bag",
-        "--value", "88")  # fmt: skip
+    cli(
+        "test",
+        "add",
+        "Ivan Zzyzx-Erasable",
+        "--date",
+        "2026-01-03",
+        "--test",
+        "zzyzx bag",
+        "--value",
+        "88",
+    )
     before = cli.json("sessions", "--athlete", "Ivan Zzyzx-Erasable")
     out = tmp_path / "export"
     cli("athlete", "export", "Ivan Zzyzx-Erasable", "-o", str(out))

@@ -164,8 +164,9 @@ def _check(path: Path) -> None:
 
 @settings(max_examples=150, deadline=None)
 @given(st.binary(max_size=300))
-def test_fuzz_bytes_raise_only_bad_input(tmp_path_factory: pytest.TempPathFactory,
-                                         data: bytes) -> None:  # fmt: skip
+def test_fuzz_bytes_raise_only_bad_input(
+    tmp_path_factory: pytest.TempPathFactory, data: bytes
+) -> None:
     path = tmp_path_factory.mktemp("fuzz") / "x.txt"
     path.write_bytes(data)
     sniff(data)
@@ -175,15 +176,31 @@ def test_fuzz_bytes_raise_only_bad_input(tmp_path_factory: pytest.TempPathFactor
 line = st.one_of(
     st.integers(-5000, 5000).map(str),
     st.floats(allow_nan=True, allow_infinity=True).map(repr),
-    st.sampled_from(["", "rr", "rr_ms", "rr_s", "time,rr_ms", "a,b", "[HRData]", "[Params]",
-                     "Interval=238", "timestamp, rr, since_start", "1,2,3", "1;800", "é"]),
-)  # fmt: skip
+    st.sampled_from(
+        [
+            "",
+            "rr",
+            "rr_ms",
+            "rr_s",
+            "time,rr_ms",
+            "a,b",
+            "[HRData]",
+            "[Params]",
+            "Interval=238",
+            "timestamp, rr, since_start",
+            "1,2,3",
+            "1;800",
+            "é",
+        ]
+    ),
+)
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(line, max_size=12), st.sampled_from(["\n", "\r\n"]))
-def test_fuzz_lines_raise_only_bad_input(tmp_path_factory: pytest.TempPathFactory,
-                                         lines: list[str], end: str) -> None:  # fmt: skip
+def test_fuzz_lines_raise_only_bad_input(
+    tmp_path_factory: pytest.TempPathFactory, lines: list[str], end: str
+) -> None:
     path = tmp_path_factory.mktemp("fuzz") / "x.csv"
     text = end.join(lines).encode()
     path.write_bytes(text)
@@ -193,8 +210,9 @@ def test_fuzz_lines_raise_only_bad_input(tmp_path_factory: pytest.TempPathFactor
 
 @settings(max_examples=60, deadline=None)
 @given(st.integers(0, 4000), st.binary(min_size=1, max_size=8))
-def test_fuzz_damaged_real_files(tmp_path_factory: pytest.TempPathFactory, cut: int,
-                                 junk: bytes) -> None:  # fmt: skip
+def test_fuzz_damaged_real_files(
+    tmp_path_factory: pytest.TempPathFactory, cut: int, junk: bytes
+) -> None:
     for source in ("polar_hrm/noisy_rri.hrm", "hrvlogger_h10_daily/ot_m60_RRIntervals.csv"):
         data = (RR / source).read_bytes()
         path = tmp_path_factory.mktemp("fuzz") / Path(source).name

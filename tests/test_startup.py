@@ -84,8 +84,19 @@ def test_importtime_parser_reads_names() -> None:
 def store(cli: Cli) -> Path:
     cli("athlete", "add", "rocky", "--sex", "m")
     for day in ("2026-10-01", "2026-10-08", "2026-10-15"):
-        cli("log", "--athlete", "rocky", "--date", day, "--minutes", "45", "--rpe", "6",
-            "--activity", "run")  # fmt: skip
+        cli(
+            "log",
+            "--athlete",
+            "rocky",
+            "--date",
+            day,
+            "--minutes",
+            "45",
+            "--rpe",
+            "6",
+            "--activity",
+            "run",
+        )
     return cli.db
 
 

@@ -15,11 +15,16 @@ D0 = date(2026, 5, 1)
 
 
 def test_suspension_overrides_a_green_morning() -> None:
-    days = pl.DataFrame({
-        "date": [D0, D0 + timedelta(1)],
-        "sleep": [1, 1], "stress": [1, 1], "fatigue": [1, 1], "soreness": [1, 1],
-        "suspension": [None, "KO in sparring"],
-    })  # fmt: skip
+    days = pl.DataFrame(
+        {
+            "date": [D0, D0 + timedelta(1)],
+            "sleep": [1, 1],
+            "stress": [1, 1],
+            "fatigue": [1, 1],
+            "soreness": [1, 1],
+            "suspension": [None, "KO in sparring"],
+        }
+    )
     out = readiness_series(days)
     assert out["verdict"].to_list() == ["green", "red"]
     assert out["reason"][1] == "red: medical suspension (KO in sparring)"
@@ -27,19 +32,19 @@ def test_suspension_overrides_a_green_morning() -> None:
 
 def test_lab_readiness_is_red_through_the_suspension(tmp_path: Path) -> None:
     with Lab(tmp_path / "drago.duckdb") as lab:
-        lab.add_athlete("ivan", sex="m", tz="UTC")
+        lab.athletes.add("ivan", sex="m", tz="UTC")
         for i in range(10):
             good = {"sleep": 2, "stress": 2, "fatigue": 2, "soreness": 2}
-            lab.log_wellness("ivan", day=D0 + timedelta(i), **good)
-        lab.add_suspension("ivan", first_day=D0 + timedelta(3), days=4, reason="knockdown")
-        series = lab.readiness("ivan")
+            lab.readiness.log_wellness("ivan", day=D0 + timedelta(i), **good)
+        lab.camp.add_suspension("ivan", first_day=D0 + timedelta(3), days=4, reason="knockdown")
+        series = lab.readiness.series("ivan")
         by_day = dict(zip(series["date"].to_list(), series["verdict"].to_list(), strict=True))
         assert [by_day[D0 + timedelta(i)] for i in range(10)] == (
             ["green"] * 3 + ["red"] * 4 + ["green"] * 3
         )
         # A suspension running today shows red today, though nobody logged a morning check.
         today = date.today()
-        lab.add_suspension("ivan", first_day=today - timedelta(2), days=30, reason="KO")
-        latest = lab.readiness("ivan").row(-1, named=True)
+        lab.camp.add_suspension("ivan", first_day=today - timedelta(2), days=30, reason="KO")
+        latest = lab.readiness.series("ivan").row(-1, named=True)
         assert (latest["date"], latest["verdict"]) == (today, "red")
         assert "medical suspension (KO)" in latest["reason"]

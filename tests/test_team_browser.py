@@ -32,8 +32,12 @@ def base_url(tmp_path_factory: pytest.TempPathFactory, stores: Stores) -> Iterat
     port = free_port()
     env = {**os.environ, "DRAGO_PASSWORD_HASH": "cheapest"}
     args = ["--db", str(db), "serve", "--team", "--port", str(port)]
-    server = subprocess.Popen([sys.executable, "-c", SERVE, *args], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+    server = subprocess.Popen(
+        [sys.executable, "-c", SERVE, *args],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120  # a loaded 2-core machine starts a server slowly
     while time.monotonic() < deadline and server.poll() is None:

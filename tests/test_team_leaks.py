@@ -47,11 +47,11 @@ def test_the_aggregates_cannot_be_subtracted_down_to_a_few(tmp_path: Path) -> No
     one athlete, so one team is left out (all minus the other is then 4)."""
     with Lab(tmp_path / "drago.duckdb") as lab:
         for team in ("Alpha", "Bravo"):
-            lab.add_team(team)
+            lab.teams.add(team)
             for number in range(MIN_GROUP):
-                lab.add_athlete(f"{team} {number}", sex="m", tz="UTC", team=team)
-        lab.add_athlete("Loner", sex="f", tz="UTC")
-        rows = lab.aggregates()
+                lab.athletes.add(f"{team} {number}", sex="m", tz="UTC", team=team)
+        lab.athletes.add("Loner", sex="f", tz="UTC")
+        rows = lab.audit.aggregates()
     assert rows["group"].to_list() == ["all", "Bravo"] or rows["group"].to_list() == [
         "all",
         "Alpha",
@@ -65,9 +65,16 @@ def test_csv_cells_are_never_formulas(cli: Cli) -> None:
     cli("athlete", "add", "Drago", "--sex", "m", "--tz", "UTC")
     with Lab(cli.db) as lab:
         for login in (evil, "+1", "-1", "@SUM(A1)", "mick"):
-            lab.record_access(login=login, role=None, action="login-failed", method="POST",
-                              path="/api/login", athlete_id=None, status=401,
-                              remote="203.0.113.9")  # fmt: skip
+            lab.audit.record(
+                login=login,
+                role=None,
+                action="login-failed",
+                method="POST",
+                path="/api/login",
+                athlete_id=None,
+                status=401,
+                remote="203.0.113.9",
+            )
     rows = list(csv.DictReader(io.StringIO(cli("audit", "--format", "csv").stdout)))
     logins = [row["login"] for row in rows]
     assert logins == [f"'{evil}", "'+1", "'-1", "'@SUM(A1)", "mick"]

@@ -51,8 +51,16 @@ def endless_body(method: str, path: str) -> tuple[int, Counter[str], list[dict[s
         while (await receive()).get("more_body"):
             pass
 
-    scope = {"type": "http", "method": method, "path": path, "headers": [], "query_string": b"",
-             "root_path": "", "scheme": "http", "server": ("x", 80)}  # fmt: skip
+    scope = {
+        "type": "http",
+        "method": method,
+        "path": path,
+        "headers": [],
+        "query_string": b"",
+        "root_path": "",
+        "scheme": "http",
+        "server": ("x", 80),
+    }
     asyncio.run(BodyLimit(app, error_response)(scope, receive, send))  # type: ignore[arg-type]
     return sent[0]["status"], pulled, sent
 
@@ -79,8 +87,11 @@ def test_a_chunked_login_is_refused_413(built: Path, monkeypatch: pytest.MonkeyP
     with TestClient(create_app(built, team=TeamConfig())) as client:
         answer = client.post("/api/login", content=chunks())
         assert answer.status_code == 413
-        assert answer.json() == {"ok": False, "error": "request body larger than 8 KiB",
-                                 "status": 413}  # fmt: skip
+        assert answer.json() == {
+            "ok": False,
+            "error": "request body larger than 8 KiB",
+            "status": 413,
+        }
         announced = client.post("/api/login", content=b"{}", headers={"Content-Length": "10e9"})
         assert announced.status_code == 413
 

@@ -38,27 +38,46 @@ from tests.team_store import (
 ROUTES = sorted(set(route_table(create_app(Path("unused.duckdb"), team=TeamConfig()).routes)))
 WHO = ("anonymous", "expired", "admin", "coach", "athlete", "analyst")
 #: The only routes anybody reaches without logging in.
-PUBLIC = {("GET", "/login"), ("POST", "/login"), ("POST", "/api/login"),
-          ("GET", "/static/plotly.min.js"), ("GET", "/static/{path:path}")}  # fmt: skip
+PUBLIC = {
+    ("GET", "/login"),
+    ("POST", "/login"),
+    ("POST", "/api/login"),
+    ("GET", "/static/plotly.min.js"),
+    ("GET", "/static/{path:path}"),
+}
 #: Answers of a success that are not 200: forms redirect.
 #: Query parameters a route needs to succeed: the store's fights are past, so the camp names
 #: one ahead of an earlier day, and the questionnaire stands in for load before it.
 CAMP_QUERY = "as_of=2026-05-01&fight_date=2026-06-01&weekly_hours=6&usual_rpe=6"
-QUERIES = {("GET", "/api/athletes/{name}/camp"): CAMP_QUERY,
-           ("GET", "/athletes/{name}/camp"): CAMP_QUERY}  # fmt: skip
-SUCCESS = {("POST", "/login"): 303, ("POST", "/logout"): 303, ("POST", "/fights"): 303,
-           ("POST", "/fights/{fight_id}/rounds"): 303,
-           ("POST", "/fights/{fight_id}/result"): 303,
-           ("POST", "/athletes/{name}/morning"): 303, ("POST", "/athletes/{name}/weights"): 303,
-           ("POST", "/athletes/{name}/sessions"): 303,
-           ("POST", "/sessions/{session_id}/rating"): 303,
-           ("POST", "/api/athletes/{name}/wellness"): 201,
-           ("POST", "/api/athletes/{name}/weights"): 201, ("POST", "/api/athletes/{name}/rr"): 201,
-           ("POST", "/api/athletes/{name}/sessions"): 201,
-           # the test store has no lake attached: whoever gets through gets the route's 400
-           ("GET", "/api/federation"): 400}  # fmt: skip
-ROUND = {"round": 1, "corner": "red", "jabs_thrown": 10, "jabs_landed": 3, "power_thrown": 8,
-         "power_landed": 2}  # fmt: skip
+QUERIES = {
+    ("GET", "/api/athletes/{name}/camp"): CAMP_QUERY,
+    ("GET", "/athletes/{name}/camp"): CAMP_QUERY,
+}
+SUCCESS = {
+    ("POST", "/login"): 303,
+    ("POST", "/logout"): 303,
+    ("POST", "/fights"): 303,
+    ("POST", "/fights/{fight_id}/rounds"): 303,
+    ("POST", "/fights/{fight_id}/result"): 303,
+    ("POST", "/athletes/{name}/morning"): 303,
+    ("POST", "/athletes/{name}/weights"): 303,
+    ("POST", "/athletes/{name}/sessions"): 303,
+    ("POST", "/sessions/{session_id}/rating"): 303,
+    ("POST", "/api/athletes/{name}/wellness"): 201,
+    ("POST", "/api/athletes/{name}/weights"): 201,
+    ("POST", "/api/athletes/{name}/rr"): 201,
+    ("POST", "/api/athletes/{name}/sessions"): 201,
+    # the test store has no lake attached: whoever gets through gets the route's 400
+    ("GET", "/api/federation"): 400,
+}
+ROUND = {
+    "round": 1,
+    "corner": "red",
+    "jabs_thrown": 10,
+    "jabs_landed": 3,
+    "power_thrown": 8,
+    "power_landed": 2,
+}
 #: Routes that end the session they are called with: each call gets a token of its own.
 ENDS_SESSION = {("POST", "/logout"), ("POST", "/api/logout")}
 PASSWORD = ACCOUNTS["boss"][1]
@@ -140,8 +159,12 @@ class Team:
 
     def url(self, method: str, pattern: str, target: str) -> str:
         athlete = OWN if target == "own" else OTHER
-        samples = {"name": athlete, "session_id": str(self.sessions[athlete]),
-                   "fight_id": str(self.fights[athlete]), "path": "drago.css"}  # fmt: skip
+        samples = {
+            "name": athlete,
+            "session_id": str(self.sessions[athlete]),
+            "fight_id": str(self.fights[athlete]),
+            "path": "drago.css",
+        }
         params = re.findall(r"{(\w+)(?::\w+)?}", pattern)
         missing = [p for p in params if p not in samples]
         assert not missing, f"no sample value for {missing} of {pattern}: add one"
@@ -160,7 +183,7 @@ class Team:
         token = self.tokens[who]
         if (method, pattern) in ENDS_SESSION and who != "expired":
             with Lab(self.db) as lab:
-                token = lab.create_token(ROLE_LOGIN[who])[1]
+                token = lab.accounts.create_token(ROLE_LOGIN[who])[1]
         return {"Authorization": f"Bearer {token}"}
 
 
@@ -229,15 +252,30 @@ def id_spellings(number: int) -> dict[str, str]:
     decimals, exponents, whitespace, leading zeros, other scripts' digits, and
     percent-encodings (the server decodes one level), keyed by how they are made."""
     text = str(number)
-    spelled = {"plus": f"+{text}", "minus": f"-{text}", "point zero": f"{text}.0",
-               "point": f"{text}.", "point zeros": f"{text}.00", "exponent": f"{text}e0",
-               "Exponent": f"{text}E0", "negative exponent": f"{text}0e-1",
-               "space before": f" {text}", "space after": f"{text} ", "tab": f"\t{text}",
-               "newline": f"{text}\n", "zero": f"0{text}", "zeros": f"00{text}",
-               "hex": f"0x{number:x}", "underscore": f"{text}_0", "nul": f"{text}\x00",
-               "percent": f"{text}%", "complex": f"{text}j", "fraction": f"{text}/1",
-               "superscript": "".join(SUPERSCRIPTS[int(d)] for d in text),
-               "one foreign digit": text[:-1] + chr(DIGIT_ZEROS[0] + int(text[-1]))}  # fmt: skip
+    spelled = {
+        "plus": f"+{text}",
+        "minus": f"-{text}",
+        "point zero": f"{text}.0",
+        "point": f"{text}.",
+        "point zeros": f"{text}.00",
+        "exponent": f"{text}e0",
+        "Exponent": f"{text}E0",
+        "negative exponent": f"{text}0e-1",
+        "space before": f" {text}",
+        "space after": f"{text} ",
+        "tab": f"\t{text}",
+        "newline": f"{text}\n",
+        "zero": f"0{text}",
+        "zeros": f"00{text}",
+        "hex": f"0x{number:x}",
+        "underscore": f"{text}_0",
+        "nul": f"{text}\x00",
+        "percent": f"{text}%",
+        "complex": f"{text}j",
+        "fraction": f"{text}/1",
+        "superscript": "".join(SUPERSCRIPTS[int(d)] for d in text),
+        "one foreign digit": text[:-1] + chr(DIGIT_ZEROS[0] + int(text[-1])),
+    }
     spelled |= {
         f"digits {zero:x}": "".join(chr(zero + int(d)) for d in text) for zero in DIGIT_ZEROS
     }
@@ -272,11 +310,15 @@ ID_ROUTES = id_routes()
 
 def test_every_id_route_is_spelled() -> None:
     assert {(m, p) for m, p, _ in ID_ROUTES} >= {
-        ("GET", "/api/sessions/{session_id}"), ("GET", "/api/sessions/{session_id}/streams"),
-        ("GET", "/api/sessions/{session_id}/punches"), ("GET", "/sessions/{session_id}"),
-        ("GET", "/api/fights/{fight_id}"), ("POST", "/api/fights/{fight_id}/rounds"),
-        ("GET", "/fights/{fight_id}"), ("POST", "/fights/{fight_id}/rounds"),
-    }  # fmt: skip
+        ("GET", "/api/sessions/{session_id}"),
+        ("GET", "/api/sessions/{session_id}/streams"),
+        ("GET", "/api/sessions/{session_id}/punches"),
+        ("GET", "/sessions/{session_id}"),
+        ("GET", "/api/fights/{fight_id}"),
+        ("POST", "/api/fights/{fight_id}/rounds"),
+        ("GET", "/fights/{fight_id}"),
+        ("POST", "/fights/{fight_id}/rounds"),
+    }
 
 
 @pytest.mark.parametrize(
@@ -316,8 +358,9 @@ def test_a_hidden_id_answers_like_a_missing_one_however_it_is_spelled(
             if answer.status_code == 403 and missing.status_code == 403:
                 continue  # the role never reaches the route (the athlete entering rounds)
             if not same_answer(answer, missing, number) or answer.status_code != 404:
-                wrong.append((who, label, spelled, answer.status_code, answer.text[:90],
-                              missing.text[:90]))  # fmt: skip
+                wrong.append(
+                    (who, label, spelled, answer.status_code, answer.text[:90], missing.text[:90])
+                )
     assert wrong == []
 
 

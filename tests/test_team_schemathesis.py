@@ -42,7 +42,7 @@ def setup(
         with Lab(db) as lab:  # what the coach and the athlete account may see, per parameter
             own = {
                 "name": {OWN.casefold()},
-                "session_id": {str(i) for i in lab.sessions(athlete=OWN)["id"].to_list()},
+                "session_id": {str(i) for i in lab.sessions.list(athlete=OWN)["id"].to_list()},
                 "fight_id": {str(fight_ids(db)[OWN])},
             }
         yield schema, tokens, own
@@ -69,8 +69,12 @@ def test_no_server_error_and_no_200_the_matrix_forbids(setup: Any, who: str) -> 
             continue
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=EXAMPLES, deadline=None, database=None,
-                  suppress_health_check=list(HealthCheck))  # fmt: skip
+        @settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
         def check(case: Any) -> None:
             response = case.call(headers=headers)
             case.validate_response(response, checks=[not_a_server_error])

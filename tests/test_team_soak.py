@@ -85,5 +85,5 @@ def test_eight_clients_share_a_token_and_a_cookie(server: tuple[str, Path]) -> N
                 statuses.update(seen)
     assert statuses == Counter({200: CLIENTS * REQUESTS})
     with Lab(db) as lab:
-        audit = lab.audit()
+        audit = lab.audit.entries()
     assert audit.filter(audit["status"] == 500).height == 0

@@ -54,8 +54,8 @@ def test_a_file_stored_for_a_hidden_athlete_answers_like_a_new_one(built: Path) 
     assert set(fresh.json()) == set(someone_elses.json())
     assert _statuses(again) == ["already imported"]
     with Lab(built) as lab:
-        drago = lab.sessions(athlete="Drago")
-        rocky = lab.sessions(athlete="Rocky")
+        drago = lab.sessions.list(athlete="Drago")
+        rocky = lab.sessions.list(athlete="Rocky")
     assert drago.filter(pl.col("source_format") == "gpx").height == 1
     assert rocky.filter(pl.col("source_format") == "gpx").height == 1
 
@@ -64,20 +64,20 @@ def test_one_original_serves_two_athletes_until_both_let_go(built: Path, tmp_pat
     """The bytes are kept once; deleting one athlete's session or erasing the athlete keeps
     them while the other still has the file, and a backup carries them once."""
     with Lab(built) as lab:
-        lab.import_paths([GPX], athlete="Drago", workers=1)
-        sha = str(lab.sessions(athlete="Rocky")["source_sha256"][0])
+        lab.sessions.import_paths([GPX], athlete="Drago", workers=1)
+        sha = str(lab.sessions.list(athlete="Rocky")["source_sha256"][0])
         original = next(lab.store.originals.root.glob(f"{sha}.*"))
         drago_gpx = int(
-            lab.sessions(athlete="Drago").filter(pl.col("source_sha256") == sha)["id"][0]
+            lab.sessions.list(athlete="Drago").filter(pl.col("source_sha256") == sha)["id"][0]
         )
-        lab.delete_session(drago_gpx)
+        lab.sessions.delete(drago_gpx)
         assert original.exists()
-        lab.import_paths([GPX], athlete="Drago", workers=1)
-        manifest = lab.backup(tmp_path / "backup.tar.gz")
-        lab.delete_athlete("Rocky")
+        lab.sessions.import_paths([GPX], athlete="Drago", workers=1)
+        manifest = lab.privacy.backup(tmp_path / "backup.tar.gz")
+        lab.privacy.erase("Rocky")
         assert original.exists()
-        assert lab.sessions(athlete="Drago").filter(pl.col("source_sha256") == sha).height == 1
-        lab.delete_athlete("Drago")
+        assert lab.sessions.list(athlete="Drago").filter(pl.col("source_sha256") == sha).height == 1
+        lab.privacy.erase("Drago")
         assert not original.exists()
     shown = [f["path"] for f in manifest["files"] if sha in f["path"]]
     assert shown == [f"originals/{original.name}"]
@@ -85,14 +85,14 @@ def test_one_original_serves_two_athletes_until_both_let_go(built: Path, tmp_pat
 
 def test_a_moved_session_takes_its_file_row_along(built: Path) -> None:
     with Lab(built) as lab:
-        recorded = lab.sessions(athlete="Rocky").filter(pl.col("source_sha256").is_not_null())
+        recorded = lab.sessions.list(athlete="Rocky").filter(pl.col("source_sha256").is_not_null())
         session_id = int(recorded["id"][0])
-        lab.set_session(session_id, athlete="Apollo Creed")
-        moved = lab.sessions(athlete="Apollo Creed")
+        lab.sessions.set(session_id, athlete="Apollo Creed")
+        moved = lab.sessions.list(athlete="Apollo Creed")
         assert moved["source_format"].to_list() == ["gpx"]
         assert moved["original_name"].to_list() == [GPX.name]
-        lab.import_paths([GPX], athlete="Rocky", workers=1)
-        assert lab.sessions(athlete="Rocky")["source_format"].drop_nulls().to_list() == ["gpx"]
+        lab.sessions.import_paths([GPX], athlete="Rocky", workers=1)
+        assert lab.sessions.list(athlete="Rocky")["source_format"].drop_nulls().to_list() == ["gpx"]
 
 
 def _zip_of(members: dict[str, bytes]) -> bytes:
@@ -110,7 +110,7 @@ def test_an_upload_of_too_many_files_is_refused_before_any_is_read(built: Path) 
     members = {f"runs/{n:04d}.fit": b"not a FIT file" for n in range(MAX_UPLOAD_FILES)}
     members["runs/real.fit"] = RUN.read_bytes()
     with Lab(built) as lab:
-        before = lab.sessions().height
+        before = lab.sessions.list().height
     with TestClient(create_app(built, team=TeamConfig())) as client:
         answer = _upload(client, admin, "export.zip", _zip_of(members))
     assert answer.status_code == 400
@@ -118,8 +118,10 @@ def test_an_upload_of_too_many_files_is_refused_before_any_is_read(built: Path) 
     assert "\n" not in error and f"{MAX_UPLOAD_FILES:,} files" in error
     assert "1,001 files" in error
     with Lab(built) as lab:
-        assert lab.sessions().height == before
-        report = lab.import_paths([_saved(built, _zip_of(members))], athlete="Rocky", workers=1)
+        assert lab.sessions.list().height == before
+        report = lab.sessions.import_paths(
+            [_saved(built, _zip_of(members))], athlete="Rocky", workers=1
+        )
     assert len(report.outcomes) == MAX_UPLOAD_FILES + 1
 
 
@@ -149,14 +151,14 @@ def test_an_upload_that_expands_too_far_is_refused_over_its_archives(
     assert one.status_code == 200
     assert answer.status_code == 400 and "per upload" in answer.json()["error"]
     with Lab(built) as lab:
-        names = lab.sessions(athlete="Drago")["original_name"].to_list()
+        names = lab.sessions.list(athlete="Drago")["original_name"].to_list()
     assert UPLOAD.name not in names
 
 
 @pytest.fixture
 def cross_team_fight(built: Path) -> int:
     with Lab(built) as lab:
-        return lab.new_fight(red="Drago", blue="Rocky", day=date(2026, 7, 1), rounds=3)
+        return lab.fights.new(red="Drago", blue="Rocky", day=date(2026, 7, 1), rounds=3)
 
 
 def _result(client: TestClient, token: str, fight_id: int) -> Any:
@@ -174,7 +176,7 @@ def test_a_result_is_written_by_an_admin_or_a_coach_of_both_corners(
     against a boxer outside the store, the coach may; an athlete never."""
     tokens = bearer_tokens(built)
     with Lab(built) as lab:
-        fights = lab.fights()
+        fights = lab.fights.list()
     own = int(
         fights.filter((pl.col("red_name") == "Drago") & (pl.col("blue_name") == "Clubber Lang"))[
             "id"
@@ -189,7 +191,7 @@ def test_a_result_is_written_by_an_admin_or_a_coach_of_both_corners(
     assert athlete.status_code == 403
     assert coach_own.status_code == admin.status_code == 200
     with Lab(built) as lab:
-        fights = lab.fights()
+        fights = lab.fights.list()
     results = dict(zip(fights["id"].to_list(), fights["result"].to_list(), strict=True))
     assert results[cross_team_fight] == "UD" and results[own] == "UD"
 
@@ -200,10 +202,10 @@ def test_the_scoped_lab_refuses_the_result_whatever_the_surface(
     from drago.lab.scoped import Forbidden, ScopedLab
 
     with Lab(built) as lab:
-        moscow = frozenset(lab.athletes(team="Moscow")["id"].to_list())
+        moscow = frozenset(lab.athletes.list(team="Moscow")["id"].to_list())
     scoped = ScopedLab(built, moscow, role="coach")
     try:
         with pytest.raises(Forbidden):
-            scoped.fight_result(cross_team_fight, result="draw")
+            scoped.fights.set_result(cross_team_fight, result="draw")
     finally:
         scoped.close()

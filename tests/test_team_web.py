@@ -51,8 +51,12 @@ def api_login(client: TestClient, login: str, secret: str | None = None) -> Any:
 
 def form_login(client: TestClient, login: str, secret: str | None = None, **extra: str) -> Any:
     client.get("/login")
-    data = {"login": login, "password": secret or password(login),
-            "csrf_token": client.cookies["drago_csrf"], **extra}  # fmt: skip
+    data = {
+        "login": login,
+        "password": secret or password(login),
+        "csrf_token": client.cookies["drago_csrf"],
+        **extra,
+    }
     return client.post("/login", data=data, follow_redirects=False)
 
 
@@ -105,8 +109,9 @@ def test_the_form_login_lands_an_athlete_on_their_page_and_logout_ends_it(
     page = client.get("/athletes/Drago")
     assert page.status_code == 200 and "Log out" in page.text
     token = client.cookies["drago_session"]
-    out = client.post("/logout", data={"csrf_token": client.cookies["drago_csrf"]},
-                      follow_redirects=False)  # fmt: skip
+    out = client.post(
+        "/logout", data={"csrf_token": client.cookies["drago_csrf"]}, follow_redirects=False
+    )
     assert out.status_code == 303 and out.headers["location"] == "/login"
     again = client.get("/api/me", headers={"Authorization": f"Bearer {token}"})
     assert again.status_code == 401
@@ -144,8 +149,11 @@ def test_the_json_login_works_with_a_stale_or_a_live_session_cookie(client: Test
 def test_bearer_requests_need_no_csrf_token(client: TestClient) -> None:
     token = api_login(client, "ivan").json()["token"]
     client.cookies.clear()
-    answer = client.post("/api/athletes/drago/imports", files={"files": ("x.fit", b"no")},
-                         headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+    answer = client.post(
+        "/api/athletes/drago/imports",
+        files={"files": ("x.fit", b"no")},
+        headers={"Authorization": f"Bearer {token}"},
+    )
     assert answer.status_code == 200
 
 
@@ -156,11 +164,13 @@ def test_an_athlete_one_may_not_see_looks_like_one_that_does_not_exist(
     hidden, missing = client.get(f"/api/athletes/{OTHER}"), client.get("/api/athletes/Ghost")
     assert hidden.status_code == missing.status_code == 404
     assert hidden.json()["error"].replace(OTHER, "X") == missing.json()["error"].replace(
-        "Ghost", "X")  # fmt: skip
+        "Ghost", "X"
+    )
     other = session_ids(built)[OTHER]
     hidden, missing = client.get(f"/api/sessions/{other}"), client.get("/api/sessions/99999")
     assert hidden.json()["error"].replace(str(other), "N") == missing.json()["error"].replace(
-        "99999", "N")  # fmt: skip
+        "99999", "N"
+    )
     assert client.get(f"/sessions/{other}").status_code == 404
 
 
@@ -210,7 +220,7 @@ def test_too_many_wrong_passwords_answer_429_even_with_the_right_one(built: Path
 
 def test_sessions_expire_after_their_time_and_when_idle(built: Path) -> None:
     with Lab(built) as lab:
-        _, old = lab.create_token("mick", kind="session", expires_in=timedelta(seconds=-1))
+        _, old = lab.accounts.create_token("mick", kind="session", expires_in=timedelta(seconds=-1))
     with TestClient(create_app(built, team=TeamConfig(idle_s=0))) as client:
         assert client.get("/api/me", headers={"Authorization": f"Bearer {old}"}).status_code == 401
         token = api_login(client, "mick").json()["token"]
@@ -218,7 +228,7 @@ def test_sessions_expire_after_their_time_and_when_idle(built: Path) -> None:
         idle = client.get("/api/me", headers={"Authorization": f"Bearer {token}"})
         assert idle.status_code == 401  # idle_s=0: any pause ends the session
     with Lab(built) as lab:
-        _, api = lab.create_token("mick")  # API tokens do not idle out
+        _, api = lab.accounts.create_token("mick")  # API tokens do not idle out
     with TestClient(create_app(built, team=TeamConfig(idle_s=0))) as client:
         assert client.get("/api/me", headers={"Authorization": f"Bearer {api}"}).status_code == 200
 
@@ -230,7 +240,7 @@ def test_every_access_to_athlete_data_is_audited(client: TestClient, built: Path
     client.cookies.clear()
     api_login(client, "ivan", "wrong-pass-1")
     with Lab(built) as lab:
-        rows = lab.audit().filter(lab.audit()["login"] == "ivan").to_dicts()
+        rows = lab.audit.entries().filter(lab.audit.entries()["login"] == "ivan").to_dicts()
     seen = [(r["action"], r["path"], r["athlete"], r["status"]) for r in rows[-4:]]
     assert seen == [
         ("login", "/api/login", None, 200),
@@ -250,8 +260,12 @@ def test_local_mode_has_no_login(tmp_path: Path, stores: Stores) -> None:
 
 
 def serve(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-c", SERVE, "--db", str(db), "serve", *args],
-                          capture_output=True, text=True, timeout=60)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-c", SERVE, "--db", str(db), "serve", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_team_mode_needs_an_account_and_tls_flags_need_team_mode(tmp_path: Path) -> None:

@@ -41,8 +41,19 @@ def test_watch_imports_like_drago_import(
     done: list[object] = []
 
     def run() -> None:
-        done.append(cli("watch", str(inbox), "--athlete", "drago", "--interval", "0.2",
-                        "--count", "3", code=None))  # fmt: skip
+        done.append(
+            cli(
+                "watch",
+                str(inbox),
+                "--athlete",
+                "drago",
+                "--interval",
+                "0.2",
+                "--count",
+                "3",
+                code=None,
+            )
+        )
 
     watcher = threading.Thread(target=run)
     watcher.start()

@@ -116,9 +116,17 @@ def test_load_is_the_labs_daily_series(api: TestClient) -> None:
 
 def test_readiness_answers_the_labs_frame(api: TestClient) -> None:
     [day] = api.get("/api/athletes/drago/readiness").json()["items"]
-    assert day["date"] == WELLNESS_DAY.isoformat() and day["hooper"] == 10 and day["verdict"] in {
-        "green", "amber", "red", None,
-    }  # fmt: skip
+    assert (
+        day["date"] == WELLNESS_DAY.isoformat()
+        and day["hooper"] == 10
+        and day["verdict"]
+        in {
+            "green",
+            "amber",
+            "red",
+            None,
+        }
+    )
     assert api.get("/api/athletes/rocky/readiness").json() == {"items": [], "next": None}
 
 
@@ -173,17 +181,30 @@ def test_upload_for_an_unknown_athlete_is_404(fresh: TestClient) -> None:
 def test_openapi_lists_the_api(api: TestClient) -> None:
     paths = api.get("/openapi.json").json()["paths"]
     assert {
-        "/api/athletes", "/api/athletes/{name}", "/api/athletes/{name}/sessions",
-        "/api/athletes/{name}/load", "/api/athletes/{name}/readiness",
-        "/api/sessions/{session_id}", "/api/sessions/{session_id}/streams",
-        "/api/sessions/{session_id}/punches", "/api/athletes/{name}/imports",
-        "/api/fights", "/api/fights/{fight_id}", "/api/fights/{fight_id}/rounds",
-        "/api/federation", "/api/live/events", "/api/live/state",
-        "/api/fights/{fight_id}/result", "/api/today",
-        "/api/athletes/{name}/today", "/api/athletes/{name}/wellness",
-        "/api/athletes/{name}/weights", "/api/athletes/{name}/rr",
-        "/api/athletes/{name}/readiness/now", "/api/athletes/{name}/camp",
-    } == set(paths)  # fmt: skip
+        "/api/athletes",
+        "/api/athletes/{name}",
+        "/api/athletes/{name}/sessions",
+        "/api/athletes/{name}/load",
+        "/api/athletes/{name}/readiness",
+        "/api/sessions/{session_id}",
+        "/api/sessions/{session_id}/streams",
+        "/api/sessions/{session_id}/punches",
+        "/api/athletes/{name}/imports",
+        "/api/fights",
+        "/api/fights/{fight_id}",
+        "/api/fights/{fight_id}/rounds",
+        "/api/federation",
+        "/api/live/events",
+        "/api/live/state",
+        "/api/fights/{fight_id}/result",
+        "/api/today",
+        "/api/athletes/{name}/today",
+        "/api/athletes/{name}/wellness",
+        "/api/athletes/{name}/weights",
+        "/api/athletes/{name}/rr",
+        "/api/athletes/{name}/readiness/now",
+        "/api/athletes/{name}/camp",
+    } == set(paths)
     assert api.get("/api/docs").status_code == 200
 
 
@@ -193,8 +214,10 @@ def test_serve_refuses_addresses_beyond_this_machine(tmp_path: Path, host: str) 
     other tests (until drago.cli imports it)."""
     cli = subprocess.run(
         [sys.executable, "-c", SERVE, "--db", str(tmp_path / "x.duckdb"), "serve", "--host", host],
-        capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert cli.returncode == 2
     assert f"error: --host {host}: binding beyond this machine needs team mode with " in cli.stderr
     assert not (tmp_path / "x.duckdb").exists()
@@ -223,8 +246,15 @@ def test_cli_import_and_uploads_share_the_store_with_a_running_server(
     port = free_port()
     server = start_server(db, port, env)
     base = f"http://127.0.0.1:{port}"
-    by_cli = [DATA / "fit" / n for n in ("garmin-edge500-ride.fit", "suunto-run-hrv.fit",
-              "garmin-fenix5-walk-hrv.fit", "garmin-fenix5-run-short-hrv.fit")]  # fmt: skip
+    by_cli = [
+        DATA / "fit" / n
+        for n in (
+            "garmin-edge500-ride.fit",
+            "suunto-run-hrv.fit",
+            "garmin-fenix5-walk-hrv.fit",
+            "garmin-fenix5-run-short-hrv.fit",
+        )
+    ]
     by_web = [UPLOAD, DATA / "fit" / "zwift-virtual-ride.fit"]
     statuses: list[int] = []
     stop = threading.Event()
@@ -247,10 +277,22 @@ def test_cli_import_and_uploads_share_the_store_with_a_running_server(
         with ThreadPoolExecutor(1) as pool:
             uploaded = pool.submit(upload)
             cli = subprocess.run(
-                [sys.executable, "-m", "drago", "--db", str(db), "import", *map(str, by_cli),
-                 "--athlete", "drago"],
-                env={**os.environ, **env}, capture_output=True, text=True, timeout=120,
-            )  # fmt: skip
+                [
+                    sys.executable,
+                    "-m",
+                    "drago",
+                    "--db",
+                    str(db),
+                    "import",
+                    *map(str, by_cli),
+                    "--athlete",
+                    "drago",
+                ],
+                env={**os.environ, **env},
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
             result = uploaded.result(timeout=120)
         stop.set()
         reader.join(120)

@@ -131,11 +131,14 @@ def test_fight_forms_create_a_fight_and_raise_the_towel(page: Any, base_url: str
     page.fill("input[name=rounds]", "3")
     page.click("form.entry button[type=submit]")
     page.wait_for_selector("#round-form")
-    for corner, counts, kd in (("blue", ("10", "1", "10", "1"), "3"), ("red", ("30", "15",
-                               "40", "25"), "0")):  # fmt: skip
+    for corner, counts, kd in (
+        ("blue", ("10", "1", "10", "1"), "3"),
+        ("red", ("30", "15", "40", "25"), "0"),
+    ):
         page.select_option("select[name=corner]", corner)
-        for field, value in zip(("jabs_thrown", "jabs_landed", "power_thrown", "power_landed"),
-                                counts, strict=True):  # fmt: skip
+        for field, value in zip(
+            ("jabs_thrown", "jabs_landed", "power_thrown", "power_landed"), counts, strict=True
+        ):
             page.fill(f"input[name={field}]", value)
         page.fill("input[name=knockdowns]", kd)
         page.fill("input[name=round]", "1")

@@ -96,8 +96,11 @@ def test_tale_of_the_tape_puts_two_athletes_side_by_side(web: TestClient) -> Non
     assert page.count("no punches recorded") == 2
     names = [trace["name"] for trace in figures(page)["tape"]["data"]]
     assert names == [
-        "Drago fitness (CTL)", "Drago form (TSB)", "Rocky fitness (CTL)", "Rocky form (TSB)",
-    ]  # fmt: skip
+        "Drago fitness (CTL)",
+        "Drago form (TSB)",
+        "Rocky fitness (CTL)",
+        "Rocky form (TSB)",
+    ]
     assert "Choose two athletes" in html(web, "/compare")
 
 

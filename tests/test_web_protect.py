@@ -14,8 +14,14 @@ from drago.web import create_app
 from drago.web.auth import TeamConfig
 from tests.team_store import bearer_tokens, build_team_store, cheap_hashing, fight_ids
 
-ROUND = {"round": 1, "corner": "red", "jabs_thrown": 10, "jabs_landed": 3, "power_thrown": 8,
-         "power_landed": 2}  # fmt: skip
+ROUND = {
+    "round": 1,
+    "corner": "red",
+    "jabs_thrown": 10,
+    "jabs_landed": 3,
+    "power_thrown": 8,
+    "power_landed": 2,
+}
 
 
 @pytest.fixture(scope="module")
@@ -57,8 +63,14 @@ def test_the_plain_dashboard_answers_to_loopback_names_only(plain: TestClient) -
     """A DNS-rebinding page (Host: evil.example) cannot read the lab."""
     for host in ("localhost", "127.0.0.1:80", "LOCALHOST:80", "testserver"):
         assert plain.get("/api/athletes", headers={"Host": host}).status_code == 200, host
-    for host in ("evil.example", "evil.example:80", "localhost:8000", "127.0.0.1.evil.example",
-                 "", "[::1"):  # fmt: skip
+    for host in (
+        "evil.example",
+        "evil.example:80",
+        "localhost:8000",
+        "127.0.0.1.evil.example",
+        "",
+        "[::1",
+    ):
         answer = plain.get("/api/athletes", headers={"Host": host})
         assert answer.status_code == 421, host
         assert answer.json()["error"].startswith("this dashboard answers on localhost only")

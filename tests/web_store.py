@@ -30,20 +30,28 @@ def build_store(db: Path) -> Path:
     """Three athletes in two teams (one without sessions): real recordings, a logged session
     and a wellness entry."""
     with Lab(db) as lab:
-        lab.add_team("Moscow")
-        lab.add_team("Philadelphia")
-        lab.add_athlete(
-            "Drago", sex="m", tz="Europe/Moscow", hr_max_bpm=196, hr_rest_bpm=46,
-            team="Moscow", weight_class="heavyweight", stance="orthodox",
-        )  # fmt: skip
-        lab.add_athlete("Rocky", sex="m", tz="America/New_York", team="Philadelphia")
-        lab.add_athlete("Apollo Creed", sex="m", tz="America/New_York", team="Philadelphia")
-        lab.import_paths([RUN, RIDE], athlete="Drago", workers=1)
-        lab.import_paths([GPX], athlete="Rocky", workers=1)
-        lab.log_session(athlete="Rocky", day=date(2026, 11, 20), minutes=50, rpe=8,
-                        activity="run", notes="snow")  # fmt: skip
-        lab.log_wellness("Drago", day=WELLNESS_DAY, rhr_bpm=48, sleep=2, stress=3,
-                         fatigue=3, soreness=2)  # fmt: skip
+        lab.teams.add("Moscow")
+        lab.teams.add("Philadelphia")
+        lab.athletes.add(
+            "Drago",
+            sex="m",
+            tz="Europe/Moscow",
+            hr_max_bpm=196,
+            hr_rest_bpm=46,
+            team="Moscow",
+            weight_class="heavyweight",
+            stance="orthodox",
+        )
+        lab.athletes.add("Rocky", sex="m", tz="America/New_York", team="Philadelphia")
+        lab.athletes.add("Apollo Creed", sex="m", tz="America/New_York", team="Philadelphia")
+        lab.sessions.import_paths([RUN, RIDE], athlete="Drago", workers=1)
+        lab.sessions.import_paths([GPX], athlete="Rocky", workers=1)
+        lab.sessions.log(
+            athlete="Rocky", day=date(2026, 11, 20), minutes=50, rpe=8, activity="run", notes="snow"
+        )
+        lab.readiness.log_wellness(
+            "Drago", day=WELLNESS_DAY, rhr_bpm=48, sleep=2, stress=3, fatigue=3, soreness=2
+        )
     return db
 
 

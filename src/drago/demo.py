@@ -84,9 +84,9 @@ def build(directory: Path | None = None, *, today: date | None = None, seed: int
     rng = random.Random(seed)
     db = folder / "drago.duckdb"
     with Lab(db) as lab:
-        lab.add_team("Soviet Union")
-        lab.add_team("Mighty Micks")
-        lab.add_athlete(
+        lab.teams.add("Soviet Union")
+        lab.teams.add("Mighty Micks")
+        lab.athletes.add(
             "drago",
             team="Soviet Union",
             sex="m",
@@ -97,7 +97,7 @@ def build(directory: Path | None = None, *, today: date | None = None, seed: int
             weight_class="heavyweight",
             stance="orthodox",
         )
-        lab.add_athlete(
+        lab.athletes.add(
             "rocky",
             team="Mighty Micks",
             sex="m",
@@ -115,10 +115,10 @@ def build(directory: Path | None = None, *, today: date | None = None, seed: int
         _weigh_ins(lab, first_day, today, rng)
         first_fight = _first_fight(lab, first_day - timedelta(days=120))
         fight_night = today + timedelta(days=7)
-        fight_id = lab.new_fight(
+        fight_id = lab.fights.new(
             red="drago", blue="rocky", day=fight_night, rounds=15, weight_class="heavyweight"
         )
-        n_sessions = lab.sessions().height
+        n_sessions = lab.sessions.list().height
     return DemoLab(db, fight_night, n_sessions, fight_id, first_fight)
 
 
@@ -133,11 +133,11 @@ def _drago_camp(lab: Lab, first_day: date, rng: random.Random) -> None:
                 target = Path(tmp) / f"w{week + 1}-{day.isoformat()}-{name}"
                 target.write_bytes(retime(demo_data.joinpath(name).read_bytes(), start))
                 files.append(target)
-        lab.import_paths(files, athlete="drago")
+        lab.sessions.import_paths(files, athlete="drago")
     for week in range(CAMP_WEEKS):
         taper = week == CAMP_WEEKS - 1
         for weekday, activity, minutes, rpe, hour in DRAGO_GYM:
-            lab.log_session(
+            lab.sessions.log(
                 athlete="drago",
                 day=first_day + timedelta(weeks=week, days=weekday),
                 at=time(hour),
@@ -160,7 +160,7 @@ def _wellness(lab: Lab, first_day: date, today: date, rng: random.Random) -> Non
                 item: max(1, min(7, 3 + strain + rng.choice((-1, 0, 0, 1))))
                 for item in HOOPER_ITEMS
             }
-            lab.log_wellness(
+            lab.readiness.log_wellness(
                 athlete, day=day, rhr_bpm=round(rhr + 2 * strain + rng.uniform(-2, 2), 1), **items
             )
             day += timedelta(days=1)
@@ -183,7 +183,7 @@ def _mornings(lab: Lab, first_day: date, today: date, rng: random.Random) -> Non
                 elapsed += beats[-1]
             path = Path(tmp) / f"simulated-morning-{day.isoformat()}.csv"
             path.write_text("rr_ms\n" + "\n".join(str(b) for b in beats) + "\n")
-            lab.import_paths([path], athlete="drago", as_kind="morning", day=day)
+            lab.sessions.import_paths([path], athlete="drago", as_kind="morning", day=day)
             day += timedelta(days=1)
 
 
@@ -191,7 +191,7 @@ def _rocky_camp(lab: Lab, first_day: date, rng: random.Random) -> None:
     for week in range(CAMP_WEEKS):
         taper = week == CAMP_WEEKS - 1
         for weekday, activity, minutes, rpe, hour, what in ROCKY_WEEK:
-            lab.log_session(
+            lab.sessions.log(
                 athlete="rocky",
                 day=first_day + timedelta(weeks=week, days=weekday),
                 at=time(hour),
@@ -209,7 +209,7 @@ def _weigh_ins(lab: Lab, first_day: date, today: date, rng: random.Random) -> No
         while day < today:
             days = (day - first_day).days
             kg = start_kg - 0.045 * days + rng.uniform(-0.4, 0.4)
-            lab.record_weight(athlete, kg=round(kg, 1), day=day)
+            lab.camp.record_weight(athlete, kg=round(kg, 1), day=day)
             day += timedelta(days=3)
 
 
@@ -225,12 +225,12 @@ FIRST_FIGHT = (
 def _first_fight(lab: Lab, day: date) -> int:
     """drago's exhibition against Apollo Creed, as the corner would have counted it: the
     towel's alert rises in round 2."""
-    fight_id = lab.new_fight(
+    fight_id = lab.fights.new(
         red="drago", blue="Apollo Creed (simulated)", day=day, rounds=12, weight_class="heavyweight"
     )
     for rnd, (red, blue, apollo_down) in enumerate(FIRST_FIGHT, start=1):
         for corner, counts, down in (("red", red, 0), ("blue", blue, apollo_down)):
             keys = ("jab_thrown", "jab_landed", "power_thrown", "power_landed")
             entry = dict(zip(keys, counts, strict=True)) | {"knockdowns": down}
-            lab.fight_round(fight_id, rnd=rnd, corner=corner, counts=entry)
+            lab.fights.enter_round(fight_id, rnd=rnd, corner=corner, counts=entry)
     return fight_id

@@ -16,6 +16,7 @@ import numpy as np
 import polars as pl
 
 from drago.analysis.acwr import ACUTE_DAYS, CHRONIC_DAYS, MONOTONY_DAYS, acwr, monotony_strain
+from drago.analysis.plausibility import check_finite
 from drago.analysis.pmc import ATL_DAYS, CTL_DAYS, pmc
 
 #: Load methods and the session column each one sums; `auto` mixes TRIMP and converted sRPE.
@@ -40,7 +41,8 @@ DAILY_SCHEMA: Final[dict[str, pl.DataType]] = {
 
 
 def _check_sessions(sessions: pl.DataFrame, method: str, *, dated: bool = True) -> pl.DataFrame:
-    """Validate, and return the counted sessions with NaN loads turned to null."""
+    """Validate, and return the counted sessions with NaN loads turned to null (an infinite
+    load is refused: `ImplausibleValue`)."""
     if method not in METHOD_COLUMNS:
         raise ValueError(f"unknown load method {method!r}; valid: {', '.join(METHOD_COLUMNS)}")
     needed = {"athlete_id", *METHOD_COLUMNS[method]} | ({"date"} if dated else set())
@@ -51,6 +53,7 @@ def _check_sessions(sessions: pl.DataFrame, method: str, *, dated: bool = True) 
         raise ValueError(f"sessions 'date' must be a local pl.Date, not {sessions.schema['date']}")
     counts = pl.col("counts").fill_null(True) if "counts" in sessions.columns else pl.lit(True)
     present = [c for c in ("trimp_banister", "trimp_edwards", "srpe_load") if c in sessions]
+    check_finite(sessions, tuple(present), what="sessions", nan_is_missing=True)
     return sessions.filter(counts).with_columns(
         pl.col("athlete_id").cast(pl.Int64),
         *(pl.col(c).cast(pl.Float64).fill_nan(None) for c in present),

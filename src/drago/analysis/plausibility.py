@@ -26,6 +26,8 @@ from typing import Final
 
 import polars as pl
 
+from drago.errors import ImplausibleValue
+
 #: HR samples outside this range (bpm, samples of 0 are "no contact" and ignored).
 HR_PLAUSIBLE_BPM: Final = (25.0, 240.0)
 #: Slack on the HR stream's span beyond the recording's duration: the larger of these.
@@ -46,6 +48,30 @@ RULES: Final = (
     ("speed on foot", "99th percentile above 12.5 m/s", "Čoh et al. 2018"),
     ("speed otherwise", "99th percentile above 40 m/s", "drago convention"),
 )
+
+
+def check_finite(
+    frame: pl.DataFrame, columns: tuple[str, ...], *, what: str, nan_is_missing: bool = False
+) -> None:
+    """Refuse NaN or infinity in the numeric `columns` of `frame` that it has (nulls pass:
+    they are "no value") with `ImplausibleValue` (a `BadInput`): a Python API caller's NaN
+    would otherwise come back as NaN results, or an infinity as infinite fitness.
+    `nan_is_missing`: NaN passes as "no value" too (where a function documents it so), and
+    only infinity is refused.
+
+    >>> check_finite(pl.DataFrame({"load": [1.0, float("inf")]}), ("load",), what="daily frame")
+    Traceback (most recent call last):
+    ...
+    drago.errors.ImplausibleValue: daily frame: 'load' must hold finite numbers, not NaN or infinity
+    """
+    for name in columns:
+        if name not in frame.columns or not frame.schema[name].is_float():
+            continue
+        values = frame[name]
+        if values.is_infinite().any() or (not nan_is_missing and values.is_nan().any()):
+            raise ImplausibleValue(
+                f"{what}: {name!r} must hold finite numbers, not NaN or infinity"
+            )
 
 
 def session_plausibility(sessions: pl.DataFrame) -> pl.DataFrame:

@@ -12,13 +12,16 @@ from typing import Final
 
 import polars as pl
 
+from drago.analysis.plausibility import check_finite
+
 #: Default time constants, in days, of chronic (fitness) and acute (fatigue) training load.
 CTL_DAYS: Final = 42
 ATL_DAYS: Final = 7
 
 
 def check_daily(daily: pl.DataFrame, *, by: str = "athlete_id", load: str = "load") -> None:
-    """Raise ValueError unless `daily` holds consecutive days per athlete, in order, no null load.
+    """Raise ValueError unless `daily` holds consecutive days per athlete, in order, no null load;
+    `ImplausibleValue` (a `BadInput`) for a NaN or infinite load.
 
     Examples
     --------
@@ -32,8 +35,9 @@ def check_daily(daily: pl.DataFrame, *, by: str = "athlete_id", load: str = "loa
     missing = {by, "date", load} - set(daily.columns)
     if missing:
         raise ValueError(f"daily frame lacks columns: {', '.join(sorted(missing))}")
-    if daily[load].null_count() or (daily[load].dtype.is_float() and daily[load].is_nan().any()):
-        raise ValueError(f"daily frame has null or NaN {load!r}: days off must be 0")
+    check_finite(daily, (load,), what="daily frame")
+    if daily[load].null_count():
+        raise ValueError(f"daily frame has null {load!r}: days off must be 0")
     step = daily.select(
         pl.col("date").diff().over(by).dt.total_days().alias("step"),
         (pl.col(by).diff() >= 0).alias("sorted"),

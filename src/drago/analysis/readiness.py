@@ -14,6 +14,7 @@ from typing import Final
 import numpy as np
 import polars as pl
 
+from drago.analysis.plausibility import check_finite
 from drago.analysis.verdict import (
     ACWR_AMBER,
     CV_RANGE_SD,
@@ -209,6 +210,9 @@ def readiness_by(days: pl.DataFrame, *, by: str = "athlete_id") -> pl.DataFrame:
         raise ValueError("readiness_series needs one row per date; dates repeat")
     if frame["date"].null_count():
         raise ValueError("readiness_series needs a date on every row")
+    # NaN is a missing value here (`test_nulls_never_become_nan`); an infinity is refused
+    numbers = ("ln_rmssd", "rhr_bpm", "acwr", *WELLNESS_ITEMS)
+    check_finite(frame, numbers, what="readiness", nan_is_missing=True)
     group = frame.select(
         (pl.col(by).ne_missing(pl.col(by).shift()).cum_sum() - 1).fill_null(0)
     ).to_series()

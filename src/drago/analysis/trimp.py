@@ -7,6 +7,7 @@ for every metric. A sample without a valid HR contributes nothing.
 
 from __future__ import annotations
 
+import math
 from typing import Final
 
 import numpy as np
@@ -170,8 +171,8 @@ def srpe_load(rpe: float, duration_s: float) -> float:
     """
     if not 0 <= rpe <= 10:
         raise ValueError(f"session RPE is on the CR-10 scale (0-10), not {rpe}")
-    if duration_s < 0:
-        raise ValueError(f"duration_s must not be negative, not {duration_s}")
+    if not 0 <= duration_s < math.inf:  # NaN fails too
+        raise ValueError(f"duration_s must be a finite number >= 0, not {duration_s}")
     return float(rpe) * float(duration_s) / 60.0
 
 

@@ -57,7 +57,7 @@ def add(
     Example: drago user add ivan --role athlete --athlete Drago
     """
     lab = open_lab(ctx)
-    lab.add_user(
+    lab.accounts.add_user(
         login, role=role, password=_password(password_stdin), teams=team or (), athlete=athlete
     )
     stdout.print(f"added {role} {login}", highlight=False)
@@ -69,7 +69,7 @@ def list_(ctx: typer.Context, fmt: Fmt = OutputFormat.table) -> None:
 
     Example: drago user list --format json
     """
-    emit(open_lab(ctx).users(), fmt)
+    emit(open_lab(ctx).accounts.users(), fmt)
 
 
 @user_app.command("passwd")
@@ -78,7 +78,7 @@ def passwd(ctx: typer.Context, login: Login, password_stdin: PasswordStdin = Fal
 
     Example: drago user passwd ivan
     """
-    ended = open_lab(ctx).set_password(login, _password(password_stdin))
+    ended = open_lab(ctx).accounts.set_password(login, _password(password_stdin))
     stdout.print(f"password of {login} changed; {ended} session(s) ended", highlight=False)
 
 
@@ -88,7 +88,7 @@ def remove(ctx: typer.Context, login: Login) -> None:
 
     Example: drago user remove ivan
     """
-    open_lab(ctx).remove_user(login)
+    open_lab(ctx).accounts.remove_user(login)
     stdout.print(f"removed {login}", highlight=False)
 
 
@@ -107,7 +107,7 @@ def create(
     Example: drago token create coach --expires 30
     """
     lasting = timedelta(days=expires) if expires else None
-    token_id, token = open_lab(ctx).create_token(login, expires_in=lasting)
+    token_id, token = open_lab(ctx).accounts.create_token(login, expires_in=lasting)
     sys.stdout.write(token + "\n")
     shown = f"expires in {expires} day(s)" if expires else "never expires"
     typer.echo(f"token {token_id} for {login}: {shown}; it is not shown again", err=True)
@@ -123,7 +123,7 @@ def tokens(
 
     Example: drago token list --login coach
     """
-    emit(open_lab(ctx).tokens(login), fmt)
+    emit(open_lab(ctx).accounts.tokens(login), fmt)
 
 
 @token_app.command("revoke")
@@ -144,11 +144,11 @@ def revoke(
         raise UsageError("give a token id or --login LOGIN")
     lab = open_lab(ctx)
     if login is not None:
-        count = lab.revoke_tokens(login)
+        count = lab.accounts.revoke_tokens(login)
         stdout.print(f"revoked {count} token(s) and session(s) of {login}", highlight=False)
     else:
         assert token_id is not None
-        lab.revoke_token(token_id)
+        lab.accounts.revoke_token(token_id)
         stdout.print(f"revoked token {token_id}", highlight=False)
 
 
@@ -170,4 +170,4 @@ def audit(
     Example: drago audit --athlete Drago --since 2026-11-01 --format csv
     """
     day = since.date() if since else None
-    emit(open_lab(ctx).audit(athlete=athlete, since=day), fmt)
+    emit(open_lab(ctx).audit.entries(athlete=athlete, since=day), fmt)

@@ -42,7 +42,7 @@ def add(
 
     Example: drago athlete add rocky --sex m --tz America/New_York --hr-max 192
     """
-    athlete_id = open_lab(ctx).add_athlete(
+    athlete_id = open_lab(ctx).athletes.add(
         name,
         sex=sex.value,
         tz=tz or "UTC",
@@ -96,7 +96,7 @@ def set_(
 
     Example: drago athlete set rocky --hr-max 190 --from 2026-09-01
     """
-    open_lab(ctx).set_athlete(
+    open_lab(ctx).athletes.set(
         name,
         valid_from=valid_from.date() if valid_from else None,
         values={
@@ -126,7 +126,7 @@ def list_(
 
     Example: drago athlete list --format csv
     """
-    frame = open_lab(ctx).athletes(team=team)
+    frame = open_lab(ctx).athletes.list(team=team)
     table = frame.select(
         "name",
         "team",
@@ -160,7 +160,7 @@ def show(
 
     Example: drago athlete show rocky
     """
-    view = open_lab(ctx).athlete(name)
+    view = open_lab(ctx).athletes.get(name)
     if fmt is not OutputFormat.table:
         profile = pl.DataFrame([view.profile])
         emit(profile, fmt)

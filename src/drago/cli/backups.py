@@ -23,7 +23,7 @@ def backup(
 
     Example: drago backup -o drago-2026-11-26.tar.gz
     """
-    manifest = open_lab(ctx).backup(out)
+    manifest = open_lab(ctx).privacy.backup(out)
     stdout.print(f"backed up {len(manifest['files'])} files to {out}", highlight=False)
 
 
@@ -61,7 +61,7 @@ def export(
 
     Example: drago athlete export rocky -o rocky-export --format csv
     """
-    manifest = open_lab(ctx).export_athlete(name, out, fmt=str(fmt))
+    manifest = open_lab(ctx).privacy.export(name, out, fmt=str(fmt))
     stdout.print(f"exported {len(manifest['files'])} files to {out}", highlight=False)
 
 
@@ -77,7 +77,7 @@ def delete(
     """
     if not yes:
         raise typer.BadParameter("add --yes to erase the athlete and all their data")
-    erased = open_lab(ctx).delete_athlete(name)
+    erased = open_lab(ctx).privacy.erase(name)
     removed = ", ".join(f"{n} {table}" for table, n in erased.rows.items() if n)
     stdout.print(
         f"erased athlete {name}: {removed or 'no rows'}; {erased.originals} original files",

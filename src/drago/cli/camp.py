@@ -49,7 +49,7 @@ def test_add(
 
     Example: drago test add rocky --date 2026-11-20 --test 3min-bag-punches --value 412
     """
-    open_lab(ctx).add_performance_test(
+    open_lab(ctx).camp.add_test(
         name, day=day.date(), test=test, value=value, lower_is_better=lower_is_better
     )
     _print(f"recorded {test} {value:g} for {name} on {day.date().isoformat()}")
@@ -73,7 +73,7 @@ def model(
 
     Example: drago model rocky --test 3min-bag-punches --format json
     """
-    report = open_lab(ctx).performance_model(name, test=test, method=method.value)
+    report = open_lab(ctx).camp.model(name, test=test, method=method.value)
     out = report.to_dict()
     if fmt is OutputFormat.json:
         emit_object(out)
@@ -116,7 +116,9 @@ def weight(
 
     Example: drago weight rocky --lb 152.4 --date 2026-11-20
     """
-    when, mass = open_lab(ctx).record_weight(name, kg=kg, lb=lb, day=day.date() if day else None)
+    when, mass = open_lab(ctx).camp.record_weight(
+        name, kg=kg, lb=lb, day=day.date() if day else None
+    )
     _print(f"recorded {mass:.2f} kg for {name} on {when.isoformat()}")
 
 
@@ -134,7 +136,9 @@ def suspension_add(
 
     Example: drago suspension add rocky --from 2026-11-01 --days 30 --reason "KO loss"
     """
-    sid = open_lab(ctx).add_suspension(name, first_day=first_day.date(), days=days, reason=reason)
+    sid = open_lab(ctx).camp.add_suspension(
+        name, first_day=first_day.date(), days=days, reason=reason
+    )
     _print(f"recorded suspension {sid} of {name}: {days} days from {first_day.date().isoformat()}")
 
 
@@ -145,7 +149,9 @@ Weeks = Annotated[int, typer.Option("--weeks", help="Length of the camp in weeks
 RestDays = Annotated[int, typer.Option("--rest-days", help="Rest days a week (0-3).")]
 WeighIn = Annotated[
     float | None,
-    typer.Option("--weigh-in-kg", help="Weight limit in kg (default: the athlete's class)."),
+    typer.Option(
+        "--weigh-in-kg", help="Weight limit in kg (default: the bout's class, else the athlete's)."
+    ),
 ]
 Rules = Annotated[
     str,
@@ -162,6 +168,12 @@ HoursToBout = Annotated[
 UsgMax = Annotated[
     float | None,
     typer.Option("--usg-max", help="A promotion's hydration test: urine specific gravity."),
+]
+NoDropWeeks = Annotated[
+    int | None,
+    typer.Option(
+        "--no-drop-weeks", help="A promotion's rule: no class drop within this many weeks."
+    ),
 ]
 
 
@@ -184,6 +196,7 @@ def camp_plan(
     weigh_in: Rules = "pro",
     hours_to_bout: HoursToBout = None,
     usg_max: UsgMax = None,
+    no_drop_weeks: NoDropWeeks = None,
     ics: Annotated[
         Path | None,
         typer.Option("--ics", help="Also write the sessions as an iCalendar file (.ics)."),
@@ -200,15 +213,16 @@ def camp_plan(
     day's target on the athlete's own scale.
 
     Within the week-on-week rise, day-cap, rolling monotony, rest, suspension and progressive
-    taper constraints; with weigh-ins and a limit (--weigh-in-kg, else the athlete's weight
-    class), the weight trajectory to the weigh-in. An athlete without load in the 28 days
-    before the camp is planned from --weekly-hours and --usual-rpe. CSV gives the days;
-    --ics writes them for a phone's calendar.
+    taper constraints; with weigh-ins and a limit (--weigh-in-kg, else the bout's weight
+    class, else the athlete's), the weight trajectory to the weigh-in under the bout's rules
+    (--weigh-in, --hours-to-bout, --usg-max, --no-drop-weeks). An athlete without load in the
+    28 days before the camp is planned from --weekly-hours and --usual-rpe. CSV gives the
+    days; --ics writes them for a phone's calendar.
 
     Example: drago camp plan rocky --fight-date 2026-12-19 --weeks 8 --ics camp.ics
     """
     lab = open_lab(ctx)
-    report = lab.plan_camp(
+    report = lab.camp.plan(
         name,
         fight_date=fight_date.date(),
         weeks=weeks,
@@ -219,10 +233,11 @@ def camp_plan(
         weigh_in=weigh_in,
         hours_to_bout=hours_to_bout,
         usg_max=usg_max,
+        no_drop_weeks=no_drop_weeks,
         until=as_of.date() if as_of else None,
     )
     if ics is not None:
-        ics.write_bytes(lab.camp_ical(report))
+        ics.write_bytes(lab.camp.ical(report))
     out = report.to_dict()
     if fmt is OutputFormat.json:
         emit_object(out)
@@ -268,6 +283,7 @@ def camp_status(
     weigh_in: Rules = "pro",
     hours_to_bout: HoursToBout = None,
     usg_max: UsgMax = None,
+    no_drop_weeks: NoDropWeeks = None,
     fmt: Fmt = OutputFormat.table,
 ) -> None:
     """Where the camp stands: load done vs planned, fight-day form, weight vs trajectory.
@@ -277,7 +293,7 @@ def camp_status(
 
     Example: drago camp status rocky --as-of 2026-11-25
     """
-    s = open_lab(ctx).camp_status(
+    s = open_lab(ctx).camp.status(
         name,
         as_of=as_of.date() if as_of else None,
         fight_date=fight_date.date() if fight_date else None,
@@ -287,6 +303,7 @@ def camp_status(
         weigh_in=weigh_in,
         hours_to_bout=hours_to_bout,
         usg_max=usg_max,
+        no_drop_weeks=no_drop_weeks,
     )
     out = dataclasses.asdict(s)
     if fmt is OutputFormat.json:

@@ -27,10 +27,9 @@ def _rows(side: TapeSide) -> dict[str, str]:
     trend = side.readiness_trend
     rec = side.record
     per_round = "-"
-    if punches and punches["per_round"]:
+    if punches and punches.per_round:
         per_round = ", ".join(
-            f"R{x['round']} {x['punches']:.0f}/{_num(x['mean_power_au'])}"
-            for x in punches["per_round"]
+            f"R{x.round} {x.punches:.0f}/{_num(x.mean_power_au)}" for x in punches.per_round
         )
     return {
         "team": p["team"] or "-",
@@ -49,9 +48,9 @@ def _rows(side: TapeSide) -> dict[str, str]:
         "readiness 28 d": f"{trend['green']} green, {trend['amber']} amber, {trend['red']} red",
         "punches/session": "-"
         if not punches
-        else f"{punches['per_session']:.0f} ({_num(punches['per_minute'])}/min, "
-        f"{punches['sessions']} IMU sessions)",
-        "mean power (AU, relative)": _num(punches["mean_power_au"]) if punches else "-",
+        else f"{punches.per_session:.0f} ({_num(punches.per_minute)}/min, "
+        f"{punches.sessions} IMU sessions)",
+        "mean power (AU, relative)": _num(punches.mean_power_au) if punches else "-",
         "per round (punches/power)": per_round,
         "record (W-L-D)": str(rec["text"])
         + (f", {rec['undecided']} without a decision" if rec["undecided"] else ""),
@@ -76,7 +75,7 @@ def compare(
     if a.strip().casefold() == b.strip().casefold():
         raise UsageError("compare two different athletes")
     lab = open_lab(ctx, read_only=False)
-    sides = [lab.tape(a), lab.tape(b)]
+    sides = [lab.tape.side(a), lab.tape.side(b)]
     if fmt is OutputFormat.json:
         emit_object({"a": sides[0].to_dict(), "b": sides[1].to_dict()})
         return

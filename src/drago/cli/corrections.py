@@ -23,9 +23,9 @@ def show(ctx: typer.Context, session_id: SessionId, fmt: Fmt = OutputFormat.tabl
     Example: drago session show 12
     """
     lab = open_lab(ctx)
-    row = lab.session(session_id)
+    row = lab.sessions.get(session_id)
     if fmt is OutputFormat.table:
-        local = lab.session_local_start(session_id)
+        local = lab.streams.local_start(session_id)
         row = {"start (local)": f"{local:%Y-%m-%d %H:%M} {local.tzinfo}"} | row
         for key, value in row.items():
             stdout.print(f"{key:>16}: {human(value)}", highlight=False)
@@ -63,7 +63,7 @@ def set_(
 
     Example: drago session set 12 --rpe 8 --notes "hard sparring, 6 rounds"
     """
-    open_lab(ctx).set_session(
+    open_lab(ctx).sessions.set(
         session_id,
         rpe=rpe,
         notes=notes,
@@ -87,7 +87,7 @@ def delete(
     """
     if not yes:
         raise typer.BadParameter("add --yes to delete the session", param_hint="--yes")
-    gone = open_lab(ctx).delete_session(session_id)
+    gone = open_lab(ctx).sessions.delete(session_id)
     note = " and its original file" if gone else ""
     stdout.print(f"deleted session {session_id}{note}", highlight=False)
 
@@ -113,4 +113,4 @@ def rounds(
 
     Example: drago session rounds 12 --work 180 --rest 60
     """
-    emit(open_lab(ctx).session_rounds(session_id, work_s=work, rest_s=rest), fmt)
+    emit(open_lab(ctx).streams.rounds(session_id, work_s=work, rest_s=rest), fmt)

@@ -49,7 +49,7 @@ def fight_new(
 
     Example: drago fight new --red rocky --blue "Apollo Creed" --date 2026-12-19 --rounds 12
     """
-    fid = open_lab(ctx).new_fight(
+    fid = open_lab(ctx).fights.new(
         red=red, blue=blue, day=day.date(), rounds=rounds, weight_class=weight_class
     )
     _print(str(fid))
@@ -100,7 +100,7 @@ def fight_round(
         "power_landed": power_landed,
         "knockdowns": knockdowns,
     }
-    report = open_lab(ctx).fight_round(
+    report = open_lab(ctx).fights.enter_round(
         fight_id, rnd=rnd, corner=corner.value, counts=counts, scores=_scores(scores)
     )
     _print(f"fight {fight_id} round {rnd} {corner.value}: entered")
@@ -143,7 +143,7 @@ def fight_result(
     """
     from drago.lab.records import clock, parse_clock
 
-    row = open_lab(ctx).fight_result(
+    row = open_lab(ctx).fights.set_result(
         fight_id,
         result=result,
         winner=winner.value if winner else None,
@@ -166,7 +166,7 @@ def fight_show(ctx: typer.Context, fight_id: FightId, fmt: Fmt = OutputFormat.ta
 
     Example: drago fight show 1 --format json
     """
-    r = open_lab(ctx).fight_report(fight_id)
+    r = open_lab(ctx).fights.report(fight_id)
     if fmt is OutputFormat.json:
         emit_object(dataclasses.asdict(r))
         return

@@ -64,7 +64,7 @@ def import_(
     Example: drago import ~/garmin-export --athlete drago
     """
     lab = open_lab(ctx)
-    lab.athlete(athlete)
+    lab.athletes.get(athlete)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(
@@ -90,7 +90,7 @@ def import_(
             elif verbose[0] or outcome.status == "skipped":
                 stdout.print(line, highlight=False)
 
-        result = lab.import_paths(
+        result = lab.sessions.import_paths(
             paths,
             athlete=athlete,
             recover=recover,
@@ -102,7 +102,7 @@ def import_(
     stdout.print(_summary(result), highlight=False)
     new = {i for outcome in result.outcomes for i in outcome.session_ids}
     if new:
-        listed = lab.sessions(athlete=athlete)
+        listed = lab.sessions.list(athlete=athlete)
         for row in listed.filter(listed["id"].is_in(list(new))).iter_rows(named=True):
             if row["suspect_reason"] is not None:
                 stdout.print(
@@ -169,7 +169,7 @@ def log(
 
     Example: drago log --athlete rocky --date 2026-11-20 --minutes 45 --rpe 7 --activity run
     """
-    session_id = open_lab(ctx).log_session(
+    session_id = open_lab(ctx).sessions.log(
         athlete=athlete,
         day=day.date(),
         at=at.time() if at else None,

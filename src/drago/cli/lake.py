@@ -74,7 +74,7 @@ def export(
 
     Example: drago lake export --to /data/lake --athlete drago
     """
-    done = open_lab(ctx, read_only=True).export_lake(to, athletes=athlete)
+    done = open_lab(ctx, read_only=True).lake.export(to, athletes=athlete)
     _written("lake", done, to)
 
 
@@ -143,7 +143,7 @@ def attach(ctx: typer.Context, root: Dir) -> None:
 
     Example: drago lake attach /tmp/fed
     """
-    results, _ = open_lab(ctx).attach_lake(root)
+    results, _ = open_lab(ctx).lake.attach(root)
     stdout.print(f"attached lake results {results}", highlight=False)
 
 
@@ -153,7 +153,7 @@ def detach(ctx: typer.Context) -> None:
 
     Example: drago lake detach
     """
-    gone = open_lab(ctx).detach_lake()
+    gone = open_lab(ctx).lake.detach()
     stdout.print("detached the lake" if gone else "no lake was attached", highlight=False)
 
 
@@ -166,7 +166,7 @@ def overview(ctx: typer.Context, fmt: Fmt = OutputFormat.table) -> None:
 
     Example: drago lake overview --format csv
     """
-    frame = open_lab(ctx).lake_overview()
+    frame = open_lab(ctx).lake.overview()
     table = frame.with_columns(
         pl.col("ctl", "atl", "tsb", "load_7d").round(1),
         pl.col("acwr_rolling", "acwr_ewma").round(2),

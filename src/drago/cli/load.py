@@ -59,7 +59,7 @@ def load(
 
     Example: drago load drago --since 2026-10-01 --format csv
     """
-    series = open_lab(ctx).load_series(
+    series = open_lab(ctx).load.series(
         name,
         since=since.date() if since else None,
         until=until.date() if until else None,
@@ -91,7 +91,9 @@ def status(
 
     Example: drago status rocky --as-of 2026-11-20
     """
-    report = open_lab(ctx).status(name, as_of=as_of.date() if as_of else None, method=method.value)
+    report = open_lab(ctx).load.status(
+        name, as_of=as_of.date() if as_of else None, method=method.value
+    )
     if fmt is not OutputFormat.table:
         emit(pl.DataFrame([report.today]), fmt)
         return
@@ -141,5 +143,5 @@ def recompute(
 
     Example: drago recompute rocky
     """
-    n = open_lab(ctx).recompute_loads(athlete=name)
+    n = open_lab(ctx).load.recompute(athlete=name)
     stdout.print(f"recomputed {n} sessions", highlight=False)

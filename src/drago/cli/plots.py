@@ -60,9 +60,9 @@ def load(
     render = pmc_renderer(out)
     lab = open_lab(ctx)
     if since is None:  # the camp, else the last 90 days (--since widens it)
-        start = lab.chart_window(name, as_of=as_of.date() if as_of else None).start
+        start = lab.camp.window(name, as_of=as_of.date() if as_of else None).start
         since = datetime.combine(start, datetime.min.time()) if start else None
-    series = lab.load_series(
+    series = lab.load.series(
         name,
         since=since.date() if since else None,
         until=until.date() if until else None,
@@ -95,9 +95,9 @@ def readiness(
     render = readiness_renderer(out)
     lab = open_lab(ctx)
     if since is None:  # the camp, else the last 90 days (--since widens it)
-        start = lab.chart_window(name, as_of=as_of.date() if as_of else None).start
+        start = lab.camp.window(name, as_of=as_of.date() if as_of else None).start
         since = datetime.combine(start, datetime.min.time()) if start else None
-    days = lab.readiness(
+    days = lab.readiness.series(
         name, since=since.date() if since else None, as_of=as_of.date() if as_of else None
     )
     try:
@@ -119,14 +119,15 @@ def punches(
     """
     suffix = _check_out(out)
     lab = open_lab(ctx)
-    report = lab.session_punches(session_id)
-    trace = lab.session_imu_trace(session_id)
-    title = f"session {session_id}: {report['n_punches']} punches"
+    report = lab.punches.of_session(session_id)
+    trace = lab.punches.imu_trace(session_id)
+    title = f"session {session_id}: {report.n_punches} punches"
     if suffix == ".html":
-        punches_figure_html(trace, report, out, title=title)
+        punches_figure_html(trace, report.to_dict(), out, title=title)
     else:
-        punches_figure_static(trace, report, out, title=title, fmt=suffix.lstrip("."))
-    stdout.print(f"drew {report['n_punches']} punches to {out}", highlight=False)
+        figure = report.to_dict()
+        punches_figure_static(trace, figure, out, title=title, fmt=suffix.lstrip("."))
+    stdout.print(f"drew {report.n_punches} punches to {out}", highlight=False)
 
 
 @plot_app.command("camp")
@@ -154,7 +155,7 @@ def camp(
     Example: drago plot camp drago -o drago-camp.png
     """
     suffix = _check_out(out)
-    days = open_lab(ctx).camp_chart(
+    days = open_lab(ctx).camp.chart(
         name,
         as_of=as_of.date() if as_of else None,
         fight_date=fight_date.date() if fight_date else None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import polars as pl
 import typer
@@ -14,43 +14,29 @@ from drago.cli import app, open_lab
 from drago.cli.output import Fmt, OutputFormat, emit, stdout
 from drago.vocab import Hand, Stance
 
+if TYPE_CHECKING:
+    from drago.lab.punch_report import PunchReport
 
-def render(report: dict[str, Any], fmt: OutputFormat) -> None:
+
+def render(report: PunchReport, fmt: OutputFormat) -> None:
     """Print a punch report: JSON as the whole object, CSV one row per punch, table a summary."""
     if fmt is OutputFormat.json:
-        sys.stdout.write(json.dumps(report, indent=2, allow_nan=False) + "\n")
+        sys.stdout.write(json.dumps(report.to_dict(), indent=2, allow_nan=False) + "\n")
         return
-    punches = pl.DataFrame(
-        report["punches"],
-        schema={
-            "t_s": pl.Float64,
-            "onset_s": pl.Float64,
-            "end_s": pl.Float64,
-            "hand": pl.String,
-            "class": pl.String,
-            "type": pl.String,
-            "confidence": pl.Float64,
-            "peak_acc_ms2": pl.Float64,
-            "peak_acc_g": pl.Float64,
-            "speed_ms": pl.Float64,
-            "power_au": pl.Float64,
-            "round": pl.Int64,
-        },
-    )
     if fmt is OutputFormat.csv:
-        emit(punches, fmt)
+        emit(report.frame(), fmt)
         return
-    by_type = ", ".join(f"{k} {v}" for k, v in report["by_type"].items()) or "none"
+    by_type = ", ".join(f"{k} {v}" for k, v in report.by_type.items()) or "none"
     stdout.print(
-        f"[bold]{report['n_punches']} punches[/bold] in {report['duration_s']:.0f} s "
-        f"({report['rate_hz']:.0f} Hz, {'acc + gyro' if report['has_gyro'] else 'acc only'}): "
+        f"[bold]{report.n_punches} punches[/bold] in {report.duration_s:.0f} s "
+        f"({report.rate_hz:.0f} Hz, {'acc + gyro' if report.has_gyro else 'acc only'}): "
         f"{by_type}",
         highlight=False,
     )
-    emit(pl.DataFrame(report["rounds"]), fmt)
-    if report.get("fatigue_index_pct") is not None:
-        stdout.print(f"fatigue index (decrement score): {report['fatigue_index_pct']:.1f} %")
-    for note in report["notes"]:
+    emit(pl.DataFrame(report.to_dict()["rounds"]), fmt)
+    if report.fatigue_index_pct is not None:
+        stdout.print(f"fatigue index (decrement score): {report.fatigue_index_pct:.1f} %")
+    for note in report.notes:
         stdout.print(f"note: {note}", highlight=False)
 
 
@@ -111,13 +97,13 @@ def punches(
     lab = open_lab(ctx)
     if not file.exists() and str(file).isdigit():
         render(
-            lab.session_punches(
+            lab.punches.of_session(
                 int(str(file)), stance=stance.value if stance else None, work_s=work, rest_s=rest
             ),
             fmt,
         )
         return
-    report = lab.analyse_punch_file(
+    report = lab.punches.analyse_file(
         file,
         gyro=gyro,
         hand=hand.value if hand else None,

@@ -54,9 +54,10 @@ def hrv(
 
     Example: drago hrv morning.csv --window 60:300 --format json
     """
-    result = open_lab(ctx).analyse_rr_file(
+    analysis = open_lab(ctx).readiness.analyse_rr_file(
         path, correction=correction.value, window_s=_window(window)
     )
+    result = analysis.to_dict()
     if fmt is OutputFormat.json:
         import json
 
@@ -108,7 +109,7 @@ def wellness(
     Example: drago wellness rocky --sleep 2 --stress 3 --fatigue 4 --soreness 3 --rhr-bpm 52
     """
     given = {"sleep": sleep, "stress": stress, "fatigue": fatigue, "soreness": soreness}
-    when = open_lab(ctx).log_wellness(
+    when = open_lab(ctx).readiness.log_wellness(
         name, day=day.date() if day else None, rhr_bpm=rhr_bpm, mood=mood, **given
     )
     stdout.print(f"logged wellness of {name} for {when.isoformat()}", highlight=False)
@@ -145,7 +146,7 @@ def readiness(
     if now:
         _now(ctx, name, as_of.date() if as_of else None, fmt)
         return
-    frame = open_lab(ctx).readiness(
+    frame = open_lab(ctx).readiness.series(
         name, since=since.date() if since else None, as_of=as_of.date() if as_of else None
     )
     table = frame.select(
@@ -160,7 +161,7 @@ def readiness(
 
 
 def _now(ctx: typer.Context, name: str, as_of: date | None, fmt: OutputFormat) -> None:
-    view = open_lab(ctx).readiness_now(name, as_of=as_of)
+    view = open_lab(ctx).gym.readiness_now(name, as_of=as_of)
     out = view.to_dict()
     if fmt is OutputFormat.json:
         emit_object(out)
@@ -176,8 +177,8 @@ def _now(ctx: typer.Context, name: str, as_of: date | None, fmt: OutputFormat) -
     say(f"  morning: {view.morning_reason}", highlight=False, markup=False)
     say(f"  {view.label}:", highlight=False, markup=False)
     for s in view.sessions:
-        rpe = "" if s.get("rpe") is None else f" at RPE {s['rpe']:g}"
-        line = f"    {s['time']} {s['activity']} {s['minutes']:g} min{rpe}"
+        rpe = "" if s.rpe is None else f" at RPE {s.rpe:g}"
+        line = f"    {s.time} {s.activity} {s.minutes:g} min{rpe}"
         say(line, highlight=False, markup=False)
     if view.load_today is not None:
         acwr = "-" if view.acwr_rolling is None else f"{view.acwr_rolling:.2f}"

@@ -107,7 +107,7 @@ def run_team_server(
         error("--tls-cert and --tls-key go together")
         raise typer.Exit(2)
     with Lab(db) as lab:
-        if lab.users().height == 0:
+        if lab.accounts.users().height == 0:
             error("team mode needs an account: add one with drago user add LOGIN --role admin")
             raise typer.Exit(2)
     scheme = "https" if tls[0] else "http"

@@ -44,8 +44,8 @@ def sessions(
     Example: drago sessions --athlete drago --since 2026-10-01 --format json
     """
     lab = open_lab(ctx)
-    frame = lab.sessions(athlete=athlete, team=team, since=since.date() if since else None)
-    zones = dict(lab.athletes().select("name", "tz").iter_rows())
+    frame = lab.sessions.list(athlete=athlete, team=team, since=since.date() if since else None)
+    zones = dict(lab.athletes.list().select("name", "tz").iter_rows())
     table = frame.select(
         "id",
         "athlete",

@@ -19,7 +19,7 @@ def add(ctx: typer.Context, name: Annotated[str, typer.Argument(help="The team's
 
     Example: drago team add "Mighty Micks"
     """
-    open_lab(ctx).add_team(name)
+    open_lab(ctx).teams.add(name)
     stdout.print(f"added team {name}", highlight=False)
 
 
@@ -29,4 +29,4 @@ def list_(ctx: typer.Context, fmt: Fmt = OutputFormat.table) -> None:
 
     Example: drago team list --format json
     """
-    emit(open_lab(ctx).teams(), fmt)
+    emit(open_lab(ctx).teams.list(), fmt)

@@ -52,14 +52,14 @@ def watch_cmd(
     root = ctx.find_root()
     db = root.obj["db"] if root.obj else None
     with Lab(db) as lab:
-        name = str(lab.athlete(athlete).profile["name"])
+        name = str(lab.athletes.get(athlete).profile["name"])
     stop = threading.Event()
     handled: list[int] = [0]
     failed: list[bool] = []
 
     def import_files(paths: list[Path]) -> None:
         with Lab(db) as lab:
-            report = lab.import_paths(paths, athlete=name, recover=recover)
+            report = lab.sessions.import_paths(paths, athlete=name, recover=recover)
         for outcome in report.outcomes:
             stdout.print(_line(outcome), highlight=False)
         stdout.print(_summary(report), highlight=False)

@@ -16,7 +16,7 @@ import polars as pl
 
 from drago.errors import NotFound, UsageError
 from drago.lab import passwords
-from drago.lab.base import LabBase
+from drago.lab.context import Service
 from drago.store import accounts as rows
 from drago.store import athletes as athlete_rows
 from drago.store import teams as team_rows
@@ -51,7 +51,9 @@ class Login:
     principal: Principal
 
 
-class AccountsMixin(LabBase):
+class AccountsService(Service):
+    """Accounts, passwords, tokens and sessions of team mode (`lab.accounts`)."""
+
     def add_user(
         self,
         login: str,
@@ -181,10 +183,3 @@ class AccountsMixin(LabBase):
         else:
             visible = frozenset()
         return Principal(user.login, user.role, athlete, visible, found.token_id, found.kind)
-
-    def athlete_id_of(self, name: str) -> int | None:
-        """The id of athlete `name` (any case), None when there is none."""
-        return rows.athlete_id_by_name(self.store, name)
-
-    def athlete_id_of_session(self, session_id: int) -> int | None:
-        return rows.athlete_id_of_session(self.store, session_id)

@@ -1,19 +1,25 @@
-"""Athletes and teams: who trains, with what physiology, in which gym."""
+"""Athletes and teams: who trains, with what physiology, in which gym (`lab.athletes`,
+`lab.teams`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import polars as pl
 
 from drago.errors import UsageError
-from drago.lab.base import LabBase, check_hr_pair, check_range, check_tz
+from drago.lab.base import check_hr_pair, check_range, check_tz
+from drago.lab.context import LabContext, Service
+from drago.store import accounts as account_rows
 from drago.store import athletes as athlete_rows
 from drago.store import teams as team_rows
 from drago.vocab import SEXES
+
+if TYPE_CHECKING:
+    from drago.lab.load import LoadService
 
 
 @dataclass(frozen=True)
@@ -58,8 +64,34 @@ def _check_pairs(
         check_hr_pair(in_force.get("hr_max_bpm"), in_force.get("hr_rest_bpm"))
 
 
-class AthletesMixin(LabBase):
-    def add_athlete(
+def listing(ctx: LabContext) -> pl.DataFrame:
+    """Every athlete with current values, estimates from data where values are missing (all
+    of them, whoever the caller: the services' own look-ups)."""
+    return ctx.memoised(
+        ("athletes",),
+        lambda: athlete_rows.list_athletes(ctx.store).with_columns(
+            pl.col("hr_max_bpm").is_null().alias("hr_max_estimated"),
+            pl.col("hr_rest_bpm").is_null().alias("hr_rest_estimated"),
+            pl.col("hr_max_bpm").fill_null(pl.col("hr_max_observed_bpm")),
+            pl.col("hr_rest_bpm").fill_null(pl.col("hr_low_observed_bpm")),
+        ),
+    )
+
+
+def team_listing(ctx: LabContext, team: str) -> pl.DataFrame:
+    """`listing` of one team's athletes (NotFound when there is no such team)."""
+    team_rows.team_id(ctx.store, team)
+    return listing(ctx).filter(pl.col("team").str.to_lowercase() == team.strip().casefold())
+
+
+class AthletesService(Service):
+    """Athletes: who trains, with what physiology (`lab.athletes`)."""
+
+    def __init__(self, ctx: LabContext, load: LoadService) -> None:
+        super().__init__(ctx)
+        self._load = load
+
+    def add(
         self,
         name: str,
         *,
@@ -100,7 +132,7 @@ class AthletesMixin(LabBase):
                     )
         return athlete_id
 
-    def set_athlete(
+    def set(
         self,
         name: str,
         *,
@@ -139,38 +171,39 @@ class AthletesMixin(LabBase):
         if any(v is not None for v in (values or {}).values()) or any(
             profile.get(key) is not None for key in load_inputs
         ):
-            self.recompute_loads(athlete=row.name)
+            self._load.recompute(athlete=row.name)
 
-    def athletes(self, *, team: str | None = None) -> pl.DataFrame:
-        """Every athlete with current values; estimates from data where values are missing."""
-        frame = self.memoised(
-            ("athletes",),
-            lambda: athlete_rows.list_athletes(self.store).with_columns(
-                pl.col("hr_max_bpm").is_null().alias("hr_max_estimated"),
-                pl.col("hr_rest_bpm").is_null().alias("hr_rest_estimated"),
-                pl.col("hr_max_bpm").fill_null(pl.col("hr_max_observed_bpm")),
-                pl.col("hr_rest_bpm").fill_null(pl.col("hr_low_observed_bpm")),
-            ),
-        )
-        if team is not None:
-            team_rows.team_id(self.store, team)
-            frame = frame.filter(pl.col("team").str.to_lowercase() == team.strip().casefold())
+    def list(self, *, team: str | None = None) -> pl.DataFrame:
+        """Every athlete the caller may see, with current values; estimates from data where
+        values are missing."""
+        frame = listing(self.ctx) if team is None else team_listing(self.ctx, team)
+        if self.ctx.visible is not None:
+            frame = frame.filter(pl.col("id").is_in(sorted(self.ctx.visible)))
         return frame
 
-    def athlete(self, name: str) -> AthleteView:
+    def get(self, name: str) -> AthleteView:
+        """One athlete: profile, dated values, and the estimates from data."""
         row = athlete_rows.get_athlete(self.store, name)
-        listing = self.athletes().filter(pl.col("id") == row.id).row(0, named=True)
+        listing = self.list().filter(pl.col("id") == row.id).row(0, named=True)
         estimates = {
             "hr_max_bpm": listing["hr_max_observed_bpm"],
             "hr_rest_bpm": listing["hr_low_observed_bpm"],
         }
         return AthleteView(listing, athlete_rows.values(self.store, row.id), estimates)
 
-    def add_team(self, name: str) -> int:
+    def id_of(self, name: str) -> int | None:
+        """The id of athlete `name` (any case), None when there is none."""
+        return account_rows.athlete_id_by_name(self.store, name)
+
+
+class TeamsService(Service):
+    """Teams, the gyms athletes train in (`lab.teams`)."""
+
+    def add(self, name: str) -> int:
         if not name.strip():
             raise UsageError("a team needs a name")
         with self.store.transaction():
             return team_rows.add_team(self.store, name)
 
-    def teams(self) -> pl.DataFrame:
+    def list(self) -> pl.DataFrame:
         return team_rows.list_teams(self.store)

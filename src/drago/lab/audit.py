@@ -6,7 +6,7 @@ from datetime import date, datetime, time
 
 import polars as pl
 
-from drago.lab.base import LabBase
+from drago.lab.context import Service
 from drago.store import athletes as athlete_rows
 from drago.store import audit as audit_rows
 from drago.store.sessions import list_sessions
@@ -16,8 +16,10 @@ from drago.store.sessions import list_sessions
 MIN_GROUP = 3
 
 
-class AuditMixin(LabBase):
-    def record_access(
+class AuditService(Service):
+    """The audit log and the anonymised aggregates (`lab.audit`)."""
+
+    def record(
         self,
         *,
         login: str | None,
@@ -43,7 +45,7 @@ class AuditMixin(LabBase):
                 remote=remote,
             )
 
-    def audit(self, *, athlete: str | None = None, since: date | None = None) -> pl.DataFrame:
+    def entries(self, *, athlete: str | None = None, since: date | None = None) -> pl.DataFrame:
         """Audit entries, oldest first; `since` is a UTC date."""
         athlete_id = athlete_rows.get_athlete(self.store, athlete).id if athlete else None
         start = datetime.combine(since, time()) if since else None

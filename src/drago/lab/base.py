@@ -1,21 +1,17 @@
-"""What every part of the lab shares: the store, and checks of what users type."""
+"""Checks of what users type, shared by the lab's services."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Hashable, Sequence
 from datetime import date, datetime, timedelta
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import polars as pl
-
 from drago.errors import ImplausibleValue, UsageError
-from drago.lab.memo import Memo
-from drago.store import Store, edits
+from drago.store import athletes as athlete_rows
 
-T = TypeVar("T")
+if TYPE_CHECKING:
+    from drago.store import Store
 
 #: Plausible ranges of the values a user types; outside them is a typo, not physiology.
 #: HR max 120-240 bpm: Tanaka, Monahan & Seals (2001) give 208 - 0.7 x age (SD about 7-11
@@ -85,60 +81,6 @@ def check_tz(tz: str) -> str:
     return tz
 
 
-class LabBase:
-    """The store a lab works on; every part of the lab is a mixin over it.
-
-    The methods below are the ones mixins call on each other; `Lab` gets them from the mixin
-    that owns them.
-    """
-
-    store: Store
-    memo: Memo
-
-    def memoised(self, key: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
-        """`compute()`, kept in the lab's memo while the store is unchanged (computed afresh
-        inside a transaction, whose writes the store's state does not show yet)."""
-        if self.store.in_transaction:
-            return compute()
-        return self.memo.get_or_compute((*key, self.store.state()), compute)
-
-    def athletes(self, *, team: str | None = None) -> pl.DataFrame:
-        raise NotImplementedError
-
-    def load_series(self, name: str, *, until: date | None = None) -> pl.DataFrame:
-        raise NotImplementedError
-
-    def session_row(self, session_id: int) -> dict[str, Any]:
-        """A session's stored row (a fresh copy), or NotFound; kept while the store is
-        unchanged, since one page asks for it several times."""
-        return dict(
-            self.memoised(
-                ("session_row", session_id), lambda: edits.session_row(self.store, session_id)
-            )
-        )
-
-    def session_punches(
-        self,
-        session_id: int,
-        *,
-        stance: str | None = None,
-        work_s: float = 180.0,
-        rest_s: float = 60.0,
-    ) -> dict[str, Any]:
-        raise NotImplementedError
-
-    def session_streams(self, session_id: int) -> pl.DataFrame:
-        raise NotImplementedError
-
-    def attached_lake(self) -> Path | None:
-        raise NotImplementedError
-
-    def lake_series(
-        self, name: str, *, since: date | None = None, until: date | None = None
-    ) -> pl.DataFrame:
-        raise NotImplementedError
-
-    def recompute_loads(
-        self, *, athlete: str | None = None, session_ids: Sequence[int] | None = None
-    ) -> int:
-        raise NotImplementedError
+def local_today(store: Store, name: str) -> date:
+    """Today in athlete `name`'s time zone."""
+    return datetime.now(ZoneInfo(athlete_rows.get_athlete(store, name).tz)).date()

@@ -1,4 +1,5 @@
-"""Fight camps: performance tests and the model, weight, suspensions, the camp plan."""
+"""Fight camps: performance tests and the model, weight, suspensions, the camp plan, and the
+days a chart opens on (`lab.camp`)."""
 
 from __future__ import annotations
 
@@ -17,10 +18,14 @@ from drago.analysis.camp.plan import plan_camp
 from drago.analysis.camp.weighin import weigh_in_rule
 from drago.analysis.camp.weight import lb_to_kg
 from drago.errors import NotFound, UsageError
-from drago.lab.base import LabBase
+from drago.lab.base import check_not_future
 from drago.lab.camp_plan import camp_scale, history_or_questionnaire, plan_warnings
 from drago.lab.camp_reports import CampReport, CampStatus, ModelReport
-from drago.lab.camp_view import camp_weight
+from drago.lab.camp_view import CampView, WeightCut, camp_view, camp_weight, weight_cut
+from drago.lab.context import LabContext, Service
+from drago.lab.load import LoadService
+from drago.lab.readiness import ReadinessService
+from drago.lab.window import ChartWindow, chart_window
 from drago.store import athletes as athlete_rows
 from drago.store import camp as camp_rows
 from drago.store import loads as load_rows
@@ -29,8 +34,16 @@ from drago.store import loads as load_rows
 KG_RANGE = (30.0, 200.0)
 
 
-class CampMixin(LabBase):
-    def add_performance_test(
+class CampService(Service):
+    """A fight camp: tests and model, weight, suspensions, the plan and its course
+    (`lab.camp`)."""
+
+    def __init__(self, ctx: LabContext, load: LoadService, readiness: ReadinessService) -> None:
+        super().__init__(ctx)
+        self._load = load
+        self._readiness = readiness
+
+    def add_test(
         self, name: str, *, day: date, test: str, value: float, lower_is_better: bool = False
     ) -> None:
         """Record a performance test (any unit; `lower_is_better` for times)."""
@@ -39,6 +52,7 @@ class CampMixin(LabBase):
             raise UsageError("--test needs a name, e.g. 3min-bag-punches")
         if not np.isfinite(value):
             raise UsageError(f"test value must be a number, not {value}")
+        check_not_future(day, row.tz, what="a performance test")
         with self.store.transaction():
             camp_rows.add_test(self.store, row.id, day, test.strip(), value, lower_is_better)
 
@@ -57,7 +71,7 @@ class CampMixin(LabBase):
         perf = rows.select("date", (sign * pl.col("value")).alias("performance"))
         return str(rows["test"][0]), lower, perf
 
-    def performance_model(
+    def model(
         self, name: str, *, test: str | None = None, method: str = "busso2003"
     ) -> ModelReport:
         """Fit the performance model to the athlete's daily load and one test (default: the
@@ -65,7 +79,7 @@ class CampMixin(LabBase):
         row = athlete_rows.get_athlete(self.store, name)
         if method not in ("banister1975", "busso2003"):
             raise UsageError(f"unknown model {method!r}: use banister1975 or busso2003")
-        daily = self.load_series(row.name).select("date", "load")
+        daily = self._load.series(row.name).select("date", "load")
         chosen, lower, perf = self._tests(row.id, test)
         fit = performance_fit(daily, perf, method=method)  # type: ignore[arg-type]
         return ModelReport(row.name, chosen, lower, fit)
@@ -86,6 +100,7 @@ class CampMixin(LabBase):
         if not KG_RANGE[0] <= mass <= KG_RANGE[1]:
             raise UsageError(f"body mass {mass:.1f} kg is outside {KG_RANGE[0]:g}-{KG_RANGE[1]:g}")
         when = day or datetime.now(ZoneInfo(row.tz)).date()
+        check_not_future(when, row.tz, what="a weigh-in")
         with self.store.transaction():
             camp_rows.upsert_body_mass(self.store, row.id, when, mass)
         return when, mass
@@ -104,7 +119,7 @@ class CampMixin(LabBase):
         with self.store.transaction():
             return camp_rows.add_suspension(self.store, row.id, first_day, days, reason.strip())
 
-    def plan_camp(
+    def plan(
         self,
         name: str,
         *,
@@ -118,6 +133,7 @@ class CampMixin(LabBase):
         weigh_in: str = "pro",
         hours_to_bout: float | None = None,
         usg_max: float | None = None,
+        no_drop_weeks: int | None = None,
     ) -> CampReport:
         """The camp's daily target loads and sessions (see `drago.analysis.camp.plan`), from
         the athlete's load history, suspensions and fitted model (population values with
@@ -125,18 +141,20 @@ class CampMixin(LabBase):
         weight class), the weight trajectory to the weigh-in of the rules `weigh_in`
         (`drago.lab.camp_view.camp_weight`)."""
         row = athlete_rows.get_athlete(self.store, name)
-        rule = weigh_in_rule(weigh_in, hours_to_bout=hours_to_bout, usg_max=usg_max)
+        rule = weigh_in_rule(
+            weigh_in, hours_to_bout=hours_to_bout, usg_max=usg_max, no_drop_weeks=no_drop_weeks
+        )
         if weigh_in_kg is not None and not KG_RANGE[0] <= weigh_in_kg <= KG_RANGE[1]:
             raise UsageError(f"--weigh-in-kg {weigh_in_kg:g} is outside 30-200")
         today = until or datetime.now(ZoneInfo(row.tz)).date()
         if fight_date <= today:
             raise UsageError(f"the fight date {fight_date} is not after {today}: give a later one")
-        history = self.load_series(row.name, until=until).select("date", "load")
+        history = self._load.series(row.name, until=until).select("date", "load")
         scale = camp_scale(load_rows.load_history(self.store, [row.id]))
         history, history_note = history_or_questionnaire(
             history, fight_date - timedelta(weeks * 7), weekly_hours, usual_rpe, scale
         )
-        model = self.performance_model(row.name)
+        model = self.model(row.name)
         stops = [
             (s["first_day"], s["last_day"])
             for s in camp_rows.suspensions(self.store, row.id).iter_rows(named=True)
@@ -157,7 +175,7 @@ class CampMixin(LabBase):
         )
         return CampReport(row.name, plan, model, weight, note, history_note)
 
-    def camp_ical(self, report: CampReport) -> bytes:
+    def ical(self, report: CampReport) -> bytes:
         """The plan's sessions and the fight as an iCalendar file (see `plan_ical`)."""
         # stamped with the camp's first day, so the same plan gives the same bytes
         made = datetime.combine(report.plan.days["date"][0], datetime.min.time(), tzinfo=UTC)
@@ -170,7 +188,7 @@ class CampMixin(LabBase):
             raise UsageError("no fight ahead: give --fight-date or add one with drago fight new")
         return found
 
-    def camp_status(
+    def status(
         self,
         name: str,
         *,
@@ -182,6 +200,7 @@ class CampMixin(LabBase):
         weigh_in: str = "pro",
         hours_to_bout: float | None = None,
         usg_max: float | None = None,
+        no_drop_weeks: int | None = None,
     ) -> CampStatus:
         """The camp on `as_of` (default today) before `fight_date` (default the athlete's
         next fight in the store): load planned vs done since the camp began, predicted
@@ -191,7 +210,7 @@ class CampMixin(LabBase):
         fight_day = fight_date or self._next_fight(row.id, day)
         if fight_day <= day:
             raise UsageError(f"the fight ({fight_day}) is not after {day}")
-        report = self.plan_camp(
+        report = self.plan(
             row.name,
             fight_date=fight_day,
             weeks=weeks,
@@ -201,11 +220,12 @@ class CampMixin(LabBase):
             weigh_in=weigh_in,
             hours_to_bout=hours_to_bout,
             usg_max=usg_max,
+            no_drop_weeks=no_drop_weeks,
         )
-        return self.camp_status_of(report, as_of=day, weeks=weeks)
+        return self.status_of(report, as_of=day, weeks=weeks)
 
-    def camp_status_of(self, report: CampReport, *, as_of: date, weeks: int = 8) -> CampStatus:
-        """`camp_status` of a plan already made on `as_of` (`report`, from `plan_camp`)."""
+    def status_of(self, report: CampReport, *, as_of: date, weeks: int = 8) -> CampStatus:
+        """`status` of a plan already made on `as_of` (`report`, from `plan`)."""
         day, fight_day = as_of, report.plan.fight_date
         start = fight_day - timedelta(weeks * 7)
         course = self._forecast(report.athlete, day, report)
@@ -242,7 +262,7 @@ class CampMixin(LabBase):
         """Every day from the first session to the fight: `date`, `load` (done up to `day`,
         the re-planned target after it) and the model's `predicted_performance` (loads
         before a day count; the last row is fight day, with no load of its own)."""
-        history = self.load_series(name, until=day).select("date", "load")
+        history = self._load.series(name, until=day).select("date", "load")
         start = report.plan.days["date"].min()
         assert isinstance(start, date)
         first = min(history["date"][0], start)
@@ -258,7 +278,7 @@ class CampMixin(LabBase):
         predicted = performance_predict(course["load"].to_numpy(), report.plan.params)
         return course.with_columns(pl.Series("predicted_performance", predicted))
 
-    def camp_chart(
+    def chart(
         self,
         name: str,
         *,
@@ -282,12 +302,12 @@ class CampMixin(LabBase):
             "rest_days": rest_days,
             "weigh_in_kg": weigh_in_kg,
         }
-        now = self.plan_camp(row.name, until=day, **options)
+        now = self.plan(row.name, until=day, **options)
         original = now
         if day >= start:
             # Without sessions before the camp, today's plan is the only one.
             with contextlib.suppress(UsageError):
-                original = self.plan_camp(row.name, until=start - timedelta(1), **options)
+                original = self.plan(row.name, until=start - timedelta(1), **options)
         course = self._forecast(row.name, day, now).filter(pl.col("date") >= start)
         frame = course.select(
             "date",
@@ -303,3 +323,40 @@ class CampMixin(LabBase):
             kg = now.weight.days.select("date", "planned_kg", pl.col("actual_kg").alias("kg"))
             frame = frame.join(kg, on="date", how="left")
         return frame.sort("date")
+
+    def window(self, name: str, *, choice: str = "auto", as_of: date | None = None) -> ChartWindow:
+        """The days an athlete's charts open on: the camp, else 90 days (`drago.lab.window`)."""
+        return chart_window(
+            self.store, self._load, self._readiness, name, choice=choice, as_of=as_of
+        )
+
+    def weight_cut(
+        self,
+        name: str,
+        *,
+        as_of: date | None = None,
+        fight_date: date | None = None,
+        weigh_in: str = "pro",
+        hours_to_bout: float | None = None,
+        usg_max: float | None = None,
+        weigh_in_kg: float | None = None,
+        no_drop_weeks: int | None = None,
+    ) -> WeightCut | None:
+        """The weight cut to the next fight and its warnings, without a plan
+        (`drago.lab.camp_view.weight_cut`)."""
+        return weight_cut(
+            self,
+            name,
+            as_of=as_of,
+            fight_date=fight_date,
+            weigh_in=weigh_in,
+            hours_to_bout=hours_to_bout,
+            usg_max=usg_max,
+            weigh_in_kg=weigh_in_kg,
+            no_drop_weeks=no_drop_weeks,
+        )
+
+    def view(self, name: str, **options: Any) -> CampView:
+        """The camp page: status, weight cut and plan of the next fight
+        (`drago.lab.camp_view.camp_view`, which names the options)."""
+        return camp_view(self, name, **options)

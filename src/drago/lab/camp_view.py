@@ -2,7 +2,7 @@
 where the camp stands, the plan's days, and every warning, from the same lab calls as
 `drago camp plan` and `drago camp status`, so the page and the commands cannot disagree.
 
-`camp_weight` is the weight half of `Lab.plan_camp` (the trajectory to the weigh-in and its
+`camp_weight` is the weight half of `lab.camp.plan` (the trajectory to the weigh-in and its
 warnings under `drago.analysis.camp.weighin`'s rules); it is cheap, so the athlete page shows
 the weight-cut warnings without planning the camp. `camp_view` is the whole camp page.
 """
@@ -18,19 +18,20 @@ import polars as pl
 from drago.analysis.camp.weighin import (
     WeighInRule,
     acute_cap_pct,
+    class_drop_notes,
     rule_notes,
     weigh_in_date,
     weigh_in_rule,
 )
 from drago.analysis.camp.weight import WeightTrajectory, weight_trajectory
 from drago.errors import NotFound
+from drago.lab.base import local_today
 from drago.lab.camp_reports import CampStatus, class_limit_kg
-from drago.lab.gym import local_today
 from drago.store import athletes as athlete_rows
 from drago.store import camp as camp_rows
 
 if TYPE_CHECKING:
-    from drago.lab import Lab
+    from drago.lab.camp import CampService
     from drago.store import Store
     from drago.store.athletes import AthleteRow
 
@@ -48,11 +49,15 @@ def camp_weight(
     until: date | None = None,
 ) -> tuple[WeightTrajectory | None, str]:
     """The trajectory from the weigh-ins (up to `until`) to the limit (`weigh_in_kg`, else the
-    athlete's weight class) on the rules' weigh-in day, with the rules' warnings; None and why
-    when there is no limit or no weigh-in."""
+    bout's weight class in the store, else the athlete's) on the rules' weigh-in day, with the
+    rules' warnings (a class drop against the athlete's earlier bouts among them); None and
+    why when there is no limit or no weigh-in."""
+    fights = camp_rows.athlete_fights(store, row.id)
+    classes = {f["date"]: f["weight_class"] for f in fights.iter_rows(named=True)}
     limit = weigh_in_kg
-    if limit is None and row.weight_class:
-        limit = class_limit_kg(row.weight_class)
+    for name in (classes.get(fight_date), row.weight_class):
+        if limit is None and name:
+            limit = class_limit_kg(name)
     if limit is None:
         return None, f"no weight limit (class {row.weight_class or 'not set'}): give --weigh-in-kg"
     weights = camp_rows.body_mass(store, row.id)
@@ -63,6 +68,12 @@ def camp_weight(
     day = weigh_in_date(fight_date, rule)
     trajectory = weight_trajectory(weights, day, limit, hours_to_bout=rule.hours_to_bout)
     trajectory.warnings.extend(rule_notes(rule, limit))
+    earlier = [
+        (day, kg)
+        for day, name in classes.items()
+        if day < fight_date and name and (kg := class_limit_kg(name)) is not None
+    ]
+    trajectory.warnings.extend(class_drop_notes(rule, fight_date, limit, earlier))
     note = (
         f"weigh-in {day} ({rule.name} rules, {rule.hours_to_bout:g} h before the bout: "
         f"{rule.source}) at {limit:.1f} kg"
@@ -81,6 +92,7 @@ class WeighIn:
     acute_cap_pct: float
     usg_max: float | None
     regain_max_kg: float | None
+    no_drop_weeks: int | None
     source: str
 
 
@@ -127,9 +139,15 @@ class CampView:
 
 
 def _rule(
-    weigh_in: str, hours_to_bout: float | None, usg_max: float | None, fight_date: date
+    weigh_in: str,
+    hours_to_bout: float | None,
+    usg_max: float | None,
+    no_drop_weeks: int | None,
+    fight_date: date,
 ) -> tuple[WeighInRule, WeighIn]:
-    rule = weigh_in_rule(weigh_in, hours_to_bout=hours_to_bout, usg_max=usg_max)
+    rule = weigh_in_rule(
+        weigh_in, hours_to_bout=hours_to_bout, usg_max=usg_max, no_drop_weeks=no_drop_weeks
+    )
     shown = WeighIn(
         rule.name,
         weigh_in_date(fight_date, rule),
@@ -137,13 +155,14 @@ def _rule(
         acute_cap_pct(rule.hours_to_bout),
         rule.usg_max,
         rule.regain_max_kg,
+        rule.no_drop_weeks,
         rule.source,
     )
     return rule, shown
 
 
 def weight_cut(
-    lab: Lab,
+    camp: CampService,
     name: str,
     *,
     as_of: date | None = None,
@@ -152,16 +171,17 @@ def weight_cut(
     hours_to_bout: float | None = None,
     usg_max: float | None = None,
     weigh_in_kg: float | None = None,
+    no_drop_weeks: int | None = None,
 ) -> WeightCut | None:
     """The weight cut to the athlete's next fight (or `fight_date`) on `as_of` (default their
     today), None without a fight ahead; cheap (no camp plan), for the athlete page."""
-    row = athlete_rows.get_athlete(lab.store, name)
-    day = as_of or local_today(lab, row.name)
-    fight = fight_date or camp_rows.next_fight_date(lab.store, row.id, day + timedelta(1))
+    row = athlete_rows.get_athlete(camp.store, name)
+    day = as_of or local_today(camp.store, row.name)
+    fight = fight_date or camp_rows.next_fight_date(camp.store, row.id, day + timedelta(1))
     if fight is None:
         return None
-    rule, shown = _rule(weigh_in, hours_to_bout, usg_max, fight)
-    trajectory, note = camp_weight(lab.store, row, fight, rule, weigh_in_kg=weigh_in_kg, until=day)
+    rule, shown = _rule(weigh_in, hours_to_bout, usg_max, no_drop_weeks, fight)
+    trajectory, note = camp_weight(camp.store, row, fight, rule, weigh_in_kg=weigh_in_kg, until=day)
     if trajectory is None:
         return WeightCut(row.name, fight, shown, None, None, None, note, [note])
     planned = trajectory.days.filter(pl.col("date") == day)["planned_kg"]
@@ -178,7 +198,7 @@ def weight_cut(
 
 
 def camp_view(
-    lab: Lab,
+    camp: CampService,
     name: str,
     *,
     as_of: date | None = None,
@@ -190,14 +210,15 @@ def camp_view(
     weigh_in_kg: float | None = None,
     weekly_hours: float | None = None,
     usual_rpe: float | None = None,
+    no_drop_weeks: int | None = None,
 ) -> CampView:
-    """The camp page of an athlete: `Lab.camp_status` and `Lab.plan_camp` of the next fight
+    """The camp page of an athlete: `lab.camp.status` and `lab.camp.plan` of the next fight
     (or `fight_date`) on `as_of`, under the weigh-in rules given (`weekly_hours` and
     `usual_rpe`: the questionnaire, for an athlete without recent history); NotFound without
     a fight ahead. Kept while the store is unchanged (planning a camp takes a second or two)."""
-    row = athlete_rows.get_athlete(lab.store, name)
-    day = as_of or local_today(lab, row.name)
-    fight = fight_date or camp_rows.next_fight_date(lab.store, row.id, day + timedelta(1))
+    row = athlete_rows.get_athlete(camp.store, name)
+    day = as_of or local_today(camp.store, row.name)
+    fight = fight_date or camp_rows.next_fight_date(camp.store, row.id, day + timedelta(1))
     if fight is None:
         raise NotFound(f"{row.name} has no fight ahead: add one on /fights or with drago fight new")
     options = {
@@ -210,13 +231,14 @@ def camp_view(
         "weigh_in_kg": weigh_in_kg,
         "weekly_hours": weekly_hours,
         "usual_rpe": usual_rpe,
+        "no_drop_weeks": no_drop_weeks,
     }
     key = ("camp_view", row.id, *sorted(options.items()))
-    return lab.memoised(key, lambda: _camp_view(lab, row.name, **options))  # type: ignore[arg-type]
+    return camp.ctx.memoised(key, lambda: _camp_view(camp, row.name, **options))  # type: ignore[arg-type]
 
 
 def _camp_view(
-    lab: Lab,
+    camp: CampService,
     name: str,
     *,
     as_of: date,
@@ -228,8 +250,9 @@ def _camp_view(
     weigh_in_kg: float | None,
     weekly_hours: float | None,
     usual_rpe: float | None,
+    no_drop_weeks: int | None,
 ) -> CampView:
-    report = lab.plan_camp(
+    report = camp.plan(
         name,
         fight_date=fight_date,
         weeks=weeks,
@@ -240,9 +263,10 @@ def _camp_view(
         usg_max=usg_max,
         weekly_hours=weekly_hours,
         usual_rpe=usual_rpe,
+        no_drop_weeks=no_drop_weeks,
     )
-    status = lab.camp_status_of(report, as_of=as_of, weeks=weeks)
-    _, shown = _rule(weigh_in, hours_to_bout, usg_max, fight_date)
+    status = camp.status_of(report, as_of=as_of, weeks=weeks)
+    _, shown = _rule(weigh_in, hours_to_bout, usg_max, no_drop_weeks, fight_date)
     w = report.weight
     cut = WeightCut(
         report.athlete,

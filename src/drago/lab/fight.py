@@ -1,7 +1,9 @@
-"""Fight night: fights, per-round counts, CompuBox totals, scorecards and the towel."""
+"""Fight night: fights, per-round counts, CompuBox totals, scorecards, the towel, results and
+records (`lab.fights`)."""
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -11,7 +13,10 @@ import polars as pl
 
 from drago.analysis import fight as fight_stats
 from drago.errors import NotFound, UsageError
-from drago.lab.base import LabBase
+from drago.lab.context import Forbidden, LabContext, Service
+from drago.lab.punches import PunchesService
+from drago.lab.records import FightLine, Record, fight_lines, record_of, set_fight_result
+from drago.lab.streams import StreamsService
 from drago.store import athletes as athlete_rows
 from drago.store import camp as camp_rows
 
@@ -40,8 +45,17 @@ class FightReport:
     disclaimer: str = fight_stats.DISCLAIMER
 
 
-class FightMixin(LabBase):
-    def new_fight(
+class FightsService(Service):
+    """Fights and what happened in them (`lab.fights`). A caller who may not see a corner's
+    athlete sees that corner as an external name, without sensor figures, and may not enter
+    its rounds (`drago.lab.scoped`)."""
+
+    def __init__(self, ctx: LabContext, punches: PunchesService, streams: StreamsService) -> None:
+        super().__init__(ctx)
+        self._punches = punches
+        self._streams = streams
+
+    def new(
         self, *, red: str, blue: str, day: date, rounds: int, weight_class: str | None = None
     ) -> int:
         """A new fight; each corner is an athlete of the store (linked) or an external name."""
@@ -62,36 +76,52 @@ class FightMixin(LabBase):
             return camp_rows.add_fight(self.store, fields)
 
     def _corner_athlete(self, who: str) -> athlete_rows.AthleteRow | None:
-        """The athlete a corner names, None for an external boxer."""
+        """The athlete a corner names, None for an external boxer (or an athlete the caller
+        may not see: as if they did not exist)."""
         try:
-            return athlete_rows.get_athlete(self.store, who)
+            found = athlete_rows.get_athlete(self.store, who)
         except NotFound:
             return None
+        return found if self.ctx.may_see(found.id) else None
 
-    def fights(self) -> pl.DataFrame:
-        """Every fight, newest first (`id`, `date`, corners, `rounds`, `weight_class`,
-        `entries`: round entries so far)."""
-        return camp_rows.list_fights(self.store)
+    def list(self) -> pl.DataFrame:
+        """Every fight the caller may see (one of its corners), newest first (`id`, `date`,
+        corners, `rounds`, `weight_class`, `entries`: round entries so far)."""
+        frame = camp_rows.list_fights(self.store)
+        if self.ctx.visible is None:
+            return frame
+        seen = sorted(self.ctx.visible)
+        return frame.filter(
+            pl.col("red_athlete_id").is_in(seen) | pl.col("blue_athlete_id").is_in(seen)
+        )
 
-    def fight_corner_ids(self, fight_id: int) -> tuple[int, ...] | None:
+    def corner_ids(self, fight_id: int) -> tuple[int, ...] | None:
         """The athlete ids of a fight's corners that are drago athletes (None: no fight)."""
         return camp_rows.fight_corner_ids(self.store, fight_id)
 
-    def fight_round(
+    def enter_round(
         self,
         fight_id: int,
         *,
         rnd: int,
         corner: str,
         counts: dict[str, int],
-        scores: list[int] | None = None,
+        scores: builtins.list[int] | None = None,
     ) -> FightReport:
         """Enter one corner's counts (and judges' scores) for a round; returns the fight so far.
 
         `scores` are this corner's score from each judge, in judge order (10,9,10: judge 1
         gave 10...); the other corner's scores come with its own entry, and a judge's card
-        counts for the round once both are in. Re-entering a round replaces it."""
+        counts for the round once both are in. Re-entering a round replaces it. In team mode
+        a corner's rounds are entered by an admin, or a coach who may see its athlete (an
+        external corner: any coach who may see the fight)."""
         fight = camp_rows.get_fight(self.store, fight_id)
+        if self.ctx.visible is not None:
+            if self.ctx.role not in ("admin", "coach"):
+                raise Forbidden(f"a {self.ctx.role} account may not enter fight rounds")
+            athlete_id = fight.get(f"{corner}_athlete_id")
+            if athlete_id is not None and not self.ctx.may_see(int(athlete_id)):
+                raise Forbidden(f"only the {corner} corner's coaches enter its rounds")
         if corner not in fight_stats.CORNERS:
             raise UsageError(f"corner must be red or blue, not {corner}")
         if not 1 <= rnd <= fight["rounds"]:
@@ -120,9 +150,9 @@ class FightMixin(LabBase):
             camp_rows.upsert_round(self.store, fight_id, rnd, corner, counts)
             if scores is not None:
                 camp_rows.upsert_scores(self.store, fight_id, rnd, corner, scores)
-        return self.fight_report(fight_id)
+        return self.report(fight_id)
 
-    def fight_report(self, fight_id: int) -> FightReport:
+    def report(self, fight_id: int) -> FightReport:
         """Per-round counts with the towel's risk and alert, CompuBox totals and scorecards."""
         fight = camp_rows.get_fight(self.store, fight_id)
         raw = self._with_sensors(fight, camp_rows.fight_rounds(self.store, fight_id))
@@ -206,7 +236,9 @@ class FightMixin(LabBase):
 
     def _corner_sensors(self, corner: str, athlete_id: int, fight: dict[str, Any]) -> pl.DataFrame:
         """One corner's per-round sensor figures from their first IMU session on the fight's
-        local date (empty frame without one)."""
+        local date (empty frame without one, or when the caller may not see the athlete)."""
+        if not self.ctx.may_see(athlete_id):
+            return pl.DataFrame()
         athlete = athlete_rows.athlete_by_id(self.store, athlete_id)
         zone = ZoneInfo(athlete.tz)
         day: date = fight["date"]
@@ -216,15 +248,11 @@ class FightMixin(LabBase):
         if not candidates:
             return pl.DataFrame()
         session_id = candidates[0][0]
-        report = self.session_punches(session_id)
-        t0 = datetime.fromisoformat(report["start_utc"].removesuffix("Z"))
-        punches = pl.DataFrame(
-            [(p["t_s"], p["type"], p["power_au"]) for p in report["punches"]],
-            schema={"t_s": pl.Float64, "type": pl.String, "power_au": pl.Float64},
-            orient="row",
-        )
-        rounds = pl.DataFrame(report["rounds"]).select("round", "start_s", "end_s")
-        streams = self.session_streams(session_id)
+        report = self._punches.of_session(session_id)
+        t0 = datetime.fromisoformat(str(report.start_utc).removesuffix("Z"))
+        punches = report.frame().select("t_s", "type", "power_au")
+        rounds = pl.DataFrame(report.to_dict()["rounds"]).select("round", "start_s", "end_s")
+        streams = self._streams.records(session_id)
         hr = None
         if "hr_bpm" in streams.columns:
             hr = streams.select(
@@ -239,6 +267,39 @@ class FightMixin(LabBase):
             "power_index",
             "hrr_60s_bpm",
         )
+
+    def set_result(
+        self,
+        fight_id: int,
+        *,
+        result: str,
+        winner: str | None = None,
+        end_round: int | None = None,
+        end_time_s: int | None = None,
+    ) -> dict[str, Any]:
+        """Record how a fight ended (`drago.lab.records.set_fight_result`). A result goes on
+        both corners' records: in team mode it is entered by an admin, or by a coach who may
+        see every corner that is an athlete of this store (a coach of one team may not write
+        another team's loss; drago convention, like the rounds)."""
+        if self.ctx.visible is not None:
+            if self.ctx.role not in ("admin", "coach"):
+                raise Forbidden(f"a {self.ctx.role} account may not enter fight results")
+            corners = self.corner_ids(fight_id) or ()
+            if not all(self.ctx.may_see(i) for i in corners):
+                raise Forbidden("only an admin, or a coach of both corners, enters this result")
+        return set_fight_result(
+            self.store,
+            fight_id,
+            result=result,
+            winner=winner,
+            end_round=end_round,
+            end_time_s=end_time_s,
+        )
+
+    def record(self, name: str) -> tuple[Record, builtins.list[FightLine]]:
+        """An athlete's record (W-L-D, KOs) and their fights, newest first."""
+        lines = fight_lines(self.store, self.report, name)
+        return record_of(lines), lines
 
 
 def _round(value: float | None) -> float | None:

@@ -1,4 +1,5 @@
-"""The store's side of the lake: export athletes to it, attach a lake's results and read them."""
+"""The store's side of the lake: export athletes to it, attach a lake's results and read them
+(`lab.lake`)."""
 
 from __future__ import annotations
 
@@ -9,14 +10,16 @@ from pathlib import Path
 import polars as pl
 
 from drago.errors import NotFound, UsageError
-from drago.lab.base import LabBase
+from drago.lab.context import Service
 from drago.store import athletes as athlete_rows
 from drago.store import lake_files as lake_io
 from drago.store.lake_files import attach as attach_io
 
 
-class LakeMixin(LabBase):
-    def export_lake(self, to: Path, *, athletes: Sequence[str] | None = None) -> lake_io.Written:
+class LakeService(Service):
+    """The federation lake seen from one store (`lab.lake`)."""
+
+    def export(self, to: Path, *, athletes: Sequence[str] | None = None) -> lake_io.Written:
         """Write (or update) a Parquet lake at `to` with the athletes (default: all) and their
         sessions, wellness and morning measurements; only partitions that changed are written."""
         ids = None
@@ -29,24 +32,24 @@ class LakeMixin(LabBase):
             to, tables, synthetic=False, source=f"drago lake export from {self.store.path}"
         )
 
-    def attach_lake(self, path: Path) -> tuple[Path, Path | None]:
+    def attach(self, path: Path) -> tuple[Path, Path | None]:
         """Let listings and the dashboard read the results of the lake (or results dir) at
         `path`; noted in `lake.json` beside the store. Returns (results, lake)."""
         return attach_io.attach(self.store.path, path)
 
-    def detach_lake(self) -> bool:
+    def detach(self) -> bool:
         return attach_io.detach(self.store.path)
 
-    def attached_lake(self) -> Path | None:
+    def attached(self) -> Path | None:
         """The attached lake's results directory, or None."""
         return attach_io.attached(self.store.path)
 
-    def lake_overview(self) -> pl.DataFrame:
+    def overview(self) -> pl.DataFrame:
         """Each lake athlete's latest day: CTL, ATL, TSB, rolling ACWR and its band, EWMA ACWR,
         7-day load, and the latest readiness verdict."""
         return lake_io.results_overview(self._results())
 
-    def lake_series(
+    def series(
         self, name: str, *, since: date | None = None, until: date | None = None
     ) -> pl.DataFrame:
         """One lake athlete's daily rows (load series and readiness) from the attached results."""
@@ -60,7 +63,7 @@ class LakeMixin(LabBase):
         return frame.drop("athlete")
 
     def _results(self) -> Path:
-        results = self.attached_lake()
+        results = self.attached()
         if results is None:
             raise UsageError("no lake attached: drago lake attach DIR")
         return results

@@ -1,4 +1,5 @@
-"""Training load: per-session loads kept current, and the daily series a coach decides by."""
+"""Training load: per-session loads kept current, and the daily series a coach decides by
+(`lab.load`)."""
 
 from __future__ import annotations
 
@@ -13,13 +14,14 @@ import polars as pl
 from drago.analysis.daily import LOAD_COLUMNS, with_local_date
 from drago.analysis.load import daily_series
 from drago.analysis.plausibility import session_plausibility
-from drago.analysis.round_hr import rounds_from_laps, rounds_from_template
 from drago.analysis.trimp import session_loads, srpe_load
 from drago.errors import NotFound, UsageError
-from drago.lab.base import MIN_HR_RESERVE_BPM, LabBase
+from drago.lab.athletes import listing
+from drago.lab.base import MIN_HR_RESERVE_BPM
+from drago.lab.context import LabContext, Service
+from drago.lab.lake import LakeService
 from drago.store import athletes as athlete_rows
 from drago.store import loads as load_rows
-from drago.store.streams import session_laps
 from drago.vocab import LOAD_METHODS
 
 #: Dated athlete values that per-session load depends on, and their names in `session_loads`.
@@ -41,8 +43,14 @@ class Status:
     recent: pl.DataFrame
 
 
-class LoadMixin(LabBase):
-    def recompute_loads(
+class LoadService(Service):
+    """Per-session loads and the daily series (`lab.load`)."""
+
+    def __init__(self, ctx: LabContext, lake: LakeService) -> None:
+        super().__init__(ctx)
+        self._lake = lake
+
+    def recompute(
         self, *, athlete: str | None = None, session_ids: Sequence[int] | None = None
     ) -> int:
         """Recompute the per-session loads (zones, TRIMPs, sRPE) of an athlete, some sessions,
@@ -102,7 +110,7 @@ class LoadMixin(LabBase):
         athlete's estimate from data (highest HR seen; lowest sustained HR)."""
         ids = inputs["athlete_id"].unique().to_list()
         values = load_rows.athlete_values_all(self.store, ids)
-        estimates = self.athletes().select(
+        estimates = listing(self.ctx).select(
             pl.col("id").alias("athlete_id"),
             pl.col("hr_max_observed_bpm").alias("est_hr_max_bpm"),
             pl.col("hr_low_observed_bpm").alias("est_hr_rest_bpm"),
@@ -135,7 +143,7 @@ class LoadMixin(LabBase):
             pl.col("hr_rest_bpm").fill_null(pl.col("est_hr_rest_bpm")),
         )
 
-    def load_series(
+    def series(
         self,
         name: str,
         *,
@@ -153,9 +161,9 @@ class LoadMixin(LabBase):
         try:
             row = athlete_rows.get_athlete(self.store, name)
         except NotFound:  # an athlete of the attached lake (computed there with its method)
-            if self.attached_lake() is None:
+            if self._lake.attached() is None:
                 raise
-            lake = self.lake_series(name, since=since, until=until or as_of)
+            lake = self._lake.series(name, since=since, until=until or as_of)
             return lake.filter(pl.col("load").is_not_null()).select("date", *LOAD_COLUMNS)
         end = until or as_of or datetime.now(ZoneInfo(row.tz)).date()
         if (as_of is not None and as_of < end) or self.store.in_transaction:
@@ -188,30 +196,12 @@ class LoadMixin(LabBase):
             row = athlete_rows.get_athlete(self.store, name)
             shown, day = row.name, as_of or datetime.now(ZoneInfo(row.tz)).date()
         except NotFound:  # an athlete of the attached lake: its series ends with its data
-            if self.attached_lake() is None:
+            if self._lake.attached() is None:
                 raise
-            last = self.lake_series(name)["date"].max()
+            last = self._lake.series(name)["date"].max()
             assert isinstance(last, date)
             shown, day = name, as_of or last
-        series = self.load_series(name, until=day, as_of=day, method=method)
+        series = self.series(name, until=day, as_of=day, method=method)
         if series.height == 0:
             raise UsageError(f"{shown} has no sessions up to {day.isoformat()}")
         return Status(shown, day, series.row(-1, named=True), series.tail(14))
-
-    def session_rounds(
-        self, session_id: int, *, work_s: float | None = None, rest_s: float | None = None
-    ) -> pl.DataFrame:
-        """Per-round HR of an interval session: from a work/rest template when `work_s` or
-        `rest_s` is given (3 min work, 1 min rest for the one not given), else from its laps
-        when it has them (rest laps told from rounds, `drago.analysis.rounds`), else from the
-        default template from its first sample."""
-        self.session_row(session_id)
-        records = load_rows.hr_records(self.store, [session_id])
-        if records.height == 0:
-            raise UsageError(f"session {session_id} has no heart-rate records to split in rounds")
-        chosen = work_s is not None or rest_s is not None
-        work_s, rest_s = work_s or 180.0, 60.0 if rest_s is None else rest_s
-        laps = session_laps(self.store, session_id)
-        if laps.height >= 2 and not chosen:
-            return rounds_from_laps(laps, records)
-        return rounds_from_template(records, work_s=work_s, rest_s=rest_s)

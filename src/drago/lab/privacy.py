@@ -1,4 +1,4 @@
-"""Taking data away and erasing it, backups and restores."""
+"""Taking data away and erasing it, backups and restores (`lab.privacy`)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from drago.errors import UsageError
-from drago.lab.base import LabBase
+from drago.lab.context import LabContext, Service
+from drago.lab.load import LoadService
 from drago.store import athletes as athlete_rows
 from drago.store import backup as store_backup
 from drago.store import default_db_path
@@ -27,8 +28,14 @@ class Erased:
     originals: int
 
 
-class PrivacyMixin(LabBase):
-    def export_athlete(self, name: str, out: Path, *, fmt: str = "parquet") -> dict[str, Any]:
+class PrivacyService(Service):
+    """An athlete's data taken away or erased; backups (`lab.privacy`)."""
+
+    def __init__(self, ctx: LabContext, load: LoadService) -> None:
+        super().__init__(ctx)
+        self._load = load
+
+    def export(self, name: str, out: Path, *, fmt: str = "parquet") -> dict[str, Any]:
         """Write everything held on an athlete to `out`: tables as Parquet or CSV (`fmt`),
         originals, manifest."""
         row = athlete_rows.get_athlete(self.store, name)
@@ -36,10 +43,10 @@ class PrivacyMixin(LabBase):
             raise UsageError(f"--format must be one of {', '.join(EXPORT_FORMATS)}, not {fmt!r}")
         if out.exists() and any(out.iterdir()):
             raise UsageError(f"{out} is not empty: export into a new or empty folder")
-        daily = self.load_series(row.name)
+        daily = self._load.series(row.name)
         return export_athlete(self.store, row.id, out, extra={"daily_load": daily}, fmt=fmt)
 
-    def delete_athlete(self, name: str) -> Erased:
+    def erase(self, name: str) -> Erased:
         """Erase an athlete: every row, every original, and the freed bytes of the store."""
         row = athlete_rows.get_athlete(self.store, name)
         with self.store.transaction():

@@ -1,44 +1,36 @@
-"""Punch analytics of IMU files (file mode): read, detect, classify, measure, group by round."""
+"""Punch analytics of IMU files and stored sessions: read, detect, classify, measure, group by
+round (`lab.punches`)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Final, cast
+from typing import cast
 
 import numpy as np
 import polars as pl
 
 from drago.analysis.punches.analyse import punches_analyse, punches_analyse_pair
-from drago.analysis.punches.classify import TYPES
-from drago.analysis.punches.rounds import decrement_score, round_of, round_table
 from drago.errors import UsageError
 from drago.ingest.imu import ACC_COLUMNS, GYRO_COLUMNS, read_imu
-from drago.lab.base import LabBase
+from drago.lab.context import LabContext, Service
+from drago.lab.punch_report import PunchOutput, PunchReport, punch_output, punch_report
+from drago.lab.sessions import SessionsService
 from drago.store.athletes import session_stance
 from drago.store.imu import has_imu, imu_samples, recent_imu_sessions
 from drago.vocab import HANDS, STANCES
 from drago.vocab import HandName as Hand
 from drago.vocab import StanceName as Stance
 
-#: What the JSON answer says about its speed and power numbers.
-RELATIVE_NOTE: Final = (
-    "speed_ms and power_au are relative estimates from one wrist IMU (not validated against "
-    "an external reference): compare them within one athlete and sensor only"
-)
-#: With a gyroscope, speed is integrated in a world frame (drago.analysis.punches.speed).
-GYRO_SPEED_NOTE: Final = (
-    "speed_ms is m/s from a world-frame integration (gyroscope + gravity) between still "
-    "moments; power_au stays a relative proxy"
-)
 
+class PunchesService(Service):
+    """Punches of IMU files and of stored sessions (`lab.punches`)."""
 
-def _round(value: float | None, digits: int = 3) -> float | None:
-    return None if value is None else round(float(value), digits)
+    def __init__(self, ctx: LabContext, sessions: SessionsService) -> None:
+        super().__init__(ctx)
+        self._sessions = sessions
 
-
-class PunchesMixin(LabBase):
-    def analyse_punch_file(
+    def analyse_file(
         self,
         path: str | Path,
         *,
@@ -50,14 +42,14 @@ class PunchesMixin(LabBase):
         mapping: str | None = None,
         other: str | Path | None = None,
         other_gyro: str | Path | None = None,
-    ) -> dict[str, Any]:
+    ) -> PunchReport:
         """Punches and rounds of one IMU recording (and optionally the other hand's).
 
         `hand` is the hand wearing the sensor of `path` (left/right; None: unknown, so types
         are `unknown` and only classes are given); `stance` orthodox (default) or southpaw.
         `other` names the other hand's file: both are analysed on one clock and each hand's
-        detections that are the other's punch felt through the body are dropped. Returns the
-        JSON contract of `drago punches` (see docs/punches.md).
+        detections that are the other's punch felt through the body are dropped. Its
+        `to_dict()` is the JSON contract of `drago punches` (see docs/punches.md).
         """
         if hand is not None and hand not in HANDS:
             raise UsageError(f"hand must be left or right, not {hand!r}")
@@ -87,17 +79,21 @@ class PunchesMixin(LabBase):
                 left, right, right_offset_s=offset if hand == "left" else -offset, stance=st
             )
             duration = max(duration, rec2.duration_s + max(offset, 0.0))
-        meta = {
-            "file": str(path),
-            "format": rec.format,
-            "rate_hz": round(rec.rate_hz, 3),
-            "resampled": rec.resampled,
-            "has_gyro": rec.has_gyro,
-            "start_utc": None if rec.start is None else rec.start.isoformat(),
-        }
-        return punch_report(table, duration, st, work_s, rest_s, meta, has_gyro=rec.has_gyro)
+        return punch_report(
+            table,
+            duration,
+            st,
+            work_s,
+            rest_s,
+            has_gyro=rec.has_gyro,
+            file=str(path),
+            format=rec.format,
+            rate_hz=round(rec.rate_hz, 3),
+            resampled=rec.resampled,
+            start_utc=None if rec.start is None else rec.start.isoformat(),
+        )
 
-    def session_imu_trace(self, session_id: int, *, max_points: int = 6000) -> pl.DataFrame:
+    def imu_trace(self, session_id: int, *, max_points: int = 6000) -> pl.DataFrame:
         """Each hand's acceleration magnitude (m/s², gravity included) against seconds from the
         session's first IMU sample, thinned to at most `max_points` per hand for drawing."""
         samples = imu_samples(self.store, session_id)
@@ -119,61 +115,39 @@ class PunchesMixin(LabBase):
             parts.append(part.gather_every(step))
         return pl.concat(parts)
 
-    def punch_output(self, name: str, *, last: int = 5) -> dict[str, Any] | None:
+    def output(self, name: str, *, last: int = 5) -> PunchOutput | None:
         """Punch output over an athlete's last `last` sessions with IMU streams: punches per
         session and per minute, mean power (relative), and per round (`per_round`: mean
         punches and power of round k over the sessions that had one); None when none."""
         row = recent_imu_sessions(self.store, name, last)
         if row.height == 0:
             return None
-        reports = [self.session_punches(int(i)) for i in row["id"]]
-        punches = sum(r["n_punches"] for r in reports)
-        minutes = sum(r["duration_s"] for r in reports) / 60
-        powers = [p["power_au"] for r in reports for p in r["punches"]]
-        by_round: dict[int, list[dict[str, Any]]] = {}
-        for report in reports:
-            for r in report["rounds"]:
-                by_round.setdefault(int(r["round"]), []).append(r)
-        per_round = [
-            {
-                "round": k,
-                "sessions": len(rs),
-                "punches": sum(r["n_punches"] for r in rs) / len(rs),
-                "mean_power_au": _mean([r["mean_power_au"] for r in rs]),
-            }
-            for k, rs in sorted(by_round.items())
-        ]
-        return {
-            "sessions": len(reports),
-            "punches": punches,
-            "per_session": punches / len(reports),
-            "per_minute": punches / minutes if minutes else None,
-            "mean_power_au": sum(powers) / len(powers) if powers else None,
-            "per_round": per_round,
-        }
+        return punch_output([self.of_session(int(i)) for i in row["id"]])
 
     def has_imu(self, session_id: int) -> bool:
         """True when the session holds IMU streams (imported with --hand)."""
         return has_imu(self.store, session_id)
 
-    def session_punches(
+    def of_session(
         self,
         session_id: int,
         *,
         stance: str | None = None,
         work_s: float = 180.0,
         rest_s: float = 60.0,
-    ) -> dict[str, Any]:
+    ) -> PunchReport:
         """Punches and rounds of a stored session's IMU streams (one per hand), as `drago
         punches FILE` reports them; the stance defaults to the athlete's. The report is kept
-        while the store is unchanged (shared: read it, do not change it)."""
+        while the store is unchanged."""
         key = ("session_punches", session_id, stance, work_s, rest_s)
-        return self.memoised(key, lambda: self._session_punches(session_id, stance, work_s, rest_s))
+        return self.ctx.memoised(
+            key, lambda: self._session_punches(session_id, stance, work_s, rest_s)
+        )
 
     def _session_punches(
         self, session_id: int, stance: str | None, work_s: float, rest_s: float
-    ) -> dict[str, Any]:
-        self.session_row(session_id)
+    ) -> PunchReport:
+        self._sessions.row(session_id)
         samples = imu_samples(self.store, session_id)
         if samples.height == 0:
             raise UsageError(f"session {session_id} has no IMU recording: import one with --hand")
@@ -200,81 +174,17 @@ class PunchesMixin(LabBase):
             rates.append(rate)
             duration = max(duration, float(t[-1]))
         table = pl.concat(tables).sort("t_s")
-        meta = {
-            "session_id": session_id,
-            "start_utc": t0.isoformat() + "Z",
-            "rate_hz": round(min(rates), 3),
-            "has_gyro": gyro,
-        }
-        return punch_report(table, duration, st, work_s, rest_s, meta, has_gyro=gyro)
+        return punch_report(
+            table,
+            duration,
+            st,
+            work_s,
+            rest_s,
+            has_gyro=gyro,
+            session_id=session_id,
+            start_utc=t0.isoformat() + "Z",
+            rate_hz=round(min(rates), 3),
+        )
 
 
-def punch_report(
-    table: pl.DataFrame,
-    duration: float,
-    stance: str,
-    work_s: float,
-    rest_s: float,
-    meta: dict[str, Any],
-    *,
-    has_gyro: bool,
-) -> dict[str, Any]:
-    """The JSON contract of `drago punches` from a table of punches (see docs/punches.md)."""
-    t = table["t_s"].to_numpy()
-    power = table["power_au"].to_numpy()
-    rounds_col = round_of(t, work_s=work_s, rest_s=rest_s)
-    rounds = round_table(t, power, duration, work_s=work_s, rest_s=rest_s)
-    punches = [
-        {
-            "t_s": round(row["t_s"], 3),
-            "onset_s": round(row["onset_s"], 3),
-            "end_s": round(row["end_s"], 3),
-            "hand": row["hand"],
-            "class": row["class"],
-            "type": row["type"],
-            "confidence": round(row["confidence"], 3),
-            "peak_acc_ms2": round(row["peak_acc_ms2"], 2),
-            "peak_acc_g": round(row["peak_acc_g"], 3),
-            "speed_ms": round(row["speed_ms"], 3),
-            "power_au": round(row["power_au"], 2),
-            "round": int(k) if k else None,
-        }
-        for row, k in zip(table.iter_rows(named=True), rounds_col, strict=True)
-    ]
-    types = table["type"].to_list()
-    hands = [h or "unknown" for h in table["hand"].to_list()]
-    return meta | {
-        "duration_s": round(duration, 3),
-        "stance": stance,
-        "n_punches": len(punches),
-        "by_type": {k: types.count(k) for k in TYPES if types.count(k)},
-        "by_class": {k: v for k, v in _counts(table["class"].to_list()).items()},
-        "by_hand": _counts(hands),
-        "punches": punches,
-        "rounds": [
-            {k: _round(v) if isinstance(v, float) else v for k, v in r.items()} for r in rounds
-        ],
-        "fatigue_index_pct": _round(decrement_score([r["mean_power_au"] for r in rounds]), 2),
-        "fatigue_method": "decrement score of mean power per round (Fitzsimons et al. 1993)",
-        "notes": [GYRO_SPEED_NOTE if has_gyro else RELATIVE_NOTE]
-        + (
-            []
-            if has_gyro
-            else ["accelerometer only: type classification is less accurate (see docs/punches.md)"]
-        ),
-    }
-
-
-def _mean(values: list[float | None]) -> float | None:
-    known = [v for v in values if v is not None]
-    return sum(known) / len(known) if known else None
-
-
-def _counts(values: list[str]) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for v in values:
-        out[v] = out.get(v, 0) + 1
-    return out
-
-
-__all__ = ["PunchesMixin"]
+__all__ = ["PunchesService"]

@@ -1,7 +1,9 @@
-"""Readiness: morning HRV, resting HR and wellness, for the lab and for the snow."""
+"""Readiness: morning HRV, resting HR and wellness, for the lab and for the snow
+(`lab.readiness`)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -10,18 +12,20 @@ from zoneinfo import ZoneInfo
 import polars as pl
 
 from drago.analysis.daily import day_inputs, readiness_with_load
-from drago.analysis.hrv import CORRECTIONS, hrv_analyse
+from drago.analysis.hrv import CORRECTIONS, HrvResult, hrv_analyse
 from drago.analysis.readiness import LONG_DAYS
 from drago.errors import UsageError
 from drago.ingest.rr import read_rr
-from drago.lab.base import LabBase
+from drago.lab.base import check_not_future
+from drago.lab.context import LabContext, Service
+from drago.lab.load import LoadService
 from drago.store import athletes as athlete_rows
 from drago.store import camp as camp_rows
 from drago.store import readiness as readiness_rows
 from drago.store.athletes import AthleteRow
 from drago.vocab import WELLNESS_ITEMS
 
-#: Columns of `Lab.readiness`, the command contract first.
+#: Columns of `lab.readiness.series`, the command contract first.
 READINESS_COLUMNS = (
     "date",
     "ln_rmssd",
@@ -42,18 +46,47 @@ READINESS_COLUMNS = (
     "soreness",
     "mood",
 )
+
+
+@dataclass(frozen=True)
+class RRFileAnalysis:
+    """The HRV of one RR file (`hrv`) and how the file was read: its format and the unit of
+    its intervals, detected and why."""
+
+    file: str
+    format: str
+    unit_detected: str
+    unit_reason: str
+    hrv: HrvResult
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `drago hrv --format json` contract: the HRV's fields, then the file's."""
+        return self.hrv.to_dict() | {
+            "file": self.file,
+            "format": self.format,
+            "unit_detected": self.unit_detected,
+            "unit_reason": self.unit_reason,
+        }
+
+
 #: The longest baseline window (the normal range), so `since` can trim what is read.
 LOOKBACK_DAYS = LONG_DAYS
 
 
-class ReadinessMixin(LabBase):
+class ReadinessService(Service):
+    """Morning measurements, wellness and the daily verdict (`lab.readiness`)."""
+
+    def __init__(self, ctx: LabContext, load: LoadService) -> None:
+        super().__init__(ctx)
+        self._load = load
+
     def analyse_rr_file(
         self,
         path: Path,
         *,
         correction: str = "auto",
         window_s: tuple[float, float] | None = None,
-    ) -> dict[str, Any]:
+    ) -> RRFileAnalysis:
         """HRV of one RR file (no store involved): metrics, artefacts, and whether to trust it."""
         if correction not in CORRECTIONS:
             raise UsageError(f"--correction must be one of {', '.join(CORRECTIONS)}")
@@ -62,14 +95,7 @@ class ReadinessMixin(LabBase):
             result = hrv_analyse(rr.rr_ms, correction=correction, window_s=window_s)
         except ValueError as exc:
             raise UsageError(str(exc)) from exc
-        out = result.to_dict()
-        out |= {
-            "file": str(path),
-            "format": rr.format,
-            "unit_detected": rr.unit_detected,
-            "unit_reason": rr.unit_reason,
-        }
-        return out
+        return RRFileAnalysis(str(path), rr.format, rr.unit_detected, rr.unit_reason, result)
 
     def log_wellness(
         self,
@@ -89,11 +115,12 @@ class ReadinessMixin(LabBase):
         if rhr_bpm is not None and not 25 <= rhr_bpm <= 150:
             raise UsageError(f"resting HR {rhr_bpm:g} is outside 25-150")
         when = day or datetime.now(ZoneInfo(row.tz)).date()
+        check_not_future(when, row.tz, what="a morning check")
         with self.store.transaction():
             readiness_rows.upsert_wellness(self.store, row.id, when, {**items, "rhr_bpm": rhr_bpm})
         return when
 
-    def readiness(
+    def series(
         self,
         name: str,
         *,
@@ -104,12 +131,12 @@ class ReadinessMixin(LabBase):
         """One row per day with a measurement or a questionnaire: ln rMSSD and its baselines,
         resting HR, Hooper score, and a green/amber/red verdict with its reason: the morning's,
         from what was known that morning. `including_today`: the "now" view instead, each
-        day's training counted (`drago.lab.readiness_now`), never shown as the morning's."""
+        day's training counted (`lab.gym.readiness_now`), never shown as the morning's."""
         row = athlete_rows.get_athlete(self.store, name)
         today = datetime.now(ZoneInfo(row.tz)).date()
         if as_of is None and not including_today:  # kept while the store is unchanged
             key = ("readiness", row.id, today)
-            series = self.memoised(key, lambda: self._readiness(row, None, None, today))
+            series = self.ctx.memoised(key, lambda: self._readiness(row, None, None, today))
         else:
             series = self._readiness(row, since, as_of, today, including_today)
         return series if since is None else series.filter(pl.col("date") >= since)
@@ -141,7 +168,7 @@ class ReadinessMixin(LabBase):
         last = days["date"].max()
         # Up to today (the default) unless the mornings run later: the cached series serves both.
         later = last if isinstance(last, date) and last > today else None
-        load = self.load_series(row.name, until=later)
+        load = self._load.series(row.name, until=later)
         series = readiness_with_load(days, load, including_today=including_today)
         return series.select([c for c in READINESS_COLUMNS if c in series.columns])
 

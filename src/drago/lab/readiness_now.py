@@ -16,11 +16,15 @@ from typing import TYPE_CHECKING, Any, Final
 
 import polars as pl
 
-from drago.lab.gym import local_today
+from drago.lab.base import local_today
 from drago.store import athletes as athlete_rows
 
 if TYPE_CHECKING:
-    from drago.lab import Lab
+    from drago.lab.context import LabContext
+    from drago.lab.gym import GymService
+    from drago.lab.load import LoadService
+    from drago.lab.readiness import ReadinessService
+    from drago.lab.sessions import SessionLine
 
 #: How the now view is named on every surface.
 NOW_LABEL: Final = "now, including today's training (not the morning verdict)"
@@ -40,7 +44,7 @@ class ReadinessNow:
     load_today: float | None
     acwr_rolling: float | None
     acwr_band: str | None
-    sessions: list[dict[str, Any]] = field(default_factory=list)
+    sessions: list[SessionLine] = field(default_factory=list)
     label: str = NOW_LABEL
 
     def to_dict(self) -> dict[str, Any]:
@@ -66,24 +70,37 @@ def _day_row(frame: pl.DataFrame, day: date) -> dict[str, Any]:
     return rows.row(0, named=True) if rows.height else {}
 
 
-def readiness_now(lab: Lab, name: str, *, as_of: date | None = None) -> ReadinessNow:
+def readiness_now(
+    ctx: LabContext,
+    readiness: ReadinessService,
+    load: LoadService,
+    gym: GymService,
+    name: str,
+    *,
+    as_of: date | None = None,
+) -> ReadinessNow:
     """The morning verdict of `as_of` (default the athlete's today) and the now view beside it,
     kept while the store is unchanged."""
-    row = athlete_rows.get_athlete(lab.store, name)
-    day = as_of or local_today(lab, row.name)
-    return lab.memoised(("readiness_now", row.id, day), lambda: _readiness_now(lab, row.name, day))
+    row = athlete_rows.get_athlete(ctx.store, name)
+    day = as_of or local_today(ctx.store, row.name)
+    return ctx.memoised(
+        ("readiness_now", row.id, day),
+        lambda: _readiness_now(readiness, load, gym, row.name, day),
+    )
 
 
-def _readiness_now(lab: Lab, name: str, day: date) -> ReadinessNow:
-    morning = _day_row(lab.readiness(name, since=day, as_of=day), day)
-    load = _day_row(lab.load_series(name, until=day), day)
-    sessions = lab.athlete_day(name, as_of=day).sessions
+def _readiness_now(
+    readiness: ReadinessService, load_service: LoadService, gym: GymService, name: str, day: date
+) -> ReadinessNow:
+    morning = _day_row(readiness.series(name, since=day, as_of=day), day)
+    load = _day_row(load_service.series(name, until=day), day)
+    sessions = gym.day(name, as_of=day).sessions
     no_check = "no check-in yet today"
     if not sessions:
         now = morning
         now_reason = "no training logged yet today: as the morning"
     else:
-        now = _day_row(lab.readiness(name, since=day, as_of=day, including_today=True), day)
+        now = _day_row(readiness.series(name, since=day, as_of=day, including_today=True), day)
         now_reason = now.get("reason") or no_check
     return ReadinessNow(
         athlete=name,

@@ -13,6 +13,7 @@ and RTD; no contests are listed apart and count as neither.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -22,7 +23,11 @@ from drago.store import athletes as athlete_rows
 from drago.store import camp as camp_rows
 
 if TYPE_CHECKING:
-    from drago.lab import Lab
+    from drago.lab.fight import FightReport
+    from drago.store import Store
+
+#: How the records read a fight's report (`lab.fights.report`).
+Reporter = Callable[[int], "FightReport"]
 
 #: Each result: (needs a winner, a stoppage inside the distance, needs the time of the end).
 RESULTS: dict[str, tuple[bool, bool, bool]] = {
@@ -74,7 +79,7 @@ def parse_clock(text: str) -> int:
 
 
 def set_fight_result(
-    lab: Lab,
+    store: Store,
     fight_id: int,
     *,
     result: str,
@@ -85,7 +90,7 @@ def set_fight_result(
     """Record how fight `fight_id` ended; returns the fight's row. A stoppage needs the round
     (and for KO/TKO the time into it); a decision goes the distance; a draw or NC has no
     winner."""
-    fight = camp_rows.get_fight(lab.store, fight_id)
+    fight = camp_rows.get_fight(store, fight_id)
     name = canonical_result(result)
     needs_winner, stoppage, timed = RESULTS[name]
     if needs_winner and winner not in ("red", "blue"):
@@ -112,16 +117,16 @@ def set_fight_result(
     }
     if not stoppage and name in ("UD", "SD", "MD"):
         fields["end_round"] = fight["rounds"]
-    with lab.store.transaction():
-        camp_rows.set_fight_result(lab.store, fight_id, fields)
-    return camp_rows.get_fight(lab.store, fight_id)
+    with store.transaction():
+        camp_rows.set_fight_result(store, fight_id, fields)
+    return camp_rows.get_fight(store, fight_id)
 
 
 def clock(seconds: int | None) -> str | None:
     return None if seconds is None else f"{seconds // 60}:{seconds % 60:02d}"
 
 
-def fight_outcome(lab: Lab, fight: dict[str, Any]) -> dict[str, Any] | None:
+def fight_outcome(report: Reporter, fight: dict[str, Any]) -> dict[str, Any] | None:
     """How a fight ended: `result`, `winner`, `end_round`, `end_time` (M:SS), `source`
     ("recorded", or "cards" from the judges' complete cards); None when undecided."""
     if fight.get("result"):
@@ -133,7 +138,7 @@ def fight_outcome(lab: Lab, fight: dict[str, Any]) -> dict[str, Any] | None:
             "kind": RESULT_WORDS[fight["result"]],
             "source": "recorded",
         }
-    decision = lab.fight_report(int(fight["id"])).decision
+    decision = report(int(fight["id"])).decision
     if decision is None:
         return None
     result = "draw" if decision["winner"] is None else DECISION_RESULT.get(decision["kind"], "UD")
@@ -170,13 +175,34 @@ class Record:
         return asdict(self) | {"text": self.text}
 
 
-def fight_lines(lab: Lab, name: str) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class FightLine:
+    """One fight from an athlete's corner: date, opponent, corner, scheduled rounds, `result`
+    (W, L, D, NC or None: undecided), `method` (KO, UD...), the round and time it ended, and
+    the decision in words."""
+
+    fight_id: int
+    date: date
+    opponent: str
+    corner: str
+    rounds: int
+    result: str | None
+    method: str | None
+    end_round: int | None
+    end_time: str | None
+    decision: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def fight_lines(store: Store, report: Reporter, name: str) -> list[FightLine]:
     """Every fight of an athlete from their corner, newest first: date, opponent, `result`
     (W, L, D, NC or None), `method` (KO, UD...), round and time."""
-    row = athlete_rows.get_athlete(lab.store, name)
+    row = athlete_rows.get_athlete(store, name)
     lines = []
-    for fight in camp_rows.athlete_fights(lab.store, row.id).iter_rows(named=True):
-        outcome = fight_outcome(lab, fight)
+    for fight in camp_rows.athlete_fights(store, row.id).iter_rows(named=True):
+        outcome = fight_outcome(report, fight)
         mark = None
         if outcome is not None:
             if outcome["result"] == "NC":
@@ -187,28 +213,26 @@ def fight_lines(lab: Lab, name: str) -> list[dict[str, Any]]:
                 mark = "W" if outcome["winner"] == fight["corner"] else "L"
         when: date = fight["date"]
         lines.append(
-            {
-                "fight_id": fight["id"],
-                "date": when,
-                "opponent": fight["opponent"],
-                "corner": fight["corner"],
-                "rounds": fight["rounds"],
-                "result": mark,
-                "method": outcome["result"] if outcome else None,
-                "end_round": outcome["end_round"] if outcome else None,
-                "end_time": outcome["end_time"] if outcome else None,
-                "decision": outcome["kind"] if outcome else None,
-            }
+            FightLine(
+                fight_id=fight["id"],
+                date=when,
+                opponent=fight["opponent"],
+                corner=fight["corner"],
+                rounds=fight["rounds"],
+                result=mark,
+                method=outcome["result"] if outcome else None,
+                end_round=outcome["end_round"] if outcome else None,
+                end_time=outcome["end_time"] if outcome else None,
+                decision=outcome["kind"] if outcome else None,
+            )
         )
     return lines
 
 
-def record_of(lines: list[dict[str, Any]]) -> Record:
+def record_of(lines: list[FightLine]) -> Record:
     """The record over an athlete's fight lines (see `fight_lines`)."""
-    marks = [f["result"] for f in lines]
-    kos = sum(
-        1 for f in lines if f["result"] == "W" and RESULTS.get(f["method"] or "", (0, 0, 0))[1]
-    )
+    marks = [f.result for f in lines]
+    kos = sum(1 for f in lines if f.result == "W" and RESULTS.get(f.method or "", (0, 0, 0))[1])
     return Record(
         wins=marks.count("W"),
         losses=marks.count("L"),
@@ -221,6 +245,7 @@ def record_of(lines: list[dict[str, Any]]) -> Record:
 
 __all__ = [
     "RESULTS",
+    "FightLine",
     "Record",
     "canonical_result",
     "fight_lines",

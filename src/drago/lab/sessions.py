@@ -1,9 +1,11 @@
-"""Sessions: imported from files, logged by hand, corrected after the fact."""
+"""Sessions: imported from files, logged by hand, corrected after the fact (`lab.sessions`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime, time
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from datetime import date as Day
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,7 +16,11 @@ from drago.activities import check_activity
 from drago.analysis.load import session_load, srpe_trimp_ratio
 from drago.errors import UsageError
 from drago.imports import FileOutcome, ImportOptions, ImportReport, import_paths
-from drago.lab.base import LabBase, check_not_future, check_range
+from drago.lab.athletes import listing
+from drago.lab.base import check_not_future, check_range
+from drago.lab.context import LabContext, Service
+from drago.lab.load import LoadService
+from drago.store import accounts as account_rows
 from drago.store import athletes as athlete_rows
 from drago.store import edits
 from drago.store import loads as load_rows
@@ -36,7 +42,13 @@ def _activity(word: str) -> str:
         raise UsageError(str(exc)) from exc
 
 
-class SessionsMixin(LabBase):
+class SessionsService(Service):
+    """Sessions: import, log, list, correct, delete (`lab.sessions`)."""
+
+    def __init__(self, ctx: LabContext, load: LoadService) -> None:
+        super().__init__(ctx)
+        self._load = load
+
     def import_paths(
         self,
         paths: Sequence[str | Path],
@@ -77,14 +89,14 @@ class SessionsMixin(LabBase):
         )
         new = [i for outcome in report.outcomes for i in outcome.session_ids]
         if new:
-            estimated = self.athletes().filter(pl.col("id") == row.id).row(0, named=True)
+            estimated = listing(self.ctx).filter(pl.col("id") == row.id).row(0, named=True)
             if estimated["hr_max_estimated"] or estimated["hr_rest_estimated"]:
-                self.recompute_loads(athlete=row.name)  # the estimates may have moved
+                self._load.recompute(athlete=row.name)  # the estimates may have moved
             else:
-                self.recompute_loads(session_ids=new)
+                self._load.recompute(session_ids=new)
         return report
 
-    def log_session(
+    def log(
         self,
         *,
         athlete: str,
@@ -115,10 +127,10 @@ class SessionsMixin(LabBase):
         }
         with self.store.transaction():
             session_id = insert_session(self.store, fields)
-        self.recompute_loads(session_ids=[session_id])
+        self._load.recompute(session_ids=[session_id])
         return session_id
 
-    def sessions(
+    def list(
         self,
         *,
         athlete: str | None = None,
@@ -126,7 +138,8 @@ class SessionsMixin(LabBase):
         since: date | None = None,
         session_id: int | None = None,
     ) -> pl.DataFrame:
-        """Sessions, oldest first, with `start` as a UTC datetime."""
+        """Sessions of the athletes the caller may see, oldest first, with `start` as a UTC
+        datetime."""
         frame = list_sessions(
             self.store,
             athlete_id=athlete_rows.get_athlete(self.store, athlete).id if athlete else None,
@@ -142,18 +155,34 @@ class SessionsMixin(LabBase):
                 pl.lit(None, pl.Float64).alias("load"), pl.lit(None, pl.String).alias("load_method")
             )
         )
-        return frame.rename({"start_utc": "start"}).with_columns(
+        frame = frame.rename({"start_utc": "start"}).with_columns(
             pl.col("start").dt.replace_time_zone("UTC")
         )
+        if self.ctx.visible is not None:
+            frame = frame.filter(pl.col("athlete_id").is_in(sorted(self.ctx.visible)))
+        return frame
 
-    def session(self, session_id: int) -> dict[str, Any]:
+    def row(self, session_id: int) -> dict[str, Any]:
+        """A session's stored row (a fresh copy), or NotFound; kept while the store is
+        unchanged, since one page asks for it several times."""
+        return dict(
+            self.ctx.memoised(
+                ("session_row", session_id), lambda: edits.session_row(self.store, session_id)
+            )
+        )
+
+    def athlete_id_of(self, session_id: int) -> int | None:
+        """The id of the athlete a session belongs to, None when there is no such session."""
+        return account_rows.athlete_id_of_session(self.store, session_id)
+
+    def get(self, session_id: int) -> dict[str, Any]:
         """One session as a row of the listing, with its lap count, or NotFound."""
-        self.session_row(session_id)
-        row = self.sessions(session_id=session_id).row(0, named=True)
+        self.row(session_id)
+        row = self.list(session_id=session_id).row(0, named=True)
         row["n_laps"] = lap_count(self.store, session_id)
         return row
 
-    def set_session(
+    def set(
         self,
         session_id: int,
         *,
@@ -182,12 +211,12 @@ class SessionsMixin(LabBase):
             if primary:
                 edits.set_primary(self.store, session_id)
             if trusted is not None:
-                self.session_row(session_id)
+                self.row(session_id)
                 load_rows.set_trusted(self.store, session_id, trusted)
         if changes:
-            self.recompute_loads(session_ids=[session_id])
+            self._load.recompute(session_ids=[session_id])
 
-    def delete_session(self, session_id: int) -> bool:
+    def delete(self, session_id: int) -> bool:
         """Delete a session; its original goes too when no other session uses it (True)."""
         with self.store.transaction():
             sha = edits.delete_session(self.store, session_id)
@@ -195,3 +224,86 @@ class SessionsMixin(LabBase):
             return False
         remove_files(list(self.store.originals.root.glob(f"{sha}.*")))
         return True
+
+    def week(self, session_id: int) -> SessionWeek:
+        """The training week (Monday to Sunday, the athlete's local dates) around a session: each
+        day's load as the load series counts it, the week's sessions, its total, and the load
+        series' row on the session's day (fitness, fatigue, ACWR, monotony): what a hand-logged
+        session, without records, still tells."""
+        row = self.get(session_id)
+        tz = athlete_rows.get_athlete(self.store, str(row["athlete"])).tz
+        day = row["start"].astimezone(ZoneInfo(tz)).date()
+        monday = day - timedelta(day.weekday())
+        sunday = monday + timedelta(6)
+        series = self._load.series(str(row["athlete"]), until=max(sunday, day))
+        week = series.filter((pl.col("date") >= monday) & (pl.col("date") <= sunday))
+        loads = dict(zip(week["date"].to_list(), week["load"].to_list(), strict=True))
+        days = [DayLoad(monday + timedelta(k), loads.get(monday + timedelta(k))) for k in range(7)]
+        sessions = self.list(athlete=str(row["athlete"]), since=monday - timedelta(1))
+        local = sessions.with_columns(pl.col("start").dt.convert_time_zone(tz).alias("local"))
+        local = local.with_columns(pl.col("local").dt.date().alias("day")).filter(
+            (pl.col("day") >= monday) & (pl.col("day") <= sunday)
+        )
+        on_day = series.filter(pl.col("date") == day)
+        keep = (
+            *("load", "ctl", "atl", "tsb", "acwr_rolling", "acwr_ewma", "acwr_band"),
+            *("monotony", "strain"),
+        )
+        today = (
+            {k: v for k, v in on_day.row(0, named=True).items() if k in keep}
+            if on_day.height
+            else {}
+        )
+        total = sum(d.load or 0.0 for d in days)
+        lines = [session_line(s) for s in local.sort("start").iter_rows(named=True)]
+        return SessionWeek(session_id, day, monday, days, total, today, lines)
+
+
+@dataclass(frozen=True)
+class SessionLine:
+    """A session as the gym pages list it: local day and time, minutes, RPE, notes."""
+
+    id: int
+    day: date
+    time: str
+    activity: str
+    minutes: float
+    rpe: float | None
+    notes: str | None
+
+
+@dataclass(frozen=True)
+class DayLoad:
+    """One day's load as the load series counts it (None: no series that day)."""
+
+    date: date
+    load: float | None
+
+
+@dataclass(frozen=True)
+class SessionWeek:
+    """The training week (Monday to Sunday, local dates) around session `session_id` on
+    `date`: each day's load, their total, the load series' row on the session's day (`day`:
+    load, ctl, atl, tsb, acwr_ewma, acwr_band, monotony, strain; empty without a series),
+    and the week's sessions."""
+
+    session_id: int
+    date: Day
+    monday: Day
+    days: list[DayLoad]
+    total_load: float
+    day: dict[str, Any]
+    sessions: list[SessionLine] = field(default_factory=list)
+
+
+def session_line(s: dict[str, Any]) -> SessionLine:
+    """A row of the sessions listing with its local `day` and time (`local`) as a line."""
+    return SessionLine(
+        id=s["id"],
+        day=s["day"],
+        time=s["local"].strftime("%H:%M"),
+        activity=s["activity"],
+        minutes=round(s["duration_s"] / 60.0, 1),
+        rpe=s["rpe"],
+        notes=s["notes"],
+    )

@@ -2,7 +2,7 @@
 
 One side gathers what the rest of the lab already computes for an athlete (profile and
 weight, fitness and form, readiness, punch output, fight record); `drago compare` and the
-dashboard's `/compare` both print it.
+dashboard's `/compare` both print it (`lab.tape`).
 """
 
 from __future__ import annotations
@@ -10,16 +10,21 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import polars as pl
 
-from drago.lab.records import fight_lines, record_of
+from drago.lab.athletes import AthletesService
+from drago.lab.camp import CampService
+from drago.lab.context import LabContext, Service
+from drago.lab.fight import FightsService
+from drago.lab.load import LoadService
+from drago.lab.punch_report import PunchOutput
+from drago.lab.punches import PunchesService
+from drago.lab.readiness import ReadinessService
+from drago.lab.records import FightLine
 from drago.store import athletes as athlete_rows
-
-if TYPE_CHECKING:
-    from drago.lab import Lab
 
 #: How far back the readiness trend and the fitness change look, days.
 TREND_DAYS = 28
@@ -48,63 +53,83 @@ class TapeSide:
     ctl_change: float | None
     readiness: dict[str, Any] | None
     readiness_trend: dict[str, int]
-    punches: dict[str, Any] | None
+    punches: PunchOutput | None
     record: dict[str, Any]
-    fights: list[dict[str, Any]]
+    fights: list[FightLine]
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-def tape_side(lab: Lab, name: str) -> TapeSide:
-    """The tale of the tape for one athlete, as of today in their time zone."""
-    row = athlete_rows.get_athlete(lab.store, name)
-    today = datetime.now(ZoneInfo(row.tz)).date()
-    listing = lab.athlete(row.name).profile
-    weights = lab.body_mass(row.name)
-    profile = {
-        k: listing.get(k)
-        for k in (
-            "name",
-            "team",
-            "sex",
-            "birth_year",
-            "weight_class",
-            "stance",
-            "hr_max_bpm",
-            "hr_rest_bpm",
-            "n_sessions",
+class TapeService(Service):
+    """The tale of the tape (`lab.tape`, see the module docstring)."""
+
+    def __init__(
+        self,
+        ctx: LabContext,
+        athletes: AthletesService,
+        load: LoadService,
+        readiness: ReadinessService,
+        camp: CampService,
+        punches: PunchesService,
+        fights: FightsService,
+    ) -> None:
+        super().__init__(ctx)
+        self._athletes = athletes
+        self._load = load
+        self._readiness = readiness
+        self._camp = camp
+        self._punches = punches
+        self._fights = fights
+
+    def side(self, name: str) -> TapeSide:
+        """The tale of the tape for one athlete, as of today in their time zone."""
+        row = athlete_rows.get_athlete(self.store, name)
+        today = datetime.now(ZoneInfo(row.tz)).date()
+        listing = self._athletes.get(row.name).profile
+        weights = self._camp.body_mass(row.name)
+        profile = {
+            k: listing.get(k)
+            for k in (
+                "name",
+                "team",
+                "sex",
+                "birth_year",
+                "weight_class",
+                "stance",
+                "hr_max_bpm",
+                "hr_rest_bpm",
+                "n_sessions",
+            )
+        }
+        profile["age_years"] = today.year - row.birth_year if row.birth_year else None
+        profile["kg"] = float(weights["kg"][-1]) if weights.height else None
+        profile["kg_date"] = weights["date"][-1] if weights.height else None
+
+        series = self._load.series(row.name)
+        now = series.row(-1, named=True) if series.height else None
+        ctl_change = None
+        if now is not None:
+            before = series.filter(pl.col("date") == today - timedelta(TREND_DAYS))
+            if before.height:
+                ctl_change = float(now["ctl"]) - float(before["ctl"][0])
+            now = {k: now[k] for k in TODAY_COLUMNS if k in now}
+
+        recent = self._readiness.series(row.name, since=today - timedelta(TREND_DAYS))
+        latest = None
+        if recent.height and recent["date"][-1] >= today - timedelta(RECENT_DAYS):
+            last = recent.row(-1, named=True)
+            latest = {k: last[k] for k in ("date", "verdict", "reason")}
+        trend = Counter(v for v in recent["verdict"].to_list() if v is not None)
+
+        record, fights = self._fights.record(row.name)
+        return TapeSide(
+            profile=profile,
+            today=now,
+            ctl_change=ctl_change,
+            readiness=latest,
+            readiness_trend={k: trend[k] for k in ("green", "amber", "red")},
+            punches=self._punches.output(row.name),
+            record=record.to_dict(),
+            fights=fights,
         )
-    }
-    profile["age_years"] = today.year - row.birth_year if row.birth_year else None
-    profile["kg"] = float(weights["kg"][-1]) if weights.height else None
-    profile["kg_date"] = weights["date"][-1] if weights.height else None
-
-    series = lab.load_series(row.name)
-    now = series.row(-1, named=True) if series.height else None
-    ctl_change = None
-    if now is not None:
-        before = series.filter(pl.col("date") == today - timedelta(TREND_DAYS))
-        if before.height:
-            ctl_change = float(now["ctl"]) - float(before["ctl"][0])
-        now = {k: now[k] for k in TODAY_COLUMNS if k in now}
-
-    recent = lab.readiness(row.name, since=today - timedelta(TREND_DAYS))
-    latest = None
-    if recent.height and recent["date"][-1] >= today - timedelta(RECENT_DAYS):
-        last = recent.row(-1, named=True)
-        latest = {k: last[k] for k in ("date", "verdict", "reason")}
-    trend = Counter(v for v in recent["verdict"].to_list() if v is not None)
-
-    fights = fight_lines(lab, row.name)
-    record = record_of(fights).to_dict()
-    return TapeSide(
-        profile=profile,
-        today=now,
-        ctl_change=ctl_change,
-        readiness=latest,
-        readiness_trend={k: trend[k] for k in ("green", "amber", "red")},
-        punches=lab.punch_output(row.name),
-        record=record,
-        fights=fights,
-    )

@@ -2,9 +2,9 @@
 whether they checked in, today's planned session from the camp plan, yesterday's load done
 vs planned, weight vs the camp's trajectory, and a medical suspension.
 
-It reads the verdict through `Lab.readiness` and the plan through `Lab.plan_camp`, so a change
-to the readiness rules or the camp plan's rows shows here without a change here; plan columns
-beyond `date` and `target_load` (`session`, `activity`, `minutes`, `rpe`...) are passed on.
+It reads the verdict through `lab.readiness.series` and the plan through `lab.camp.plan`, so a
+change to the readiness rules or the camp plan's rows shows here without a change here; plan
+columns beyond `date` and `target_load` (`session`, `activity`, `minutes`, `rpe`...) are passed on.
 """
 
 from __future__ import annotations
@@ -12,21 +12,22 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from datetime import date as Day
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import polars as pl
 
 from drago.errors import UsageError
-from drago.lab.gym import local_today
+from drago.lab.athletes import AthletesService
+from drago.lab.base import local_today
+from drago.lab.camp import CampService
+from drago.lab.camp_reports import CampReport
+from drago.lab.context import LabContext, Service
+from drago.lab.load import LoadService
+from drago.lab.readiness import ReadinessService
+from drago.lab.window import CAMP_WEEKS
 from drago.store import athletes as athlete_rows
 from drago.store import camp as camp_rows
 
-if TYPE_CHECKING:
-    from drago.lab import Lab
-    from drago.lab.camp_reports import CampReport
-
-#: A camp's length before the fight, weeks (`drago camp plan`'s default).
-CAMP_WEEKS = 8
 #: Order of the verdicts when the board is sorted by them: who needs the coach first.
 VERDICT_ORDER = {"red": 0, "amber": 1, "green": 2, None: 3}
 #: Columns of a board row, the contract (`GET /api/today`) first.
@@ -72,100 +73,114 @@ class BoardRow:
         return asdict(self)
 
 
-def _camp(lab: Lab, name: str, athlete_id: int, today: date) -> CampReport | None:
-    """The camp the athlete is in today (a fight within CAMP_WEEKS), None outside one or
-    when there is no history to plan from."""
-    fight = camp_rows.next_fight_date(lab.store, athlete_id, today)
-    if fight is None or fight - timedelta(CAMP_WEEKS * 7) > today:
-        return None
+class TodayService(Service):
+    """The coach's today board (`lab.today`, see the module docstring)."""
 
-    def plan() -> CampReport | None:
-        try:
-            return lab.plan_camp(name, fight_date=fight, weeks=CAMP_WEEKS, until=today)
-        except UsageError:  # no sessions yet: nothing to plan from
+    def __init__(
+        self,
+        ctx: LabContext,
+        athletes: AthletesService,
+        load: LoadService,
+        readiness: ReadinessService,
+        camp: CampService,
+    ) -> None:
+        super().__init__(ctx)
+        self._athletes = athletes
+        self._load = load
+        self._readiness = readiness
+        self._camp = camp
+
+    def _camp_of(self, name: str, athlete_id: int, today: date) -> CampReport | None:
+        """The camp the athlete is in today (a fight within CAMP_WEEKS), None outside one or
+        when there is no history to plan from."""
+        fight = camp_rows.next_fight_date(self.store, athlete_id, today)
+        if fight is None or fight - timedelta(CAMP_WEEKS * 7) > today:
             return None
 
-    return lab.memoised(("today_camp", athlete_id, fight, today), plan)
+        def plan() -> CampReport | None:
+            try:
+                return self._camp.plan(name, fight_date=fight, weeks=CAMP_WEEKS, until=today)
+            except UsageError:  # no sessions yet: nothing to plan from
+                return None
 
+        return self.ctx.memoised(("today_camp", athlete_id, fight, today), plan)
 
-def _plan_day(report: CampReport | None, day: date) -> dict[str, Any] | None:
-    if report is None:
-        return None
-    rows = report.plan.days.filter(pl.col("date") == day)
-    if rows.height == 0:
-        return None
-    row = rows.row(0, named=True)
-    row.pop("predicted_performance", None)
-    if isinstance(row.get("target_load"), float):
-        row["target_load"] = round(row["target_load"], 1)
-    return row
+    @staticmethod
+    def _plan_day(report: CampReport | None, day: date) -> dict[str, Any] | None:
+        if report is None:
+            return None
+        rows = report.plan.days.filter(pl.col("date") == day)
+        if rows.height == 0:
+            return None
+        row = rows.row(0, named=True)
+        row.pop("predicted_performance", None)
+        if isinstance(row.get("target_load"), float):
+            row["target_load"] = round(row["target_load"], 1)
+        return row
 
+    def _suspension(self, athlete_id: int, today: date) -> str | None:
+        frame = camp_rows.suspensions(self.store, athlete_id).filter(
+            (pl.col("first_day") <= today) & (pl.col("last_day") >= today)
+        )
+        if frame.height == 0:
+            return None
+        last = frame.row(-1, named=True)
+        return f"{last['reason']} (until {last['last_day']})"
 
-def _suspension(lab: Lab, athlete_id: int, today: date) -> str | None:
-    frame = camp_rows.suspensions(lab.store, athlete_id).filter(
-        (pl.col("first_day") <= today) & (pl.col("last_day") >= today)
-    )
-    if frame.height == 0:
-        return None
-    last = frame.row(-1, named=True)
-    return f"{last['reason']} (until {last['last_day']})"
+    def row(self, name: str, *, as_of: date | None = None, team: str | None = None) -> BoardRow:
+        """One athlete's row of the board, as of today in their time zone (or `as_of`)."""
+        profile = athlete_rows.get_athlete(self.store, name)
+        today = as_of or local_today(self.store, profile.name)
+        yesterday = today - timedelta(1)
+        ready = self._readiness.series(profile.name, since=today).filter(pl.col("date") == today)
+        row = ready.row(0, named=True) if ready.height else {}
+        answers = ("hooper", "ln_rmssd", "rhr_bpm", "sleep", "stress", "fatigue", "soreness")
+        checked_in = any(row.get(k) is not None for k in answers)
+        camp = self._camp_of(profile.name, profile.id, today)
+        planned_yesterday = self._plan_day(camp, yesterday)
+        series = self._load.series(profile.name, until=today).filter(pl.col("date") == yesterday)
+        done = float(series["load"][0]) if series.height and series["load"][0] is not None else None
+        weights = self._camp.body_mass(profile.name).filter(pl.col("date") <= today)
+        kg = float(weights["kg"][-1]) if weights.height else None
+        planned_kg = None
+        if camp is not None and camp.weight is not None:
+            plan_kg = camp.weight.days.filter(pl.col("date") == today)["planned_kg"]
+            planned_kg = float(plan_kg[0]) if plan_kg.len() and plan_kg[0] is not None else None
+        reason = row.get("reason")
+        if not checked_in and reason is None:
+            reason = "no check-in yet today"
+        return BoardRow(
+            athlete=profile.name,
+            verdict=row.get("verdict") if checked_in or row.get("verdict") == "red" else None,
+            reason=reason,
+            checked_in=checked_in,
+            planned=self._plan_day(camp, today),
+            team=team,
+            date=today,
+            yesterday_done=None if done is None else round(done, 1),
+            yesterday_planned=None
+            if planned_yesterday is None
+            else planned_yesterday["target_load"],
+            kg=kg,
+            planned_kg=None if planned_kg is None else round(planned_kg, 1),
+            kg_vs_plan=None if kg is None or planned_kg is None else round(kg - planned_kg, 1),
+            suspension=self._suspension(profile.id, today),
+            fight_date=camp.plan.fight_date if camp is not None else None,
+        )
 
-
-def board_row(
-    lab: Lab, name: str, *, as_of: date | None = None, team: str | None = None
-) -> BoardRow:
-    """One athlete's row of the board, as of today in their time zone (or `as_of`)."""
-    profile = athlete_rows.get_athlete(lab.store, name)
-    today = as_of or local_today(lab, profile.name)
-    yesterday = today - timedelta(1)
-    ready = lab.readiness(profile.name, since=today).filter(pl.col("date") == today)
-    row = ready.row(0, named=True) if ready.height else {}
-    answers = ("hooper", "ln_rmssd", "rhr_bpm", "sleep", "stress", "fatigue", "soreness")
-    checked_in = any(row.get(k) is not None for k in answers)
-    camp = _camp(lab, profile.name, profile.id, today)
-    planned_yesterday = _plan_day(camp, yesterday)
-    series = lab.load_series(profile.name, until=today).filter(pl.col("date") == yesterday)
-    done = float(series["load"][0]) if series.height and series["load"][0] is not None else None
-    weights = lab.body_mass(profile.name).filter(pl.col("date") <= today)
-    kg = float(weights["kg"][-1]) if weights.height else None
-    planned_kg = None
-    if camp is not None and camp.weight is not None:
-        plan_kg = camp.weight.days.filter(pl.col("date") == today)["planned_kg"]
-        planned_kg = float(plan_kg[0]) if plan_kg.len() and plan_kg[0] is not None else None
-    reason = row.get("reason")
-    if not checked_in and reason is None:
-        reason = "no check-in yet today"
-    return BoardRow(
-        athlete=profile.name,
-        verdict=row.get("verdict") if checked_in or row.get("verdict") == "red" else None,
-        reason=reason,
-        checked_in=checked_in,
-        planned=_plan_day(camp, today),
-        team=team,
-        date=today,
-        yesterday_done=None if done is None else round(done, 1),
-        yesterday_planned=None if planned_yesterday is None else planned_yesterday["target_load"],
-        kg=kg,
-        planned_kg=None if planned_kg is None else round(planned_kg, 1),
-        kg_vs_plan=None if kg is None or planned_kg is None else round(kg - planned_kg, 1),
-        suspension=_suspension(lab, profile.id, today),
-        fight_date=camp.plan.fight_date if camp is not None else None,
-    )
-
-
-def today_board(
-    lab: Lab, *, names: list[str] | None = None, as_of: date | None = None, sort: str = "verdict"
-) -> list[BoardRow]:
-    """The board for `names` (default: every athlete the lab lists, which in team mode are the
-    caller's), sorted by `sort` (any column; `verdict` puts red first, then amber, green, and
-    those without a verdict)."""
-    if sort not in COLUMNS:
-        raise UsageError(f"sort by one of {', '.join(COLUMNS)}, not {sort!r}")
-    people = lab.athletes()
-    teams = dict(zip(people["name"].to_list(), people["team"].to_list(), strict=True))
-    chosen = names if names is not None else list(teams)
-    rows = [board_row(lab, n, as_of=as_of, team=teams.get(n)) for n in chosen]
-    return sorted(rows, key=lambda r: _sort_key(r, sort))
+    def board(
+        self, *, names: list[str] | None = None, as_of: date | None = None, sort: str = "verdict"
+    ) -> list[BoardRow]:
+        """The board for `names` (default: every athlete the lab lists, which in team mode are the
+        caller's), sorted by `sort` (any column; `verdict` puts red first, then amber, green, and
+        those without a verdict)."""
+        if sort not in COLUMNS:
+            raise UsageError(f"sort by one of {', '.join(COLUMNS)}, not {sort!r}")
+        people = self._athletes.list()
+        teams = dict(zip(people["name"].to_list(), people["team"].to_list(), strict=True))
+        chosen = names if names is not None else list(teams)
+        rows = [self.row(n, as_of=as_of, team=teams.get(n)) for n in chosen]
+        return sorted(rows, key=lambda r: _sort_key(r, sort))
 
 
 def _sort_key(row: BoardRow, column: str) -> tuple[Any, ...]:
@@ -180,4 +195,4 @@ def _sort_key(row: BoardRow, column: str) -> tuple[Any, ...]:
     return (value is None, value if value is not None else 0, row.athlete.lower())
 
 
-__all__ = ["COLUMNS", "BoardRow", "board_row", "today_board"]
+__all__ = ["COLUMNS", "BoardRow", "TodayService"]

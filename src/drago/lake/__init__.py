@@ -1,6 +1,6 @@
 """Federation scale: drago's per-athlete science over a Parquet lake, on one process, Dask or Spark.
 
-The surfaces call these functions (and `Lab.export_lake`, `Lab.lake_overview`); the lake's I/O
+The surfaces call these functions (and `lab.lake.export`, `lab.lake.overview`); the lake's I/O
 is in `drago.store.lake_files`, the science in `drago.analysis.daily`. See docs/lake.md.
 """
 

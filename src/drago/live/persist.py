@@ -182,14 +182,14 @@ def store_journal(lab: Lab, path: Path) -> Stored | None:
             outcome.session_ids[0] if outcome.session_ids else session_of_file(lab.store, sha)
         )
         if new and session_id is not None:
-            lab.recompute_loads(session_ids=[session_id])
+            lab.load.recompute(session_ids=[session_id])
     with tempfile.TemporaryDirectory(prefix="drago-live-") as tmp:
         for hand in sorted(data.hands):
             body = imu_csv(data, hand)
             sha = hashlib.sha256(body).hexdigest()
             csv = Path(tmp) / f"live-{name}-{hand}-{sha[:12]}.csv"
             csv.write_bytes(body)
-            report = lab.import_paths([csv], athlete=name, hand=hand, workers=1)
+            report = lab.sessions.import_paths([csv], athlete=name, hand=hand, workers=1)
             outcome = report.outcomes[0]
             if outcome.status == "failed":
                 from drago.errors import BadInput

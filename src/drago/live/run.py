@@ -54,7 +54,7 @@ def parse_replay(text: str) -> Replay:
 
 def athlete_of(lab: Lab, name: str) -> Athlete:
     """The athlete NAME with the values the live metrics need."""
-    view = lab.athlete(name)
+    view = lab.athletes.get(name)
     p = view.profile
     hr_max = p.get("hr_max_bpm")
     if hr_max is None and p.get("birth_year"):

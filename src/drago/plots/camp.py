@@ -1,6 +1,6 @@
 """The camp chart: planned against done load, predicted performance, and the road to the scales.
 
-Input is the frame `Lab.camp_chart` returns: one row per camp day with `date`, `planned_load`
+Input is the frame `lab.camp.chart` returns: one row per camp day with `date`, `planned_load`
 (the plan as made when the camp began), `done_load` (up to today), `replanned_load` (after
 today), `predicted_performance` (model units: done loads, then the re-planned ones) and, when
 the athlete has a weight limit and weigh-ins, `planned_kg` and `kg`. Top panel: planned load

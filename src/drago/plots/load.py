@@ -1,6 +1,6 @@
 """The performance-management chart (PMC) of one athlete: daily load, fitness, fatigue, form.
 
-Input is the frame `Lab.load_series` returns (`drago.analysis.load.daily_series` for one
+Input is the frame `lab.load.series` returns (`drago.analysis.load.daily_series` for one
 athlete): one row per calendar day with `date` (pl.Date), `load` (AU), `ctl`, `atl` and `tsb`
 (AU/day); other columns are ignored. `pmc_traces` turns it into the chart's traces once, and
 every renderer draws those, so the PNG, the SVG, the HTML page and the web show the same thing:

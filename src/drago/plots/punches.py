@@ -1,11 +1,11 @@
 """The punch chart of one session: each hand's acceleration with its punches, and per-round bars.
 
 Input: `trace`, a frame with `sensor` (hand), `t_s` and `acc_ms2` (the acceleration magnitude,
-gravity included), as `Lab.session_imu_trace` gives it; and `report`, the punch report of
-`Lab.session_punches` (punches with `t_s`, `hand`, `type`, `peak_acc_ms2`; rounds with
-`round`, `n_punches`, `mean_power_au`). Top panel: the traces with a marker at each punch's
-peak; bottom panel: punches per round as bars. Static (matplotlib) and interactive (plotly)
-figures draw the same traces.
+gravity included), as `lab.punches.imu_trace` gives it; and `report`, the JSON form of the
+punch report of `lab.punches.of_session` (`PunchReport.to_dict()`: punches with `t_s`, `hand`,
+`type`, `peak_acc_ms2`; rounds with `round`, `n_punches`, `mean_power_au`). Top panel: the
+traces with a marker at each punch's peak; bottom panel: punches per round as bars. Static
+(matplotlib) and interactive (plotly) figures draw the same traces.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The readiness chart of one athlete: morning ln rMSSD against its normal range, and wellness.
 
-Input is the frame `Lab.readiness` returns: one row per day with `date`, `ln_rmssd`,
+Input is the frame `lab.readiness.series` returns: one row per day with `date`, `ln_rmssd`,
 `reliable`, `ln_rmssd_7d`, `normal_low`, `normal_high`, `hooper` and `verdict`. Top panel: the
 normal range (60-day mean +/- 0.5 SD, Plews et al. 2012) as a band, the 7-day rolling mean as a
 line, each morning as a dot (hollow when the measurement was unreliable and left out of the

@@ -211,19 +211,19 @@ def decide(
     ids: list[int] = []
     for what, value in named:
         if what == "athlete":
-            athlete_id = lab.athlete_id_of(value)
+            athlete_id = lab.athletes.id_of(value)
             message = missing_athlete(value)
         elif what == "session":
             session_id = parse_id(value)  # the routes' own parser (`drago.web.ids`)
             if session_id is None:
                 return Decision(404, NO_SUCH_SESSION)
-            athlete_id = lab.athlete_id_of_session(session_id)
+            athlete_id = lab.sessions.athlete_id_of(session_id)
             message = missing_session(session_id)
         elif what == "fight":
             fight_id = parse_id(value)
             if fight_id is None:
                 return Decision(404, NO_SUCH_FIGHT)
-            corners = lab.fight_corner_ids(fight_id)
+            corners = lab.fights.corner_ids(fight_id)
             if principal.visible is not None and not any(
                 principal.may_see(i) for i in corners or ()
             ):

@@ -141,13 +141,13 @@ def athletes(
     team: Annotated[str | None, Query(description="Only this team.")] = None,
 ) -> Response:
     """Every athlete with current HR values (estimated from data where missing)."""
-    return page(request, lab.athletes(team=team), limit, offset)
+    return page(request, lab.athletes.list(team=team), limit, offset)
 
 
 @router.get("/athletes/{name}", responses=ERRORS)
 def athlete(name: Name, lab: LabDep) -> Response:
     """One athlete: profile, dated HR values, and the estimates from data."""
-    view = lab.athlete(name)
+    view = lab.athletes.get(name)
     profile = rows_json(pl.DataFrame([view.profile]))[1:-1]
     estimates = json.dumps(view.estimates)
     return raw_json(
@@ -169,7 +169,7 @@ def athlete_sessions(
     ] = "asc",
 ) -> Response:
     """An athlete's sessions with their summaries and loads."""
-    frame = lab.sessions(athlete=name, since=check_day(since, "since"))
+    frame = lab.sessions.list(athlete=name, since=check_day(since, "since"))
     return page(request, frame.reverse() if order == "desc" else frame, limit, offset)
 
 
@@ -186,7 +186,7 @@ def athlete_load(
     method: LoadMethodName = "auto",
 ) -> Response:
     """The daily series: load, fitness (CTL), fatigue (ATL), form (TSB), ACWR, monotony."""
-    series = lab.load_series(
+    series = lab.load.series(
         name,
         since=check_day(since, "since"),
         until=check_day(until, "until"),
@@ -207,7 +207,9 @@ def athlete_readiness(
     as_of: Day = None,
 ) -> Response:
     """Morning HRV against its normal range, resting HR, Hooper score and the day's verdict."""
-    frame = lab.readiness(name, since=check_day(since, "since"), as_of=check_day(as_of, "as_of"))
+    frame = lab.readiness.series(
+        name, since=check_day(since, "since"), as_of=check_day(as_of, "as_of")
+    )
     return page(request, frame, limit, offset)
 
 
@@ -215,20 +217,20 @@ def athlete_readiness(
 def athlete_readiness_now(name: Name, lab: LabDep, as_of: Day = None) -> Response:
     """The day's morning verdict (fixed by the morning's inputs) and, apart under `now`, the
     same rules with the day's training counted (default: today in the athlete's time zone)."""
-    view = lab.readiness_now(name, as_of=check_day(as_of, "as_of"))
+    view = lab.gym.readiness_now(name, as_of=check_day(as_of, "as_of"))
     return JSONResponse(jsonable_encoder(view.to_dict()))
 
 
 @router.get("/sessions/{session_id}", responses=ERRORS)
 def session(session_id: SessionId, lab: LabDep) -> Response:
     """One session: summary, loads and time in zones, and its lap count."""
-    return raw_json(rows_json(pl.DataFrame([lab.session(session_id)]))[1:-1])
+    return raw_json(rows_json(pl.DataFrame([lab.sessions.get(session_id)]))[1:-1])
 
 
 @router.get("/sessions/{session_id}/streams", response_model=Streams, responses=ERRORS)
 def session_streams(session_id: SessionId, lab: LabDep) -> Response:
     """The session's records column by column; columns with no value at all are left out."""
-    frame = lab.session_streams(session_id)
+    frame = lab.streams.records(session_id)
     return raw_json(f'{{"session_id":{session_id},"columns":{columns_json(frame)}}}')
 
 
@@ -242,11 +244,11 @@ def session_punches(
 ) -> Response:
     """Punches of a session's IMU streams (time, hand, type, measures, round); empty when the
     session has no IMU recording (import one with `drago import FILE --hand left|right`)."""
-    lab.session(session_id)
-    if not lab.has_imu(session_id):
+    lab.sessions.get(session_id)
+    if not lab.punches.has_imu(session_id):
         return raw_json('{"items":[],"next":null}')
-    report = lab.session_punches(session_id)
-    return page(request, pl.DataFrame(report["punches"]), limit, offset)
+    report = lab.punches.of_session(session_id)
+    return page(request, report.frame(), limit, offset)
 
 
 @router.post("/athletes/{name}/imports", response_model=ImportResult, responses=ERRORS)
@@ -258,7 +260,7 @@ async def upload(
 ) -> Response:
     """Import uploaded files for an athlete with the CLI's import code: each file in one
     transaction, the same bytes twice is "already imported", a bad file fails alone."""
-    athlete_name = str((await run_in_threadpool(lab.athlete, name)).profile["name"])
+    athlete_name = str((await run_in_threadpool(lab.athletes.get, name)).profile["name"])
     with tempfile.TemporaryDirectory(prefix="drago-upload-") as tmp:
         total = 0
         saved: list[Path] = []
@@ -273,7 +275,7 @@ async def upload(
                     out.write(chunk)
             saved.append(target)
         report = await run_in_threadpool(
-            lab.import_paths,
+            lab.sessions.import_paths,
             saved,
             athlete=athlete_name,
             max_files=MAX_UPLOAD_FILES,

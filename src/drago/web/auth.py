@@ -230,7 +230,7 @@ class TeamGuard:
         params: dict[str, str],
         request: Request,
     ) -> tuple[Principal | None, Decision]:
-        principal = lab.principal(token, idle_s=config.idle_s) if token else None
+        principal = lab.accounts.principal(token, idle_s=config.idle_s) if token else None
         if principal is None or rule.kind in (Kind.public, Kind.account):
             return principal, Decision(None)
         return principal, decide(lab, principal, rule, params, request.query_params)
@@ -285,7 +285,7 @@ class TeamGuard:
     ) -> None:
         action = "write" if rule.write else "read"
         for athlete_id in decision.athlete_ids or (None,):
-            lab.record_access(
+            lab.audit.record(
                 login=principal.login if principal else None,
                 role=principal.role if principal else None,
                 action=action,

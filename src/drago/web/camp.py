@@ -58,6 +58,10 @@ WeeklyHours = Annotated[
         description="Without recent history: usual hours of training a week.",
     ),
 ]
+NoDrop = Annotated[
+    int | None,
+    Query(ge=1, le=52, description="A promotion's rule: no class drop within this many weeks."),
+]
 UsualRpe = Annotated[
     float | None,
     Query(
@@ -70,7 +74,7 @@ UsualRpe = Annotated[
 
 
 def _options(as_of: date | None, fight_date: date | None, **chosen: Any) -> dict[str, Any]:
-    """`Lab.camp_view`'s options: the dates checked, the rest as chosen."""
+    """`lab.camp.view`'s options: the dates checked, the rest as chosen."""
     dates = {"as_of": check_day(as_of, "as_of"), "fight_date": check_day(fight_date, "fight_date")}
     return dates | chosen
 
@@ -88,6 +92,7 @@ def camp_json(
     weigh_in_kg: Kg = None,
     weekly_hours: WeeklyHours = None,
     usual_rpe: UsualRpe = None,
+    no_drop_weeks: NoDrop = None,
 ) -> Response:
     """The camp to the athlete's next fight (or `fight_date`): the weigh-in under the rules
     chosen (date, hours to the bout, acute-loss cap, hydration test), weight now against the
@@ -105,8 +110,9 @@ def camp_json(
         weigh_in_kg=weigh_in_kg,
         weekly_hours=weekly_hours,
         usual_rpe=usual_rpe,
+        no_drop_weeks=no_drop_weeks,
     )
-    view = lab.camp_view(name, **options)
+    view = lab.camp.view(name, **options)
     return JSONResponse(jsonable_encoder(view.to_dict()))
 
 
@@ -121,6 +127,14 @@ def _number(text: str | None, what: str) -> float | None:
     if not math.isfinite(value):
         raise UsageError(f"{what} must be a finite number, not {text[:20]!r}")
     return value
+
+
+def _whole(text: str | None, what: str) -> int | None:
+    """A form's whole number: None when left blank, else UsageError for anything else."""
+    value = _number(text, what)
+    if value is not None and not value.is_integer():
+        raise UsageError(f"{what} must be a whole number, not {text!r}")
+    return None if value is None else int(value)
 
 
 #: A form field that may be left blank (the form sends every field).
@@ -141,10 +155,11 @@ def camp_page(
     weigh_in_kg: Blank = None,
     weekly_hours: Blank = None,
     usual_rpe: Blank = None,
+    no_drop_weeks: Blank = None,
 ) -> HTMLResponse:
     """The camp page (its form sends blank fields for the rules' defaults); without a fight
     ahead, without history to plan from, or with a value out of range, it says so."""
-    profile = lab.athlete(name).profile
+    profile = lab.athletes.get(name).profile
     view, problem = None, None
     options: dict[str, Any] = {"weigh_in": weigh_in}
     try:
@@ -158,8 +173,9 @@ def camp_page(
             weigh_in_kg=_number(weigh_in_kg, "the weight limit"),
             weekly_hours=_number(weekly_hours, "usual hours a week"),
             usual_rpe=_number(usual_rpe, "usual RPE"),
+            no_drop_weeks=_whole(no_drop_weeks, "no class drop within (weeks)"),
         )
-        view = lab.camp_view(profile["name"], **options)
+        view = lab.camp.view(profile["name"], **options)
     except (NotFound, UsageError) as exc:
         problem = str(exc)
     context = {

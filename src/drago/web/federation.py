@@ -21,7 +21,7 @@ def federation_api(
     """Each athlete of the attached lake on their latest day: CTL, ATL, TSB, rolling ACWR and
     its band, EWMA ACWR, the last 7 days' load and the latest readiness verdict (400 when no
     lake is attached)."""
-    return page(request, lab.lake_overview(), limit, offset)
+    return page(request, lab.lake.overview(), limit, offset)
 
 
 @router.get("/federation", response_class=HTMLResponse, include_in_schema=False)
@@ -29,8 +29,8 @@ def federation_page(request: Request, lab: LabDep) -> HTMLResponse:
     """The federation overview page (a hint when no lake is attached)."""
     hint: str | None = None
     try:
-        rows = lab.lake_overview().to_dicts()
-        results = lab.attached_lake()
+        rows = lab.lake.overview().to_dicts()
+        results = lab.lake.attached()
     except UsageError as exc:
         rows, results, hint = [], None, str(exc)
     for row in rows:

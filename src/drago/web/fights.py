@@ -37,7 +37,7 @@ class RoundEntry(BaseModel):
 
 
 def _report(lab: LabDep, fight_id: int) -> dict[str, Any]:
-    return dataclasses.asdict(lab.fight_report(fight_id))
+    return dataclasses.asdict(lab.fights.report(fight_id))
 
 
 def _counts(entry: RoundEntry) -> dict[str, int]:
@@ -55,7 +55,7 @@ def fights(
     request: Request, lab: LabDep, limit: Limit = DEFAULT_LIMIT, offset: Offset = 0
 ) -> Response:
     """Every fight, newest first."""
-    return page(request, lab.fights(), limit, offset)
+    return page(request, lab.fights.list(), limit, offset)
 
 
 @api.get("/fights/{fight_id}", responses=ERRORS)
@@ -68,7 +68,7 @@ def fight(fight_id: FightId, lab: LabDep) -> Response:
 @api.post("/fights/{fight_id}/rounds", responses=ERRORS)
 def enter_round(fight_id: FightId, entry: RoundEntry, lab: LabDep) -> Response:
     """Enter (or replace) one corner's round; answers the fight so far."""
-    report = lab.fight_round(
+    report = lab.fights.enter_round(
         fight_id, rnd=entry.round, corner=entry.corner, counts=_counts(entry), scores=entry.scores
     )
     return JSONResponse(jsonable_encoder(dataclasses.asdict(report)))
@@ -88,7 +88,7 @@ def _result(lab: LabDep, fight_id: int, entry: ResultEntry) -> None:
     from drago.lab.records import parse_clock
 
     try:
-        lab.fight_result(
+        lab.fights.set_result(
             fight_id,
             result=entry.result,
             winner=entry.winner or None,
@@ -111,8 +111,8 @@ def fights_page(request: Request, lab: LabDep) -> HTMLResponse:
     """The fights, and a form for a new one."""
     context = {
         "title": "Fights",
-        "fights": lab.fights().to_dicts(),
-        "names": lab.athletes()["name"].to_list(),
+        "fights": lab.fights.list().to_dicts(),
+        "names": lab.athletes.list()["name"].to_list(),
         "today": date.today().isoformat(),
     }
     return templates.TemplateResponse(request, "fights.html", context)
@@ -128,7 +128,7 @@ def new_fight(
     weight_class: Annotated[str | None, Form()] = None,
 ) -> Response:
     """Create a fight from the form, then show it."""
-    fid = lab.new_fight(
+    fid = lab.fights.new(
         red=red, blue=blue, day=day, rounds=rounds, weight_class=weight_class or None
     )
     return RedirectResponse(f"/fights/{fid}", status_code=303)
@@ -210,5 +210,5 @@ def fight_round_form(
         "power_landed": power_landed,
         "knockdowns": knockdowns,
     }
-    lab.fight_round(fight_id, rnd=rnd, corner=corner, counts=counts, scores=judges)
+    lab.fights.enter_round(fight_id, rnd=rnd, corner=corner, counts=counts, scores=judges)
     return RedirectResponse(f"/fights/{fight_id}#round-{rnd}", status_code=303)

@@ -128,7 +128,7 @@ def post_wellness(name: Name, entry: Wellness, lab: LabDep) -> Response:
     """The morning questionnaire of a day (a second entry for the same day replaces it)."""
     items = {k: getattr(entry, k) for k in WELLNESS_ITEMS}
     with as_422():
-        done = lab.morning_check(
+        done = lab.gym.morning_check(
             name, day=check_date(entry.date), wellness=items, rhr_bpm=entry.rhr_bpm
         )
     return _created({"athlete": done.athlete, "date": done.date})
@@ -138,7 +138,7 @@ def post_wellness(name: Name, entry: Wellness, lab: LabDep) -> Response:
 def post_weight(name: Name, entry: Weight, lab: LabDep) -> Response:
     """A weigh-in (the last of a day wins)."""
     with as_422():
-        done = lab.morning_check(name, day=check_date(entry.date), kg=entry.kg)
+        done = lab.gym.morning_check(name, day=check_date(entry.date), kg=entry.kg)
     return _created({"athlete": done.athlete, "date": done.date, "kg": done.kg})
 
 
@@ -147,7 +147,7 @@ def post_rr(name: Name, entry: RRList, lab: LabDep) -> Response:
     """A morning RR reading as a list (stored as `drago import --as morning` stores a file)."""
     data = ("\n".join(f"{v:g}" for v in entry.rr) + "\n").encode()
     with as_422():
-        done = lab.morning_check(name, day=check_date(entry.date), rr=data)
+        done = lab.gym.morning_check(name, day=check_date(entry.date), rr=data)
     return _created({"athlete": done.athlete, "date": done.date, "rr": done.rr})
 
 
@@ -155,7 +155,7 @@ def post_rr(name: Name, entry: RRList, lab: LabDep) -> Response:
 def post_session(name: Name, entry: NewSession, lab: LabDep) -> Response:
     """A session logged by hand (the snow run); answers its id."""
     with as_422():
-        sid = lab.log_session(
+        sid = lab.sessions.log(
             athlete=name,
             day=check_date(entry.date),
             minutes=entry.minutes,
@@ -171,8 +171,8 @@ def post_session(name: Name, entry: NewSession, lab: LabDep) -> Response:
 def patch_session(session_id: SessionId, entry: SessionPatch, lab: LabDep) -> Response:
     """Rate a session (RPE) or correct its notes or activity; answers the session."""
     with as_422():
-        lab.set_session(session_id, rpe=entry.rpe, notes=entry.notes, activity=entry.activity)
-    row = lab.session(session_id)
+        lab.sessions.set(session_id, rpe=entry.rpe, notes=entry.notes, activity=entry.activity)
+    row = lab.sessions.get(session_id)
     keep = ("id", "athlete", "activity", "duration_s", "rpe", "srpe_load", "notes")
     return JSONResponse(jsonable_encoder({"ok": True} | {k: row.get(k) for k in keep}))
 
@@ -181,7 +181,7 @@ def patch_session(session_id: SessionId, entry: SessionPatch, lab: LabDep) -> Re
 def get_day(name: Name, lab: LabDep) -> Response:
     """The athlete's day (the twin of /athletes/{name}/today): check-in, verdict, sessions to
     rate."""
-    return JSONResponse(jsonable_encoder(lab.athlete_day(name).to_dict()))
+    return JSONResponse(jsonable_encoder(lab.gym.day(name).to_dict()))
 
 
 Sort = Annotated[str, Query(description="Column to sort by (verdict: red first).")]
@@ -192,7 +192,7 @@ def get_today(lab: LabDep, sort: Sort = "verdict") -> Response:
     """The coach's today board: one row per athlete the caller sees (`athlete`, `verdict`,
     `reason`, `checked_in`, `planned`, yesterday done vs planned, weight vs plan, suspension)."""
     with as_422():
-        rows = lab.today_board(sort=sort)
+        rows = lab.today.board(sort=sort)
     return JSONResponse(jsonable_encoder([r.to_dict() for r in rows]))
 
 
@@ -216,7 +216,7 @@ def _number(text: str | None, what: str) -> float | None:
 @pages.get("/athletes/{name}/today", response_class=HTMLResponse)
 def day_page(request: Request, name: Name, lab: LabDep, saved: str | None = None) -> HTMLResponse:
     """The athlete's day on a phone: the morning check, sessions to rate, log a session."""
-    day = lab.athlete_day(name)
+    day = lab.gym.day(name)
     context = {
         "title": f"{day.athlete} today",
         "d": day,
@@ -263,7 +263,7 @@ async def morning_form(
     items = {"sleep": sleep, "stress": stress, "fatigue": fatigue, "soreness": soreness}
     with as_422():
         done = await run_in_threadpool(
-            lab.morning_check,
+            lab.gym.morning_check,
             name,
             day=check_date(day),
             wellness=items,
@@ -284,7 +284,7 @@ def weight_form(
 ) -> Response:
     """A weigh-in from the form."""
     with as_422():
-        done = lab.morning_check(name, day=check_date(day), kg=kg)
+        done = lab.gym.morning_check(name, day=check_date(day), kg=kg)
     return _back(done.athlete, "weight")
 
 
@@ -307,7 +307,7 @@ def session_form(
         except ValueError:
             raise HTTPException(422, f"time: {at[:10]!r} is not HH:MM") from None
     with as_422():
-        lab.log_session(
+        lab.sessions.log(
             athlete=name,
             day=check_date(day),
             minutes=minutes,
@@ -316,7 +316,7 @@ def session_form(
             at=clock,
             notes=notes or None,
         )
-    return _back(str(lab.athlete(name).profile["name"]), "session")
+    return _back(str(lab.athletes.get(name).profile["name"]), "session")
 
 
 @page_writes.post("/sessions/{session_id}/rating")
@@ -328,8 +328,8 @@ def rating_form(
 ) -> Response:
     """Rate a session from the form, back to the athlete's day."""
     with as_422():
-        lab.set_session(session_id, rpe=rpe, notes=notes or None)
-    return _back(str(lab.session(session_id)["athlete"]), "rating")
+        lab.sessions.set(session_id, rpe=rpe, notes=notes or None)
+    return _back(str(lab.sessions.get(session_id)["athlete"]), "rating")
 
 
 COLUMN_LABELS = {
@@ -347,7 +347,7 @@ COLUMN_LABELS = {
 def today_page(request: Request, lab: LabDep, sort: Sort = "verdict") -> HTMLResponse:
     """The coach's board: one row per athlete, the ones who need the coach first."""
     with as_422():
-        rows = lab.today_board(sort=sort)
+        rows = lab.today.board(sort=sort)
     context = {
         "title": "Today",
         "rows": [r.to_dict() for r in rows],

@@ -190,7 +190,7 @@ def _attempt(request: Request, lab: WebLab, login: str, password: str) -> Attemp
         outcome = Attempt(503, wait_s=5)
     else:
         try:
-            session = lab.login(login, password, session_s=config.session_s)
+            session = lab.accounts.login(login, password, session_s=config.session_s)
         finally:
             limiter.done()
         if session is None:
@@ -198,7 +198,7 @@ def _attempt(request: Request, lab: WebLab, login: str, password: str) -> Attemp
         else:
             limiter.succeeded(login, address)
             outcome = Attempt(200, session)
-    lab.record_access(
+    lab.audit.record(
         login=login[:200],
         role=outcome.session.principal.role if outcome.session else None,
         action={200: "login", 401: "login-failed", 429: "login-limited", 503: "login-busy"}[
@@ -281,9 +281,9 @@ async def login_api(request: Request, lab: LabDep, credentials: Credentials) -> 
 def _logout(request: Request, lab: WebLab) -> None:
     token, _ = presented_token(request)
     if token:
-        lab.logout(token)
+        lab.accounts.logout(token)
     principal = request.state.principal
-    lab.record_access(
+    lab.audit.record(
         login=principal.login,
         role=principal.role,
         action="logout",
@@ -332,7 +332,7 @@ def aggregates(
 ) -> Response:
     """Anonymised training volume per team and in all (no names, no birth dates; groups of
     fewer than three athletes left out)."""
-    frame = lab.aggregates()
+    frame = lab.audit.aggregates()
     if format == "csv":
         return Response(write_csv(frame), media_type="text/csv")
     return page(request, frame, limit, offset)

@@ -74,7 +74,7 @@ def _today(series: pl.DataFrame) -> dict[str, Any] | None:
 def _readiness(lab: WebLab, name: str, days: int) -> tuple[pl.DataFrame, dict[str, Any] | None]:
     """The last `days` days of readiness, and the latest day's row (None: nothing recent;
     an old verdict says nothing about today)."""
-    frame = lab.readiness(name, since=date.today() - timedelta(days=days))
+    frame = lab.readiness.series(name, since=date.today() - timedelta(days=days))
     return frame, (frame.row(-1, named=True) if frame.height else None)
 
 
@@ -82,7 +82,7 @@ def _card(lab: WebLab, name: str) -> dict[str, Any]:
     """What a coach reads at a glance about one athlete: form, ACWR band (of the rolling
     ratio), readiness."""
     _, ready = _readiness(lab, name, RECENT_READINESS_DAYS)
-    today = _today(lab.load_series(name)) or {}
+    today = _today(lab.load.series(name)) or {}
     band = today.get("acwr_band")
     return {
         "today": today,
@@ -94,9 +94,9 @@ def _card(lab: WebLab, name: str) -> dict[str, Any]:
 
 def _weight_cut(lab: WebLab, name: str) -> Any:
     """The weight cut to the next fight under the default (pro) rules, with its warnings
-    (`Lab.weight_cut`); None without a fight ahead, or when no cut can be planned."""
+    (`lab.camp.weight_cut`); None without a fight ahead, or when no cut can be planned."""
     try:
-        return lab.weight_cut(name)
+        return lab.camp.weight_cut(name)
     except UsageError:
         return None
 
@@ -137,7 +137,7 @@ def _rounds_table(rounds: pl.DataFrame, start: Any) -> list[dict[str, Any]]:
 @router.get("/", response_class=HTMLResponse)
 def overview(request: Request, lab: LabDep) -> HTMLResponse:
     """Every athlete's form, ACWR band and readiness, grouped by team."""
-    people = lab.athletes().sort(pl.col("team").fill_null("~"), "name")
+    people = lab.athletes.list().sort(pl.col("team").fill_null("~"), "name")
     cards = [
         row | _card(lab, row["name"]) for row in people.iter_rows(named=True)
     ]  # one per athlete
@@ -160,10 +160,10 @@ def athlete_page(
 ) -> HTMLResponse:
     """The PMC, readiness, recent sessions and an upload box of one athlete; the charts open
     on the current camp, else the last 90 days (`range` widens them)."""
-    view = lab.athlete(name)
+    view = lab.athletes.get(name)
     profile = view.profile
-    window = lab.chart_window(profile["name"], choice=range_)
-    series = lab.load_series(profile["name"])
+    window = lab.camp.window(profile["name"], choice=range_)
+    series = lab.load.series(profile["name"])
     shown = series if window.start is None else series.filter(pl.col("date") >= window.start)
     try:
         pmc = pmc_plotly(shown, title=pmc_title(profile["name"], "auto"))
@@ -175,20 +175,20 @@ def athlete_page(
     days = READINESS_CHART_DAYS if window.start is None else (date.today() - window.start).days
     readiness, ready = _readiness(lab, profile["name"], max(days, RECENT_READINESS_DAYS))
     if window.start is None:
-        readiness = lab.readiness(profile["name"])
-    sessions = lab.sessions(athlete=profile["name"]).reverse().head(RECENT_SESSIONS)
+        readiness = lab.readiness.series(profile["name"])
+    sessions = lab.sessions.list(athlete=profile["name"]).reverse().head(RECENT_SESSIONS)
     context = {
         "title": profile["name"],
         "profile": profile,
         "estimates": view.estimates,
         "today": _today(series),
         "ready": ready,
-        "now": lab.readiness_now(profile["name"]),
+        "now": lab.gym.readiness_now(profile["name"]),
         "cut": _weight_cut(lab, profile["name"]),
         "pmc": pmc,
         "readiness_fig": readiness_chart(readiness, title="Readiness: morning HRV"),
         "sessions": _sessions_table(sessions, profile["tz"]),
-        "record": lab.fight_record(profile["name"])[0].to_dict(),
+        "record": lab.fights.record(profile["name"])[0].to_dict(),
         "window": window,
         "ranges": RANGE_LABELS,
     }
@@ -202,39 +202,40 @@ def session_page(
     lab: LabDep,
 ) -> HTMLResponse:
     """HR trace over zone bands, the GPS track, rounds and punches of one session."""
-    row = lab.session(session_id)
-    local = lab.session_local_start(session_id)
-    streams = lab.session_streams(session_id)
+    row = lab.sessions.get(session_id)
+    local = lab.streams.local_start(session_id)
+    streams = lab.streams.records(session_id)
     try:
-        rounds = _rounds_table(lab.session_rounds(session_id), row["start"])
+        rounds = _rounds_table(lab.streams.rounds(session_id), row["start"])
     except UsageError:
         rounds = []
     punches, punch_fig = None, None
-    if lab.has_imu(session_id):
-        punches = lab.session_punches(session_id)
-        title = f"Acceleration and punches ({punches['n_punches']})"
-        punch_fig = punches_plotly(lab.session_imu_trace(session_id), punches, title=title)
+    if lab.punches.has_imu(session_id):
+        punches = lab.punches.of_session(session_id)
+        title = f"Acceleration and punches ({punches.n_punches})"
+        trace = lab.punches.imu_trace(session_id)
+        punch_fig = punches_plotly(trace, punches.to_dict(), title=title)
     context = {
         "title": f"Session {session_id}",
         "s": row,
         "local": local.strftime("%Y-%m-%d %H:%M"),
         "tz": str(local.tzinfo),
-        "hr_fig": hr_figure(streams, lab.session_zones(session_id)),
+        "hr_fig": hr_figure(streams, lab.streams.zones(session_id)),
         "track_fig": track_figure(streams),
         "zones": list(enumerate(row["zone_s"] or [], start=1)),
         "rounds": rounds,
         "punches": punches,
         "punch_fig": punch_fig,
-        "week": lab.session_week(session_id),
+        "week": lab.sessions.week(session_id),
         "recorded": bool(row.get("n_records") or row.get("n_rr") or punches is not None),
     }
     return templates.TemplateResponse(request, "session.html", context)
 
 
 def _side(lab: WebLab, name: str) -> dict[str, Any]:
-    tape = lab.tape(name)
+    tape = lab.tape.side(name)
     name = tape.profile["name"]
-    return tape.to_dict() | {"series": lab.load_series(name), "ready": tape.readiness}
+    return tape.to_dict() | {"series": lab.load.series(name), "ready": tape.readiness}
 
 
 @router.get("/compare", response_class=HTMLResponse)
@@ -245,7 +246,7 @@ def compare(
     b: Annotated[str | None, Query(description="Second athlete.")] = None,
 ) -> HTMLResponse:
     """The tale of the tape: two athletes side by side."""
-    names = lab.athletes()["name"].to_list()
+    names = lab.athletes.list()["name"].to_list()
     sides = [_side(lab, n) for n in (a, b) if n]
     series = {s["profile"]["name"]: s["series"] for s in sides}
     context = {

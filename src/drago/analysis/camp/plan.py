@@ -21,6 +21,7 @@ from typing import Final
 import numpy as np
 import polars as pl
 
+from drago.analysis.camp.fightday import HistoryState, fight_day, history_state
 from drago.analysis.camp.model import (
     FloatArray,
     PerformanceParams,
@@ -104,6 +105,7 @@ class _Setup:
     ref: float
     cap: float
     params: PerformanceParams
+    state: HistoryState
 
 
 def _loads(x: FloatArray, taper: int, s: _Setup) -> FloatArray:
@@ -116,7 +118,9 @@ def _loads(x: FloatArray, taper: int, s: _Setup) -> FloatArray:
 
 
 def _fight_day(loads: FloatArray, s: _Setup) -> float:
-    return float(performance_predict(np.concatenate([s.history, loads, [0.0]]), s.params)[-1])
+    """Fight-day performance after the history and `loads`: `performance_predict`'s last value
+    to the bit, with the history's part computed once (`drago.analysis.camp.fightday`)."""
+    return fight_day(s.state, loads)
 
 
 def _optimise(taper: int, s: _Setup) -> FloatArray:
@@ -326,7 +330,7 @@ def plan_camp(
         )
     positive = load[load > 0]
     p = params or population_params(float(positive.mean()) if len(positive) else ref)
-    s = _Setup(load, weights, names, weeks * 7, ref, cap, p)
+    s = _Setup(load, weights, names, weeks * 7, ref, cap, p, history_state(load, p))
     suspended = _suspended(start, s.n, suspensions)
     sessions = _sessions(s.n, s, suspended)
     spar = sum(1 for d, sess in enumerate(sessions) if sess == "sparring" and suspended[d])

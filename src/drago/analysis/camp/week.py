@@ -3,6 +3,7 @@ shape, Foster's monotony on rolling 7-day windows, and a questionnaire's stand-i
 
 from __future__ import annotations
 
+import functools
 import math
 from datetime import date, timedelta
 from typing import Final
@@ -49,6 +50,14 @@ def taper_factors(days: int, cut: float) -> FloatArray:
     """
     if not 0.0 < cut < 1.0:
         raise ValueError(f"taper cut must be between 0 and 1, not {cut}")
+    r = _taper_ratio(days, cut)
+    return np.asarray(r ** np.arange(1, days + 1, dtype=np.float64), dtype=np.float64)
+
+
+@functools.lru_cache(maxsize=4096)
+def _taper_ratio(days: int, cut: float) -> float:
+    """The day-to-day ratio r = e^(−1/τ) of `taper_factors` (kept: the planner asks for the
+    same taper many times while it varies the build weeks)."""
     # with r = e^(-1/tau), the mean of r^t over t = 1..days is r (1 - r^days) / (days (1 - r)),
     # which rises with r from 0 to 1: bisect on r
     target, lo, hi = 1.0 - cut, 0.0, 1.0
@@ -58,8 +67,7 @@ def taper_factors(days: int, cut: float) -> FloatArray:
             hi = r
         else:
             lo = r
-    r = 0.5 * (lo + hi)
-    return np.asarray(r ** np.arange(1, days + 1, dtype=np.float64), dtype=np.float64)
+    return 0.5 * (lo + hi)
 
 
 def rolling_monotony(history: FloatArray, loads: FloatArray) -> tuple[FloatArray, FloatArray]:

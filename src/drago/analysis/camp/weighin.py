@@ -13,6 +13,11 @@ ibf            the day before, and a  30             IBF rules as commonly appli
                at limit + 10 lb
 =============  =====================  =============  ===========================================
 
+A promotion's own rules, given by the user (no fixed table: they differ by promotion and
+change): a hydration test at the weigh-in (`usg_max`, urine specific gravity) and "no class
+drop within N weeks" (`no_drop_weeks`: a bout may not be in a lighter class than one the
+athlete fought at in the N weeks before it), each a warning when the camp breaks it.
+
 Acute-loss cap by hours from weigh-in to bout (`acute_cap_pct`): 5 % of body mass with 24 h
 or more (Reale, Slater & Burke 2017: about 5 % with at least a day to recover); 4 % with
 6-24 h and 3 % under 6 h, scaled down because less time is left to restore fluid and
@@ -48,7 +53,8 @@ class WeighInRule:
     `days_before`: the weigh-in's date before the bout's (1: the day before, 0: the same day);
     `hours_to_bout`: the usual time from weigh-in to bout; `regain_max_kg`: a fight-day check
     weigh-in may not exceed the limit by more than this; `usg_max`: urine specific gravity
-    allowed at the weigh-in (a hydration test), None where the rules have none.
+    allowed at the weigh-in (a hydration test), None where the rules have none;
+    `no_drop_weeks`: no bout in a lighter class than one fought in this many weeks before it.
     """
 
     name: str
@@ -57,6 +63,7 @@ class WeighInRule:
     source: str
     regain_max_kg: float | None = None
     usg_max: float | None = None
+    no_drop_weeks: int | None = None
 
 
 WEIGH_IN_RULES: Final[dict[str, WeighInRule]] = {
@@ -71,7 +78,11 @@ ACUTE_CAPS: Final = ((24.0, 5.0), (6.0, 4.0), (0.0, 3.0))
 
 
 def weigh_in_rule(
-    name: str, *, hours_to_bout: float | None = None, usg_max: float | None = None
+    name: str,
+    *,
+    hours_to_bout: float | None = None,
+    usg_max: float | None = None,
+    no_drop_weeks: int | None = None,
 ) -> WeighInRule:
     """A rule of `WEIGH_IN_RULES` by name, with the hours and a hydration test overridden
     where a promotion says otherwise.
@@ -94,6 +105,10 @@ def weigh_in_rule(
         if not 1.0 < usg_max < 1.05:
             raise UsageError(f"urine specific gravity limit must be 1.000-1.050, not {usg_max}")
         rule = replace(rule, usg_max=float(usg_max))
+    if no_drop_weeks is not None:
+        if not 1 <= no_drop_weeks <= 52:
+            raise UsageError(f"no class drop within 1-52 weeks, not {no_drop_weeks}")
+        rule = replace(rule, no_drop_weeks=int(no_drop_weeks))
     return rule
 
 
@@ -127,4 +142,34 @@ def rule_notes(rule: WeighInRule, limit_kg: float) -> list[str]:
             f"{rule.name}: a hydration test at the weigh-in (urine specific gravity <= "
             f"{rule.usg_max:.3f}): the acute cut cannot come from dehydration"
         )
+    return out
+
+
+def class_drop_notes(
+    rule: WeighInRule, fight_date: date, limit_kg: float, earlier: list[tuple[date, float]]
+) -> list[str]:
+    """Under "no class drop within N weeks" (`rule.no_drop_weeks`), a warning for each bout in
+    the N weeks before `fight_date` at a heavier limit than `limit_kg`; `earlier`: the
+    athlete's other bouts as (date, class limit in kg).
+
+    >>> rule = weigh_in_rule("pro", no_drop_weeks=8)
+    >>> [note] = class_drop_notes(rule, date(2026, 6, 1), 63.5, [(date(2026, 4, 20), 66.7)])
+    >>> note[:57]
+    'pro: a bout at 66.7 kg on 2026-04-20, 6 weeks before, and'
+    >>> note[57:]
+    ' now 63.5 kg: these rules allow no class drop within 8 weeks'
+    >>> class_drop_notes(rule, date(2026, 6, 1), 63.5, [(date(2026, 3, 1), 66.7)])
+    []
+    """
+    if rule.no_drop_weeks is None:
+        return []
+    out = []
+    for day, kg in sorted(earlier):
+        gap_days = (fight_date - day).days
+        if 0 < gap_days <= 7 * rule.no_drop_weeks and kg > limit_kg + 1e-6:
+            out.append(
+                f"{rule.name}: a bout at {kg:.1f} kg on {day}, {gap_days // 7} weeks before, "
+                f"and now {limit_kg:.1f} kg: these rules allow no class drop within "
+                f"{rule.no_drop_weeks} weeks"
+            )
     return out
