@@ -48,9 +48,10 @@ def history_or_questionnaire(
 ) -> tuple[pl.DataFrame, str]:
     """The daily history to plan from and a note saying what it is (drago convention):
 
-    - the athlete's own, when their records cover the 28 days before the camp and hold load;
-    - when the records start inside those 28 days, the questionnaire (usual weekly hours and
-      RPE) stands in for the days before the first record, and the records follow;
+    - the athlete's own, when the 28 days before the camp hold load and the records cover
+      those 28 days or span at least 28 days (a camp already under way);
+    - when the records are younger than that, the questionnaire (usual weekly hours and RPE)
+      stands in for the days before the first record, and the records follow;
     - with no load in those 28 days, four weeks from the questionnaire;
     - without a questionnaire in either of the last two cases, a UsageError asking for it.
     """
@@ -59,7 +60,10 @@ def history_or_questionnaire(
     recent = loaded.filter(pl.col("date") >= window_start)
     first = loaded["date"].min() if loaded.height else None
     first_day = first if isinstance(first, date) else None
-    if recent.height and first_day is not None and first_day <= window_start:
+    last = history["date"].max() if history.height else None
+    span_days = (last - first_day).days + 1 if isinstance(last, date) and first_day else 0
+    covered = first_day is not None and (first_day <= window_start or span_days >= HISTORY_DAYS)
+    if recent.height and covered:
         return history, "planned from the athlete's own load history"
     partial = bool(recent.height) and first_day is not None
     if weekly_hours is None or usual_rpe is None:
