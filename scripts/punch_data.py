@@ -254,6 +254,8 @@ def augment(
     grid = np.arange(0.0, t[-1], 1.0 / new_rate)
     acc2 = np.column_stack([np.interp(grid, t, acc2[:, i]) for i in range(3)])
     acc2 += rng.normal(0.0, 0.02 * G_MS2, acc2.shape)
+    if rng.random() < 0.5:  # a sensor of range +-8 g (the wristband's): its peaks clip
+        acc2 = np.clip(acc2, -8.0 * G_MS2, 8.0 * G_MS2)
     if gyro2 is not None:
         gyro2 = np.column_stack([np.interp(grid, t, gyro2[:, i]) for i in range(3)])
         gyro2 += rng.normal(0.0, 0.03, gyro2.shape)

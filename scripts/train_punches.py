@@ -245,14 +245,48 @@ def fit_temperature(p: np.ndarray, y: np.ndarray) -> float:
     return float(TEMPERATURES[int(np.argmin(losses))])
 
 
+def fit_calibration(
+    p: np.ndarray, y: np.ndarray, subject: np.ndarray, temperature: float
+) -> dict[str, list[float]] | None:
+    """The monotone map from the best (temperature-scaled) probability to the accuracy of
+    held-out predictions `p` (isotonic regression, every subject the same total weight so
+    that the one subject of 3,000 punches does not set the confidence of every new sensor;
+    drago convention), as knots for `classify.calibrate`."""
+    from sklearn.isotonic import IsotonicRegression  # type: ignore[import-untyped]
+
+    ok = ~np.isnan(p).any(axis=1)
+    if ok.sum() < 10:
+        return None
+    logp = np.log(np.clip(p[ok], 1e-12, 1.0)) / temperature
+    logp -= logp.max(axis=1, keepdims=True)
+    q = np.exp(logp)
+    q /= q.sum(axis=1, keepdims=True)
+    conf = q.max(axis=1)
+    right = (np.array(CLASSES)[q.argmax(axis=1)] == y[ok]).astype(float)
+    subj = subject[ok]
+    w = np.zeros(conf.size)
+    for s in set(subj.tolist()):
+        w[subj == s] = 1.0 / (subj == s).sum()
+    # no class is ever shown as certain: 0.99 at most (drago convention)
+    iso = IsotonicRegression(y_min=0.0, y_max=0.99, increasing=True, out_of_bounds="clip")
+    iso.fit(conf, right, sample_weight=w)
+    xs, ys = np.asarray(iso.X_thresholds_), np.asarray(iso.y_thresholds_)
+    return {"confidence": np.round(xs, 4).tolist(), "accuracy": np.round(ys, 4).tolist()}
+
+
 def train_variant(data: Data, mask: np.ndarray, variant: str) -> dict[str, Any]:
-    """One model variant trained on the rows under `mask` (C and temperature nested)."""
-    c, power, temperature, _ = choose(data, mask, variant)
+    """One model variant trained on the rows under `mask` (C, temperature and the
+    confidence calibration nested: chosen and fitted on subjects left out of `mask`)."""
+    c, power, temperature, p = choose(data, mask, variant)
     names = FEATURE_SETS[variant]
     w = weights(data.y[mask], data.subject[mask], power)
     part = fit(data.x(names, mask), data.y[mask], names, c, w)
     part["temperature"] = round(temperature, 4)
     part["class_weight_power"] = power
+    rows = mask & (data.copy == 0)
+    table = fit_calibration(p, data.y[rows], data.subject[rows], temperature)
+    if table is not None:
+        part["calibration"] = table
     return part
 
 

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from drago.analysis.punches.classify import load_model, punch_classes, punch_proba
+from drago.analysis.punches.classify import calibrate, load_model, punch_classes, punch_proba
 from drago.analysis.punches.detect import (
     G_MS2,
     detect_from_score,
@@ -186,3 +186,39 @@ def test_velocity_directions_follow_the_push() -> None:
     det = punch_detect(acc, None, rate)
     dirs = velocity_directions(acc, np.tile([0.0, 0.0, G_MS2], (acc.shape[0], 1)), det)
     assert np.allclose(dirs, [[1.0, 0.0, 0.0], [-1.0, 0.0, 0.0]], atol=0.05)
+
+
+probabilities = st.lists(st.floats(0.01, 1.0), min_size=3, max_size=3).map(
+    lambda v: np.asarray(v) / np.sum(v)
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(p=probabilities, variant=st.sampled_from(["gyro", "acc"]))
+def test_calibration_keeps_the_ranking_and_a_probability(p: np.ndarray, variant: str) -> None:
+    table = load_model()[variant]["calibration"]
+    assert np.all(np.diff(table["confidence"]) >= 0) and np.all(np.diff(table["accuracy"]) >= 0)
+    q = calibrate(p[None, :], table)[0]
+    assert np.isclose(q.sum(), 1.0) and (q >= 0).all() and q.max() <= 0.99 + 1e-9
+    assert q.argmax() == p.argmax()
+    others = np.delete(q, p.argmax()) / max(1.0 - q.max(), 1e-12)
+    assert np.allclose(others, np.delete(p, p.argmax()) / (1.0 - p.max()), atol=1e-6)
+
+
+def test_the_sample_rate_does_not_change_the_swirl() -> None:
+    """The same punches at 100 Hz and decimated to 25 Hz: their windows are interpolated onto
+    one grid, so a sum over consecutive samples means the same (before, the swirl at 25 Hz
+    was about 4x that at 100 Hz: the rate, i.e. the device, was a feature)."""
+    acc, gyro, rate = _excerpt("jab_left_fast")
+    full = punch_detect(acc, gyro, rate)
+    dec = punch_detect(acc[::4], gyro[::4], rate / 4)
+    f_full = punch_features(acc, gyro, full)
+    f_dec = punch_features(acc[::4], gyro[::4], dec)
+    pairs = [
+        (i, int(np.abs(dec.t_peak_s - t).argmin()))
+        for i, t in enumerate(full.t_peak_s)
+        if np.abs(dec.t_peak_s - t).min() < 0.1
+    ]
+    assert len(pairs) >= 5
+    ratio = [f_dec["swirl"][j] / f_full["swirl"][i] for i, j in pairs]
+    assert 0.6 < float(np.median(ratio)) < 1.6

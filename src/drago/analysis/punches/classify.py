@@ -5,7 +5,9 @@ The model is a multinomial logistic regression (standardised features, softmax),
 `scripts/train_punches.py` with scikit-learn and shipped as plain numbers in `model.json`,
 so prediction needs only NumPy. Two variants are stored: `gyro` (all features) and `acc`
 (accelerometer features only, for recordings without a gyroscope: less accurate, see
-docs/punches.md). A punch whose best class has probability below `UNSURE_BELOW` is `unknown`.
+docs/punches.md). The probabilities are calibrated (`calibrate`: a softmax temperature, then a
+monotone map of the best probability to the accuracy measured on subjects left out of
+training), and a punch whose best class has probability below `UNSURE_BELOW` is `unknown`.
 
 References
 ----------
@@ -39,6 +41,8 @@ TYPES: Final = (
     "rear_uppercut",
     "unknown",
 )
+#: A class is shown only when the calibrated probability that it is right is at least even
+#: (more often right than wrong; drago convention); below, the class and type are `unknown`.
 UNSURE_BELOW: Final = 0.5
 _TYPE: Final = {
     ("straight", "lead"): "jab",
@@ -74,12 +78,38 @@ def punch_proba(
     logits -= logits.max(axis=1, keepdims=True)
     p = np.exp(logits)
     p /= p.sum(axis=1, keepdims=True)
+    if "calibration" in part:
+        p = calibrate(p, part["calibration"])
     order = [list(part["classes"]).index(c) if c in part["classes"] else -1 for c in CLASSES]
     out = np.zeros((x.shape[0], len(CLASSES)))
     for j, i in enumerate(order):
         if i >= 0:
             out[:, j] = p[:, i]
     return out
+
+
+def calibrate(p: np.ndarray, table: dict[str, list[float]]) -> np.ndarray:
+    """Probabilities whose best one is replaced by the accuracy the training found at that
+    confidence (`table`: a monotone map, `confidence` -> `accuracy`, fitted by isotonic
+    regression on out-of-fold predictions of subjects left out; linear between its knots),
+    the others scaled to keep the sum at 1. The ranking is kept: the best class stays best.
+
+    >>> table = {"confidence": [0.4, 0.9], "accuracy": [0.5, 0.7]}
+    >>> calibrate(np.array([[0.9, 0.05, 0.05]]), table).round(3).tolist()
+    [[0.7, 0.15, 0.15]]
+    """
+    best = p.argmax(axis=1)
+    rows = np.arange(p.shape[0])
+    top = p[rows, best]
+    q = np.interp(top, table["confidence"], table["accuracy"])
+    rest = np.maximum(1.0 - top, 1e-12)
+    others = p.copy()
+    others[rows, best] = 0.0
+    second = others.max(axis=1)
+    q = np.maximum(q, second / (rest + second) + 1e-6)  # the best class stays the best
+    out = others * ((1.0 - q) / rest)[:, None]
+    out[rows, best] = q
+    return np.asarray(out, dtype=np.float64)
 
 
 def punch_classes(proba: np.ndarray, *, unsure_below: float = UNSURE_BELOW) -> list[str]:

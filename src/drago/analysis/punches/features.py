@@ -27,6 +27,11 @@ from drago.analysis.punches.shape import SHAPE_FEATURES, shape_features
 
 BEFORE_S: Final = 0.4
 AFTER_S: Final = 0.3
+#: Every window is interpolated onto this grid before its features are computed: sums over
+#: consecutive samples (the swirl, the direction change, the velocity) then mean the same
+#: thing at 25 Hz and at 200 Hz (at 25 Hz the swirl of the same punch was 4x that at 100 Hz,
+#: which made the sample rate, i.e. the device, a feature).
+GRID_HZ: Final = 100.0
 #: The gravity reference is the 1 s mean accelerometer centred this long before the punch's
 #: window starts, so that the punch itself stays out of it.
 REFERENCE_S: Final = 0.55
@@ -90,10 +95,17 @@ FRAME_FEATURES: Final = frozenset(
 )
 
 
-def _windows(n: int, peaks: np.ndarray, before: int, after: int) -> np.ndarray:
-    """(punches, samples) index matrix of each window, clipped to the recording."""
-    offsets = np.arange(-before, after + 1)
-    return np.clip(peaks[:, None] + offsets[None, :], 0, n - 1)
+def _windows(x: np.ndarray, peaks: np.ndarray, rate_hz: float) -> np.ndarray:
+    """(punches, samples, 3) windows of `x` from `BEFORE_S` before each peak to `AFTER_S`
+    after it, linearly interpolated onto the common `GRID_HZ` grid (clipped to the
+    recording), so that every feature sees the same number of samples per second."""
+    n = x.shape[0]
+    offsets_s = np.arange(-round(BEFORE_S * GRID_HZ), round(AFTER_S * GRID_HZ) + 1) / GRID_HZ
+    pos = np.clip(peaks[:, None] + offsets_s[None, :] * rate_hz, 0, n - 1)
+    lo = np.floor(pos).astype(np.int64)
+    hi = np.minimum(lo + 1, n - 1)
+    frac = (pos - lo)[:, :, None]
+    return np.asarray(x[lo] * (1.0 - frac) + x[hi] * frac, dtype=np.float64)
 
 
 def punch_features(
@@ -113,14 +125,12 @@ def punch_features(
     out: dict[str, np.ndarray] = {}
     if k == 0:
         return {name: np.zeros(0) for name in FEATURES}
-    before = max(1, round(BEFORE_S * rate))
-    after = max(1, round(AFTER_S * rate))
-    idx = _windows(n, det.peak, before, after)
     grav = gravity_ms2(acc_ms2, rate) if gravity is None else gravity
-    ref_at = np.clip(det.peak - before - round(REFERENCE_S * rate), 0, n - 1)
+    ref_at = np.clip(det.peak - round((BEFORE_S + REFERENCE_S) * rate), 0, n - 1)
     up = grav[ref_at]
     up = up / np.maximum(np.linalg.norm(up, axis=1, keepdims=True), 1e-9)
-    a = acc_ms2[idx] - grav[ref_at][:, None, :]  # (k, w, 3): dynamic acceleration
+    # (k, w, 3): dynamic acceleration on the common grid
+    a = _windows(acc_ms2, det.peak, rate) - grav[ref_at][:, None, :]
     a_norm = norm3(a)
     a_vert = np.einsum("kwj,kj->kw", a, up)
     peak_i = a_norm.argmax(axis=1)
@@ -131,7 +141,7 @@ def punch_features(
     out["vert_acc_frac"] = np.abs(a_vert).sum(axis=1) / total
     out["up_acc_frac"] = a_vert.sum(axis=1) / total
     # velocity over the window, drift-corrected to zero mean slope (relative only)
-    v = np.cumsum(a, axis=1) / rate
+    v = np.cumsum(a, axis=1) / GRID_HZ
     v = v - np.linspace(0.0, 1.0, v.shape[1])[None, :, None] * v[:, -1:, :]
     v_norm = norm3(v)
     vi = v_norm.argmax(axis=1)
@@ -157,7 +167,7 @@ def punch_features(
         for name in GYRO_FEATURES:
             out[name] = np.zeros(k)
     else:
-        w = gyro_rads[idx]
+        w = _windows(gyro_rads, det.peak, rate)
         w_norm = norm3(w)
         wi = w_norm.argmax(axis=1)
         out["peak_gyro_rads"] = w_norm[rows, wi]
@@ -175,7 +185,7 @@ def punch_features(
         out["acc_axis_align"] = along.sum(axis=1) / total
         out["acc_axis_align_peak"] = along[rows, peak_i] / np.maximum(a_norm[rows, peak_i], 1e-9)
         out["rot_planarity"] = vals[:, -1] / np.maximum(vals.sum(axis=1), 1e-12)
-        out["rotation_rad"] = w_norm.sum(axis=1) / rate
+        out["rotation_rad"] = w_norm.sum(axis=1) / GRID_HZ
         # rotation in the punch frame: a hook swings about the vertical, a straight punch
         # pronates about its direction of travel, an uppercut swings about the side axis
         out["dom_axis_fwd"] = np.abs(np.einsum("kj,kj->k", dom, fwd))
