@@ -20,7 +20,8 @@ seconds, so it depends neither on how the sensor is mounted nor on the sample ra
    `RETRACTION_S` apart whose velocities point in opposite directions, with pauses on both
    sides longer than `RETRACTION_PAUSE` x their spacing, are one punch and its way back;
 6. with a gyroscope, the return strokes of a sensor held in the hand (the fist pulled back
-   counted as a punch) are dropped by `returns.drop_return_strokes`, in recordings where
+   counted as a punch: a detection contiguous with the previous one, opposite in the world
+   frame, no rest between) are dropped by `returns.drop_return_strokes`, in recordings where
    they are systematic (a glove's retraction is already inside its punch's detection);
 7. with both hands, `suppress_crosstalk` drops a peak of one hand that sits within
    `CROSSTALK_S` of a peak more than `CROSSTALK_RATIO` times higher on the other hand.
@@ -50,11 +51,17 @@ EDGE_FRACTION: Final = 0.3
 MAX_HALF_S: Final = 0.5
 CROSSTALK_S: Final = 0.1
 MERGE_S: Final = 1.0
-MIN_SCORE: Final = 1.5
+#: The absolute floor of the score (g-equivalents) with a gyroscope: the slowest punch drago
+#: counts. A punch whose speed rises to 2 m/s and falls back in 0.5 s (speed V sin²(πt/T))
+#: averages 2V/T = 8 m/s², ~0.7 g of dynamic acceleration over the score's 0.3 s smoothing;
+#: the forearm turning at 2 rad/s adds 2/6 ≈ 0.3 (drago convention from these kinematics,
+#: not tuned on counts). The recording's own relative floor (`REL_FLOOR`) does the rest.
+MIN_SCORE: Final = 1.0
 REFRACTORY_S: Final = 0.45
 REL_FLOOR: Final = 0.5
-#: Without a gyroscope the score lacks its rotation term: the absolute threshold scales down.
-ACC_ONLY_FACTOR: Final = 0.5
+#: Without a gyroscope the score lacks its rotation term: the absolute floor is the
+#: translational part of `MIN_SCORE`'s punch (0.75 g; unchanged from the previous version).
+ACC_ONLY_FACTOR: Final = 0.75
 CROSSTALK_RATIO: Final = 2.0
 RETRACTION_S: Final = 1.0
 RETRACTION_COS: Final = -0.5

@@ -3,9 +3,18 @@
 A phone or a light band in the hand pulls back about as hard as it punches, so the detector
 sees two strokes. With a gyroscope the two can be compared in one world frame (orientation
 from gravity and the gyroscope, `speed.world_velocities`), whatever the wrist does between
-them: two detections less than `RETURN_GAP_S` apart, with no still moment between them (the
-hand never rests), whose world-frame velocities point in opposite directions (cosine below
-`RETURN_COS`; each velocity taken at its detection's peak) are a punch and its return.
+them: two **contiguous** detections (the second starts at most `RETURN_CONTIGUOUS_S` after the
+first ends: the return begins as the punch ends, however slowly the punch was thrown), with
+no still moment between them (the hand never rests), whose world-frame velocities point in
+opposite directions (cosine below `RETURN_COS`; each velocity taken at its detection's peak)
+are a punch and its return. The punch comes first: a hand starts a punch from its guard, not
+by pulling back.
+
+Contiguity replaced a fixed gap (1 s between the peaks): a slow punch and its return are
+more than 1 s apart (the return was then counted as a punch), while two glove punches 1.1-1.4 s
+apart are not contiguous (each detection ends when the score falls under 30 % of its peak,
+and the next starts later). `RETURN_CONTIGUOUS_S` is the score's smoothing width
+(`detect.SMOOTH_S`): the detector's own time resolution (drago convention).
 
 **Per mounting.** On a glove the retraction is gentle and already inside the punch's
 detection; two opposite strokes then are two punches (a jab pulled back into a second jab).
@@ -26,7 +35,7 @@ from typing import Final
 
 import numpy as np
 
-from drago.analysis.punches.detect import Detection, norm3
+from drago.analysis.punches.detect import SMOOTH_S, Detection, norm3
 from drago.analysis.punches.speed import (
     SEARCH_AFTER_S,
     SEARCH_BEFORE_S,
@@ -36,7 +45,7 @@ from drago.analysis.punches.speed import (
     world_velocities,
 )
 
-RETURN_GAP_S: Final = 1.0
+RETURN_CONTIGUOUS_S: Final = SMOOTH_S
 RETURN_COS: Final = -0.5
 HAND_HELD_FRACTION: Final = 0.2
 
@@ -49,7 +58,8 @@ def return_pairs(acc_ms2: np.ndarray, gyro_rads: np.ndarray, det: Detection) -> 
     score = still_score(acc_ms2, gyro_rads, rate)
     still = np.concatenate(([0], np.cumsum(score < 1.0)))
     a, b = det.peak[:-1], det.peak[1:]
-    close = ((b - a) / rate < RETURN_GAP_S) & (still[b + 1] - still[a] == 0)
+    contiguous = (det.onset[1:] - det.end[:-1]) <= RETURN_CONTIGUOUS_S * rate
+    close = contiguous & (still[b + 1] - still[a] == 0)
     cand = np.flatnonzero(close)
     if cand.size == 0:
         return cand
