@@ -39,6 +39,7 @@ from drago.analysis.punches.detect import SMOOTH_S, Detection, norm3
 from drago.analysis.punches.speed import (
     SEARCH_AFTER_S,
     SEARCH_BEFORE_S,
+    HandMotion,
     still_score,
     stills_after,
     stills_before,
@@ -50,12 +51,15 @@ RETURN_COS: Final = -0.5
 HAND_HELD_FRACTION: Final = 0.2
 
 
-def return_pairs(acc_ms2: np.ndarray, gyro_rads: np.ndarray, det: Detection) -> np.ndarray:
-    """Indices i whose detection i + 1 is the return stroke of detection i."""
+def return_pairs(
+    acc_ms2: np.ndarray, gyro_rads: np.ndarray, det: Detection, motion: HandMotion | None = None
+) -> np.ndarray:
+    """Indices i whose detection i + 1 is the return stroke of detection i (`motion`: the
+    recording's `speed.HandMotion` when the caller has it)."""
     if det.n < 2:
         return np.zeros(0, dtype=np.int64)
     rate = det.rate_hz
-    score = still_score(acc_ms2, gyro_rads, rate)
+    score = still_score(acc_ms2, gyro_rads, rate) if motion is None else motion.still
     still = np.concatenate(([0], np.cumsum(score < 1.0)))
     a, b = det.peak[:-1], det.peak[1:]
     contiguous = (det.onset[1:] - det.end[:-1]) <= RETURN_CONTIGUOUS_S * rate
@@ -68,7 +72,8 @@ def return_pairs(acc_ms2: np.ndarray, gyro_rads: np.ndarray, det: Detection) -> 
     starts = stills_before(score, a[cand], before)
     stops = stills_after(score, b[cand], after)
     length = stops - starts + 1
-    v = world_velocities(acc_ms2, gyro_rads, rate, starts, length)
+    steps = None if motion is None else motion.steps
+    v = world_velocities(acc_ms2, gyro_rads, rate, starts, length, steps)
     rows = np.arange(cand.size)
     va = v[rows, np.clip(a[cand] - starts, 0, length - 1)]
     vb = v[rows, np.clip(b[cand] - starts, 0, length - 1)]
@@ -76,10 +81,12 @@ def return_pairs(acc_ms2: np.ndarray, gyro_rads: np.ndarray, det: Detection) -> 
     return np.asarray(cand[cos < RETURN_COS], dtype=np.int64)
 
 
-def drop_return_strokes(acc_ms2: np.ndarray, gyro_rads: np.ndarray, det: Detection) -> Detection:
+def drop_return_strokes(
+    acc_ms2: np.ndarray, gyro_rads: np.ndarray, det: Detection, motion: HandMotion | None = None
+) -> Detection:
     """The detections without the return strokes of a hand-held sensor (module docstring);
     unchanged when returns are not systematic in the recording (a glove)."""
-    pairs = return_pairs(acc_ms2, gyro_rads, det)
+    pairs = return_pairs(acc_ms2, gyro_rads, det, motion)
     if det.n == 0 or pairs.size < HAND_HELD_FRACTION * det.n:
         return det
     keep = np.ones(det.n, dtype=bool)
