@@ -39,9 +39,12 @@ supervised machine learning models for automatic punch classification in boxing.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from drago.analysis.punches.speed import HandMotion
 
 G_MS2: Final = 9.80665
 GRAVITY_WINDOW_S: Final = 1.0
@@ -153,8 +156,12 @@ def punch_detect(
     refractory_s: float = REFRACTORY_S,
     rel_floor: float = REL_FLOOR,
     gravity: np.ndarray | None = None,
+    motion: HandMotion | None = None,
 ) -> Detection:
     """Detect the punches of one hand (see the module docstring for the method).
+
+    `gravity` and `motion` (`speed.HandMotion`, with a gyroscope) are the recording's when
+    the caller has them already.
 
     Examples
     --------
@@ -177,7 +184,7 @@ def punch_detect(
     # step 7 needs the world frame of `speed`, which imports this module: imported here
     from drago.analysis.punches.returns import drop_return_strokes
 
-    return drop_return_strokes(acc_ms2, gyro_rads, det)
+    return drop_return_strokes(acc_ms2, gyro_rads, det, motion)
 
 
 def velocity_directions(
@@ -261,18 +268,22 @@ def detect_from_score(
 
 
 def _suppress(idx: np.ndarray, height: np.ndarray, gap: int) -> np.ndarray:
-    """Greedy non-maximum suppression: keep the highest peak, drop others within `gap`."""
-    order = np.argsort(-height, kind="stable")
-    taken = np.zeros(idx.size, dtype=bool)
-    alive = np.ones(idx.size, dtype=bool)
+    """Greedy non-maximum suppression: keep the highest peak, drop others within `gap`.
+
+    Each peak's neighbourhood (the range of peaks within `gap`) is found for all peaks at
+    once; the greedy pass then only flips flags in plain Python buffers.
+    """
+    order = np.argsort(-height, kind="stable").tolist()
+    lows = np.searchsorted(idx, idx - gap, side="left").tolist()
+    highs = np.searchsorted(idx, idx + gap, side="right").tolist()
+    taken = bytearray(idx.size)
+    alive = bytearray(b"\x01") * idx.size
     for i in order:
-        if not alive[i]:
-            continue
-        taken[i] = True
-        lo = np.searchsorted(idx, idx[i] - gap, side="left")
-        hi = np.searchsorted(idx, idx[i] + gap, side="right")
-        alive[lo:hi] = False
-    return idx[taken]
+        if alive[i]:
+            taken[i] = 1
+            lo, hi = lows[i], highs[i]
+            alive[lo:hi] = bytes(hi - lo)
+    return np.asarray(idx[np.frombuffer(bytes(taken), dtype=np.uint8).astype(bool)])
 
 
 def _merge(score: np.ndarray, idx: np.ndarray, gap: int, ratio: float) -> np.ndarray:
