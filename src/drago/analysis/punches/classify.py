@@ -16,6 +16,10 @@ inertial sensor configuration and supervised machine learning models for automat
 classification in boxing. IoT 1(2), 360-381.
 Cizmic D. et al. (2023) Smart boxing glove "RD α": IMU combined with force sensor for highly
 accurate technique and target recognition using machine learning. Applied Sciences 13, 9073.
+Guo C., Pleiss G., Sun Y., Weinberger K. Q. (2017) On calibration of modern neural networks.
+ICML, PMLR 70, 1321-1330 (temperature scaling, expected calibration error).
+Zadrozny B., Elkan C. (2002) Transforming classifier scores into accurate multiclass
+probability estimates. Proceedings of the 8th ACM SIGKDD, 694-699 (isotonic calibration).
 """
 
 from __future__ import annotations
