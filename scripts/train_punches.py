@@ -269,9 +269,13 @@ def fit_calibration(
         w[subj == s] = 1.0 / (subj == s).sum()
     # no class is ever shown as certain: 0.99 at most (drago convention)
     iso = IsotonicRegression(y_min=0.0, y_max=0.99, increasing=True, out_of_bounds="clip")
-    iso.fit(conf, right, sample_weight=w)
-    xs, ys = np.asarray(iso.X_thresholds_), np.asarray(iso.y_thresholds_)
-    return {"confidence": np.round(xs, 4).tolist(), "accuracy": np.round(ys, 4).tolist()}
+    fitted = iso.fit(conf, right, sample_weight=w).predict(conf)
+    # one knot per constant block of the isotonic fit, at the block's mean confidence, so that
+    # the map is piecewise linear between them rather than a staircase (neighbouring punches
+    # do not jump from one block's accuracy to the next)
+    levels = np.unique(fitted)
+    xs = np.array([np.average(conf[fitted == v], weights=w[fitted == v]) for v in levels])
+    return {"confidence": np.round(xs, 4).tolist(), "accuracy": np.round(levels, 4).tolist()}
 
 
 def train_variant(data: Data, mask: np.ndarray, variant: str) -> dict[str, Any]:
