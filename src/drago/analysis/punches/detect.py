@@ -54,16 +54,17 @@ EDGE_FRACTION: Final = 0.3
 MAX_HALF_S: Final = 0.5
 CROSSTALK_S: Final = 0.1
 MERGE_S: Final = 1.0
-#: The absolute floor of the score (g-equivalents) with a gyroscope: the slowest punch drago
-#: counts. A punch whose speed rises to 2 m/s and falls back in 0.5 s (speed V sin²(πt/T))
-#: averages 2V/T = 8 m/s², ~0.7 g of dynamic acceleration over the score's 0.3 s smoothing;
-#: the forearm turning at 2 rad/s adds 2/6 ≈ 0.3 (drago convention from these kinematics,
-#: not tuned on counts). The recording's own relative floor (`REL_FLOOR`) does the rest.
+#: The absolute floor of the score (g-equivalents) with a gyroscope: a slow punch. A fist
+#: whose speed rises to V and falls back in 0.5 s (V sin²(πt/T)) has a 0.3 s-smoothed dynamic
+#: acceleration peaking at 0.445 g per m/s of V (0.89 g at 2 m/s); a turn of the forearm adds
+#: to it (90° over the punch: +0.79). 1.0 passes a 2.25 m/s punch without any turn, a 2 m/s
+#: one with a little (drago convention from these kinematics, not tuned on counts). The
+#: recording's own relative floor (`REL_FLOOR`) does the rest.
 MIN_SCORE: Final = 1.0
 REFRACTORY_S: Final = 0.45
 REL_FLOOR: Final = 0.5
-#: Without a gyroscope the score lacks its rotation term: the absolute floor is the
-#: translational part of `MIN_SCORE`'s punch (0.75 g; unchanged from the previous version).
+#: Without a gyroscope the score lacks its rotation term: the floor is 0.75 g (unchanged from
+#: the previous version), a punch of about 1.7 m/s in the kinematics of `MIN_SCORE`.
 ACC_ONLY_FACTOR: Final = 0.75
 CROSSTALK_RATIO: Final = 2.0
 RETRACTION_S: Final = 1.0

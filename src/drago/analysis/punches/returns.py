@@ -20,8 +20,9 @@ and the next starts later). `RETURN_CONTIGUOUS_S` is the score's smoothing width
 detection; two opposite strokes then are two punches (a jab pulled back into a second jab).
 So the rule is applied only to a recording where such pairs are systematic: at least
 `HAND_HELD_FRACTION` of its detections are returns of the previous one. On the development
-data the gloves' recordings reach at most 0.12 and the phone recordings that double count
-0.30-0.41 (drago convention, between the two; docs/punches.md).
+data the gloves' recordings reach at most 0.10 and the phone recordings that double count
+0.29-0.76 (drago convention, between the two, set on the previous rule's 0.12 and 0.30-0.41;
+docs/punches.md).
 
 References
 ----------
