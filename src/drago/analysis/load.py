@@ -186,51 +186,67 @@ def _calendar(
         value = pl.coalesce("trimp_banister", pl.col("srpe_load") * pl.col("srpe_to_trimp"))
     else:
         value = pl.col(METHOD_COLUMNS[method][0])
-    days = (
-        counted.select("athlete_id", "date", value.cast(pl.Float64).alias("load"))
-        .group_by("athlete_id", "date")
-        .agg(
-            pl.col("load").sum(),
-            pl.len().cast(pl.UInt32).alias("sessions"),
-            pl.col("load").null_count().cast(pl.UInt32).alias("sessions_without_load"),
-        )
+    frame = counted.select(
+        "athlete_id",
+        pl.col("date").cast(pl.Int32).alias("day"),
+        value.cast(pl.Float64).alias("load"),
     )
-    # each athlete's span: first to last counted session, widened to `start`, cut at `end`
+    # each athlete's span (days since 1970): first to last counted session, widened to
+    # `start`, cut at `end`; athletes in athlete order, each span at its offset in the calendar
     spans = (
         sessions.select(pl.col("athlete_id").cast(pl.Int64))
         .unique()
         .join(
-            days.group_by("athlete_id").agg(
-                pl.col("date").min().alias("lo"), pl.col("date").max().alias("hi")
+            frame.group_by("athlete_id").agg(
+                pl.col("day").min().alias("lo"), pl.col("day").max().alias("hi")
             ),
             on="athlete_id",
             how="left",
         )
     )
     if start is not None:
-        spans = spans.with_columns(pl.min_horizontal("lo", pl.lit(start)).alias("lo"))
+        first = pl.lit(start).cast(pl.Int32)
+        spans = spans.with_columns(pl.min_horizontal("lo", first).alias("lo"))
     if end is not None:
-        spans = spans.with_columns(pl.lit(end).alias("hi"))
+        spans = spans.with_columns(pl.lit(end).cast(pl.Int32).alias("hi"))
     if ends is not None and ends.height:
-        own = ends.select(pl.col("athlete_id").cast(pl.Int64), pl.col("end").cast(pl.Date))
+        own = ends.select(pl.col("athlete_id").cast(pl.Int64), pl.col("end").cast(pl.Int32))
         spans = spans.join(own, on="athlete_id", how="left").select(
             "athlete_id", "lo", pl.coalesce("end", "hi").alias("hi")
         )
-    spans = spans.filter(pl.col("lo") <= pl.col("hi"))  # null (no span) compares as false
-    if spans.height == 0:
-        return pl.DataFrame(schema=DAILY_SCHEMA)
-    calendar = spans.select("athlete_id", pl.date_ranges("lo", "hi").alias("date")).explode("date")
-    return (
-        calendar.join(days, on=["athlete_id", "date"], how="left")
-        .select(
-            "athlete_id",
-            "date",
-            pl.col("load").fill_null(0.0),
-            pl.col("sessions", "sessions_without_load").fill_null(0),
-        )
-        .sort("athlete_id", "date")
-        .cast(DAILY_SCHEMA)  # type: ignore[arg-type]
+    spans = (
+        spans.filter(pl.col("lo") <= pl.col("hi"))  # null (no span) compares as false
+        .sort("athlete_id")
+        .with_columns((pl.col("hi") - pl.col("lo") + 1).cast(pl.Int64).alias("length"))
+        .with_columns((pl.col("length").cum_sum() - pl.col("length")).alias("offset"))
     )
+    total = int(spans["length"].sum())
+    if total == 0:
+        return pl.DataFrame(schema=DAILY_SCHEMA)
+    # the athlete-days with sessions, by their row in the calendar (one integer key; lazy,
+    # so Polars runs the join and the grouping as one parallel plan)
+    placed = (
+        frame.lazy()
+        .join(spans.lazy(), on="athlete_id", how="inner")
+        .filter(pl.col("day").is_between(pl.col("lo"), pl.col("hi")))
+        .group_by((pl.col("offset") + pl.col("day") - pl.col("lo")).alias("row"))
+        .agg(
+            pl.col("load").sum(),
+            pl.len().alias("sessions"),
+            pl.col("load").null_count().alias("sessions_without_load"),
+        )
+        .collect()
+    )
+    calendar = spans.select(
+        pl.col("athlete_id").repeat_by("length").explode(),
+        pl.int_ranges("lo", pl.col("hi") + 1).explode().cast(pl.Date).alias("date"),
+    )
+    columns = {}
+    for column, dtype in DAILY_SCHEMA.items():
+        if column in placed.columns:
+            series = pl.zeros(total, dtype, eager=True)
+            columns[column] = series.scatter(placed["row"], placed[column].cast(dtype))
+    return calendar.with_columns(**columns).cast(DAILY_SCHEMA)  # type: ignore[arg-type]
 
 
 def daily_load(
