@@ -132,11 +132,15 @@ class Store:
         return int(row[0]) if row and row[0] is not None else 0
 
     def _migrate(self) -> None:
-        self.run(
-            "CREATE TABLE IF NOT EXISTS schema_migrations "
-            "(version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_utc TIMESTAMP NOT NULL)"
-        )
-        for version, name, sql in migrations(after=self.schema_version):
+        try:
+            current = self.schema_version
+        except duckdb.CatalogException:  # a new store
+            self.run(
+                "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
+                "name VARCHAR NOT NULL, applied_utc TIMESTAMP NOT NULL)"
+            )
+            current = 0
+        for version, name, sql in migrations(after=current):
             with self.transaction():
                 self.con.execute(sql).fetchall()
                 self.run(
