@@ -4,7 +4,6 @@ plan after today is the re-planned one, and the curve ends on the fight-day pred
 
 from __future__ import annotations
 
-import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -12,16 +11,16 @@ import polars as pl
 import pytest
 
 import drago
-from tests.conftest import Cli
+from tests.conftest import Cli, Stores, copy_store
 from tests.test_camp_cli import CAMP_START, FIGHT, trained  # noqa: F401  (fixture)
 
 AS_OF = date(2026, 9, 20)
 
 
-@pytest.fixture
-def camp_lab(cli: Cli, trained: Path) -> Cli:  # noqa: F811
-    cli.db.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy(trained, cli.db)
+def _build_camp(db: Path, source: Path) -> None:
+    """The trained store with rocky's fight, three camp sessions and two weigh-ins."""
+    copy_store(source, db)
+    cli = Cli(db)
     cli(
         "fight",
         "new",
@@ -50,7 +49,12 @@ def camp_lab(cli: Cli, trained: Path) -> Cli:  # noqa: F811
         )
     cli("weight", "rocky", "--kg", "71.0", "--date", "2026-09-10")
     cli("weight", "rocky", "--kg", "70.6", "--date", "2026-09-18")
-    return cli
+
+
+@pytest.fixture
+def camp_lab(stores: Stores, trained: Path, db: Path) -> Cli:  # noqa: F811
+    """`_build_camp`'s store, built once per session and copied to `db` for each test."""
+    return Cli(stores.copy("camp_chart", lambda path: _build_camp(path, trained), db))
 
 
 def test_camp_chart_frame_follows_the_lab(camp_lab: Cli) -> None:

@@ -27,7 +27,7 @@ from drago.store.lake_files import (
     read_results,
     read_table,
 )
-from tests.conftest import DATA, Cli
+from tests.conftest import DATA, Cli, Stores
 
 MORNINGS = sorted((DATA / "rr" / "hrvlogger_h10_daily").glob("*_RRIntervals.csv"))[:8]
 FIT = DATA / "fit" / "garmin-edge530-road-hrv.fit"
@@ -91,9 +91,10 @@ def test_an_athletes_numbers_do_not_depend_on_row_order(small_lake: Path, seed: 
     )
 
 
-@pytest.fixture
-def store(cli: Cli, db: Path, tmp_path: Path) -> Path:
-    """A store with one athlete: a FIT ride with HR, hand-logged sessions, mornings, wellness."""
+def build_store(path: Path) -> None:
+    """A store with one athlete: a FIT ride with HR, hand-logged sessions, mornings, wellness
+    (and rocky with one session)."""
+    cli = Cli(path)
     cli(
         "athlete",
         "add",
@@ -109,7 +110,7 @@ def store(cli: Cli, db: Path, tmp_path: Path) -> Path:
     )
     cli("athlete", "add", "rocky", "--sex", "m", "--tz", "Europe/Berlin")
     cli("import", str(FIT), "--athlete", NAME)
-    folder = tmp_path / "mornings"
+    folder = path.parent / "mornings"
     folder.mkdir()
     for path in MORNINGS:
         shutil.copy(path, folder / path.name)
@@ -159,7 +160,12 @@ def store(cli: Cli, db: Path, tmp_path: Path) -> Path:
         "--activity",
         "run",
     )
-    return db
+
+
+@pytest.fixture
+def store(stores: Stores, db: Path) -> Path:
+    """`build_store`'s store, built once per session and copied to `db` for each test."""
+    return stores.copy("lake", build_store, db)
 
 
 def test_export_round_trips_sessions_and_daily_inputs(store: Path, tmp_path: Path) -> None:

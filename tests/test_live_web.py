@@ -15,6 +15,7 @@ from drago.lab import Lab
 from drago.live.hub import LiveHub
 from drago.web import create_app
 from drago.web.auth import TeamConfig
+from tests.conftest import Stores
 from tests.team_store import ACCOUNTS, OTHER, OWN, build_team_store, cheap_hashing
 from tests.test_live_cli import add_rocky, start, url_of
 from tests.test_live_session import FIT
@@ -56,9 +57,10 @@ def test_the_stream_and_its_json_twin(db: Path) -> None:
 
 
 @pytest.fixture
-def team_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def team_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stores: Stores) -> Iterator[Path]:
+    """The team store, built once per session and copied for each test."""
     cheap_hashing(monkeypatch)
-    yield build_team_store(tmp_path / "drago.duckdb")
+    yield stores.copy("team", build_team_store, tmp_path / "drago.duckdb")
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,11 @@ from pathlib import Path
 import pytest
 
 from drago.cli import lazy
-from tests.conftest import Cli
+from tests.conftest import Cli, Stores
+
+DATA = Path(__file__).parent / "data"
+#: A real recording with heart rate (tests/data/fit/SOURCES.md).
+FIT = "garmin-fr110-run.fit"
 
 #: Top-level packages no everyday command may import (they load when a command uses them).
 HEAVY = frozenset(
@@ -33,6 +37,10 @@ HEAVY = frozenset(
         "pyspark",
         "pydantic",  # typer 0.29 validates options through it: 0.3 s per command
         "pyarrow",  # DuckDB's .pl() and frame registration go through it; drago uses Arrow streams
+        "numpy",  # Polars and DuckDB do not need it; these commands' science is Polars
+        "pandas",
+        "argon2",  # team mode's passwords
+        "jinja2",  # the dashboard's templates
     }
 )
 #: What `drago --help` does not need either: it lists commands from `drago.cli.lazy.COMMANDS`.
@@ -80,8 +88,10 @@ def test_importtime_parser_reads_names() -> None:
     assert imported_modules(sample) == {"scipy.optimize", "polars"}
 
 
-@pytest.fixture
-def store(cli: Cli) -> Path:
+def build_store(path: Path) -> None:
+    """rocky with three sessions logged by hand, and drago with a real FIT recording (heart
+    rate: its load is a TRIMP)."""
+    cli = Cli(path)
     cli("athlete", "add", "rocky", "--sex", "m")
     for day in ("2026-10-01", "2026-10-08", "2026-10-15"):
         cli(
@@ -97,7 +107,13 @@ def store(cli: Cli) -> Path:
             "--activity",
             "run",
         )
-    return cli.db
+    cli("athlete", "add", "drago", "--sex", "m", "--hr-rest", "50", "--hr-max", "190")
+    cli("import", str(DATA / "fit" / FIT), "--athlete", "drago")
+
+
+@pytest.fixture
+def store(stores: Stores, db: Path) -> Path:
+    return stores.copy("startup", build_store, db)
 
 
 @pytest.mark.parametrize("command", sorted(COMMANDS))

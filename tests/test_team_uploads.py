@@ -19,14 +19,16 @@ from drago.lab import Lab
 from drago.web import api, create_app
 from drago.web.auth import TeamConfig
 from drago.web.limits import MAX_UPLOAD_FILES
+from tests.conftest import Stores
 from tests.team_store import bearer_tokens, build_team_store, cheap_hashing
 from tests.web_store import GPX, RUN, UPLOAD
 
 
 @pytest.fixture
-def built(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def built(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stores: Stores) -> Iterator[Path]:
+    """The team store, built once per session and copied for each test."""
     cheap_hashing(monkeypatch)
-    yield build_team_store(tmp_path / "drago.duckdb")
+    yield stores.copy("team", build_team_store, tmp_path / "drago.duckdb")
 
 
 def _upload(client: TestClient, token: str, name: str, payload: bytes) -> Any:

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from drago.analysis.srpe import srpe_load
 from drago.analysis.trimp import (
     session_loads,
-    srpe_load,
     trimp_banister,
     trimp_edwards,
     trimp_lucia,

@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
 import polars as pl
+
+if TYPE_CHECKING:
+    import numpy as np
 
 #: Columns of `Recording.records`: one row per sample, SI units, UTC, null where absent.
 RECORD_SCHEMA: dict[str, pl.DataType] = {

@@ -18,8 +18,10 @@ from typing import Final
 import polars as pl
 
 from drago.analysis.load import daily_series
-from drago.analysis.readiness import readiness_by, readiness_series
 from drago.vocab import WELLNESS_ITEMS
+
+# drago.analysis.readiness (NumPy) is imported where readiness is computed: `drago status`
+# and `drago sessions` use this module's load part only (issue 19, the first keystroke).
 
 #: Columns of the load part of `athlete_daily` (from `daily_series`).
 LOAD_COLUMNS: Final = (
@@ -161,6 +163,8 @@ def readiness_with_load(
     if "acwr_rolling" in load.columns:
         chosen = _SAME_DAY_ACWR if including_today else _DAY_BEFORE_ACWR
         days = days.join(load.select(*chosen), on="date", how="left")
+    from drago.analysis.readiness import readiness_series
+
     return readiness_series(days)
 
 
@@ -240,6 +244,8 @@ def daily_by_athlete(
     else:
         load = pl.DataFrame(schema={"athlete_id": pl.Int64(), **_LOAD_SCHEMA})
     if days.height:
+        from drago.analysis.readiness import readiness_by
+
         acwr = load.select("athlete_id", *_DAY_BEFORE_ACWR)
         ready = readiness_by(days.join(acwr, on=["athlete_id", "date"], how="left"))
         ready = ready.select("athlete_id", "date", *(_column(ready, c) for c in READINESS_COLUMNS))

@@ -12,7 +12,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Final
 
-import numpy as np
 import polars as pl
 
 from drago.analysis.acwr import ACUTE_DAYS, CHRONIC_DAYS, MONOTONY_DAYS, acwr, monotony_strain
@@ -188,79 +187,66 @@ def _calendar(
     else:
         value = pl.col(METHOD_COLUMNS[method][0])
     frame = counted.select(
-        pl.col("athlete_id"), pl.col("date").to_physical(), value.cast(pl.Float64).alias("load")
+        "athlete_id",
+        pl.col("date").cast(pl.Int32).alias("day"),
+        value.cast(pl.Float64).alias("load"),
     )
-    athlete = frame["athlete_id"].to_numpy()
-    day = frame["date"].to_numpy().astype(np.int64)
-    order = np.lexsort((day, athlete))
-    athlete, day = athlete[order], day[order]
-    load = frame["load"].fill_null(np.nan).to_numpy()[order]
-    # one entry per athlete-day with sessions
-    change = (athlete[1:] != athlete[:-1]) | (day[1:] != day[:-1])
-    first = np.flatnonzero(np.r_[athlete.size > 0, change])
-    gap = np.isnan(load)
-    day_athlete, day_day = athlete[first], day[first]
-    day_load = np.add.reduceat(np.where(gap, 0.0, load), first) if first.size else load
-    day_gaps = np.add.reduceat(gap.astype(np.int64), first) if first.size else day
-    day_sessions = np.diff(np.r_[first, athlete.size])
-    # each athlete's span: first to last session, widened to `start`, cut at `end`
-    ids = np.unique(sessions["athlete_id"].cast(pl.Int64).to_numpy())
-    seen, head = np.unique(day_athlete, return_index=True)
-    tail = np.r_[head[1:], day_athlete.size][: head.size] - 1
-    where = np.searchsorted(ids, seen)
-    known = np.zeros(ids.size, dtype=bool)
-    known[where] = True
-    lo = np.zeros(ids.size, dtype=np.int64)
-    hi = np.zeros(ids.size, dtype=np.int64)
-    lo[where], hi[where] = day_day[head], day_day[tail]
-    lo_ok, hi_ok = known.copy(), known.copy()
+    # each athlete's span (days since 1970): first to last counted session, widened to
+    # `start`, cut at `end`; athletes in athlete order, each span at its offset in the calendar
+    spans = (
+        sessions.select(pl.col("athlete_id").cast(pl.Int64))
+        .unique()
+        .join(
+            frame.group_by("athlete_id").agg(
+                pl.col("day").min().alias("lo"), pl.col("day").max().alias("hi")
+            ),
+            on="athlete_id",
+            how="left",
+        )
+    )
     if start is not None:
-        lo = np.where(known, np.minimum(lo, _epoch_day(start)), _epoch_day(start))
-        lo_ok[:] = True
+        first = pl.lit(start).cast(pl.Int32)
+        spans = spans.with_columns(pl.min_horizontal("lo", first).alias("lo"))
     if end is not None:
-        hi[:] = _epoch_day(end)
-        hi_ok[:] = True
+        spans = spans.with_columns(pl.lit(end).cast(pl.Int32).alias("hi"))
     if ends is not None and ends.height:
-        own = ends.select(pl.col("athlete_id").cast(pl.Int64), "end").sort("athlete_id")
-        own_ids = own["athlete_id"].to_numpy()
-        at = np.minimum(np.searchsorted(own_ids, ids), own_ids.size - 1)
-        mine = own_ids[at] == ids
-        hi = np.where(mine, own["end"].cast(pl.Int32).to_numpy().astype(np.int64)[at], hi)
-        hi_ok |= mine
-    keep = lo_ok & hi_ok & (lo <= hi)
-    ids, lo, hi = ids[keep], lo[keep], hi[keep]
-    length = hi - lo + 1
-    offset = np.r_[0, np.cumsum(length)[:-1]].astype(np.int64)
-    total = int(length.sum())
+        own = ends.select(pl.col("athlete_id").cast(pl.Int64), pl.col("end").cast(pl.Int32))
+        spans = spans.join(own, on="athlete_id", how="left").select(
+            "athlete_id", "lo", pl.coalesce("end", "hi").alias("hi")
+        )
+    spans = (
+        spans.filter(pl.col("lo") <= pl.col("hi"))  # null (no span) compares as false
+        .sort("athlete_id")
+        .with_columns((pl.col("hi") - pl.col("lo") + 1).cast(pl.Int64).alias("length"))
+        .with_columns((pl.col("length").cum_sum() - pl.col("length")).alias("offset"))
+    )
+    total = int(spans["length"].sum())
     if total == 0:
         return pl.DataFrame(schema=DAILY_SCHEMA)
-    dates = np.repeat(lo - offset, length) + np.arange(total)
-    # scatter the athlete-days with sessions onto the calendar
-    slot = np.searchsorted(ids, day_athlete)
-    inside = (slot < ids.size) & (ids[np.minimum(slot, ids.size - 1)] == day_athlete)
-    slot = np.minimum(slot, ids.size - 1)
-    inside &= (day_day >= lo[slot]) & (day_day <= hi[slot])
-    index = offset[slot[inside]] + day_day[inside] - lo[slot[inside]]
-    columns: dict[str, np.ndarray] = {
-        "load": np.zeros(total),
-        "sessions": np.zeros(total, dtype=np.uint32),
-        "sessions_without_load": np.zeros(total, dtype=np.uint32),
-    }
-    columns["load"][index] = day_load[inside]
-    columns["sessions"][index] = day_sessions[inside]
-    columns["sessions_without_load"][index] = day_gaps[inside]
-    return pl.DataFrame(
-        {
-            "athlete_id": np.repeat(ids, length),
-            "date": pl.Series(dates.astype(np.int32)).cast(pl.Date),
-            **columns,
-        },
-        schema=DAILY_SCHEMA,
+    # the athlete-days with sessions, by their row in the calendar (one integer key; lazy,
+    # so Polars runs the join and the grouping as one parallel plan)
+    placed = (
+        frame.lazy()
+        .join(spans.lazy(), on="athlete_id", how="inner")
+        .filter(pl.col("day").is_between(pl.col("lo"), pl.col("hi")))
+        .group_by((pl.col("offset") + pl.col("day") - pl.col("lo")).alias("row"))
+        .agg(
+            pl.col("load").sum(),
+            pl.len().alias("sessions"),
+            pl.col("load").null_count().alias("sessions_without_load"),
+        )
+        .collect()
     )
-
-
-def _epoch_day(day: date) -> int:
-    return (day - date(1970, 1, 1)).days
+    calendar = spans.select(
+        pl.col("athlete_id").repeat_by("length").explode(),
+        pl.int_ranges("lo", pl.col("hi") + 1).explode().cast(pl.Date).alias("date"),
+    )
+    columns = {}
+    for column, dtype in DAILY_SCHEMA.items():
+        if column in placed.columns:
+            series = pl.zeros(total, dtype, eager=True)
+            columns[column] = series.scatter(placed["row"], placed[column].cast(dtype))
+    return calendar.with_columns(**columns).cast(DAILY_SCHEMA)  # type: ignore[arg-type]
 
 
 def daily_load(

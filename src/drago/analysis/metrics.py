@@ -87,7 +87,7 @@ METRICS: Final[tuple[Metric, ...]] = (
         "CR-10 session RPE × duration in minutes",
         "—",
         "Foster et al. 2001",
-        "drago.analysis.trimp.srpe_load",
+        "drago.analysis.srpe.srpe_load",
     ),
     Metric(
         "session",

@@ -1,4 +1,5 @@
-"""Session training load: Banister, Edwards and Lucia TRIMP from HR samples, and session-RPE.
+"""Session training load: Banister, Edwards and Lucia TRIMP from HR samples (session-RPE load:
+`drago.analysis.srpe`).
 
 Per-sample metrics take `hr_bpm` and `dt_s` (the seconds each sample stands for, from
 `drago.analysis.zones.sample_durations`), so gaps and dropouts are handled once, the same way
@@ -7,7 +8,6 @@ for every metric. A sample without a valid HR contributes nothing.
 
 from __future__ import annotations
 
-import math
 from typing import Final
 
 import numpy as np
@@ -149,31 +149,6 @@ def trimp_lucia(
     hr, dt = _samples(hr_bpm, dt_s)
     zone = np.searchsorted(np.array([hr_vt1_bpm, hr_vt2_bpm]), np.nan_to_num(hr), side="right")
     return float(np.sum(dt / 60.0 * (zone + 1)))
-
-
-def srpe_load(rpe: float, duration_s: float) -> float:
-    """Session-RPE load in AU: CR-10 session RPE times duration in minutes (Foster 2001).
-
-    For frames, the same formula as an expression: `pl.col("rpe") * pl.col("duration_s") / 60`.
-
-    Examples
-    --------
-    An hour of sparring rated 5 ("hard") on the CR-10:
-
-    >>> srpe_load(5, 3600)
-    300.0
-
-    References
-    ----------
-    Foster C., Florhaug J. A., Franklin J., Gottschall L., Hrovatin L. A., Parker S., Doleshal
-    P., Dodge C. (2001) A new approach to monitoring exercise training. Journal of Strength and
-    Conditioning Research 15(1), 109-115.
-    """
-    if not 0 <= rpe <= 10:
-        raise ValueError(f"session RPE is on the CR-10 scale (0-10), not {rpe}")
-    if not 0 <= duration_s < math.inf:  # NaN fails too
-        raise ValueError(f"duration_s must be a finite number >= 0, not {duration_s}")
-    return float(rpe) * float(duration_s) / 60.0
 
 
 def session_loads(

@@ -7,10 +7,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
 
-from drago.cli import app, open_lab
-from drago.cli.output import stderr, stdout
+from drago.cli import app, open_lab, output
 from drago.vocab import Hand, RrKind
 
 if TYPE_CHECKING:
@@ -65,6 +63,7 @@ def import_(
     """
     lab = open_lab(ctx)
     lab.athletes.get(athlete)
+    from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(
@@ -73,7 +72,7 @@ def import_(
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         TextColumn("{task.description}"),
-        console=stderr,
+        console=output.stderr,
         transient=True,
     ) as progress:
         task = progress.add_task("", total=None)
@@ -88,7 +87,7 @@ def import_(
             if outcome.status == "failed":
                 progress.console.print(line, highlight=False)
             elif verbose[0] or outcome.status == "skipped":
-                stdout.print(line, highlight=False)
+                output.stdout.print(line, highlight=False)
 
         result = lab.sessions.import_paths(
             paths,
@@ -99,13 +98,13 @@ def import_(
             hand=hand.value if hand else None,
             progress=report,
         )
-    stdout.print(_summary(result), highlight=False)
+    output.stdout.print(_summary(result), highlight=False)
     new = {i for outcome in result.outcomes for i in outcome.session_ids}
     if new:
         listed = lab.sessions.list(athlete=athlete)
         for row in listed.filter(listed["id"].is_in(list(new))).iter_rows(named=True):
             if row["suspect_reason"] is not None:
-                stdout.print(
+                output.stdout.print(
                     f"flagged session {row['id']}: {row['suspect_reason']}; not in load until "
                     f"checked (drago session set {row['id']} --trust, or delete it)",
                     highlight=False,
@@ -115,6 +114,8 @@ def import_(
 
 
 def _line(outcome: FileOutcome) -> str:
+    from rich.markup import escape
+
     name = escape(str(outcome.path))
     if outcome.status == "imported":
         if not outcome.session_ids and outcome.reason:
@@ -178,4 +179,4 @@ def log(
         activity=activity,
         notes=notes,
     )
-    stdout.print(f"logged session {session_id}", highlight=False)
+    typer.echo(f"logged session {session_id}")  # plain text: no Rich to load (issue 19)

@@ -46,12 +46,14 @@ def sessions(
     lab = open_lab(ctx)
     frame = lab.sessions.list(athlete=athlete, team=team, since=since.date() if since else None)
     zones = dict(lab.athletes.list().select("name", "tz").iter_rows())
+    local = [  # a loop, not map_elements: Polars would parse the lambda's bytecode first
+        local_text(start, zones.get(name))
+        for start, name in frame.select("start", "athlete").iter_rows()
+    ]
     table = frame.select(
         "id",
         "athlete",
-        pl.struct("start", "athlete")
-        .map_elements(lambda r: local_text(r["start"], zones.get(r["athlete"])), pl.String)
-        .alias("start (local)"),
+        pl.Series("start (local)", local, pl.String),
         "activity",
         (pl.col("duration_s") / 60).round(1).alias("min"),
         (pl.col("distance_m") / 1000).round(2).alias("km"),

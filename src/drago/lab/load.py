@@ -14,7 +14,7 @@ import polars as pl
 from drago.analysis.daily import LOAD_COLUMNS, with_local_date
 from drago.analysis.load import daily_series
 from drago.analysis.plausibility import session_plausibility
-from drago.analysis.trimp import session_loads, srpe_load
+from drago.analysis.srpe import srpe_load
 from drago.errors import NotFound, UsageError
 from drago.lab.athletes import listing
 from drago.lab.base import MIN_HR_RESERVE_BPM
@@ -66,6 +66,8 @@ class LoadService(Service):
         keys = ["sex", "zone_model", *LOAD_VALUES.values()]
         computed = []
         for group in inputs.filter(pl.col("n_records") > 0).partition_by(keys, as_dict=False):
+            from drago.analysis.trimp import session_loads  # NumPy: not for hand-logged sessions
+
             first = group.row(0, named=True)
             if first["hr_rest_bpm"] is None or first["hr_max_bpm"] is None:
                 continue

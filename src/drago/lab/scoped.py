@@ -22,7 +22,7 @@ import functools
 import inspect
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from drago.errors import NotFound
 from drago.lab import Lab, Memo
@@ -30,6 +30,10 @@ from drago.lab.athletes import team_listing
 from drago.lab.context import Forbidden, LabContext, Service
 from drago.store import Store
 from drago.store import accounts as account_rows
+
+if TYPE_CHECKING:
+    from drago.lab.fight import FightsService
+    from drago.lab.sessions import SessionsService
 
 
 def missing_athlete(name: str) -> str:
@@ -148,14 +152,25 @@ class ScopedLab(Lab):
         self.role = role
         ctx = LabContext(Store(path), memo if memo is not None else Memo(), visible, role)
         self._compose(ctx)
-        self._sessions = self.sessions
-        self._fights = self.fights
-        if visible is not None:
-            for family in self.SERVICES:
-                service = getattr(self, family)
-                setattr(self, family, ScopedService(family, service, self._see))
+
+    def _public(self, family: str) -> Any:
+        """What `lab.<family>` answers: for a caller who sees only some athletes, the service
+        behind a `ScopedService` (built, like the service, on first access)."""
+        if self.visible is None:
+            return super()._public(family)
+        scoped = ScopedService(family, self.service(family), self._see)
+        self.__dict__[family] = scoped
+        return scoped
 
     # -- the checks ---------------------------------------------------------------------------
+
+    @property
+    def _sessions(self) -> SessionsService:
+        return cast("SessionsService", self.service("sessions"))
+
+    @property
+    def _fights(self) -> FightsService:
+        return cast("FightsService", self.service("fights"))
 
     def _see(self, what: str, named: Any) -> None:
         """Raise the NotFound of a missing `what` unless the caller may see `named`."""

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from datetime import date as Day
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import polars as pl
@@ -15,7 +15,6 @@ import polars as pl
 from drago.activities import check_activity
 from drago.analysis.load import session_load, srpe_trimp_ratio
 from drago.errors import UsageError
-from drago.imports import FileOutcome, ImportOptions, ImportReport, import_paths
 from drago.lab.athletes import listing
 from drago.lab.base import check_not_future, check_range
 from drago.lab.context import LabContext, Service
@@ -30,6 +29,9 @@ from drago.store.privacy import remove_files
 from drago.store.sessions import insert_session, list_sessions
 from drago.store.streams import lap_count
 from drago.vocab import HANDS
+
+if TYPE_CHECKING:
+    from drago.imports import FileOutcome, ImportReport
 
 #: Local time given to a hand-logged session without one (midday keeps the local date safe).
 DEFAULT_LOG_TIME = time(12, 0)
@@ -71,6 +73,8 @@ class SessionsService(Service):
         `max_files` and `max_bytes` bound the whole request (archives expanded): over them,
         UsageError and nothing imported.
         """
+        from drago.imports import ImportOptions, import_paths  # the decoders: only to import
+
         row = athlete_rows.get_athlete(self.store, athlete)
         if as_kind not in (None, "morning", "activity"):
             raise UsageError(f"--as must be morning or activity, not {as_kind!r}")

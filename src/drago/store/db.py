@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import platformdirs
 import polars as pl
 
 from drago.errors import DragoError
@@ -24,17 +23,22 @@ DB_NAME = "drago.duckdb"
 def default_db_path() -> Path:
     """The store's file: `$DRAGO_HOME/drago.duckdb`, else in the platform's user data dir."""
     home = os.environ.get("DRAGO_HOME")
-    base = Path(home).expanduser() if home else Path(platformdirs.user_data_dir("drago"))
-    return base / DB_NAME
+    if home:
+        return Path(home).expanduser() / DB_NAME
+    import platformdirs  # only without --db or $DRAGO_HOME
+
+    return Path(platformdirs.user_data_dir("drago")) / DB_NAME
 
 
-def migrations() -> list[tuple[int, str, str]]:
-    """The packaged migrations as (version, name, sql), in version order."""
+def migrations(after: int = 0) -> list[tuple[int, str, str]]:
+    """The packaged migrations as (version, name, sql), in version order; only those numbered
+    above `after` are read (opening an up-to-date store reads none)."""
     found = []
     for entry in resources.files("drago.store").joinpath("migrations").iterdir():
         if entry.name.endswith(".sql"):
             version = int(entry.name.split("_", 1)[0])
-            found.append((version, entry.name, entry.read_text(encoding="utf-8")))
+            if version > after:
+                found.append((version, entry.name, entry.read_text(encoding="utf-8")))
     return sorted(found)
 
 
@@ -128,14 +132,15 @@ class Store:
         return int(row[0]) if row and row[0] is not None else 0
 
     def _migrate(self) -> None:
-        self.run(
-            "CREATE TABLE IF NOT EXISTS schema_migrations "
-            "(version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_utc TIMESTAMP NOT NULL)"
-        )
-        current = self.schema_version
-        for version, name, sql in migrations():
-            if version <= current:
-                continue
+        try:
+            current = self.schema_version
+        except duckdb.CatalogException:  # a new store
+            self.run(
+                "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
+                "name VARCHAR NOT NULL, applied_utc TIMESTAMP NOT NULL)"
+            )
+            current = 0
+        for version, name, sql in migrations(after=current):
             with self.transaction():
                 self.con.execute(sql).fetchall()
                 self.run(
