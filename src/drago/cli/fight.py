@@ -241,7 +241,7 @@ def fight_show(ctx: typer.Context, fight_id: FightId, fmt: Fmt = OutputFormat.ta
     for corner, t in r.totals.items():
         pct = "-" if t["total_pct"] is None else f"{t['total_pct']:.0f}%"
         _print(f"{corner} total: landed {t['total_landed']}/{t['total_thrown']} ({pct})")
-    Console(width=None if sys.stdout.isatty() else PIPE_WIDTH).print(grid)
+    Console(width=None if sys.stdout.isatty() else PIPE_WIDTH, markup=False).print(grid)
     if r.scorecards:
         emit(pl.DataFrame(r.scorecards), OutputFormat.table)
     if f.get("result"):

@@ -85,9 +85,9 @@ def import_(
             progress.update(task, advance=1, description=escape(outcome.path.name))
             line = _line(outcome)
             if outcome.status == "failed":
-                progress.console.print(line, highlight=False)
+                progress.console.print(line, highlight=False, markup=True)
             elif verbose[0] or outcome.status == "skipped":
-                output.stdout.print(line, highlight=False)
+                output.stdout.print(line, highlight=False, markup=True)
 
         result = lab.sessions.import_paths(
             paths,

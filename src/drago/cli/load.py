@@ -99,7 +99,12 @@ def status(
         return
     day = report.today
     band = day.get("acwr_band")
-    stdout.print(f"[bold]{report.athlete}[/bold] on {report.day.isoformat()} ({method.value} load)")
+    from rich.markup import escape
+
+    stdout.print(
+        f"[bold]{escape(report.athlete)}[/bold] on {report.day.isoformat()} ({method.value} load)",
+        markup=True,
+    )
     stdout.print(
         f"  fitness (CTL) {_num(day['ctl'])}   fatigue (ATL) {_num(day['atl'])}   "
         f"form (TSB) {_num(day['tsb'])}",

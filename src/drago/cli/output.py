@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 PIPE_WIDTH = 200
 #: The Rich consoles `stdout` and `stderr`, made on first use (`__getattr__` below): importing
 #: Rich costs about a third of importing Polars, which a JSON listing need not pay (issue 19).
+#: Markup is off: names, notes and file names are printed as typed (an athlete called "a[/]"
+#: once broke every listing); a line that styles itself says `markup=True` and escapes the rest.
 _CONSOLES: dict[str, Console] = {}
 
 
@@ -31,7 +33,7 @@ def __getattr__(name: str) -> Console:
     if name not in _CONSOLES:
         from rich.console import Console
 
-        _CONSOLES[name] = Console(stderr=name == "stderr", soft_wrap=True)
+        _CONSOLES[name] = Console(stderr=name == "stderr", soft_wrap=True, markup=False)
     return _CONSOLES[name]
 
 
@@ -86,7 +88,7 @@ def emit(frame: pl.DataFrame, fmt: OutputFormat, *, table: pl.DataFrame | None =
             grid.add_column(name, overflow="fold")
         for row in shown.iter_rows():
             grid.add_row(*("" if value is None else _cell(value) for value in row))
-        console = Console(width=None if sys.stdout.isatty() else PIPE_WIDTH)
+        console = Console(width=None if sys.stdout.isatty() else PIPE_WIDTH, markup=False)
         console.print(grid)
 
 
@@ -134,4 +136,6 @@ def error(message: str) -> None:
     """One line on stderr, the way every failure reaches a user."""
     from rich.markup import escape
 
-    __getattr__("stderr").print(f"[red]error:[/red] {escape(message)}", highlight=False)
+    __getattr__("stderr").print(
+        f"[red]error:[/red] {escape(message)}", highlight=False, markup=True
+    )

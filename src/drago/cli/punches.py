@@ -32,6 +32,7 @@ def render(report: PunchReport, fmt: OutputFormat) -> None:
         f"({report.rate_hz:.0f} Hz, {'acc + gyro' if report.has_gyro else 'acc only'}): "
         f"{by_type}",
         highlight=False,
+        markup=True,
     )
     emit(pl.DataFrame(report.to_dict()["rounds"]), fmt)
     if report.fatigue_index_pct is not None:

@@ -69,7 +69,9 @@ def hrv(
         )
         return
     flag = "reliable" if result["reliable"] else "[red]NOT reliable[/red]"
-    stdout.print(f"{path.name}: {flag}: {result['reason']}")
+    from rich.markup import escape
+
+    stdout.print(f"{escape(path.name)}: {flag}: {escape(str(result['reason']))}", markup=True)
     for key in (
         "n_beats",
         "artefact_pct",
