@@ -15,6 +15,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from drago.ingest.fit._scan import BASE_SIZE, _read
+
 #: Rows of the block `records` returns, in `Recording.records` order after session_index.
 RECORD_ROWS = (
     "timestamp",  # UTC microseconds (float; NaN = no time)
@@ -82,22 +84,88 @@ def assign(ts: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray: 
 
 
 @njit(cache=True, nogil=True)
+def number_within(group: np.ndarray) -> np.ndarray:  # pragma: no cover - compiled
+    """0, 1, 2... within each group (indices >= 0, from `assign`), in order: the lap numbers
+    within their session."""
+    n = group.shape[0]
+    top = 0
+    for i in range(n):
+        top = max(top, group[i])
+    seen = np.zeros(top + 1, np.int32)
+    out = np.zeros(n, np.int32)
+    for i in range(n):
+        out[i] = seen[group[i]]
+        seen[group[i]] += 1
+    return out
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _value(buf: np.ndarray, m: int, at: int, bt: int, big: bool) -> float:  # pragma: no cover
+    """`_scan._read` at byte `at` of the message at `m`, NaN when it has no such field (-1)."""
+    if at < 0:
+        return np.nan
+    return _read(buf, m + at, bt, big)
+
+
+@njit(cache=True, nogil=True)
 def records(  # type: ignore[no-untyped-def]  # pragma: no cover - compiled
-    v: np.ndarray,
-    time_row: int,
+    buf: np.ndarray,
+    msgs: np.ndarray,
+    defs: np.ndarray,
+    fields: np.ndarray,
+    kind_of: np.ndarray,
+    rec_kind: int,
+    col_start: np.ndarray,
+    col_width: np.ndarray,
     cols: np.ndarray,
     scale: np.ndarray,
     offset: np.ndarray,
+    time_offset_s: float,
     epoch_s: float,
     semicircle_deg: float,
 ):
-    """The record columns (`RECORD_ROWS`) from the record block `v` of the kernel's values.
+    """The record columns straight from the bytes: FIT seconds, then `RECORD_ROWS`.
 
-    `cols[j]` is the row of `RAW_FIELDS[j]` in `v` (the compressed field takes three rows),
-    `scale[j]`/`offset[j]` its profile scale and offset.
+    Reads the record messages of the walk's list `msgs` (kind `rec_kind`) with the base-type
+    rules of `_scan.extract`: each record definition first gets, for each raw column
+    (`cols[j]` is the column of `RAW_FIELDS[j]`; the compressed field takes three), the offset
+    and base type of the last field element that fills it (a field whose size is not a
+    multiple of its base type's is bytes), so a message costs one read per column and no
+    loop over its fields. Every column is written in its final unit; `time_offset_s` anchors
+    a device-relative clock (0 when the file has a real one). Returns a
+    (1 + len(RECORD_ROWS), n_records) block.
     """
-    n = v.shape[1]
-    out = np.empty((len(RECORD_ROWS), n))
+    n_defs = defs.shape[0]
+    n_raw = 0
+    for num in range(col_start.shape[1]):
+        if col_start[rec_kind, num] >= 0:
+            n_raw = max(n_raw, col_start[rec_kind, num] + col_width[rec_kind, num])
+    rdef = np.full(n_defs, -1, np.int64)
+    n_rdefs = 0
+    for d in range(n_defs):
+        if kind_of[defs[d, 0]] == rec_kind:
+            rdef[d] = n_rdefs
+            n_rdefs += 1
+    src = np.full((n_rdefs, n_raw), -1, np.int64)  # byte offset in the message, -1: absent
+    src_bt = np.zeros((n_rdefs, n_raw), np.int64)
+    for d in range(n_defs):
+        rd = rdef[d]
+        if rd < 0:
+            continue
+        for f in range(defs[d, 2], defs[d, 2] + defs[d, 3]):
+            num = fields[f, 0]
+            c = col_start[rec_kind, num]
+            if c < 0:
+                continue
+            size = fields[f, 1]
+            bt = fields[f, 2]
+            es = BASE_SIZE[bt]
+            if size % es != 0:
+                bt = 2
+                es = 1
+            for e in range(min(size // es, col_width[rec_kind, num])):
+                src[rd, c + e] = fields[f, 3] + e * es
+                src_bt[rd, c + e] = bt
     hr, spd, espd, dist, alt, ealt, cad, pwr, lat, lon, temp, comp = (
         cols[0],
         cols[1],
@@ -112,40 +180,72 @@ def records(  # type: ignore[no-untyped-def]  # pragma: no cover - compiled
         cols[10],
         cols[11],
     )
+    has_comp = False
+    for rd in range(n_rdefs):
+        has_comp = has_comp or src[rd, comp] >= 0
+    n = 0
+    for i in range(msgs.shape[0]):
+        if msgs[i, 2] == rec_kind:
+            n += 1
+    out = np.empty((1 + len(RECORD_ROWS), n))
+    # Fresh pages cost more than the arithmetic here: the compressed field's three bytes
+    # get rows only in the files that have it.
+    comp_raw = np.full((3, n if has_comp else 0), np.nan)
     any_compressed = False
-    for i in range(n):
-        out[0, i] = (v[time_row, i] + epoch_s) * 1e6
-        out[1, i] = v[hr, i]
-        s = v[espd, i] / scale[2] - offset[2]
+    r = 0
+    for i in range(msgs.shape[0]):
+        if msgs[i, 2] != rec_kind:
+            continue
+        d = msgs[i, 1]
+        rd = rdef[d]
+        m = msgs[i, 0]
+        big = defs[d, 1] == 1
+        t = np.nan
+        if msgs[i, 3] >= 0:
+            t = float(msgs[i, 3]) + time_offset_s
+        out[0, r] = t
+        out[1, r] = (t + epoch_s) * 1e6
+        out[2, r] = _value(buf, m, src[rd, hr], src_bt[rd, hr], big)
+        s = np.nan  # an absent enhanced field would give NaN: skip its arithmetic
+        if src[rd, espd] >= 0:
+            s = _value(buf, m, src[rd, espd], src_bt[rd, espd], big) / scale[2] - offset[2]
         if np.isnan(s):
-            s = v[spd, i] / scale[1] - offset[1]
-        out[2, i] = s
-        out[3, i] = v[dist, i] / scale[3] - offset[3]
-        a = v[ealt, i] / scale[5] - offset[5]
+            s = _value(buf, m, src[rd, spd], src_bt[rd, spd], big) / scale[1] - offset[1]
+        out[3, r] = s
+        out[4, r] = _value(buf, m, src[rd, dist], src_bt[rd, dist], big) / scale[3] - offset[3]
+        a = np.nan
+        if src[rd, ealt] >= 0:
+            a = _value(buf, m, src[rd, ealt], src_bt[rd, ealt], big) / scale[5] - offset[5]
         if np.isnan(a):
-            a = v[alt, i] / scale[4] - offset[4]
-        out[4, i] = a
-        out[5, i] = v[cad, i]
-        out[6, i] = v[pwr, i]
-        out[7, i] = v[lat, i] * semicircle_deg
-        out[8, i] = v[lon, i] * semicircle_deg
-        out[9, i] = v[temp, i]
-        if not np.isnan(v[comp, i]):
-            any_compressed = True
+            a = _value(buf, m, src[rd, alt], src_bt[rd, alt], big) / scale[4] - offset[4]
+        out[5, r] = a
+        out[6, r] = _value(buf, m, src[rd, cad], src_bt[rd, cad], big)
+        out[7, r] = _value(buf, m, src[rd, pwr], src_bt[rd, pwr], big)
+        out[8, r] = _value(buf, m, src[rd, lat], src_bt[rd, lat], big) * semicircle_deg
+        out[9, r] = _value(buf, m, src[rd, lon], src_bt[rd, lon], big) * semicircle_deg
+        out[10, r] = _value(buf, m, src[rd, temp], src_bt[rd, temp], big)
+        if has_comp and src[rd, comp] >= 0:
+            b0 = _read(buf, m + src[rd, comp], src_bt[rd, comp], big)
+            if not np.isnan(b0):
+                any_compressed = True
+                comp_raw[0, r] = b0
+                comp_raw[1, r] = _value(buf, m, src[rd, comp + 1], src_bt[rd, comp + 1], big)
+                comp_raw[2, r] = _value(buf, m, src[rd, comp + 2], src_bt[rd, comp + 2], big)
+        r += 1
     if any_compressed:
         # Distance accumulates the 12-bit counter's steps over the valid messages, in order.
         total = 0.0
         last = -1
         for i in range(n):
-            b0, b1, b2 = v[comp, i], v[comp + 1, i], v[comp + 2, i]
+            b0, b1, b2 = comp_raw[0, i], comp_raw[1, i], comp_raw[2, i]
             if np.isnan(b0) or (b0 == 255 and b1 == 255 and b2 == 255):
                 continue
             x0, x1, x2 = np.int64(b0), np.int64(b1), np.int64(b2)
             d12 = (x1 >> 4) | (x2 << 4)
             total = float(d12) if last < 0 else total + float((d12 - last) % 4096)
             last = d12
-            if np.isnan(out[2, i]):
-                out[2, i] = (x0 | ((x1 & 0x0F) << 8)) / 100.0
             if np.isnan(out[3, i]):
-                out[3, i] = total / 16.0
+                out[3, i] = (x0 | ((x1 & 0x0F) << 8)) / 100.0
+            if np.isnan(out[4, i]):
+                out[4, i] = total / 16.0
     return out
