@@ -1,6 +1,6 @@
 """Every FIT decode outcome equals the one recorded before the decoder was made faster.
 
-`tests/data/fit/frames.json` holds, for every sample file (valid and damaged, with and without
+`tests/fit_frames.json` holds, for every sample file (valid and damaged, with and without
 `recover`), a SHA-256 of each frame's values and null masks, the sessions, the device and the
 recovery reason or refusal, as the decoder of commit 125cd85 gave them (issue 19, item 4:
 speed without any change of output). The fitdecode / garmin-fit-sdk comparison in
@@ -26,7 +26,7 @@ from drago.errors import BadInput
 from drago.ingest.fit import _scan
 
 DATA = Path(__file__).parent / "data" / "fit"
-RECORDED = DATA / "frames.json"
+RECORDED = Path(__file__).parent / "fit_frames.json"
 FILES = sorted([*DATA.glob("*.fit"), *(DATA / "bad").glob("*.fit")])
 
 
