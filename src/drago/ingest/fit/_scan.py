@@ -49,7 +49,7 @@ INVALID = np.array(
 SIGN_BITS = np.array([0, 8, 0, 16, 0, 32] + [0] * 26, np.int64)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _u32(buf: np.ndarray, p: int, big: bool) -> int:  # pragma: no cover - compiled
     if big:
         a, b, c, d = buf[p], buf[p + 1], buf[p + 2], buf[p + 3]

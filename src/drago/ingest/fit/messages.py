@@ -18,7 +18,7 @@ import polars as pl
 from drago.activities import activity_for
 from drago.errors import BadInput
 from drago.ingest.fit import _columns as _kernels
-from drago.ingest.fit import _names
+from drago.ingest.fit import _names, _tables
 from drago.ingest.fit import profile as p
 from drago.recording import Recording, SessionMeta
 
@@ -27,6 +27,20 @@ SEMICIRCLE_DEG = 180.0 / 2**31
 RAW_COLUMNS = np.array([p.COLUMN[p.RECORD, name] for name in _kernels.RAW_FIELDS], np.int64)
 RAW_SCALE = np.array([p.SCALES.get((p.RECORD, f), (1.0, 0.0))[0] for f in _kernels.RAW_FIELDS])
 RAW_OFFSET = np.array([p.SCALES.get((p.RECORD, f), (1.0, 0.0))[1] for f in _kernels.RAW_FIELDS])
+
+RECORD_NAMES = _kernels.RECORD_ROWS
+#: The lap fields `_tables.tables` reads, with their scales and offsets, and the lap columns.
+LAP_FIELDS = (
+    "start_time",
+    "total_elapsed_time",
+    "total_distance",
+    "avg_heart_rate",
+    "max_heart_rate",
+)
+LAP_ROWS = np.array([p.COLUMN[p.LAP, name] for name in LAP_FIELDS], np.int64)
+LAP_SCALE = np.array([p.SCALES.get((p.LAP, f), (1.0, 0.0))[0] for f in LAP_FIELDS])
+LAP_OFFSET = np.array([p.SCALES.get((p.LAP, f), (1.0, 0.0))[1] for f in LAP_FIELDS])
+LAP_NAMES = ("start", "duration_s", "distance_m", "hr_avg_bpm", "hr_max_bpm")
 
 
 class _Kind:
@@ -69,18 +83,22 @@ def _zero(a: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(a), 0.0, a)
 
 
-def _columns(block: np.ndarray, names: tuple[str, ...]) -> list[pl.Series]:
-    """The rows of `block` (a time row in UTC microseconds, then floats; NaN = absent) as
-    Series named `names`.
+def _columns(
+    block: np.ndarray, names: tuple[str, ...], n: int | None = None, *, extra: int = 0
+) -> tuple[list[pl.Series], pl.Series]:
+    """Rows of `n` values (a time row in UTC microseconds, then floats; NaN = absent) as Series
+    named `names`, and the `extra` values after them.
 
-    All rows go through one null-aware conversion over one buffer and are sliced from it:
-    each conversion costs tens of microseconds of Python, a large part of the time of decoding
-    a small file (issue 19).
+    `block` is a (rows, n) array, or flat with `n` given. All rows go through one null-aware
+    conversion over one buffer and are sliced from it: each conversion costs tens of
+    microseconds of Python, a large part of the time of decoding a small file (issue 19).
     """
-    n = block.shape[1]
+    if n is None:
+        n = block.shape[1]
     whole = pl.Series("", np.ascontiguousarray(block).reshape(-1), nan_to_null=True)
     time = whole.slice(0, n).cast(pl.Int64).cast(pl.Datetime("us", "UTC")).alias(names[0])
-    return [time, *(whole.slice(i * n, n).alias(name) for i, name in enumerate(names) if i)]
+    rows = [time, *(whole.slice(i * n, n).alias(name) for i, name in enumerate(names) if i)]
+    return rows, whole.slice(len(names) * n, extra)
 
 
 def _string(
@@ -246,51 +264,38 @@ def build(
         _Kind(values, start, p.SESSION), _Kind(values, start, p.SPORT), rec_ts, device
     )
 
-    rec_session = _kernels.assign(rec_ts, starts, ends)
-    records = pl.DataFrame(
-        [
-            pl.Series("session_index", rec_session, dtype=pl.Int32),
-            *_columns(block[1:], _kernels.RECORD_ROWS),
-        ]
+    # Sessions of the records, laps numbered within their session, RR intervals: one
+    # compiled pass, its integer and float columns each converted to Polars once.
+    lap, hrv = _Kind(values, start, p.LAP), _Kind(values, start, p.HRV)
+    ints, floats, n_rr = _tables.tables(
+        rec_ts,
+        starts,
+        ends,
+        lap.v,
+        LAP_ROWS,
+        LAP_SCALE,
+        LAP_OFFSET,
+        hrv.v,
+        p.HRV_SLOTS,
+        p.ROW_TIME,
+        p.ROW_RECORDS_BEFORE,
+        float(p.FIT_EPOCH_S),
     )
-
-    # Laps, numbered within their session.
-    lap = _Kind(values, start, p.LAP)
-    lap_elapsed = lap.col("total_elapsed_time")
-    lap_start = _first(lap.col("start_time"), lap.time - lap_elapsed)
-    lap_session = _kernels.assign(lap_start, starts, ends)
-    lap_index = _kernels.number_within(lap_session)
+    whole = pl.Series("", ints, dtype=pl.Int32)
+    n_lap = lap.n
+    records = pl.DataFrame(
+        [whole.slice(0, n_rec).alias("session_index"), *_columns(block[1:], RECORD_NAMES)[0]]
+    )
+    lap_columns, rr_ms = _columns(floats, LAP_NAMES, n_lap, extra=int(n_rr))
     laps = pl.DataFrame(
         [
-            pl.Series("session_index", lap_session, dtype=pl.Int32),
-            pl.Series("lap_index", lap_index, dtype=pl.Int32),
-            *_columns(
-                np.stack(
-                    [
-                        (lap_start + p.FIT_EPOCH_S) * 1e6,
-                        lap_elapsed,
-                        lap.col("total_distance"),
-                        lap.raw("avg_heart_rate"),
-                        lap.raw("max_heart_rate"),
-                    ]
-                ),
-                ("start", "duration_s", "distance_m", "hr_avg_bpm", "hr_max_bpm"),
-            ),
+            whole.slice(n_rec, n_lap).alias("session_index"),
+            whole.slice(n_rec + n_lap, n_lap).alias("lap_index"),
+            *lap_columns,
         ]
     )
-
-    # RR intervals: hrv.time is in 1/1000 s, so the raw value is milliseconds. Each hrv
-    # message belongs to the session of the last record before it in the file.
-    hrv = _Kind(values, start, p.HRV)
-    rr_raw = hrv.v[: p.HRV_SLOTS].T
-    before = hrv.v[p.ROW_RECORDS_BEFORE].astype(np.int64) - 1
-    hrv_session = rec_session[np.clip(before, 0, n_rec - 1)]
-    valid = ~np.isnan(rr_raw)
     rr = pl.DataFrame(
-        [
-            pl.Series("session_index", np.repeat(hrv_session, valid.sum(axis=1)), dtype=pl.Int32),
-            pl.Series("rr_ms", rr_raw[valid], dtype=pl.Float64),
-        ]
+        [whole.slice(n_rec + 2 * n_lap, int(n_rr)).alias("session_index"), rr_ms.alias("rr_ms")]
     )
     return Recording(
         format="fit",
