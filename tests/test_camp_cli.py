@@ -446,7 +446,7 @@ def test_every_camp_command_and_option_is_explained(camp: Cli) -> None:
     found = [
         (name, c) for name, c in commands(typer.main.get_command(app)) if name.split()[1] in mine
     ]
-    assert len(found) == 10  # fight result (issue 17) is the tenth
+    assert len(found) == 11  # fight result (issue 17), fight rules (the bout's weigh-in)
     for name, command in found:
         assert command.help and "Example:" in command.help, name
         for param in command.params:

@@ -230,7 +230,7 @@ def test_the_board_reads_the_camp_plan_and_the_weight_trajectory(tmp_path: Path)
     db = tmp_path / "drago.duckdb"
     today = date(2026, 11, 30)
     with Lab(db) as lab:
-        lab.athletes.add("Ivan", sex="m", tz="UTC", weight_class="cruiserweight")
+        lab.athletes.add("Ivan", sex="m", tz="UTC", weight_class="light heavyweight")
         for k in range(60, 0, -1):  # two months of a varied week (the plan needs a peak)
             minutes = (90, 40, 75, 30, 90, 50, 0)[k % 7]
             if minutes:
@@ -242,7 +242,13 @@ def test_the_board_reads_the_camp_plan_and_the_weight_trajectory(tmp_path: Path)
                     activity="bag",
                 )
         lab.camp.record_weight("Ivan", kg=95.0, day=today - timedelta(2))
-        lab.fights.new(red="Ivan", blue="Rocky Balboa", day=today + timedelta(21), rounds=12)
+        lab.fights.new(
+            red="Ivan",
+            blue="Rocky Balboa",
+            day=today + timedelta(21),
+            rounds=12,
+            weigh_in="amateur",
+        )
         lab.camp.add_suspension("Ivan", first_day=today - timedelta(1), days=7, reason="cut eye")
         row = lab.today.board(as_of=today)[0]
         plan = lab.camp.plan("Ivan", fight_date=today + timedelta(21), until=today)
@@ -259,3 +265,6 @@ def test_the_board_reads_the_camp_plan_and_the_weight_trajectory(tmp_path: Path)
     )
     assert row.suspension is not None and "cut eye" in row.suspension
     assert row.fight_date == today + timedelta(21)
+    # the camp's warnings, as drago camp plan says them, under the bout's (amateur) rules
+    assert row.camp_warnings == plan.to_dict()["warnings"]
+    assert any("3% cap for 4 h from weigh-in to bout" in w for w in row.camp_warnings)

@@ -5,6 +5,8 @@ of a hand-held sensor, told apart in the same world frame."""
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -18,7 +20,7 @@ from drago.analysis.punches.detect import (
     punch_score,
 )
 from drago.analysis.punches.measures import punch_measures
-from drago.analysis.punches.returns import drop_return_strokes, return_pairs
+from drago.analysis.punches.returns import drop_return_strokes, pair_up, return_pairs
 from drago.analysis.punches.speed import (
     punch_speed_ms,
     still_after,
@@ -217,3 +219,33 @@ def test_vectorised_still_search_equals_the_per_punch_search(
     assert stills_after(arr, at, reach).tolist() == [
         still_after(arr, int(p), min(n - 1, int(p) + reach)) for p in at
     ]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.floats(0.5, 3.0), min_size=2, max_size=10),
+    st.lists(st.booleans(), min_size=10, max_size=10),
+)
+def test_return_pairing_takes_the_most_pairs_then_the_strongest_punches(
+    heights: list[float], candidate: list[bool]
+) -> None:
+    """`pair_up` against every pairing of a short run: no stroke in two pairs, the most
+    pairs, then the largest sum of (punch - return) heights."""
+    h = np.array(heights)
+    pairs = np.array([i for i in range(h.size - 1) if candidate[i]], dtype=np.int64)
+    got = pair_up(h, pairs).tolist()
+    assert all(i in pairs.tolist() for i in got)
+    assert all(b - a >= 2 for a, b in itertools.pairwise(got))
+
+    def value(sel: tuple[int, ...]) -> tuple[int, float]:
+        return len(sel), float(sum(h[i] - h[i + 1] for i in sel))
+
+    valid = [
+        sel
+        for k in range(pairs.size + 1)
+        for sel in itertools.combinations(pairs.tolist(), k)
+        if all(b - a >= 2 for a, b in itertools.pairwise(sel))
+    ]
+    best = max(value(sel) for sel in valid)
+    assert value(tuple(got))[0] == best[0]
+    assert value(tuple(got))[1] == pytest.approx(best[1])

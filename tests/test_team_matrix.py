@@ -59,6 +59,7 @@ SUCCESS = {
     ("POST", "/fights"): 303,
     ("POST", "/fights/{fight_id}/rounds"): 303,
     ("POST", "/fights/{fight_id}/result"): 303,
+    ("POST", "/fights/{fight_id}/weigh-in"): 303,
     ("POST", "/athletes/{name}/morning"): 303,
     ("POST", "/athletes/{name}/weights"): 303,
     ("POST", "/athletes/{name}/sessions"): 303,
@@ -105,6 +106,8 @@ def request_body(method: str, pattern: str) -> dict[str, Any]:
         ("POST", "/api/fights/{fight_id}/rounds"): {"json": ROUND},
         ("POST", "/fights/{fight_id}/result"): {"data": {"result": "UD", "winner": "red"}},
         ("POST", "/api/fights/{fight_id}/result"): {"json": {"result": "UD", "winner": "red"}},
+        ("POST", "/fights/{fight_id}/weigh-in"): {"data": {"weigh_in": "amateur"}},
+        ("POST", "/api/fights/{fight_id}/weigh-in"): {"json": {"weigh_in": "amateur"}},
         # the gym's day (issue 17)
         ("POST", "/athletes/{name}/morning"): {"data": {"date": DAY, "sleep": "3"}},
         ("POST", "/athletes/{name}/weights"): {"data": {"date": DAY, "kg": "90"}},

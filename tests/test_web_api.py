@@ -197,6 +197,7 @@ def test_openapi_lists_the_api(api: TestClient) -> None:
         "/api/live/events",
         "/api/live/state",
         "/api/fights/{fight_id}/result",
+        "/api/fights/{fight_id}/weigh-in",
         "/api/today",
         "/api/athletes/{name}/today",
         "/api/athletes/{name}/wellness",

@@ -28,8 +28,8 @@ def schema(tmp_path_factory: pytest.TempPathFactory, stores: Stores) -> Any:
 
 def test_no_input_makes_a_server_error(schema: Any) -> None:
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 25  # 15 (main), the gym's day and fight results (issue 17),
-    # readiness now and the camp (issue 16)
+    assert len(operations) == 26  # 15 (main), the gym's day and fight results (issue 17),
+    # readiness now and the camp (issue 16), the bout's weigh-in rules
 
     for operation in operations:
 

@@ -154,10 +154,11 @@ WeighIn = Annotated[
     ),
 ]
 Rules = Annotated[
-    str,
+    str | None,
     typer.Option(
         "--weigh-in",
-        help="Weigh-in rules: pro (day before), amateur (morning of the bout) or ibf.",
+        help="Weigh-in rules: pro (day before), amateur (morning of the bout) or ibf "
+        "(default: the bout's, set with drago fight rules; else pro).",
     ),
 ]
 HoursToBout = Annotated[
@@ -193,7 +194,7 @@ def camp_plan(
         float | None,
         typer.Option("--usual-rpe", help="Without recent history: usual session RPE (CR-10)."),
     ] = None,
-    weigh_in: Rules = "pro",
+    weigh_in: Rules = None,
     hours_to_bout: HoursToBout = None,
     usg_max: UsgMax = None,
     no_drop_weeks: NoDropWeeks = None,
@@ -280,7 +281,7 @@ def camp_status(
     weeks: Weeks = 8,
     rest_days: RestDays = 1,
     weigh_in_kg: WeighIn = None,
-    weigh_in: Rules = "pro",
+    weigh_in: Rules = None,
     hours_to_bout: HoursToBout = None,
     usg_max: UsgMax = None,
     no_drop_weeks: NoDropWeeks = None,

@@ -25,6 +25,16 @@ app.add_typer(fight_app, name="fight")
 FightId = Annotated[int, typer.Argument(help="The fight's id (from drago fight new).")]
 
 
+WeighInRules = Annotated[
+    str | None,
+    typer.Option("--weigh-in", help="The bout's weigh-in rules: pro, amateur or ibf."),
+]
+HoursToBout = Annotated[
+    float | None,
+    typer.Option("--hours-to-bout", help="The promotion's hours from weigh-in to bout."),
+]
+
+
 class Corner(StrEnum):
     red = "red"
     blue = "blue"
@@ -44,15 +54,44 @@ def fight_new(
     weight_class: Annotated[
         str | None, typer.Option("--weight-class", help="e.g. welterweight.")
     ] = None,
+    weigh_in: WeighInRules = None,
+    hours_to_bout: HoursToBout = None,
 ) -> None:
     """Create a fight and print its id; a corner not in the store is kept as a name.
 
     Example: drago fight new --red rocky --blue "Apollo Creed" --date 2026-12-19 --rounds 12
+    --weigh-in pro
     """
     fid = open_lab(ctx).fights.new(
-        red=red, blue=blue, day=day.date(), rounds=rounds, weight_class=weight_class
+        red=red,
+        blue=blue,
+        day=day.date(),
+        rounds=rounds,
+        weight_class=weight_class,
+        weigh_in=weigh_in,
+        hours_to_bout=hours_to_bout,
     )
     _print(str(fid))
+
+
+@fight_app.command("rules")
+def fight_rules(
+    ctx: typer.Context,
+    fight_id: FightId,
+    weigh_in: Annotated[
+        str, typer.Option("--weigh-in", help="The bout's weigh-in rules: pro, amateur or ibf.")
+    ],
+    hours_to_bout: HoursToBout = None,
+) -> None:
+    """Keep the bout's weigh-in rules with the fight, for its camp and the athlete's pages.
+
+    Without them, drago camp plan, drago camp status and the pages assume pro rules.
+
+    Example: drago fight rules 1 --weigh-in amateur
+    """
+    open_lab(ctx).fights.set_weigh_in(fight_id, weigh_in=weigh_in, hours_to_bout=hours_to_bout)
+    hours = "" if hours_to_bout is None else f", {hours_to_bout:g} h from weigh-in to bout"
+    _print(f"fight {fight_id}: {weigh_in.strip().lower()} weigh-in rules{hours}")
 
 
 def _scores(text: str | None) -> list[int] | None:

@@ -15,13 +15,19 @@ import polars as pl
 from drago.analysis.camp.calendar import plan_ical
 from drago.analysis.camp.model import performance_fit, performance_predict
 from drago.analysis.camp.plan import plan_camp
-from drago.analysis.camp.weighin import weigh_in_rule
 from drago.analysis.camp.weight import lb_to_kg
 from drago.errors import NotFound, UsageError
 from drago.lab.base import check_not_future
 from drago.lab.camp_plan import camp_scale, history_or_questionnaire, plan_warnings
 from drago.lab.camp_reports import CampReport, CampStatus, ModelReport
-from drago.lab.camp_view import CampView, WeightCut, camp_view, camp_weight, weight_cut
+from drago.lab.camp_view import (
+    CampView,
+    WeightCut,
+    bout_rule,
+    camp_view,
+    camp_weight,
+    weight_cut,
+)
 from drago.lab.context import LabContext, Service
 from drago.lab.load import LoadService
 from drago.lab.readiness import ReadinessService
@@ -130,7 +136,7 @@ class CampService(Service):
         until: date | None = None,
         weekly_hours: float | None = None,
         usual_rpe: float | None = None,
-        weigh_in: str = "pro",
+        weigh_in: str | None = None,
         hours_to_bout: float | None = None,
         usg_max: float | None = None,
         no_drop_weeks: int | None = None,
@@ -138,11 +144,18 @@ class CampService(Service):
         """The camp's daily target loads and sessions (see `drago.analysis.camp.plan`), from
         the athlete's load history, suspensions and fitted model (population values with
         fewer than 8 tests); with weigh-ins and a limit (`weigh_in_kg`, else the athlete's
-        weight class), the weight trajectory to the weigh-in of the rules `weigh_in`
+        weight class), the weight trajectory to the weigh-in of the rules `weigh_in` (default the
+        bout's stored rules, `bout_rule`)
         (`drago.lab.camp_view.camp_weight`)."""
         row = athlete_rows.get_athlete(self.store, name)
-        rule = weigh_in_rule(
-            weigh_in, hours_to_bout=hours_to_bout, usg_max=usg_max, no_drop_weeks=no_drop_weeks
+        rule = bout_rule(
+            self.store,
+            row.id,
+            fight_date,
+            weigh_in,
+            hours_to_bout=hours_to_bout,
+            usg_max=usg_max,
+            no_drop_weeks=no_drop_weeks,
         )
         if weigh_in_kg is not None and not KG_RANGE[0] <= weigh_in_kg <= KG_RANGE[1]:
             raise UsageError(f"--weigh-in-kg {weigh_in_kg:g} is outside 30-200")
@@ -197,7 +210,7 @@ class CampService(Service):
         weeks: int = 8,
         rest_days: int = 1,
         weigh_in_kg: float | None = None,
-        weigh_in: str = "pro",
+        weigh_in: str | None = None,
         hours_to_bout: float | None = None,
         usg_max: float | None = None,
         no_drop_weeks: int | None = None,
@@ -336,7 +349,7 @@ class CampService(Service):
         *,
         as_of: date | None = None,
         fight_date: date | None = None,
-        weigh_in: str = "pro",
+        weigh_in: str | None = None,
         hours_to_bout: float | None = None,
         usg_max: float | None = None,
         weigh_in_kg: float | None = None,

@@ -52,6 +52,11 @@ class CampReport:
     weight_note: str
     history_note: str = ""
 
+    @property
+    def warnings(self) -> list[str]:
+        """The plan's warnings, then the weight cut's."""
+        return plan_warnings(self.plan) + (list(self.weight.warnings) if self.weight else [])
+
     def to_dict(self) -> dict[str, Any]:
         """The `drago camp plan --format json` contract (dates as `date` objects)."""
         plan, w = self.plan, self.weight
@@ -86,7 +91,7 @@ class CampReport:
             "weight": weight,
             "weight_note": self.weight_note,
             "history_note": self.history_note,
-            "warnings": plan_warnings(plan) + (list(w.warnings) if w else []),
+            "warnings": self.warnings,
         }
 
 

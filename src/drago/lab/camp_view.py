@@ -9,7 +9,7 @@ the weight-cut warnings without planning the camp. `camp_view` is the whole camp
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -138,15 +138,54 @@ class CampView:
         return out
 
 
+#: The rules assumed for a bout whose rules are not stored: professional bouts weigh in the
+#: day before, the longer recovery, so the smaller acute cap of a same-day weigh-in is not
+#: imposed unasked (drago convention).
+ASSUMED_RULES = "pro"
+
+
+def bout_rule(
+    store: Store,
+    athlete_id: int,
+    fight_date: date,
+    weigh_in: str | None,
+    *,
+    hours_to_bout: float | None = None,
+    usg_max: float | None = None,
+    no_drop_weeks: int | None = None,
+) -> WeighInRule:
+    """The weigh-in rules of the athlete's bout on `fight_date`: `weigh_in` when given, else
+    the rules stored with the fight (`drago fight rules`), else `ASSUMED_RULES`, which the
+    rule's source then says."""
+    hours, name, assumed = hours_to_bout, weigh_in, False
+    if name is None:
+        stored, stored_hours = camp_rows.fight_weigh_in(store, athlete_id, fight_date)
+        name, assumed = stored or ASSUMED_RULES, stored is None
+        hours = stored_hours if hours is None else hours
+    rule = weigh_in_rule(name, hours_to_bout=hours, usg_max=usg_max, no_drop_weeks=no_drop_weeks)
+    if assumed:
+        note = "; the bout's rules are not set, pro assumed (drago convention)"
+        rule = replace(rule, source=rule.source + note)
+    return rule
+
+
 def _rule(
-    weigh_in: str,
+    store: Store,
+    athlete_id: int,
+    weigh_in: str | None,
     hours_to_bout: float | None,
     usg_max: float | None,
     no_drop_weeks: int | None,
     fight_date: date,
 ) -> tuple[WeighInRule, WeighIn]:
-    rule = weigh_in_rule(
-        weigh_in, hours_to_bout=hours_to_bout, usg_max=usg_max, no_drop_weeks=no_drop_weeks
+    rule = bout_rule(
+        store,
+        athlete_id,
+        fight_date,
+        weigh_in,
+        hours_to_bout=hours_to_bout,
+        usg_max=usg_max,
+        no_drop_weeks=no_drop_weeks,
     )
     shown = WeighIn(
         rule.name,
@@ -167,7 +206,7 @@ def weight_cut(
     *,
     as_of: date | None = None,
     fight_date: date | None = None,
-    weigh_in: str = "pro",
+    weigh_in: str | None = None,
     hours_to_bout: float | None = None,
     usg_max: float | None = None,
     weigh_in_kg: float | None = None,
@@ -180,7 +219,7 @@ def weight_cut(
     fight = fight_date or camp_rows.next_fight_date(camp.store, row.id, day + timedelta(1))
     if fight is None:
         return None
-    rule, shown = _rule(weigh_in, hours_to_bout, usg_max, no_drop_weeks, fight)
+    rule, shown = _rule(camp.store, row.id, weigh_in, hours_to_bout, usg_max, no_drop_weeks, fight)
     trajectory, note = camp_weight(camp.store, row, fight, rule, weigh_in_kg=weigh_in_kg, until=day)
     if trajectory is None:
         return WeightCut(row.name, fight, shown, None, None, None, note, [note])
@@ -204,7 +243,7 @@ def camp_view(
     as_of: date | None = None,
     fight_date: date | None = None,
     weeks: int = CAMP_WEEKS,
-    weigh_in: str = "pro",
+    weigh_in: str | None = None,
     hours_to_bout: float | None = None,
     usg_max: float | None = None,
     weigh_in_kg: float | None = None,
@@ -244,7 +283,7 @@ def _camp_view(
     as_of: date,
     fight_date: date,
     weeks: int,
-    weigh_in: str,
+    weigh_in: str | None,
     hours_to_bout: float | None,
     usg_max: float | None,
     weigh_in_kg: float | None,
@@ -266,7 +305,10 @@ def _camp_view(
         no_drop_weeks=no_drop_weeks,
     )
     status = camp.status_of(report, as_of=as_of, weeks=weeks)
-    _, shown = _rule(weigh_in, hours_to_bout, usg_max, no_drop_weeks, fight_date)
+    row = athlete_rows.get_athlete(camp.store, name)
+    _, shown = _rule(
+        camp.store, row.id, weigh_in, hours_to_bout, usg_max, no_drop_weeks, fight_date
+    )
     w = report.weight
     cut = WeightCut(
         report.athlete,

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import polars as pl
 
 from drago.analysis import fight as fight_stats
+from drago.analysis.camp.weighin import weigh_in_rule
 from drago.errors import NotFound, UsageError
 from drago.lab.context import Forbidden, LabContext, Service
 from drago.lab.punches import PunchesService
@@ -56,16 +57,33 @@ class FightsService(Service):
         self._streams = streams
 
     def new(
-        self, *, red: str, blue: str, day: date, rounds: int, weight_class: str | None = None
+        self,
+        *,
+        red: str,
+        blue: str,
+        day: date,
+        rounds: int,
+        weight_class: str | None = None,
+        weigh_in: str | None = None,
+        hours_to_bout: float | None = None,
     ) -> int:
-        """A new fight; each corner is an athlete of the store (linked) or an external name."""
+        """A new fight; each corner is an athlete of the store (linked) or an external name.
+        `weigh_in` keeps the bout's weigh-in rules with it (`drago.analysis.camp.weighin`;
+        `hours_to_bout` the promotion's own, if it differs)."""
+        rules = _weigh_in(weigh_in, hours_to_bout)
         if not red.strip() or not blue.strip():
             raise UsageError("both corners need a name")
         if red.strip().casefold() == blue.strip().casefold():
             raise UsageError("red and blue are the same boxer")
         if not 1 <= rounds <= 15:
             raise UsageError(f"a fight has 1-15 rounds, not {rounds}")
-        fields: dict[str, Any] = {"date": day, "rounds": rounds, "weight_class": weight_class}
+        fields: dict[str, Any] = {
+            "date": day,
+            "rounds": rounds,
+            "weight_class": weight_class,
+            "weigh_in_rules": rules[0],
+            "weigh_in_hours": rules[1],
+        }
         for corner, who in (("red", red), ("blue", blue)):
             found = self._corner_athlete(who)
             if found is not None:
@@ -281,12 +299,7 @@ class FightsService(Service):
         both corners' records: in team mode it is entered by an admin, or by a coach who may
         see every corner that is an athlete of this store (a coach of one team may not write
         another team's loss; drago convention, like the rounds)."""
-        if self.ctx.visible is not None:
-            if self.ctx.role not in ("admin", "coach"):
-                raise Forbidden(f"a {self.ctx.role} account may not enter fight results")
-            corners = self.corner_ids(fight_id) or ()
-            if not all(self.ctx.may_see(i) for i in corners):
-                raise Forbidden("only an admin, or a coach of both corners, enters this result")
+        self._check_both_corners(fight_id, "results")
         return set_fight_result(
             self.store,
             fight_id,
@@ -296,10 +309,43 @@ class FightsService(Service):
             end_time_s=end_time_s,
         )
 
+    def set_weigh_in(
+        self, fight_id: int, *, weigh_in: str, hours_to_bout: float | None = None
+    ) -> None:
+        """Keep the bout's weigh-in rules with the fight; the camp and athlete pages then use
+        them. The rules are both corners': written by whoever may enter the result."""
+        rule, hours = _weigh_in(weigh_in, hours_to_bout)
+        camp_rows.get_fight(self.store, fight_id)
+        self._check_both_corners(fight_id, "weigh-in rules")
+        with self.store.transaction():
+            camp_rows.set_fight_weigh_in(self.store, fight_id, str(rule), hours)
+
+    def _check_both_corners(self, fight_id: int, what: str) -> None:
+        """In team mode, what goes on both corners' records is entered by an admin, or by a
+        coach who may see every corner that is an athlete of this store (a coach of one team
+        may not write another team's bout; drago convention, like the rounds)."""
+        if self.ctx.visible is None:
+            return
+        if self.ctx.role not in ("admin", "coach"):
+            raise Forbidden(f"a {self.ctx.role} account may not enter fight {what}")
+        corners = self.corner_ids(fight_id) or ()
+        if not all(self.ctx.may_see(i) for i in corners):
+            raise Forbidden(f"only an admin, or a coach of both corners, enters these {what}")
+
     def record(self, name: str) -> tuple[Record, builtins.list[FightLine]]:
         """An athlete's record (W-L-D, KOs) and their fights, newest first."""
         lines = fight_lines(self.store, self.report, name)
         return record_of(lines), lines
+
+
+def _weigh_in(name: str | None, hours_to_bout: float | None) -> tuple[str | None, float | None]:
+    """The rules' name and hours as stored, checked against the rules' table."""
+    if name is None:
+        if hours_to_bout is not None:
+            raise UsageError("hours to the bout need the weigh-in rules (pro, amateur or ibf)")
+        return None, None
+    rule = weigh_in_rule(name, hours_to_bout=hours_to_bout)
+    return rule.name, None if hours_to_bout is None else rule.hours_to_bout
 
 
 def _round(value: float | None) -> float | None:

@@ -1,6 +1,6 @@
 """The coach's today board: one row per athlete with this morning's verdict and its reason,
 whether they checked in, today's planned session from the camp plan, yesterday's load done
-vs planned, weight vs the camp's trajectory, and a medical suspension.
+vs planned, weight vs the camp's trajectory, a medical suspension, and the camp's warnings.
 
 It reads the verdict through `lab.readiness.series` and the plan through `lab.camp.plan`, so a
 change to the readiness rules or the camp plan's rows shows here without a change here; plan
@@ -46,13 +46,16 @@ COLUMNS = (
     "kg_vs_plan",
     "suspension",
     "fight_date",
+    "camp_warnings",
 )
 
 
 @dataclass(frozen=True)
 class BoardRow:
     """One athlete on the board (see the module docstring); `planned`: today's row of the camp
-    plan (None outside a camp), `kg_vs_plan`: the last weigh-in minus today's planned kg."""
+    plan (None outside a camp), `kg_vs_plan`: the last weigh-in minus today's planned kg,
+    `camp_warnings`: the camp plan's and the weight cut's warnings, as `drago camp plan` says
+    them (empty outside a camp)."""
 
     athlete: str
     verdict: str | None
@@ -68,6 +71,7 @@ class BoardRow:
     kg_vs_plan: float | None
     suspension: str | None
     fight_date: Day | None
+    camp_warnings: list[str]
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -166,6 +170,7 @@ class TodayService(Service):
             kg_vs_plan=None if kg is None or planned_kg is None else round(kg - planned_kg, 1),
             suspension=self._suspension(profile.id, today),
             fight_date=camp.plan.fight_date if camp is not None else None,
+            camp_warnings=[] if camp is None else camp.warnings,
         )
 
     def board(
@@ -188,6 +193,8 @@ def _sort_key(row: BoardRow, column: str) -> tuple[Any, ...]:
         return (VERDICT_ORDER.get(row.verdict, 3), row.athlete.lower())
     if column == "planned":
         value: Any = (row.planned or {}).get("target_load")
+    elif column == "camp_warnings":
+        return (-len(row.camp_warnings), row.athlete.lower())
     else:
         value = getattr(row, column)
     if isinstance(value, str):

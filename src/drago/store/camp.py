@@ -76,6 +76,8 @@ def add_fight(store: Store, fields: dict[str, Any]) -> int:
         "blue_athlete_id",
         "rounds",
         "weight_class",
+        "weigh_in_rules",
+        "weigh_in_hours",
     )
     row = store.one(
         f"INSERT INTO fights ({', '.join(names)}, created_utc) VALUES "
@@ -151,6 +153,29 @@ def next_fight_date(store: Store, athlete_id: int, as_of: date) -> date | None:
     return None if row is None or row[0] is None else row[0]  # type: ignore[no-any-return]
 
 
+def fight_weigh_in(
+    store: Store, athlete_id: int, fight_date: date
+) -> tuple[str | None, float | None]:
+    """The weigh-in rules and hours to the bout stored with the athlete's fight on
+    `fight_date` ((None, None): no such fight, or its rules not set)."""
+    row = store.one(
+        "SELECT weigh_in_rules, weigh_in_hours FROM fights WHERE date = ? AND "
+        "(red_athlete_id = ? OR blue_athlete_id = ?) ORDER BY id DESC LIMIT 1",
+        [fight_date, athlete_id, athlete_id],
+    )
+    if row is None:
+        return None, None
+    return row[0], None if row[1] is None else float(row[1])
+
+
+def set_fight_weigh_in(store: Store, fight_id: int, rules: str, hours: float | None) -> None:
+    """Keep the bout's weigh-in rules (and the promotion's hours to the bout) with the fight."""
+    store.run(
+        "UPDATE fights SET weigh_in_rules = ?, weigh_in_hours = ? WHERE id = ?",
+        [rules, hours, fight_id],
+    )
+
+
 def delete_athlete_rows(store: Store, athlete_id: int) -> dict[str, int]:
     """Erase an athlete's camp rows (in the caller's transaction); their fights stay, with the
     corner renamed "erased athlete" and unlinked. Returns rows deleted per table."""
@@ -198,6 +223,7 @@ def list_fights(store: Store) -> pl.DataFrame:
     entries it has."""
     return store.frame(
         "SELECT f.id, f.date, f.red_name, f.blue_name, f.rounds, f.weight_class, "
+        "f.weigh_in_rules, f.weigh_in_hours, "
         "f.red_athlete_id, f.blue_athlete_id, f.result, f.winner, f.end_round, f.end_time_s, "
         "(SELECT count(*) FROM fight_rounds r WHERE r.fight_id = f.id) AS entries "
         "FROM fights f ORDER BY f.date DESC, f.id DESC"

@@ -83,6 +83,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/fights/{fight_id}/rounds"): CORNER,
     ("POST", "/fights/{fight_id}/result"): CORNER,
     ("POST", "/api/fights/{fight_id}/result"): CORNER,
+    ("POST", "/fights/{fight_id}/weigh-in"): CORNER,
+    ("POST", "/api/fights/{fight_id}/weigh-in"): CORNER,
     # the gym's day (issue 17): an athlete's own entries, a coach's for their teams
     ("GET", "/today"): READ,
     ("GET", "/athletes/{name}/today"): READ,

@@ -29,8 +29,12 @@ RULES = ("pro", "amateur", "ibf")
 
 Weeks = Annotated[int, Query(ge=3, le=26, description="Length of the camp in weeks.")]
 Rules = Annotated[
-    str,
-    Query(description="Weigh-in rules: pro (day before), amateur (morning of the bout), ibf."),
+    str | None,
+    Query(
+        max_length=40,
+        description="Weigh-in rules: pro (day before), amateur (morning of the bout), ibf "
+        "(default: the bout's stored rules, else pro).",
+    ),
 ]
 Hours = Annotated[
     float | None,
@@ -86,7 +90,7 @@ def camp_json(
     as_of: Day = None,
     fight_date: Day = None,
     weeks: Weeks = 8,
-    weigh_in: Rules = "pro",
+    weigh_in: Rules = None,
     hours_to_bout: Hours = None,
     usg_max: Usg = None,
     weigh_in_kg: Kg = None,
@@ -149,7 +153,7 @@ def camp_page(
     as_of: Day = None,
     fight_date: Day = None,
     weeks: Weeks = 8,
-    weigh_in: Rules = "pro",
+    weigh_in: Rules = None,
     hours_to_bout: Blank = None,
     usg_max: Blank = None,
     weigh_in_kg: Blank = None,
@@ -161,6 +165,7 @@ def camp_page(
     ahead, without history to plan from, or with a value out of range, it says so."""
     profile = lab.athletes.get(name).profile
     view, problem = None, None
+    weigh_in = weigh_in or None
     options: dict[str, Any] = {"weigh_in": weigh_in}
     try:
         options = _options(

@@ -106,6 +106,22 @@ def enter_result(fight_id: FightId, entry: ResultEntry, lab: LabDep) -> Response
     return JSONResponse(jsonable_encoder(_report(lab, fight_id)))
 
 
+class WeighInEntry(BaseModel):
+    """The bout's weigh-in rules (`pro`, `amateur` or `ibf`) and, if the promotion's differ
+    from the rules', its hours from weigh-in to bout."""
+
+    weigh_in: str = Field(max_length=10)
+    hours_to_bout: float | None = Field(default=None, gt=0, le=72, allow_inf_nan=False)
+
+
+@api.post("/fights/{fight_id}/weigh-in", responses=ERRORS)
+def enter_weigh_in(fight_id: FightId, entry: WeighInEntry, lab: LabDep) -> Response:
+    """Keep the bout's weigh-in rules with the fight (the camp pages then use them); answers
+    the fight."""
+    lab.fights.set_weigh_in(fight_id, weigh_in=entry.weigh_in, hours_to_bout=entry.hours_to_bout)
+    return JSONResponse(jsonable_encoder(_report(lab, fight_id)))
+
+
 @pages.get("/fights", response_class=HTMLResponse)
 def fights_page(request: Request, lab: LabDep) -> HTMLResponse:
     """The fights, and a form for a new one."""
@@ -126,12 +142,34 @@ def new_fight(
     day: Annotated[date, Form(alias="date")],
     rounds: Annotated[int, Form(ge=1, le=15)],
     weight_class: Annotated[str | None, Form()] = None,
+    weigh_in: Annotated[str | None, Form(max_length=10)] = None,
 ) -> Response:
     """Create a fight from the form, then show it."""
     fid = lab.fights.new(
-        red=red, blue=blue, day=day, rounds=rounds, weight_class=weight_class or None
+        red=red,
+        blue=blue,
+        day=day,
+        rounds=rounds,
+        weight_class=weight_class or None,
+        weigh_in=weigh_in or None,
     )
     return RedirectResponse(f"/fights/{fid}", status_code=303)
+
+
+@pages.post("/fights/{fight_id}/weigh-in")
+def fight_weigh_in_form(
+    fight_id: FightId,
+    lab: LabDep,
+    weigh_in: Annotated[str, Form(max_length=10)],
+    hours_to_bout: Annotated[str | None, Form(max_length=10)] = None,
+) -> Response:
+    """Keep the weigh-in rules from the form, then show the fight."""
+    try:
+        hours = float(hours_to_bout) if hours_to_bout and hours_to_bout.strip() else None
+    except ValueError as exc:
+        raise UsageError(f"hours from weigh-in to bout: {hours_to_bout!r} is not a number") from exc
+    lab.fights.set_weigh_in(fight_id, weigh_in=weigh_in, hours_to_bout=hours)
+    return RedirectResponse(f"/fights/{fight_id}#weigh-in", status_code=303)
 
 
 @pages.get("/fights/{fight_id}", response_class=HTMLResponse)

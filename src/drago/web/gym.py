@@ -340,6 +340,7 @@ COLUMN_LABELS = {
     "yesterday_done": "yesterday done / planned",
     "kg_vs_plan": "weight vs plan",
     "suspension": "suspension",
+    "camp_warnings": "camp warnings",
 }
 
 

@@ -25,6 +25,7 @@ from drago.analysis.punches.detect import (
 )
 from drago.analysis.punches.features import punch_features
 from drago.analysis.punches.measures import punch_measures
+from drago.analysis.punches.speed import HandMotion
 from drago.vocab import HandName as Hand
 from drago.vocab import StanceName as Stance
 
@@ -52,12 +53,13 @@ def _table(
     stance: Stance,
     offset_s: float,
     gravity: np.ndarray | None = None,
+    motion: HandMotion | None = None,
 ) -> pl.DataFrame:
     gravity = gravity_ms2(acc_ms2, det.rate_hz) if gravity is None else gravity
     feats = punch_features(acc_ms2, gyro_rads, det, gravity)
     proba = punch_proba(feats, has_gyro=gyro_rads is not None)
     classes = punch_classes(proba)
-    measures = punch_measures(acc_ms2, det, gravity, gyro_rads=gyro_rads)
+    measures = punch_measures(acc_ms2, det, gravity, gyro_rads=gyro_rads, motion=motion)
     rate = det.rate_hz
     return pl.DataFrame(
         {
@@ -97,8 +99,14 @@ def punches_analyse(
     Hand speed measurements in boxing. Procedia Engineering 112, 502-506.
     """
     gravity = gravity_ms2(acc_ms2, rate_hz)
-    det = punch_detect(acc_ms2, gyro_rads, rate_hz, gravity=gravity)
-    return _table(acc_ms2, gyro_rads, det, hand, stance, 0.0, gravity).sort("t_s")
+    motion = _motion(acc_ms2, gyro_rads, rate_hz)
+    det = punch_detect(acc_ms2, gyro_rads, rate_hz, gravity=gravity, motion=motion)
+    return _table(acc_ms2, gyro_rads, det, hand, stance, 0.0, gravity, motion).sort("t_s")
+
+
+def _motion(acc_ms2: np.ndarray, gyro_rads: np.ndarray | None, rate_hz: float) -> HandMotion | None:
+    """The hand's still score and step rotations, shared by detection and speed (gyro only)."""
+    return None if gyro_rads is None else HandMotion(acc_ms2, gyro_rads, rate_hz)
 
 
 def punches_analyse_pair(
@@ -112,8 +120,9 @@ def punches_analyse_pair(
     after the left; a peak within 0.1 s of a much higher peak of the other hand is dropped."""
     grav_l = gravity_ms2(left[0], left[2])
     grav_r = gravity_ms2(right[0], right[2])
-    det_l = punch_detect(*left, gravity=grav_l)
-    det_r = punch_detect(*right, gravity=grav_r)
+    mot_l, mot_r = _motion(*left), _motion(*right)
+    det_l = punch_detect(*left, gravity=grav_l, motion=mot_l)
+    det_r = punch_detect(*right, gravity=grav_r, motion=mot_r)
     shift = round(right_offset_s * det_l.rate_hz)
     # express the right hand's peaks on the left hand's clock for the comparison
     moved = Detection(
@@ -126,8 +135,10 @@ def punches_analyse_pair(
     keep_l, keep_r = suppress_crosstalk(det_l, moved)
     mask_r = np.isin(moved.peak, keep_r.peak)
     frames = [
-        _table(left[0], left[1], keep_l, "left", stance, 0.0, grav_l),
-        _table(right[0], right[1], det_r.keep(mask_r), "right", stance, right_offset_s, grav_r),
+        _table(left[0], left[1], keep_l, "left", stance, 0.0, grav_l, mot_l),
+        _table(
+            right[0], right[1], det_r.keep(mask_r), "right", stance, right_offset_s, grav_r, mot_r
+        ),
     ]
     return pl.concat(frames).sort("t_s")
 

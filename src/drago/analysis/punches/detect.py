@@ -20,7 +20,8 @@ seconds, so it depends neither on how the sensor is mounted nor on the sample ra
    `RETRACTION_S` apart whose velocities point in opposite directions, with pauses on both
    sides longer than `RETRACTION_PAUSE` x their spacing, are one punch and its way back;
 6. with a gyroscope, the return strokes of a sensor held in the hand (the fist pulled back
-   counted as a punch) are dropped by `returns.drop_return_strokes`, in recordings where
+   counted as a punch: a detection contiguous with the previous one, opposite in the world
+   frame, no rest between) are dropped by `returns.drop_return_strokes`, in recordings where
    they are systematic (a glove's retraction is already inside its punch's detection);
 7. with both hands, `suppress_crosstalk` drops a peak of one hand that sits within
    `CROSSTALK_S` of a peak more than `CROSSTALK_RATIO` times higher on the other hand.
@@ -38,9 +39,12 @@ supervised machine learning models for automatic punch classification in boxing.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from drago.analysis.punches.speed import HandMotion
 
 G_MS2: Final = 9.80665
 GRAVITY_WINDOW_S: Final = 1.0
@@ -50,11 +54,18 @@ EDGE_FRACTION: Final = 0.3
 MAX_HALF_S: Final = 0.5
 CROSSTALK_S: Final = 0.1
 MERGE_S: Final = 1.0
-MIN_SCORE: Final = 1.5
+#: The absolute floor of the score (g-equivalents) with a gyroscope: a slow punch. A fist
+#: whose speed rises to V and falls back in 0.5 s (V sin²(πt/T)) has a 0.3 s-smoothed dynamic
+#: acceleration peaking at 0.445 g per m/s of V (0.89 g at 2 m/s); a turn of the forearm adds
+#: to it (90° over the punch: +0.79). 1.0 passes a 2.25 m/s punch without any turn, a 2 m/s
+#: one with a little (drago convention from these kinematics, not tuned on counts). The
+#: recording's own relative floor (`REL_FLOOR`) does the rest.
+MIN_SCORE: Final = 1.0
 REFRACTORY_S: Final = 0.45
 REL_FLOOR: Final = 0.5
-#: Without a gyroscope the score lacks its rotation term: the absolute threshold scales down.
-ACC_ONLY_FACTOR: Final = 0.5
+#: Without a gyroscope the score lacks its rotation term: the floor is 0.75 g (unchanged from
+#: the previous version), a punch of about 1.7 m/s in the kinematics of `MIN_SCORE`.
+ACC_ONLY_FACTOR: Final = 0.75
 CROSSTALK_RATIO: Final = 2.0
 RETRACTION_S: Final = 1.0
 RETRACTION_COS: Final = -0.5
@@ -146,8 +157,12 @@ def punch_detect(
     refractory_s: float = REFRACTORY_S,
     rel_floor: float = REL_FLOOR,
     gravity: np.ndarray | None = None,
+    motion: HandMotion | None = None,
 ) -> Detection:
     """Detect the punches of one hand (see the module docstring for the method).
+
+    `gravity` and `motion` (`speed.HandMotion`, with a gyroscope) are the recording's when
+    the caller has them already.
 
     Examples
     --------
@@ -170,7 +185,7 @@ def punch_detect(
     # step 7 needs the world frame of `speed`, which imports this module: imported here
     from drago.analysis.punches.returns import drop_return_strokes
 
-    return drop_return_strokes(acc_ms2, gyro_rads, det)
+    return drop_return_strokes(acc_ms2, gyro_rads, det, motion)
 
 
 def velocity_directions(
@@ -254,18 +269,22 @@ def detect_from_score(
 
 
 def _suppress(idx: np.ndarray, height: np.ndarray, gap: int) -> np.ndarray:
-    """Greedy non-maximum suppression: keep the highest peak, drop others within `gap`."""
-    order = np.argsort(-height, kind="stable")
-    taken = np.zeros(idx.size, dtype=bool)
-    alive = np.ones(idx.size, dtype=bool)
+    """Greedy non-maximum suppression: keep the highest peak, drop others within `gap`.
+
+    Each peak's neighbourhood (the range of peaks within `gap`) is found for all peaks at
+    once; the greedy pass then only flips flags in plain Python buffers.
+    """
+    order = np.argsort(-height, kind="stable").tolist()
+    lows = np.searchsorted(idx, idx - gap, side="left").tolist()
+    highs = np.searchsorted(idx, idx + gap, side="right").tolist()
+    taken = bytearray(idx.size)
+    alive = bytearray(b"\x01") * idx.size
     for i in order:
-        if not alive[i]:
-            continue
-        taken[i] = True
-        lo = np.searchsorted(idx, idx[i] - gap, side="left")
-        hi = np.searchsorted(idx, idx[i] + gap, side="right")
-        alive[lo:hi] = False
-    return idx[taken]
+        if alive[i]:
+            taken[i] = 1
+            lo, hi = lows[i], highs[i]
+            alive[lo:hi] = bytes(hi - lo)
+    return np.asarray(idx[np.frombuffer(bytes(taken), dtype=np.uint8).astype(bool)])
 
 
 def _merge(score: np.ndarray, idx: np.ndarray, gap: int, ratio: float) -> np.ndarray:

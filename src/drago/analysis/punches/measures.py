@@ -32,7 +32,7 @@ import numpy as np
 
 from drago.analysis.punches.detect import G_MS2, Detection, gravity_ms2, norm3
 from drago.analysis.punches.features import REFERENCE_S
-from drago.analysis.punches.speed import punch_speed_ms
+from drago.analysis.punches.speed import HandMotion, punch_speed_ms
 
 MEASURES: Final = ("peak_acc_ms2", "peak_acc_g", "speed_ms", "power_au", "peak_at")
 
@@ -43,11 +43,13 @@ def punch_measures(
     gravity: np.ndarray | None = None,
     *,
     gyro_rads: np.ndarray | None = None,
+    motion: HandMotion | None = None,
 ) -> dict[str, np.ndarray]:
     """Peak acceleration, estimated peak speed and power proxy of each punch.
 
     With `gyro_rads` the speed is in m/s from a world-frame integration with zero-velocity
-    updates (`speed.punch_speed_ms`); without it, the relative estimate described above.
+    updates (`speed.punch_speed_ms`; `motion`: the recording's `speed.HandMotion` when the
+    caller has it); without it, the relative estimate described above.
 
     `peak_at` is the sample index of the peak dynamic acceleration (the punch's time).
 
@@ -84,15 +86,14 @@ def punch_measures(
     inside = steps[None, :] < length[:, None]
     a = (acc_ms2[idx] - ref[:, None, :]) * inside[:, :, None]
     a_norm = norm3(a)
-    v = np.cumsum(a, axis=1) / rate
-    v_end = v[np.arange(k), length - 1]
-    frac = steps[None, :] / np.maximum(length - 1, 1)[:, None]
-    v = v - frac[:, :, None] * v_end[:, None, :]
-    speed = (
-        (norm3(v) * inside).max(axis=1)
-        if gyro_rads is None
-        else punch_speed_ms(acc_ms2, gyro_rads, det)
-    )
+    if gyro_rads is None:
+        v = np.cumsum(a, axis=1) / rate
+        v_end = v[np.arange(k), length - 1]
+        frac = steps[None, :] / np.maximum(length - 1, 1)[:, None]
+        v = v - frac[:, :, None] * v_end[:, None, :]
+        speed = (norm3(v) * inside).max(axis=1)
+    else:
+        speed = punch_speed_ms(acc_ms2, gyro_rads, det, motion)
     peak = a_norm.max(axis=1)
     return {
         "peak_at": (det.onset + a_norm.argmax(axis=1)).astype(np.float64),

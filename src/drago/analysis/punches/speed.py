@@ -36,6 +36,7 @@ Kimm D., Thiel D. V. (2015) Hand speed measurements in boxing. Procedia Engineer
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Final
 
 import numpy as np
@@ -80,9 +81,28 @@ def still_score(acc_ms2: np.ndarray, gyro_rads: np.ndarray, rate_hz: float) -> n
     acc_dev = np.abs(norm3(acc_ms2) - G_MS2) / (STILL_ACC_G * G_MS2)
     inst = np.maximum(acc_dev, norm3(gyro_rads) / STILL_GYRO_RADS)
     half = max(1, round(STILL_S * rate_hz / 2))
-    padded = np.pad(inst, half, mode="edge")
-    windows = np.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1)
-    return np.asarray(windows.max(axis=1), dtype=np.float64)
+    return sliding_max(np.pad(inst, half, mode="edge"), 2 * half + 1)
+
+
+def sliding_max(x: np.ndarray, width: int) -> np.ndarray:
+    """The maximum of every `width` consecutive samples (len(x) - width + 1 of them): the
+    windows' maxima built from maxima over doubling spans (log2(width) passes over the
+    array instead of `width`); the maximum is exact, so the same numbers as
+    `sliding_window_view(x, width).max(axis=1)`.
+
+    >>> sliding_max(np.array([1.0, 3.0, 2.0, 0.0, 5.0]), 3).tolist()
+    [3.0, 3.0, 5.0]
+    """
+    x = np.asarray(x, dtype=np.float64)
+    out_n = x.size - width + 1
+    if out_n <= 0:
+        return np.zeros(0)
+    span, cur = 1, x
+    while 2 * span <= width:  # cur[i] = max(x[i : i + 2 * span])
+        cur = np.maximum(cur[:-span], cur[span:])
+        span *= 2
+    # two overlapping spans cover each window exactly
+    return np.asarray(np.maximum(cur[:out_n], cur[width - span : width - span + out_n]))
 
 
 def still_before(score: np.ndarray, peak: int, lo: int) -> int:
@@ -106,8 +126,8 @@ def stills_before(score: np.ndarray, peaks: np.ndarray, reach: int) -> np.ndarra
     last = np.maximum.accumulate(np.where(score < 1.0, idx, -1))
     lo = np.maximum(peaks - reach, 0)
     out = last[peaks]
-    for j in np.flatnonzero(out < lo).tolist():  # no still sample in reach: the stillest
-        out[j] = still_before(score, int(peaks[j]), int(lo[j]))
+    none = np.flatnonzero(out < lo)  # no still sample in reach: the stillest (the first)
+    out[none] = _argmin_in(score, lo[none], peaks[none], reach)
     return np.asarray(out, dtype=np.int64)
 
 
@@ -118,41 +138,88 @@ def stills_after(score: np.ndarray, peaks: np.ndarray, reach: int) -> np.ndarray
     first = np.minimum.accumulate(idx[::-1])[::-1]
     hi = np.minimum(peaks + reach, n - 1)
     out = first[peaks]
-    for j in np.flatnonzero(out > hi).tolist():
-        out[j] = still_after(score, int(peaks[j]), int(hi[j]))
+    none = np.flatnonzero(out > hi)
+    out[none] = _argmin_in(score, peaks[none], hi[none], reach)
     return np.asarray(out, dtype=np.int64)
 
 
+def _argmin_in(score: np.ndarray, lo: np.ndarray, hi: np.ndarray, reach: int) -> np.ndarray:
+    """For each j, the first index of the minimum of score[lo[j] : hi[j] + 1] (at most
+    `reach` + 1 samples): `lo + seg.argmin()` of `still_before` / `still_after`, at once."""
+    if lo.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    idx = lo[:, None] + np.arange(reach + 1)[None, :]
+    vals = np.where(idx <= hi[:, None], score[np.minimum(idx, score.size - 1)], np.inf)
+    return np.asarray(lo + vals.argmin(axis=1), dtype=np.int64)
+
+
+class HandMotion:
+    """What the return-stroke check (`returns`) and the speed both need of one hand's
+    recording, computed once on first use: the still score (`still_score`) and the rotation
+    of every step (`step_rotations`)."""
+
+    def __init__(self, acc_ms2: np.ndarray, gyro_rads: np.ndarray, rate_hz: float) -> None:
+        self.acc_ms2, self.gyro_rads, self.rate_hz = acc_ms2, gyro_rads, rate_hz
+
+    @cached_property
+    def still(self) -> np.ndarray:
+        """`still_score` of the recording."""
+        return still_score(self.acc_ms2, self.gyro_rads, self.rate_hz)
+
+    @cached_property
+    def steps(self) -> np.ndarray:
+        """`step_rotations` of the recording (of a C-ordered copy, as `_covered` computes
+        them: the same numbers row by row)."""
+        gyro = np.ascontiguousarray(self.gyro_rads, dtype=np.float64)
+        return step_rotations(gyro, self.rate_hz)
+
+
 def world_acceleration(
-    acc_ms2: np.ndarray, gyro_rads: np.ndarray, rate_hz: float, start: np.ndarray, span: int
+    acc_ms2: np.ndarray,
+    gyro_rads: np.ndarray,
+    rate_hz: float,
+    start: np.ndarray,
+    span: int,
+    steps: np.ndarray | None = None,
 ) -> np.ndarray:
     """(punches, span, 3) acceleration in a world frame (gravity removed) from each `start`.
 
     The sensor is taken as still at `start` (its tilt from gravity, heading arbitrary); its
     orientation (a unit quaternion) follows the gyroscope, each step the exact rotation of
     the mean rate over the step (`step_rotations`). The stepping is compiled
-    (`_world.world_steps`).
+    (`_world.world_steps`). `steps`: the recording's `step_rotations` when the caller has
+    them (`HandMotion.steps`).
     """
     from drago.analysis.punches._world import world_steps
 
-    acc, gyro, start = _covered(acc_ms2, gyro_rads, start, span)
+    acc, dq, start = _covered(acc_ms2, gyro_rads, rate_hz, start, span, steps)
     out = np.zeros((start.size, span, 3))
     q0 = _tilt_quaternions(acc[np.minimum(start, acc.shape[0] - 1)])
-    world_steps(acc, step_rotations(gyro, rate_hz), q0, start, span, G_MS2, out)
+    world_steps(acc, dq, q0, start, span, G_MS2, out)
     return out
 
 
 def _covered(
-    acc_ms2: np.ndarray, gyro_rads: np.ndarray, start: np.ndarray, span: int
+    acc_ms2: np.ndarray,
+    gyro_rads: np.ndarray,
+    rate_hz: float,
+    start: np.ndarray,
+    span: int,
+    steps: np.ndarray | None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The part of the recording the punches' windows cover (one sample more, so the last
-    step rotation is the recording's), as contiguous arrays, and the starts within it."""
+    step rotation used is the recording's) as contiguous arrays: the acceleration, the step
+    rotations (cut from `steps` when given: the same rows, as only the covered part's last
+    row differs and it is never used), and the starts within it."""
     start = np.asarray(start, dtype=np.int64)
     lo = int(start.min()) if start.size else 0
     hi = min(acc_ms2.shape[0], int(start.max()) + span + 1) if start.size else 0
     acc = np.ascontiguousarray(acc_ms2[lo:hi], dtype=np.float64)
-    gyro = np.ascontiguousarray(gyro_rads[lo:hi], dtype=np.float64)
-    return acc, gyro, np.ascontiguousarray(start - lo)
+    if steps is None:
+        dq = step_rotations(np.ascontiguousarray(gyro_rads[lo:hi], dtype=np.float64), rate_hz)
+    else:
+        dq = np.ascontiguousarray(steps[lo:hi])
+    return acc, dq, np.ascontiguousarray(start - lo)
 
 
 def world_velocities(
@@ -161,17 +228,19 @@ def world_velocities(
     rate_hz: float,
     start: np.ndarray,
     length: np.ndarray,
+    steps: np.ndarray | None = None,
 ) -> np.ndarray:
     """`zupt_velocities(world_acceleration(...), length, rate_hz)` in one compiled pass
-    (`_world.world_velocities`): (k, max length, 3), zeros beyond each punch's length."""
+    (`_world.world_velocities`): (k, max length, 3), zeros beyond each punch's length.
+    `steps`: the recording's `step_rotations` when the caller has them."""
     from drago.analysis.punches._world import world_velocities as fused
 
     span = int(length.max())
-    acc, gyro, start = _covered(acc_ms2, gyro_rads, start, span)
+    acc, dq, start = _covered(acc_ms2, gyro_rads, rate_hz, start, span, steps)
     length = np.ascontiguousarray(length, dtype=np.int64)
     out = np.zeros((start.size, span, 3))
     q0 = _tilt_quaternions(acc[np.minimum(start, acc.shape[0] - 1)])
-    fused(acc, step_rotations(gyro, rate_hz), q0, start, length, rate_hz, G_MS2, out)
+    fused(acc, dq, q0, start, length, rate_hz, G_MS2, out)
     return out
 
 
@@ -280,15 +349,19 @@ def _peak_speeds(v: np.ndarray, length: np.ndarray) -> np.ndarray:
     return np.asarray(np.where(ok, refined, best) * (top > 0), dtype=np.float64)
 
 
-def punch_speed_ms(acc_ms2: np.ndarray, gyro_rads: np.ndarray, det: Detection) -> np.ndarray:
+def punch_speed_ms(
+    acc_ms2: np.ndarray, gyro_rads: np.ndarray, det: Detection, motion: HandMotion | None = None
+) -> np.ndarray:
     """Peak hand speed (m/s) of each detected punch, world-frame integration with ZUPT.
 
-    See the module docstring; `det.peak` is where each punch is searched from.
+    See the module docstring; `det.peak` is where each punch is searched from. `motion`:
+    the recording's `HandMotion` when the caller has it (the same numbers, computed once).
     """
     rate = det.rate_hz
     if det.n == 0:
         return np.zeros(0)
-    score = still_score(acc_ms2, gyro_rads, rate)
+    score = still_score(acc_ms2, gyro_rads, rate) if motion is None else motion.still
+    steps = None if motion is None else motion.steps
     before = max(1, round(SEARCH_BEFORE_S * rate))
     after = max(1, round(SEARCH_AFTER_S * rate))
     half = max(1, round(ANCHOR_S * rate))
@@ -302,9 +375,10 @@ def punch_speed_ms(acc_ms2: np.ndarray, gyro_rads: np.ndarray, det: Detection) -
     length = stops - starts + 1
     up = max(1, int(np.ceil(UPSAMPLE_HZ / rate)))
     if up == 1:  # all punches at once
-        out = _peak_speeds(world_velocities(acc_ms2, gyro_rads, rate, starts, length), length)
+        v = world_velocities(acc_ms2, gyro_rads, rate, starts, length, steps)
+        out = _peak_speeds(v, length)
     else:  # low rates: each punch interpolated on its own still-to-still segment
-        acc_world = world_acceleration(acc_ms2, gyro_rads, rate, starts, span)
+        acc_world = world_acceleration(acc_ms2, gyro_rads, rate, starts, span, steps)
         out = np.zeros(det.n)
         for j in range(det.n):
             vj = zupt_velocity(acc_world[j, : length[j]], rate)
