@@ -2,9 +2,10 @@
 
 `read` decodes every session of a single, multisport or chained FIT file into a `Recording`:
 records at their native rate, laps, and RR intervals from `hrv` messages, with every header
-and file CRC checked. The work is done by a columnar decoder: a cached Numba kernel walks the
-messages once (`_scan`), only the wanted fields are read, and NumPy/Polars build the frames
-(`messages`). Damaged files raise `BadInput`; `recover=True` imports what is whole.
+and file CRC checked. The work is done by cached Numba kernels: one walks the messages once
+(`_scan`), the record columns are read from the bytes in their final units (`_columns`), the
+few session, lap and RR values are laid out in one pass (`_tables`), and Polars converts each
+buffer once (`messages`). Damaged files raise `BadInput`; `recover=True` imports what is whole.
 """
 
 from __future__ import annotations

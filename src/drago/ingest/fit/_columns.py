@@ -1,19 +1,21 @@
 # Numba kernels mix NumPy scalars and Python ints freely (Numba types them; mypy cannot):
 # mypy: disable-error-code="assignment,return-value,arg-type"
-"""Numba kernels that turn the raw record values into `Recording.records` columns in one pass.
+"""Numba kernels that read the record messages' bytes into `Recording.records` columns.
 
 Units follow the FIT profile (Garmin FIT SDK, Profile.xlsx): value = raw / scale - offset,
 positions in semicircles (degrees = semicircles * 180 / 2^31), date_time in seconds from
 1989-12-31T00:00:00Z; `enhanced_speed`/`enhanced_altitude` win over `speed`/`altitude`, and the
 `compressed_speed_distance` component field (12 bits of speed at 1/100 m/s, 12 bits of
 accumulated distance at 1/16 m, rolling over) fills speed and distance where they are absent.
-One compiled pass replaces a score of NumPy calls per file, most of a small file's time.
+One compiled pass over the bytes replaces a value matrix and a score of NumPy calls per file.
 """
 
 from __future__ import annotations
 
 import numpy as np
 from numba import njit
+
+from drago.ingest.fit._scan import BASE_SIZE, _read
 
 #: Rows of the block `records` returns, in `Recording.records` order after session_index.
 RECORD_ROWS = (
@@ -82,22 +84,80 @@ def assign(ts: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray: 
 
 
 @njit(cache=True, nogil=True)
+def number_within(group: np.ndarray) -> np.ndarray:  # pragma: no cover - compiled
+    """0, 1, 2... within each group (indices >= 0, from `assign`), in order: the lap numbers
+    within their session."""
+    n = group.shape[0]
+    top = 0
+    for i in range(n):
+        top = max(top, group[i])
+    seen = np.zeros(top + 1, np.int32)
+    out = np.zeros(n, np.int32)
+    for i in range(n):
+        out[i] = seen[group[i]]
+        seen[group[i]] += 1
+    return out
+
+
+@njit(cache=True, nogil=True)
 def records(  # type: ignore[no-untyped-def]  # pragma: no cover - compiled
-    v: np.ndarray,
-    time_row: int,
+    buf: np.ndarray,
+    msgs: np.ndarray,
+    defs: np.ndarray,
+    fields: np.ndarray,
+    kind_of: np.ndarray,
+    rec_kind: int,
+    col_start: np.ndarray,
+    col_width: np.ndarray,
     cols: np.ndarray,
     scale: np.ndarray,
     offset: np.ndarray,
+    time_offset_s: float,
     epoch_s: float,
     semicircle_deg: float,
 ):
-    """The record columns (`RECORD_ROWS`) from the record block `v` of the kernel's values.
+    """The record columns straight from the bytes: FIT seconds, then `RECORD_ROWS`.
 
-    `cols[j]` is the row of `RAW_FIELDS[j]` in `v` (the compressed field takes three rows),
-    `scale[j]`/`offset[j]` its profile scale and offset.
+    Reads the record messages of the walk's list `msgs` (kind `rec_kind`) with the base-type
+    rules of `_scan.extract`: each record definition first gets, for each raw column
+    (`cols[j]` is the column of `RAW_FIELDS[j]`; the compressed field takes three), the offset
+    and base type of the last field element that fills it (a field whose size is not a
+    multiple of its base type's is bytes), so a message costs one read per column it has,
+    from one call site (`_read` is inlined; fourteen sites took 34 s CPU to compile once).
+    Every column is written in its final unit; `time_offset_s` anchors a device-relative
+    clock (0 when the file has a real one). Returns a (1 + len(RECORD_ROWS), n) block.
     """
-    n = v.shape[1]
-    out = np.empty((len(RECORD_ROWS), n))
+    n_defs = defs.shape[0]
+    n_raw = 0
+    for num in range(col_start.shape[1]):
+        if col_start[rec_kind, num] >= 0:
+            n_raw = max(n_raw, col_start[rec_kind, num] + col_width[rec_kind, num])
+    rdef = np.full(n_defs, -1, np.int64)
+    n_rdefs = 0
+    for d in range(n_defs):
+        if kind_of[defs[d, 0]] == rec_kind:
+            rdef[d] = n_rdefs
+            n_rdefs += 1
+    src = np.full((n_rdefs, n_raw), -1, np.int64)  # byte offset in the message, -1: absent
+    src_bt = np.zeros((n_rdefs, n_raw), np.int64)
+    for d in range(n_defs):
+        rd = rdef[d]
+        if rd < 0:
+            continue
+        for f in range(defs[d, 2], defs[d, 2] + defs[d, 3]):
+            num = fields[f, 0]
+            c = col_start[rec_kind, num]
+            if c < 0:
+                continue
+            size = fields[f, 1]
+            bt = fields[f, 2]
+            es = BASE_SIZE[bt]
+            if size % es != 0:
+                bt = 2
+                es = 1
+            for e in range(min(size // es, col_width[rec_kind, num])):
+                src[rd, c + e] = fields[f, 3] + e * es
+                src_bt[rd, c + e] = bt
     hr, spd, espd, dist, alt, ealt, cad, pwr, lat, lon, temp, comp = (
         cols[0],
         cols[1],
@@ -112,40 +172,78 @@ def records(  # type: ignore[no-untyped-def]  # pragma: no cover - compiled
         cols[10],
         cols[11],
     )
+    present = np.zeros((n_rdefs, n_raw), np.int64)  # the raw columns each definition has
+    n_present = np.zeros(n_rdefs, np.int64)
+    for rd in range(n_rdefs):
+        for k in range(n_raw):
+            if src[rd, k] >= 0:
+                present[rd, n_present[rd]] = k
+                n_present[rd] += 1
+    has_comp = False
+    for rd in range(n_rdefs):
+        has_comp = has_comp or src[rd, comp] >= 0
+    n = 0
+    for i in range(msgs.shape[0]):
+        if msgs[i, 2] == rec_kind:
+            n += 1
+    out = np.empty((1 + len(RECORD_ROWS), n))
+    # Fresh pages cost more than the arithmetic here: the compressed field's three bytes
+    # get rows only in the files that have it.
+    comp_raw = np.full((3, n if has_comp else 0), np.nan)
     any_compressed = False
-    for i in range(n):
-        out[0, i] = (v[time_row, i] + epoch_s) * 1e6
-        out[1, i] = v[hr, i]
-        s = v[espd, i] / scale[2] - offset[2]
+    raw = np.empty(n_raw)
+    r = 0
+    for i in range(msgs.shape[0]):
+        if msgs[i, 2] != rec_kind:
+            continue
+        d = msgs[i, 1]
+        rd = rdef[d]
+        m = msgs[i, 0]
+        big = defs[d, 1] == 1
+        t = np.nan
+        if msgs[i, 3] >= 0:
+            t = float(msgs[i, 3]) + time_offset_s
+        out[0, r] = t
+        out[1, r] = (t + epoch_s) * 1e6
+        raw[:] = np.nan
+        for j in range(n_present[rd]):  # one read site: Numba inlines `_read` once
+            k = present[rd, j]
+            raw[k] = _read(buf, m + src[rd, k], src_bt[rd, k], big)
+        out[2, r] = raw[hr]
+        s = raw[espd] / scale[2] - offset[2]
         if np.isnan(s):
-            s = v[spd, i] / scale[1] - offset[1]
-        out[2, i] = s
-        out[3, i] = v[dist, i] / scale[3] - offset[3]
-        a = v[ealt, i] / scale[5] - offset[5]
+            s = raw[spd] / scale[1] - offset[1]
+        out[3, r] = s
+        out[4, r] = raw[dist] / scale[3] - offset[3]
+        a = raw[ealt] / scale[5] - offset[5]
         if np.isnan(a):
-            a = v[alt, i] / scale[4] - offset[4]
-        out[4, i] = a
-        out[5, i] = v[cad, i]
-        out[6, i] = v[pwr, i]
-        out[7, i] = v[lat, i] * semicircle_deg
-        out[8, i] = v[lon, i] * semicircle_deg
-        out[9, i] = v[temp, i]
-        if not np.isnan(v[comp, i]):
+            a = raw[alt] / scale[4] - offset[4]
+        out[5, r] = a
+        out[6, r] = raw[cad]
+        out[7, r] = raw[pwr]
+        out[8, r] = raw[lat] * semicircle_deg
+        out[9, r] = raw[lon] * semicircle_deg
+        out[10, r] = raw[temp]
+        if has_comp and not np.isnan(raw[comp]):
             any_compressed = True
+            comp_raw[0, r] = raw[comp]
+            comp_raw[1, r] = raw[comp + 1]
+            comp_raw[2, r] = raw[comp + 2]
+        r += 1
     if any_compressed:
         # Distance accumulates the 12-bit counter's steps over the valid messages, in order.
         total = 0.0
         last = -1
         for i in range(n):
-            b0, b1, b2 = v[comp, i], v[comp + 1, i], v[comp + 2, i]
+            b0, b1, b2 = comp_raw[0, i], comp_raw[1, i], comp_raw[2, i]
             if np.isnan(b0) or (b0 == 255 and b1 == 255 and b2 == 255):
                 continue
             x0, x1, x2 = np.int64(b0), np.int64(b1), np.int64(b2)
             d12 = (x1 >> 4) | (x2 << 4)
             total = float(d12) if last < 0 else total + float((d12 - last) % 4096)
             last = d12
-            if np.isnan(out[2, i]):
-                out[2, i] = (x0 | ((x1 & 0x0F) << 8)) / 100.0
             if np.isnan(out[3, i]):
-                out[3, i] = total / 16.0
+                out[3, i] = (x0 | ((x1 & 0x0F) << 8)) / 100.0
+            if np.isnan(out[4, i]):
+                out[4, i] = total / 16.0
     return out

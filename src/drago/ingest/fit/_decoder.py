@@ -59,9 +59,9 @@ def _decode(data: bytes, path: str | Path | None, recover: bool) -> Recording:
             )
         msgs = msgs[:keep]
     values, start = _scan.extract(
-        buf, msgs, defs, fields, KIND_OF_MESG, COL_START, COL_WIDTH, N_COLS, RECORD
+        buf, msgs, defs, fields, KIND_OF_MESG, COL_START, COL_WIDTH, N_COLS, RECORD, RECORD
     )
-    recording = build(data, msgs, values, start, defs, fields, path=path)
+    recording = build(data, buf, msgs, values, start, defs, fields, path=path)
     if reason is not None:
         recording.recovered = True
         recording.recovery_reason = reason

@@ -18,7 +18,7 @@ import polars as pl
 from drago.activities import activity_for
 from drago.errors import BadInput
 from drago.ingest.fit import _columns as _kernels
-from drago.ingest.fit import _names
+from drago.ingest.fit import _names, _tables
 from drago.ingest.fit import profile as p
 from drago.recording import Recording, SessionMeta
 
@@ -27,6 +27,20 @@ SEMICIRCLE_DEG = 180.0 / 2**31
 RAW_COLUMNS = np.array([p.COLUMN[p.RECORD, name] for name in _kernels.RAW_FIELDS], np.int64)
 RAW_SCALE = np.array([p.SCALES.get((p.RECORD, f), (1.0, 0.0))[0] for f in _kernels.RAW_FIELDS])
 RAW_OFFSET = np.array([p.SCALES.get((p.RECORD, f), (1.0, 0.0))[1] for f in _kernels.RAW_FIELDS])
+
+RECORD_NAMES = _kernels.RECORD_ROWS
+#: The lap fields `_tables.tables` reads, with their scales and offsets, and the lap columns.
+LAP_FIELDS = (
+    "start_time",
+    "total_elapsed_time",
+    "total_distance",
+    "avg_heart_rate",
+    "max_heart_rate",
+)
+LAP_ROWS = np.array([p.COLUMN[p.LAP, name] for name in LAP_FIELDS], np.int64)
+LAP_SCALE = np.array([p.SCALES.get((p.LAP, f), (1.0, 0.0))[0] for f in LAP_FIELDS])
+LAP_OFFSET = np.array([p.SCALES.get((p.LAP, f), (1.0, 0.0))[1] for f in LAP_FIELDS])
+LAP_NAMES = ("start", "duration_s", "distance_m", "hr_avg_bpm", "hr_max_bpm")
 
 
 class _Kind:
@@ -64,18 +78,27 @@ def _first(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(a), b, a)
 
 
-def _columns(block: np.ndarray, names: tuple[str, ...]) -> list[pl.Series]:
-    """The rows of `block` (a time row in UTC microseconds, then floats; NaN = absent) as
-    Series named `names`.
+def _zero(a: np.ndarray) -> np.ndarray:
+    """`a` with NaN as 0 (`np.nan_to_num` for finite data, without its per-call set-up)."""
+    return np.where(np.isnan(a), 0.0, a)
 
-    All rows go through one null-aware conversion over one buffer and are sliced from it:
-    each conversion costs tens of microseconds of Python, a large part of the time of decoding
-    a small file (issue 19).
+
+def _columns(
+    block: np.ndarray, names: tuple[str, ...], n: int | None = None, *, extra: int = 0
+) -> tuple[list[pl.Series], pl.Series]:
+    """Rows of `n` values (a time row in UTC microseconds, then floats; NaN = absent) as Series
+    named `names`, and the `extra` values after them.
+
+    `block` is a (rows, n) array, or flat with `n` given. All rows go through one null-aware
+    conversion over one buffer and are sliced from it: each conversion costs tens of
+    microseconds of Python, a large part of the time of decoding a small file (issue 19).
     """
-    n = block.shape[1]
+    if n is None:
+        n = block.shape[1]
     whole = pl.Series("", np.ascontiguousarray(block).reshape(-1), nan_to_null=True)
     time = whole.slice(0, n).cast(pl.Int64).cast(pl.Datetime("us", "UTC")).alias(names[0])
-    return [time, *(whole.slice(i * n, n).alias(name) for i, name in enumerate(names) if i)]
+    rows = [time, *(whole.slice(i * n, n).alias(name) for i, name in enumerate(names) if i)]
+    return rows, whole.slice(len(names) * n, extra)
 
 
 def _string(
@@ -136,9 +159,10 @@ def _sessions(
     """
     if ses.n:
         elapsed = ses.col("total_elapsed_time")
-        starts = _first(ses.col("start_time"), ses.time - np.nan_to_num(elapsed))
-        starts = _first(starts, np.full(ses.n, np.nanmin(rec_ts)))
-        ends = starts + np.nan_to_num(elapsed)
+        starts = _first(ses.col("start_time"), ses.time - _zero(elapsed))
+        if np.isnan(starts).any():
+            starts = _first(starts, np.full(ses.n, np.nanmin(rec_ts)))
+        ends = starts + _zero(elapsed)
         sports = [_name(_names.SPORT, v) for v in ses.raw("sport")]
         subs = [_name(_names.SUB_SPORT, v) for v in ses.raw("sub_sport")]
         timers = ses.col("total_timer_time")
@@ -153,7 +177,7 @@ def _sessions(
         SessionMeta(
             index=i,
             start=datetime.fromtimestamp(float(starts[i]) + p.FIT_EPOCH_S, tz=UTC),
-            duration_s=float(np.nan_to_num(elapsed[i])),
+            duration_s=0.0 if np.isnan(elapsed[i]) else float(elapsed[i]),
             activity=activity_for(sports[i], subs[i]),
             sport=sports[i],
             sub_sport=subs[i],
@@ -166,32 +190,36 @@ def _sessions(
     return sessions, starts, ends
 
 
-def _anchor_device_clock(values: np.ndarray, start: np.ndarray) -> None:
-    """Move a device-relative clock onto the activity's local time, in place.
+def _clock_offset(msgs: np.ndarray, values: np.ndarray, start: np.ndarray) -> float:
+    """Seconds that move a device-relative clock onto the activity's local time (0: none).
 
     date_time values below 0x10000000 count seconds since the device was switched on (FIT
     protocol, "date_time"). When every time in the file is such, and the `activity` message
-    pairs one with its `local_timestamp`, the difference anchors them all. The UTC offset of
-    that local time is unknown, so the result is local time read as UTC.
+    pairs one with its `local_timestamp`, the difference anchors them all; the session and
+    lap times in `values` are moved in place (the records by `_columns.records`). The UTC
+    offset of that local time is unknown, so the result is local time read as UTC.
     """
-    times = values[p.ROW_TIME]
-    known = times[np.isfinite(times)]
     activity = _Kind(values, start, p.ACTIVITY)
-    if activity.n == 0 or known.size == 0 or known.max() >= p.MIN_DATE_TIME:
-        return
+    if activity.n == 0:
+        return 0.0
+    latest = int(msgs[:, 3].max())  # -1: no message has a time
+    if latest < 0 or latest >= p.MIN_DATE_TIME:
+        return 0.0
     local, at = activity.raw("local_timestamp"), activity.time
     paired = np.isfinite(local) & np.isfinite(at) & (local >= p.MIN_DATE_TIME)
     if not paired.any():
-        return
+        return 0.0
     offset = float(local[paired][0] - at[paired][0])
     values[p.ROW_TIME] += offset
     for kind in (p.SESSION, p.LAP):
         block = values[p.COLUMN[kind, "start_time"], int(start[kind]) : int(start[kind + 1])]
         block[block < p.MIN_DATE_TIME] += offset
+    return offset
 
 
 def build(
     data: bytes,
+    buf: np.ndarray,
     msgs: np.ndarray,
     values: np.ndarray,
     start: np.ndarray,
@@ -200,11 +228,29 @@ def build(
     *,
     path: str | Path | None,
 ) -> Recording:
-    """Assemble sessions, records, laps and RR intervals from the kernel's value matrix."""
-    _anchor_device_clock(values, start)
-    rec = _Kind(values, start, p.RECORD)
-    rec_ts = rec.time
-    if rec.n == 0 or np.isnan(rec_ts).all():
+    """Assemble sessions, records, laps and RR intervals from the walk's message list and the
+    kernel's value matrix of the other kinds (the records are read from `buf` here)."""
+    offset = _clock_offset(msgs, values, start)
+    # Records: every column in its final unit in one compiled pass over the bytes.
+    block = _kernels.records(
+        buf,
+        msgs,
+        defs,
+        fields,
+        p.KIND_OF_MESG,
+        p.RECORD,
+        p.COL_START,
+        p.COL_WIDTH,
+        RAW_COLUMNS,
+        RAW_SCALE,
+        RAW_OFFSET,
+        offset,
+        float(p.FIT_EPOCH_S),
+        SEMICIRCLE_DEG,
+    )
+    rec_ts = block[0]
+    n_rec = rec_ts.shape[0]
+    if n_rec == 0 or np.isnan(rec_ts).all():
         raise BadInput(path, "no timed samples (no record messages with a timestamp)")
     device = _device(
         data,
@@ -218,58 +264,38 @@ def build(
         _Kind(values, start, p.SESSION), _Kind(values, start, p.SPORT), rec_ts, device
     )
 
-    # Records: every column in its final unit in one compiled pass.
-    rec_session = _kernels.assign(rec_ts, starts, ends)
-    block = _kernels.records(
-        rec.v, p.ROW_TIME, RAW_COLUMNS, RAW_SCALE, RAW_OFFSET, float(p.FIT_EPOCH_S), SEMICIRCLE_DEG
+    # Sessions of the records, laps numbered within their session, RR intervals: one
+    # compiled pass, its integer and float columns each converted to Polars once.
+    lap, hrv = _Kind(values, start, p.LAP), _Kind(values, start, p.HRV)
+    ints, floats, n_rr = _tables.tables(
+        rec_ts,
+        starts,
+        ends,
+        lap.v,
+        LAP_ROWS,
+        LAP_SCALE,
+        LAP_OFFSET,
+        hrv.v,
+        p.HRV_SLOTS,
+        p.ROW_TIME,
+        p.ROW_RECORDS_BEFORE,
+        float(p.FIT_EPOCH_S),
     )
+    whole = pl.Series("", ints, dtype=pl.Int32)
+    n_lap = lap.n
     records = pl.DataFrame(
-        [
-            pl.Series("session_index", rec_session, dtype=pl.Int32),
-            *_columns(block, _kernels.RECORD_ROWS),
-        ]
+        [whole.slice(0, n_rec).alias("session_index"), *_columns(block[1:], RECORD_NAMES)[0]]
     )
-
-    # Laps, numbered within their session.
-    lap = _Kind(values, start, p.LAP)
-    lap_elapsed = lap.col("total_elapsed_time")
-    lap_start = _first(lap.col("start_time"), lap.time - lap_elapsed)
-    lap_session = _kernels.assign(lap_start, starts, ends)
-    lap_index = np.zeros(lap.n, dtype=np.int32)
-    for s in np.unique(lap_session):
-        mine = lap_session == s
-        lap_index[mine] = np.arange(int(mine.sum()), dtype=np.int32)
+    lap_columns, rr_ms = _columns(floats, LAP_NAMES, n_lap, extra=int(n_rr))
     laps = pl.DataFrame(
         [
-            pl.Series("session_index", lap_session, dtype=pl.Int32),
-            pl.Series("lap_index", lap_index, dtype=pl.Int32),
-            *_columns(
-                np.stack(
-                    [
-                        (lap_start + p.FIT_EPOCH_S) * 1e6,
-                        lap_elapsed,
-                        lap.col("total_distance"),
-                        lap.raw("avg_heart_rate"),
-                        lap.raw("max_heart_rate"),
-                    ]
-                ),
-                ("start", "duration_s", "distance_m", "hr_avg_bpm", "hr_max_bpm"),
-            ),
+            whole.slice(n_rec, n_lap).alias("session_index"),
+            whole.slice(n_rec + n_lap, n_lap).alias("lap_index"),
+            *lap_columns,
         ]
     )
-
-    # RR intervals: hrv.time is in 1/1000 s, so the raw value is milliseconds. Each hrv
-    # message belongs to the session of the last record before it in the file.
-    hrv = _Kind(values, start, p.HRV)
-    rr_raw = hrv.v[: p.HRV_SLOTS].T
-    before = hrv.v[p.ROW_RECORDS_BEFORE].astype(np.int64) - 1
-    hrv_session = rec_session[np.clip(before, 0, rec.n - 1)]
-    valid = ~np.isnan(rr_raw)
     rr = pl.DataFrame(
-        [
-            pl.Series("session_index", np.repeat(hrv_session, valid.sum(axis=1)), dtype=pl.Int32),
-            pl.Series("rr_ms", rr_raw[valid], dtype=pl.Float64),
-        ]
+        [whole.slice(n_rec + 2 * n_lap, int(n_rr)).alias("session_index"), rr_ms.alias("rr_ms")]
     )
     return Recording(
         format="fit",
