@@ -85,9 +85,11 @@ def acwr(
     check_daily(daily, by=by, load=load)
     value = pl.col(load).cast(pl.Float64)
     old_days = chronic_days - acute_days
-    acute = value.rolling_mean(acute_days, min_samples=acute_days).over(by)
-    chronic = value.rolling_mean(chronic_days, min_samples=chronic_days).over(by)
-    uncoupled = value.rolling_mean(old_days, min_samples=old_days).shift(acute_days).over(by)
+    # loads are non-negative (check_daily): a negative mean is the running sum's rounding
+    acute = value.rolling_mean(acute_days, min_samples=acute_days).clip(0.0).over(by)
+    chronic = value.rolling_mean(chronic_days, min_samples=chronic_days).clip(0.0).over(by)
+    old_mean = value.rolling_mean(old_days, min_samples=old_days).clip(0.0)
+    uncoupled = old_mean.shift(acute_days).over(by)
     acute_ewma = value.ewm_mean(alpha=2.0 / (acute_days + 1), adjust=False).over(by)
     chronic_ewma = value.ewm_mean(alpha=2.0 / (chronic_days + 1), adjust=False).over(by)
     enough = pl.int_range(pl.len()).over(by) >= chronic_days - 1
