@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from drago.ingest.fit._scan import BASE_SIZE, _read
+from drago.ingest.fit._scan import _read, element_type
 
 #: Rows of the block `records` returns, in `Recording.records` order after session_index.
 RECORD_ROWS = (
@@ -150,11 +150,7 @@ def records(  # type: ignore[no-untyped-def]  # pragma: no cover - compiled
             if c < 0:
                 continue
             size = fields[f, 1]
-            bt = fields[f, 2]
-            es = BASE_SIZE[bt]
-            if size % es != 0:
-                bt = 2
-                es = 1
+            bt, es = element_type(size, fields[f, 2])
             for e in range(min(size // es, col_width[rec_kind, num])):
                 src[rd, c + e] = fields[f, 3] + e * es
                 src_bt[rd, c + e] = bt

@@ -256,6 +256,16 @@ def walk(buf: np.ndarray, kind_of: np.ndarray):  # type: ignore[no-untyped-def] 
 
 
 @njit(cache=True, nogil=True, inline="always")
+def element_type(size: int, bt: int) -> tuple[int, int]:  # pragma: no cover - compiled
+    """(base type, element size) a field of `size` bytes is read as: its own, or bytes (uint8)
+    when the size is not a multiple of the base type's, as Garmin's FIT SDK does."""
+    es = BASE_SIZE[bt]
+    if size % es != 0:
+        return 2, 1
+    return bt, es
+
+
+@njit(cache=True, nogil=True, inline="always")
 def _read(buf: np.ndarray, p: int, bt: int, big: bool) -> float:  # pragma: no cover
     """One integer element of base type `bt` at buf[p], NaN when it is the invalid value.
 
@@ -322,11 +332,7 @@ def extract(  # type: ignore[no-untyped-def]  # pragma: no cover - compiled
             if c < 0:
                 continue
             size = fields[f, 1]
-            bt = fields[f, 2]
-            es = BASE_SIZE[bt]
-            if size % es != 0:
-                bt = 2
-                es = 1
+            bt, es = element_type(size, fields[f, 2])
             plan[n_plan, 0] = c
             plan[n_plan, 1] = min(size // es, col_width[k, num])
             plan[n_plan, 2] = fields[f, 3]
