@@ -11,9 +11,12 @@ import textwrap
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
+from drago.cli import app
 from drago.errors import DragoError
 from drago.store.faults import fault_message
 from tests.conftest import DATA, Cli
@@ -180,3 +183,34 @@ def test_a_full_disk_is_one_line_and_loses_nothing(small_disk: Path) -> None:
     originals = small_disk / "originals"
     assert not originals.exists() or not list(originals.iterdir())  # no stray original
     assert not [p.name for p in small_disk.iterdir() if "partial" in p.name or "backup" in p.name]
+
+
+def one_error_line(answer: Any) -> str:
+    assert "Traceback" not in answer.output, answer.output
+    lines = [line for line in answer.output.splitlines() if line.strip()]
+    assert answer.exit_code == 1 and len(lines) == 1, (answer.exit_code, answer.output)
+    assert lines[0].startswith("error: "), lines
+    return str(lines[0])
+
+
+def test_a_path_the_system_refuses_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An output path that is a folder or lies under a file, and a data dir under a file: the
+    path and the system's reason in one line, exit 1, not an OSError's traceback."""
+    db = tmp_path / "lab" / "drago.duckdb"
+    cli = Cli(db)
+    cli("athlete", "add", "Drago", "--sex", "m")
+    folder = tmp_path / "taken"
+    folder.mkdir()
+    assert "Is a directory" in one_error_line(cli("backup", "-o", str(folder), code=None))
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    under = blocker / "out.png"
+    line = one_error_line(cli("athlete", "export", "Drago", "-o", str(under), code=None))
+    assert str(under) in line and "Not a directory" in line
+    monkeypatch.setenv("DRAGO_HOME", str(blocker / "home"))
+    monkeypatch.delenv("DRAGO_DB", raising=False)
+    answer = CliRunner().invoke(app, ["athlete", "list"])
+    assert str(blocker / "home") in one_error_line(answer)
+    assert cli.json("athlete", "list")[0]["name"] == "Drago"  # the store is as it was

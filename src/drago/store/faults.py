@@ -1,6 +1,8 @@
 """Faults of the machine rather than of the input, in one line: a damaged store file (truncated
-or corrupted), a full disk. The store is the only code that knows DuckDB's errors; surfaces ask
-`fault_message` whether an unexpected exception is one of these."""
+or corrupted), a full disk, and any other refusal of the operating system (a read-only folder,
+a path that is a folder or under a file, a missing permission). The store is the only code that
+knows DuckDB's errors; surfaces ask `fault_message` whether an unexpected exception is one of
+these."""
 
 from __future__ import annotations
 
@@ -19,8 +21,8 @@ FULL = ("no space left on device", "disk is full", "not enough space")
 
 
 def fault_message(exc: BaseException) -> str | None:
-    """One line saying what went wrong and what to do, for a damaged store or a full disk;
-    None for anything else (a bug: let it surface)."""
+    """One line saying what went wrong and what to do, for a damaged store, a full disk or a
+    path the operating system refused; None for anything else (a bug: let it surface)."""
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     lowered = text.lower()
     if (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or any(w in lowered for w in FULL):
@@ -33,4 +35,14 @@ def fault_message(exc: BaseException) -> str | None:
             f"the store file is damaged ({text}): restore the last backup with "
             "drago restore, or import your files into a new store"
         )
+    if isinstance(exc, OSError) and exc.errno is not None:
+        return _refused(exc)
     return None
+
+
+def _refused(exc: OSError) -> str:
+    """The operating system said no to a path: the path(s) and its reason, as `cp` says it."""
+    reason = exc.strerror or errno.errorcode.get(exc.errno or 0, "refused")
+    paths = [str(p) for p in (exc.filename, exc.filename2) if p is not None]
+    where = " -> ".join(paths) if paths else "a file"
+    return f"{where}: {reason} (the system refused it; fix the path or its permissions)"
