@@ -74,6 +74,17 @@ def check_finite(
             )
 
 
+def _whole(value: pl.Expr) -> pl.Expr:
+    """A value as a whole number's text; beyond 64-bit integers (1e308, inf, NaN from a damaged
+    file), as the float's text, so the session is still flagged with its value."""
+    rounded = value.round(0)
+    return (
+        pl.when(rounded.abs() < 2.0**53)
+        .then(rounded.cast(pl.Int64, strict=False).cast(pl.String))
+        .otherwise(rounded.cast(pl.String))
+    )
+
+
 def session_plausibility(sessions: pl.DataFrame) -> pl.DataFrame:
     """The reason each session is implausible, or null.
 
@@ -114,10 +125,10 @@ def session_plausibility(sessions: pl.DataFrame) -> pl.DataFrame:
         )
     )
     hr_out = pl.when(pl.col("hr_max_bpm") > high).then(
-        pl.format("HR {} bpm outside 25-240 bpm", pl.col("hr_max_bpm").round(0).cast(pl.Int64))
+        pl.format("HR {} bpm outside 25-240 bpm", _whole(pl.col("hr_max_bpm")))
     )
     hr_low = pl.when(pl.col("hr_min_bpm") < low).then(
-        pl.format("HR {} bpm outside 25-240 bpm", pl.col("hr_min_bpm").round(0).cast(pl.Int64))
+        pl.format("HR {} bpm outside 25-240 bpm", _whole(pl.col("hr_min_bpm")))
     )
     speed = pl.when(pl.col("speed_p99_ms") > limit).then(
         pl.format(
