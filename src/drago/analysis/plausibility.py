@@ -22,6 +22,8 @@ The 99th percentile, not the maximum, so that one GPS spike does not flag an hon
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
 from typing import Final
 
 import polars as pl
@@ -41,6 +43,12 @@ OTHER_SPEED_MS: Final = 40.0
 ON_FOOT: Final = frozenset(
     {"run", "walk", "hike", "strength", "conditioning", "bag", "pads", "sparring", "fight"}
 )
+#: The first and last day anything can be dated (drago convention, the birth years drago
+#: takes): a year 1 typed or written by a device's unset clock would make every daily series
+#: 740,000 days long, and a year 9999 overflows date arithmetic. What was done must also not
+#: be after tomorrow (time zones east of the user's).
+FIRST_DAY: Final = date(1900, 1, 1)
+LAST_DAY: Final = date(2100, 12, 31)
 #: The rules as data: (rule, limit, source), for docs and tests.
 RULES: Final = (
     ("HR stream span", "longer than duration + max(10 min, 10 %)", "drago convention"),
@@ -72,6 +80,29 @@ def check_finite(
             raise ImplausibleValue(
                 f"{what}: {name!r} must hold finite numbers, not NaN or infinity"
             )
+
+
+def impossible_start(starts: Iterable[datetime], now_utc: datetime) -> str | None:
+    """Why a recording's session starts cannot be real (before FIRST_DAY, or more than a day
+    after `now_utc`: a device clock that was never set), or None.
+
+    >>> now = datetime(2026, 12, 6, tzinfo=UTC)
+    >>> impossible_start([datetime(9999, 12, 31, 14, 12, tzinfo=UTC)], now)
+    'a session starts 9999-12-31 14:12 UTC, after today: the device clock was wrong'
+    >>> impossible_start([datetime(2026, 12, 6, 8, 0, tzinfo=UTC)], now) is None
+    True
+    """
+    for start in starts:
+        utc = start.replace(tzinfo=UTC) if start.tzinfo is None else start.astimezone(UTC)
+        shown = f"{utc.date().isoformat()} {utc:%H:%M} UTC"  # %Y writes year 1 as "1"
+        if utc.date() < FIRST_DAY:
+            when = f"before {FIRST_DAY.isoformat()}"
+        elif utc > now_utc + timedelta(days=1):
+            when = "after today"
+        else:
+            continue
+        return f"a session starts {shown}, {when}: the device clock was wrong"
+    return None
 
 
 def _whole(value: pl.Expr) -> pl.Expr:

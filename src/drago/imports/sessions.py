@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
+from drago.analysis.plausibility import impossible_start
 from drago.analysis.summary import session_hr_summary
 from drago.errors import BadInput
 from drago.imports.decoded import Candidate, Decoded, Failed, FileOutcome, ImportOptions, Sessions
@@ -27,6 +29,9 @@ def decode(candidate: Candidate, sha256: str, data: bytes, options: ImportOption
     except Exception as exc:  # a decoder bug must not stop the other files
         reason = f"internal error while decoding ({type(exc).__name__}: {exc})"
         return Failed(path, sha256, BadInput(path, reason))
+    problem = impossible_start((s.start for s in recording.sessions), datetime.now(UTC))
+    if problem is not None:
+        return Failed(path, sha256, BadInput(path, problem))
     summary = session_hr_summary(recording.records)
     summaries = {row["session_index"]: row for row in summary.iter_rows(named=True)}
     return Sessions(path, sha256, data, recording, summaries)

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import polars as pl
 
 from drago.errors import UsageError
-from drago.lab.base import check_hr_pair, check_range, check_tz
+from drago.lab.base import check_calendar, check_hr_pair, check_range, check_tz
 from drago.lab.context import LabContext, Service
 from drago.store import accounts as account_rows
 from drago.store import athletes as athlete_rows
@@ -155,6 +155,8 @@ class AthletesService(Service):
         today = datetime.now(ZoneInfo(row.tz)).date()
         for key, value in (values or {}).items():
             check_range(key, value)
+        if valid_from is not None:
+            check_calendar(valid_from, what="a value")
         _check_pairs(athlete_rows.values(self.store, row.id), values or {}, valid_from)
         with self.store.transaction():
             athlete_rows.update_profile(self.store, row.id, **profile)

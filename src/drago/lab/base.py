@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from drago.analysis.plausibility import FIRST_DAY, LAST_DAY
 from drago.errors import ImplausibleValue, UsageError
 from drago.store import athletes as athlete_rows
 
@@ -62,8 +63,20 @@ def check_hr_pair(hr_max_bpm: float | None, hr_rest_bpm: float | None) -> None:
         )
 
 
-def check_not_future(day: date, tz: str, *, what: str = "a session") -> None:
-    """Raise ImplausibleValue when `day` is more than one day after today in `tz`."""
+def check_calendar(day: date, *, what: str) -> None:
+    """Raise ImplausibleValue when a typed date is outside FIRST_DAY-LAST_DAY (a mistyped
+    year)."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ImplausibleValue(
+            f"{what} on {day.isoformat()} is outside {FIRST_DAY.isoformat()} to "
+            f"{LAST_DAY.isoformat()}: check the year"
+        )
+
+
+def check_day(day: date, tz: str, *, what: str = "a session") -> None:
+    """Raise ImplausibleValue when what was done on `day` is more than one day after today in
+    `tz`, or before FIRST_DAY."""
+    check_calendar(day, what=what)
     today = datetime.now(ZoneInfo(tz)).date()
     if day > today + timedelta(days=1):
         raise ImplausibleValue(

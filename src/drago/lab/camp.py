@@ -17,7 +17,7 @@ from drago.analysis.camp.model import performance_fit, performance_predict
 from drago.analysis.camp.plan import plan_camp
 from drago.analysis.camp.weight import lb_to_kg
 from drago.errors import NotFound, UsageError
-from drago.lab.base import check_not_future
+from drago.lab.base import check_calendar, check_day
 from drago.lab.camp_plan import camp_scale, history_or_questionnaire, plan_warnings
 from drago.lab.camp_reports import CampReport, CampStatus, ModelReport
 from drago.lab.camp_view import (
@@ -58,7 +58,7 @@ class CampService(Service):
             raise UsageError("--test needs a name, e.g. 3min-bag-punches")
         if not np.isfinite(value):
             raise UsageError(f"test value must be a number, not {value}")
-        check_not_future(day, row.tz, what="a performance test")
+        check_day(day, row.tz, what="a performance test")
         with self.store.transaction():
             camp_rows.add_test(self.store, row.id, day, test.strip(), value, lower_is_better)
 
@@ -106,7 +106,7 @@ class CampService(Service):
         if not KG_RANGE[0] <= mass <= KG_RANGE[1]:
             raise UsageError(f"body mass {mass:.1f} kg is outside {KG_RANGE[0]:g}-{KG_RANGE[1]:g}")
         when = day or datetime.now(ZoneInfo(row.tz)).date()
-        check_not_future(when, row.tz, what="a weigh-in")
+        check_day(when, row.tz, what="a weigh-in")
         with self.store.transaction():
             camp_rows.upsert_body_mass(self.store, row.id, when, mass)
         return when, mass
@@ -122,6 +122,7 @@ class CampService(Service):
             raise UsageError(f"a suspension lasts 1-365 days, not {days}")
         if not reason.strip():
             raise UsageError("--reason cannot be empty")
+        check_calendar(first_day, what="a suspension")
         with self.store.transaction():
             return camp_rows.add_suspension(self.store, row.id, first_day, days, reason.strip())
 

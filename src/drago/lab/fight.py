@@ -14,6 +14,7 @@ import polars as pl
 from drago.analysis import fight as fight_stats
 from drago.analysis.camp.weighin import weigh_in_rule
 from drago.errors import NotFound, UsageError
+from drago.lab.base import check_calendar
 from drago.lab.context import Forbidden, LabContext, Service
 from drago.lab.punches import PunchesService
 from drago.lab.records import FightLine, Record, fight_lines, record_of, set_fight_result
@@ -77,6 +78,7 @@ class FightsService(Service):
             raise UsageError("red and blue are the same boxer")
         if not 1 <= rounds <= 15:
             raise UsageError(f"a fight has 1-15 rounds, not {rounds}")
+        check_calendar(day, what="a fight")
         fields: dict[str, Any] = {
             "date": day,
             "rounds": rounds,

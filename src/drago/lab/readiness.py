@@ -16,7 +16,7 @@ from drago.analysis.hrv import CORRECTIONS, HrvResult, hrv_analyse
 from drago.analysis.readiness import LONG_DAYS
 from drago.errors import UsageError
 from drago.ingest.rr import read_rr
-from drago.lab.base import check_not_future
+from drago.lab.base import check_day
 from drago.lab.context import LabContext, Service
 from drago.lab.load import LoadService
 from drago.store import athletes as athlete_rows
@@ -115,7 +115,7 @@ class ReadinessService(Service):
         if rhr_bpm is not None and not 25 <= rhr_bpm <= 150:
             raise UsageError(f"resting HR {rhr_bpm:g} is outside 25-150")
         when = day or datetime.now(ZoneInfo(row.tz)).date()
-        check_not_future(when, row.tz, what="a morning check")
+        check_day(when, row.tz, what="a morning check")
         with self.store.transaction():
             readiness_rows.upsert_wellness(self.store, row.id, when, {**items, "rhr_bpm": rhr_bpm})
         return when

@@ -16,7 +16,7 @@ from drago.activities import check_activity
 from drago.analysis.load import session_load, srpe_trimp_ratio
 from drago.errors import UsageError
 from drago.lab.athletes import listing
-from drago.lab.base import check_not_future, check_range
+from drago.lab.base import check_day, check_range
 from drago.lab.context import LabContext, Service
 from drago.lab.load import LoadService
 from drago.store import accounts as account_rows
@@ -80,6 +80,8 @@ class SessionsService(Service):
             raise UsageError(f"--as must be morning or activity, not {as_kind!r}")
         if hand is not None and hand not in HANDS:
             raise UsageError(f"--hand must be left or right, not {hand!r}")
+        if day is not None:
+            check_day(day, row.tz, what="a measurement")
         options = ImportOptions(
             recover=recover,
             as_kind=as_kind,
@@ -115,7 +117,7 @@ class SessionsService(Service):
         row = athlete_rows.get_athlete(self.store, athlete)
         check_range("minutes", minutes)
         check_range("rpe", rpe)
-        check_not_future(day, row.tz)
+        check_day(day, row.tz)
         local = datetime.combine(day, at or DEFAULT_LOG_TIME, tzinfo=ZoneInfo(row.tz))
         fields = {
             "athlete_id": row.id,
