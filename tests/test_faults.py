@@ -214,3 +214,27 @@ def test_a_path_the_system_refuses_is_one_line(
     answer = CliRunner().invoke(app, ["athlete", "list"])
     assert str(blocker / "home") in one_error_line(answer)
     assert cli.json("athlete", "list")[0]["name"] == "Drago"  # the store is as it was
+
+
+@pytest.mark.parametrize("damage", ["truncated", "corrupted"])
+def test_a_damaged_store_is_the_apis_error_body(store: Path, tmp_path: Path, damage: str) -> None:
+    """Through the web API a damaged store answers 503 with the one error body, whichever
+    error DuckDB raises (a truncated file failed only once its tables were read: a plain-text
+    500 before)."""
+    from fastapi.testclient import TestClient
+
+    from drago.web import create_app
+
+    db = tmp_path / "drago.duckdb"
+    data = store.read_bytes()
+    if damage == "truncated":
+        db.write_bytes(data[: len(data) // 10])
+    else:
+        db.write_bytes(data[: 3 * 4096] + os.urandom(len(data) - 3 * 4096))
+    with TestClient(create_app(db, linger_s=0), raise_server_exceptions=False) as client:
+        for url in ("/api/athletes", "/api/athletes/Drago/sessions", "/api/athletes/Drago/load"):
+            answer = client.get(url)
+            assert answer.status_code == 503, (url, answer.text)
+            body = answer.json()
+            assert body["ok"] is False and body["status"] == 503, body
+            assert "damaged" in body["error"] or "cannot open the store" in body["error"]

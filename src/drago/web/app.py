@@ -17,7 +17,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from drago.errors import BadInput, DragoError, ImplausibleValue, NotFound, UsageError
-from drago.lab import Lab, Memo
+from drago.lab import Lab, Memo, fault_message
 from drago.lab.scoped import Forbidden
 from drago.plots import plotly_js_path
 from drago.web.keeper import StoreKeeper
@@ -144,6 +144,15 @@ def create_app(
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
         return error_response(request, 422, _validation_message(exc))
+
+    @app.exception_handler(Exception)
+    async def fault(request: Request, exc: Exception) -> Response:
+        """A damaged store, a full disk or a path the system refuses: 503 with its one line;
+        anything else (a bug, logged by the server) still answers in the API's error body."""
+        message = fault_message(exc)
+        if message is not None:
+            return error_response(request, 503, message)
+        return error_response(request, 500, "internal error: the server's log has the details")
 
     @app.middleware("http")
     async def server_timing(
