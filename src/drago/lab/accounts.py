@@ -16,6 +16,7 @@ import polars as pl
 
 from drago.errors import NotFound, UsageError
 from drago.lab import passwords
+from drago.lab.base import check_name
 from drago.lab.context import Service
 from drago.store import accounts as rows
 from drago.store import athletes as athlete_rows
@@ -66,6 +67,7 @@ class AccountsService(Service):
         """Add an account; an athlete account is linked to one athlete, a coach to teams."""
         if not login.strip() or any(c.isspace() for c in login.strip()):
             raise UsageError("a login needs at least one character and no spaces")
+        check_name(login, what="a login")
         if role not in ROLES:
             raise UsageError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
         if (role == "athlete") != (athlete is not None):

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import polars as pl
 
 from drago.errors import UsageError
-from drago.lab.base import check_calendar, check_hr_pair, check_range, check_tz
+from drago.lab.base import check_calendar, check_hr_pair, check_name, check_range, check_tz
 from drago.lab.context import LabContext, Service
 from drago.store import accounts as account_rows
 from drago.store import athletes as athlete_rows
@@ -105,8 +105,7 @@ class AthletesService(Service):
         team: str | None = None,
     ) -> int:
         """Add an athlete; values given here apply to their whole history."""
-        if not name.strip():
-            raise UsageError("an athlete needs a name")
+        check_name(name, what="an athlete")
         if sex not in SEXES:
             raise UsageError(f"sex must be m or f, not {sex!r}")
         check_range("hr_max_bpm", hr_max_bpm)
@@ -202,8 +201,7 @@ class TeamsService(Service):
     """Teams, the gyms athletes train in (`lab.teams`)."""
 
     def add(self, name: str) -> int:
-        if not name.strip():
-            raise UsageError("a team needs a name")
+        check_name(name, what="a team")
         with self.store.transaction():
             return team_rows.add_team(self.store, name)
 

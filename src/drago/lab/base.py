@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import unicodedata
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -83,6 +84,40 @@ def check_day(day: date, tz: str, *, what: str = "a session") -> None:
             f"{what} on {day.isoformat()} is in the future (today is {today.isoformat()} "
             f"in {tz}); log what was done"
         )
+
+
+#: The longest name drago keeps (drago convention: a listing's column stays readable).
+MAX_NAME_CHARS = 100
+#: Characters that reorder the text around them (bidirectional overrides and isolates): in a
+#: name they make one athlete's name read as another's.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def check_name(name: str, *, what: str) -> str:
+    """The name stripped, or UsageError when it is empty, longer than MAX_NAME_CHARS, or holds
+    a control character (a newline, an escape sequence for the terminal, a bidi override).
+
+    >>> check_name("  Ivan Drago ", what="an athlete")
+    'Ivan Drago'
+    >>> check_name("a" * 101, what="a team")
+    Traceback (most recent call last):
+    ...
+    drago.errors.UsageError: a team's name is 101 characters long: at most 100
+    """
+    stripped = name.strip()
+    if not stripped:
+        raise UsageError(f"{what} needs a name")
+    for char in stripped:
+        if unicodedata.category(char) == "Cc" or char in BIDI_CONTROLS:
+            raise UsageError(
+                f"{what}'s name {stripped[:40]!r} holds a control character "
+                f"(U+{ord(char):04X}): type it without"
+            )
+    if len(stripped) > MAX_NAME_CHARS:
+        raise UsageError(
+            f"{what}'s name is {len(stripped)} characters long: at most {MAX_NAME_CHARS}"
+        )
+    return stripped
 
 
 def check_tz(tz: str) -> str:

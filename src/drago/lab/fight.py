@@ -14,7 +14,7 @@ import polars as pl
 from drago.analysis import fight as fight_stats
 from drago.analysis.camp.weighin import weigh_in_rule
 from drago.errors import NotFound, UsageError
-from drago.lab.base import check_calendar
+from drago.lab.base import check_calendar, check_name
 from drago.lab.context import Forbidden, LabContext, Service
 from drago.lab.punches import PunchesService
 from drago.lab.records import FightLine, Record, fight_lines, record_of, set_fight_result
@@ -74,6 +74,8 @@ class FightsService(Service):
         rules = _weigh_in(weigh_in, hours_to_bout)
         if not red.strip() or not blue.strip():
             raise UsageError("both corners need a name")
+        for who in (red, blue):
+            check_name(who, what="a corner")
         if red.strip().casefold() == blue.strip().casefold():
             raise UsageError("red and blue are the same boxer")
         if not 1 <= rounds <= 15:
