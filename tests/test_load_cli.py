@@ -138,3 +138,30 @@ def test_rounds_of_an_interval_session(cli: Cli, athlete: Callable[..., str]) ->
     rounds = cli.json("session", "rounds", str(session["id"]))
     assert len(rounds) >= 2 and rounds[0]["round"] == 1
     assert all(r["hr_max_bpm"] >= r["hr_avg_bpm"] for r in rounds)
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        ("--work", "0"),
+        ("--work", "-5"),
+        ("--work", "nan"),
+        ("--rest", "inf"),
+        ("--work", "0.001", "--rest", "0.001"),
+        ("--work", "1e308"),
+    ],
+)
+def test_an_impossible_round_template_is_one_line(
+    cli: Cli, athlete: Callable[..., str], template: tuple[str, ...]
+) -> None:
+    """A round of 0 s was silently the 3-minute default, -5 s a ValueError's traceback, and
+    1 ms made millions of rounds of one run (the command never ended)."""
+    athlete("drago", "--hr-max", "195", "--hr-rest", "50")
+    cli("import", str(DATA / "fit" / "garmin-fenix2-run.fit"), "--athlete", "drago")
+    [session] = cli.json("sessions")
+    answer = cli("session", "rounds", str(session["id"]), *template, code=2)
+    lines = [line for line in answer.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: ") and "Traceback" not in answer.output
+    assert (
+        len(cli.json("session", "rounds", str(session["id"]), "--work", "20", "--rest", "10")) > 2
+    )

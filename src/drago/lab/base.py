@@ -28,6 +28,10 @@ RANGES: dict[str, tuple[float, float]] = {
     "rpe": (0, 10),
     "minutes": (1, 24 * 60),
     "birth_year": (1900, 2100),
+    # Interval templates, seconds: Tabata's 10 s rest to an hour (drago convention); a 1 ms
+    # round would make millions of rounds of one session.
+    "work_s": (5, 3600),
+    "rest_s": (0, 3600),
 }
 
 

@@ -12,6 +12,7 @@ from drago.analysis.round_hr import rounds_from_laps, rounds_from_template
 from drago.analysis.zones import ZONE_EDGES
 from drago.errors import UsageError
 from drago.lab.athletes import listing as listing_of
+from drago.lab.base import check_range
 from drago.lab.context import LabContext, Service
 from drago.lab.sessions import SessionsService
 from drago.store import athletes as athlete_rows
@@ -83,12 +84,15 @@ class StreamsService(Service):
         `rest_s` is given (3 min work, 1 min rest for the one not given), else from its laps
         when it has them (rest laps told from rounds, `drago.analysis.rounds`), else from the
         default template from its first sample."""
+        check_range("work_s", work_s)
+        check_range("rest_s", rest_s)
         self._sessions.row(session_id)
         records = load_rows.hr_records(self.store, [session_id])
         if records.height == 0:
             raise UsageError(f"session {session_id} has no heart-rate records to split in rounds")
         chosen = work_s is not None or rest_s is not None
-        work_s, rest_s = work_s or 180.0, 60.0 if rest_s is None else rest_s
+        work_s = 180.0 if work_s is None else work_s
+        rest_s = 60.0 if rest_s is None else rest_s
         laps = session_laps(self.store, session_id)
         if laps.height >= 2 and not chosen:
             return rounds_from_laps(laps, records)
