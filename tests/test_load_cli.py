@@ -165,3 +165,18 @@ def test_an_impossible_round_template_is_one_line(
     assert (
         len(cli.json("session", "rounds", str(session["id"]), "--work", "20", "--rest", "10")) > 2
     )
+
+
+@pytest.mark.parametrize(
+    "template",
+    [("--work", "nan"), ("--work", "0.01", "--rest", "0"), ("--rest", "-1"), ("--work", "inf")],
+)
+def test_an_impossible_punch_round_template_is_one_line(
+    cli: Cli, template: tuple[str, ...]
+) -> None:
+    """`drago punches` with --work nan was a ValueError's traceback, 0.01 s a Polars overflow's."""
+    folder = DATA / "punch" / "metawear"
+    [path] = [p for p in folder.rglob("*Accelerometer*.csv")][:1]
+    answer = cli("punches", str(path), "--hand", "left", *template, code=2)
+    lines = [line for line in answer.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: ") and "Traceback" not in answer.output

@@ -13,6 +13,7 @@ import polars as pl
 from drago.analysis.punches.analyse import punches_analyse, punches_analyse_pair
 from drago.errors import UsageError
 from drago.ingest.imu import ACC_COLUMNS, GYRO_COLUMNS, read_imu
+from drago.lab.base import check_range
 from drago.lab.context import LabContext, Service
 from drago.lab.punch_report import PunchOutput, PunchReport, punch_output, punch_report
 from drago.lab.sessions import SessionsService
@@ -56,8 +57,8 @@ class PunchesService(Service):
         stance = stance or "orthodox"
         if stance not in STANCES:
             raise UsageError(f"stance must be orthodox or southpaw, not {stance!r}")
-        if work_s <= 0 or rest_s < 0:
-            raise UsageError("work must be positive and rest not negative (seconds)")
+        check_range("work_s", work_s)
+        check_range("rest_s", rest_s)
         if other is not None and hand is None:
             raise UsageError("with the other hand's file, say which hand FILE is (--hand)")
         rec = read_imu(path, gyro=gyro, mapping=mapping)
@@ -139,6 +140,8 @@ class PunchesService(Service):
         """Punches and rounds of a stored session's IMU streams (one per hand), as `drago
         punches FILE` reports them; the stance defaults to the athlete's. The report is kept
         while the store is unchanged."""
+        check_range("work_s", work_s)
+        check_range("rest_s", rest_s)
         key = ("session_punches", session_id, stance, work_s, rest_s)
         return self.ctx.memoised(
             key, lambda: self._session_punches(session_id, stance, work_s, rest_s)
