@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from drago.analysis.camp.fit import performance_fit
 from drago.analysis.camp.model import (
     FIXED_TAUS,
     MAX_REL_SE,
@@ -18,7 +19,6 @@ from drago.analysis.camp.model import (
     PerformanceFit,
     PerformanceParams,
     fatigue_gain,
-    performance_fit,
     performance_predict,
     population_params,
 )

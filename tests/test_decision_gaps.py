@@ -21,8 +21,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from drago.analysis.acwr import acwr, monotony_strain
-from drago.analysis.camp.fit import _bounds, _problem
-from drago.analysis.camp.model import PerformanceParams, performance_fit, performance_predict
+from drago.analysis.camp.fit import _bounds, _problem, performance_fit
+from drago.analysis.camp.model import PerformanceParams, performance_predict
 from drago.analysis.camp.plan import plan_camp
 from drago.analysis.load import daily_series
 from drago.analysis.pmc import pmc

@@ -223,7 +223,7 @@ def test_a_real_ride_whose_hr_spans_27_hours_is_flagged(
 
 
 def test_nan_and_inf_in_python_api_frames_are_refused() -> None:
-    from drago.analysis.camp.model import performance_fit
+    from drago.analysis.camp.fit import performance_fit
     from drago.analysis.camp.plan import plan_camp
     from drago.analysis.camp.weight import weight_trajectory
 

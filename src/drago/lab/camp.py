@@ -13,7 +13,8 @@ import numpy as np
 import polars as pl
 
 from drago.analysis.camp.calendar import plan_ical
-from drago.analysis.camp.model import performance_fit, performance_predict
+from drago.analysis.camp.fit import performance_fit
+from drago.analysis.camp.model import performance_predict
 from drago.analysis.camp.plan import plan_camp
 from drago.analysis.camp.weight import lb_to_kg
 from drago.errors import NotFound, UsageError

@@ -202,8 +202,3 @@ def _test_index(
     day = tests.select((pl.col("date") - pl.lit(first)).dt.total_days()).to_series().to_numpy()
     keep = (day >= 0) & (day < len(load) + 1)
     return load, day[keep].astype(np.int64), tests["performance"].cast(pl.Float64).to_numpy()[keep]
-
-
-# The fit and its fallbacks live in `fit`; re-exported here, where callers have always
-# found them.
-from drago.analysis.camp.fit import performance_fit as performance_fit  # noqa: E402
