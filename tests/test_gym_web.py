@@ -111,6 +111,17 @@ def test_a_future_date_and_an_unknown_athlete_are_refused(client: TestClient) ->
     assert client.patch("/api/sessions/999999", json={"rpe": 5}).status_code == 404
 
 
+def test_a_date_before_1900_is_not_called_the_future(client: TestClient) -> None:
+    for path, body in (
+        ("weights", {"kg": 80}),
+        ("sessions", {"minutes": 30, "rpe": 5, "activity": "run"}),
+    ):
+        answer = client.post(f"/api/athletes/drago/{path}", json={"date": "0001-01-01", **body})
+        assert answer.status_code == 422, answer.text
+        error = answer.json()["error"]
+        assert "before 1900-01-01" in error and "future" not in error
+
+
 def test_a_cross_site_post_is_refused_in_plain_mode(client: TestClient) -> None:
     body = {"date": "2026-12-01", "kg": 100}
     evil = client.post(

@@ -64,7 +64,9 @@ def as_422() -> Iterator[None]:
 
 
 def check_date(day: date) -> date:
-    if not FIRST_DAY <= day <= date.today() + timedelta(AHEAD_DAYS):
+    if day < FIRST_DAY:
+        raise HTTPException(422, f"date {day} is before {FIRST_DAY}: check the year")
+    if day > date.today() + timedelta(AHEAD_DAYS):
         raise HTTPException(422, f"date {day} is in the future: give today's or an earlier one")
     return day
 
