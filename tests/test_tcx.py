@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tempfile
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
@@ -330,3 +331,23 @@ def test_corrupted_tcx(changes: list[tuple[int, int]]) -> None:
     for offset, value in changes:
         data[offset % len(data)] = value
     read_bytes_as_tcx(bytes(data))
+
+
+@pytest.mark.parametrize("value", ["1e308", "-100"])
+def test_lap_totals_no_lap_can_hold_are_missing(value: str, tmp_path: Path) -> None:
+    """Laps of 1e308 s or m summed to an infinite timer and distance (every JSON listing of
+    the session then failed), and a lap of -100 s gave a negative timer: both are missing."""
+    text = (FOLDER / "tcxparser-test-run.tcx").read_text(encoding="utf-8")
+    lap_totals = r"<TotalTimeSeconds>[^<]*</TotalTimeSeconds>(\s*)<DistanceMeters>[^<]*<"
+    text, n = re.subn(
+        lap_totals,
+        rf"<TotalTimeSeconds>{value}</TotalTimeSeconds>\1"
+        rf"<DistanceMeters>{value}<",
+        text,
+    )
+    assert n >= 1
+    path = tmp_path / "damaged.tcx"
+    path.write_text(text, encoding="utf-8")
+    [session] = tcx.read(path).sessions
+    assert session.timer_s is None
+    assert session.distance_m is None or (0 <= session.distance_m < 1e6)

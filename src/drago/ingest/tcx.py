@@ -23,6 +23,7 @@ Sample values that are not numbers are null; a time that is not ISO 8601 makes t
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -159,9 +160,10 @@ def _session(
     start_us = _optional_time(child_text(activity, "Id"))
     if start_us is None:
         start_us = next((s for s in lap_starts if s is not None), None)
-    known_times = [t for t in lap_times if t is not None]
-    known_distances = [d for d in lap_distances if d is not None]
-    distance = sum(known_distances) if known_distances else columns.last_distance(first)
+    timer_s = _total(lap_times)
+    distance = _total(lap_distances)
+    if distance is None:
+        distance = columns.last_distance(first)
     sport = (activity.get("Sport") or "").strip() or None
     device = None
     for child in activity:
@@ -175,10 +177,22 @@ def _session(
         sport=sport,
         activity=activity_for(sport),
         start_us=start_us,
-        timer_s=sum(known_times) if known_times else None,
+        timer_s=timer_s,
         distance_m=distance,
         device=device,
     )
+
+
+def _total(values: list[float | None]) -> float | None:
+    """The sum of the laps' non-negative values; None without any, or when a damaged file's
+    values (1e308 per lap) sum beyond any float.
+
+    >>> _total([60.0, None, 30.0]), _total([-100.0]), _total([1e308, 1e308]), _total([])
+    (90.0, None, None, None)
+    """
+    known = [v for v in values if v is not None and v >= 0]
+    total = sum(known) if known else None
+    return total if total is not None and math.isfinite(total) else None
 
 
 def _optional_time(text: str | None) -> int | None:
