@@ -100,6 +100,8 @@ def test_a_full_disk_reads_as_one_line() -> None:
     assert "disk is full" in (fault_message(OSError(28, "No space left on device")) or "")
     assert fault_message(ValueError("a bug")) is None
     assert fault_message(DragoError("x")) is None
+    refused = fault_message(ConnectionRefusedError(111, "Connection refused"))
+    assert refused == "the operating system refused: Connection refused"
 
 
 @pytest.fixture

@@ -44,5 +44,7 @@ def _refused(exc: OSError) -> str:
     """The operating system said no to a path: the path(s) and its reason, as `cp` says it."""
     reason = exc.strerror or errno.errorcode.get(exc.errno or 0, "refused")
     paths = [str(p) for p in (exc.filename, exc.filename2) if p is not None]
-    where = " -> ".join(paths) if paths else "a file"
+    if not paths:  # a socket, a pipe, a device: no path to fix
+        return f"the operating system refused: {reason}"
+    where = " -> ".join(paths)
     return f"{where}: {reason} (the system refused it; fix the path or its permissions)"
