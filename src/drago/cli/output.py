@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import polars as pl
 import typer
 
+from drago.cli import tables
 from drago.csv_cells import write_csv
 
 if TYPE_CHECKING:
@@ -79,17 +80,21 @@ def emit(frame: pl.DataFrame, fmt: OutputFormat, *, table: pl.DataFrame | None =
     elif fmt is OutputFormat.csv:
         sys.stdout.write(write_csv(_plain(frame, flat=True)))
     else:
-        from rich.console import Console
-        from rich.table import Table
-
         shown = _plain(table if table is not None else frame, short=True, flat=True)
-        grid = Table(show_lines=False, header_style="bold")
-        for name in shown.columns:
-            grid.add_column(name, overflow="fold")
-        for row in shown.iter_rows():
-            grid.add_row(*("" if value is None else _cell(value) for value in row))
-        console = Console(width=None if sys.stdout.isatty() else PIPE_WIDTH, markup=False)
-        console.print(grid)
+        texts = [
+            ["" if value is None else _cell(value) for value in row] for row in shown.iter_rows()
+        ]
+        width = None if sys.stdout.isatty() else PIPE_WIDTH
+        if not tables.draw(shown.columns, texts, width=width):  # Rich folds what does not fit
+            from rich.console import Console
+            from rich.table import Table
+
+            grid = Table(show_lines=False, header_style="bold")
+            for name in shown.columns:
+                grid.add_column(name, overflow="fold")
+            for cells in texts:
+                grid.add_row(*cells)
+            Console(width=width, markup=False).print(grid)
 
 
 def json_safe(value: Any) -> Any:
