@@ -60,8 +60,8 @@ def test_plain_tables_that_fit_are_drawn_as_rich_draws_them(
     header, rows = grid
     drawn = tables.render(header, rows, width=width, style=style)
     sizes = [max(len(cell) for cell in column) for column in zip(header, *rows, strict=True)]
-    if min(sizes) == 0 or sum(sizes) + 3 * len(sizes) + 1 > width:
-        assert drawn is None  # an empty column, or wider than the console: Rich's
+    if max(sizes) == 0 or sum(sizes) + 3 * len(sizes) + 1 > width:
+        assert drawn is None  # nothing in the table, or wider than the console: Rich's
     else:
         assert drawn == rich_table(header, rows, width=width, style=style, title=None)
 
@@ -95,6 +95,16 @@ def test_a_listing_is_drawn_without_rich(style: bool) -> None:
     assert drawn.splitlines()[4] == (
         "│ 15 │ Łukasz  │ 2013-02-06 12:11 UTC              │ 108.0 │ ████                        │"
     )
+
+
+@pytest.mark.parametrize("style", [False, True])
+def test_an_empty_column_is_drawn_as_rich_draws_it(style: bool) -> None:
+    """`drago status` on 14 days without load: the bar column has no header and no bars."""
+    header = ["date", "load", "", "TSB"]
+    rows = [["2026-12-05", "0.0", "", "2.0"], ["2026-12-06", "0.0", "", "3.5"]]
+    drawn = tables.render(header, rows, width=80, style=style, title="last 14 days")
+    assert drawn is not None
+    assert drawn == rich_table(header, rows, width=80, style=style, title="last 14 days")
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,6 @@ keystroke pays only for the command typed.
 
 from __future__ import annotations
 
-import gc
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -124,15 +123,10 @@ def open_lab(ctx: typer.Context, *, read_only: bool = False) -> Lab:
 __all__ = ["DragoGroup", "app", "main", "open_lab"]
 
 
-#: The collector's first threshold for a command's process (CPython's default: 700).
-GC_YOUNG_THRESHOLD = 100_000
-
-
 def main() -> None:
-    """Run the command line. Starting a command creates some 100,000 objects that live as long
-    as the process (modules, classes, Polars' and Rich's tables); with CPython's default
-    threshold the collector scans them over and over, about 25 ms of CPU before the command
-    does anything (issue 19). A higher first threshold lets them settle; cycles are still
-    collected, every 100,000 net new objects."""
-    gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
-    app()
+    """Run the command line. The `drago` command and `python -m drago` start in
+    `drago.__main__.main`, which tunes the garbage collector before this module is imported;
+    this entry point (that of installs made before 2026-12-06) goes there too."""
+    from drago.__main__ import main as run
+
+    run()

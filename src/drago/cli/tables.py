@@ -6,7 +6,7 @@ cells, a bold header, Rich's heavy-head box), so when a table fits the width and
 only characters one column wide, `render` writes the same bytes Rich would, on a terminal
 (bold header, italic title) and in a pipe alike. Anything else (a table wider than the
 console, which Rich folds; wide or zero-width characters; control characters; text Rich would
-read as an emoji code such as `:boxing_glove:`; a column with nothing in it) gives None, and
+read as an emoji code such as `:boxing_glove:`; a table with nothing in it) gives None, and
 the caller prints through Rich as before. tests/test_cli_tables.py checks the bytes against
 Rich's.
 """
@@ -126,7 +126,7 @@ def render(
             if size is None or EMOJI_CODE.search(cell):
                 return None
             widths[column] = max(widths[column], size)
-    if not all(widths):  # Rich styles an empty column's padding its own way
+    if not any(widths):  # nothing in any column: Rich draws no header style at all
         return None
     widths = [size + 2 for size in widths]  # one space of padding each side
     if sum(widths) + len(widths) + 1 > width:
@@ -138,9 +138,10 @@ def render(
         lines.append(f"{ITALIC}{title}{RESET}" if style else title)
     lines.append(_rule(widths, *TOP))
     if style:
+        # Rich's runs: the padding and the name each bold; an empty column's padding as one.
         pad = f"{BOLD} {RESET}"
         cells = (
-            f"{pad}{BOLD}{name.ljust(w - 2)}{RESET}{pad}"
+            f"{pad}{BOLD}{name.ljust(w - 2)}{RESET}{pad}" if w > 2 else f"{BOLD}  {RESET}"
             for name, w in zip(header, widths, strict=True)
         )
     else:
