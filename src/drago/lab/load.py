@@ -59,13 +59,13 @@ class LoadService(Service):
         inputs = load_rows.load_inputs(self.store, athlete_id=athlete_id, ids=session_ids)
         if inputs.height == 0:
             return 0
-        inputs = self._with_hr_values(with_local_date(inputs))
-        records = load_rows.hr_records(
-            self.store, inputs.filter(pl.col("n_records") > 0)["id"].to_list()
-        )
+        recorded = inputs.filter(pl.col("n_records") > 0)
+        if recorded.height:  # the HR values in force matter only to sessions with records
+            recorded = self._with_hr_values(with_local_date(recorded))
+        records = load_rows.hr_records(self.store, recorded["id"].to_list())
         keys = ["sex", "zone_model", *LOAD_VALUES.values()]
         computed = []
-        for group in inputs.filter(pl.col("n_records") > 0).partition_by(keys, as_dict=False):
+        for group in recorded.partition_by(keys, as_dict=False) if recorded.height else []:
             from drago.analysis.trimp import session_loads  # NumPy: not for hand-logged sessions
 
             first = group.row(0, named=True)
