@@ -181,6 +181,16 @@ class AthletesService(Service):
             frame = frame.filter(pl.col("id").is_in(sorted(self.ctx.visible)))
         return frame
 
+    def time_zones(self) -> dict[str, str]:
+        """The time zone of each athlete the caller may see, by name: for a listing's local
+        times, without `list`'s values and estimates from data (a query that costs a listing
+        as much as its own; issue 19)."""
+        return {
+            name: tz
+            for athlete_id, name, tz in athlete_rows.time_zones(self.store)
+            if self.ctx.visible is None or athlete_id in self.ctx.visible
+        }
+
     def get(self, name: str) -> AthleteView:
         """One athlete: profile, dated values, and the estimates from data."""
         row = athlete_rows.get_athlete(self.store, name)
