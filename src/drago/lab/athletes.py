@@ -13,7 +13,6 @@ import polars as pl
 from drago.errors import UsageError
 from drago.lab.base import check_hr_pair, check_range, check_tz
 from drago.lab.context import LabContext, Service
-from drago.store import accounts as account_rows
 from drago.store import athletes as athlete_rows
 from drago.store import teams as team_rows
 from drago.vocab import SEXES
@@ -203,6 +202,8 @@ class AthletesService(Service):
 
     def id_of(self, name: str) -> int | None:
         """The id of athlete `name` (any case), None when there is none."""
+        from drago.store import accounts as account_rows  # team mode's: not every command's
+
         return account_rows.athlete_id_by_name(self.store, name)
 
 
