@@ -99,13 +99,27 @@ class LoadService(Service):
             if column not in out.columns:
                 dtype = pl.List(pl.Float64) if column == "zone_s" else pl.Float64
                 out = out.with_columns(pl.lit(None, dtype).alias(column))
-        suspects = session_plausibility(
-            load_rows.plausibility_inputs(self.store, inputs["id"].to_list())
-        )
+        suspects = session_plausibility(self._plausibility_inputs(inputs))
         with self.store.transaction():
             load_rows.write_loads(self.store, out)
             load_rows.write_suspects(self.store, suspects)
         return out.height
+
+    def _plausibility_inputs(self, inputs: pl.DataFrame) -> pl.DataFrame:
+        """What `session_plausibility` reads: from the records of the sessions that have some;
+        a session without records (logged by hand) has no span, HR or speed to read, so its
+        row is made from `inputs` without a query."""
+        recorded = inputs.filter(pl.col("n_records") > 0)["id"].to_list()
+        plain = inputs.filter(pl.col("n_records") == 0).select(
+            "id",
+            "activity",
+            "duration_s",
+            *(pl.lit(None, pl.Float64).alias(c) for c in load_rows.MEASURED_PLAUSIBILITY),
+        )
+        if not recorded:
+            return plain
+        measured = load_rows.plausibility_inputs(self.store, recorded)
+        return pl.concat([measured, plain], how="vertical_relaxed") if plain.height else measured
 
     def _with_hr_values(self, inputs: pl.DataFrame) -> pl.DataFrame:
         """Each session's HR values: the dated value in force on its local date, else the

@@ -30,12 +30,13 @@ def _ids_clause(ids: Sequence[int] | None) -> str:
 def load_inputs(
     store: Store, *, athlete_id: int | None = None, ids: Sequence[int] | None = None
 ) -> pl.DataFrame:
-    """Sessions with what their load depends on: athlete, time zone, sex, zone model, RPE."""
+    """Sessions with what their load depends on (athlete, time zone, sex, zone model, RPE),
+    and their activity (for the plausibility rules)."""
     params = [] if athlete_id is None else [athlete_id]
     athlete = "true" if athlete_id is None else "s.athlete_id = ?"
     return store.frame(
         f"""
-        SELECT s.id, s.athlete_id, s.start_utc, s.duration_s, s.rpe, s.n_records,
+        SELECT s.id, s.athlete_id, s.start_utc, s.duration_s, s.rpe, s.n_records, s.activity,
                {COUNTS_SQL} AS counts, a.tz, a.sex,
                coalesce(a.zone_model, 'karvonen') AS zone_model
         FROM sessions s JOIN athletes a ON a.id = s.athlete_id
@@ -85,6 +86,10 @@ def load_history(store: Store, athlete_ids: Sequence[int]) -> pl.DataFrame:
         f"SELECT s.athlete_id, s.trimp_banister, s.srpe_load, {COUNTS_SQL} AS counts "
         f"FROM sessions s WHERE s.athlete_id IN ({ids})"
     )
+
+
+#: The columns of `plausibility_inputs` read from the records.
+MEASURED_PLAUSIBILITY = ("span_s", "hr_min_bpm", "hr_max_bpm", "speed_p99_ms")
 
 
 def plausibility_inputs(store: Store, ids: Sequence[int]) -> pl.DataFrame:
