@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer._click.exceptions import ClickException, NoArgsIsHelpError
+from typer._click.exceptions import UsageError as ClickUsageError
 from typer.core import TyperCommand, TyperGroup
 
 from drago.cli import lazy
@@ -62,9 +64,17 @@ class DragoGroup(TyperGroup):
                 exc.message = f"{message.rstrip('.')}. Did you mean {suggestions}?"  # type: ignore[attr-defined]
             raise
 
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
+        try:
+            return super().parse_args(ctx, args)  # type: ignore[no-any-return]
+        except ClickException as exc:
+            raise _one_line(exc) from exc
+
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
         try:
             return super().invoke(ctx)
+        except ClickException as exc:
+            raise _one_line(exc) from exc
         except DragoError as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
@@ -82,6 +92,24 @@ class DragoGroup(TyperGroup):
 
             error(message)
             raise typer.Exit(1) from exc
+
+
+def _one_line(exc: ClickException) -> ClickException | typer.Exit:
+    """A usage mistake Click found (an unknown option, a value not allowed, a missing argument)
+    as drago's one `error:` line naming the command, with where to read its usage, instead of
+    Click's usage block and boxed message; `drago` or a group typed alone still prints its help.
+    """
+    if isinstance(exc, NoArgsIsHelpError):
+        return exc
+    from drago.cli.output import error
+
+    message = exc.format_message().strip().replace("\n", " ").rstrip(".")
+    context = exc.ctx if isinstance(exc, ClickUsageError) else None
+    if context is not None:
+        path = "drago" + context.command_path[len(context.find_root().command_path) :]
+        message = f"{path}: {message[:1].lower()}{message[1:]} (see '{path} --help')"
+    error(message)
+    return typer.Exit(exc.exit_code)
 
 
 app = typer.Typer(
