@@ -49,6 +49,16 @@ Fmt = Annotated[
 ]
 
 
+def _finite(frame: pl.DataFrame) -> pl.DataFrame:
+    """Non-finite floats (an overflowed reading, a ratio over zero) as null: JSON has no inf."""
+    floats = [name for name, dtype in frame.schema.items() if dtype.is_float()]
+    if not floats:
+        return frame
+    return frame.with_columns(
+        pl.when(pl.col(name).is_finite()).then(pl.col(name)).alias(name) for name in floats
+    )
+
+
 def _plain(frame: pl.DataFrame, *, short: bool = False, flat: bool = False) -> pl.DataFrame:
     """Dates and times as ISO 8601 text; UTC instants end in Z (`short`: minutes, for tables);
     `flat`: lists as `;`-separated text (CSV holds no nested values)."""
@@ -75,7 +85,7 @@ def _plain(frame: pl.DataFrame, *, short: bool = False, flat: bool = False) -> p
 def emit(frame: pl.DataFrame, fmt: OutputFormat, *, table: pl.DataFrame | None = None) -> None:
     """Print a frame; `table` is an optional human-friendly version for the table format."""
     if fmt is OutputFormat.json:
-        rows: list[dict[str, Any]] = _plain(frame).to_dicts()
+        rows: list[dict[str, Any]] = _plain(_finite(frame)).to_dicts()
         sys.stdout.write(json.dumps(rows, indent=2, allow_nan=False, default=str) + "\n")
     elif fmt is OutputFormat.csv:
         sys.stdout.write(write_csv(_plain(frame, flat=True)))
