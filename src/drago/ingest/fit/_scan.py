@@ -64,7 +64,8 @@ def walk(buf: np.ndarray, kind_of: np.ndarray):  # type: ignore[no-untyped-def] 
 
     Returns (status, segments, messages, definitions, fields):
     status = [code, byte offset of the damage, segment of the damage, wanted messages listed,
-    segments walked, stored CRC, computed CRC, detail (local type or base type)];
+    segments walked, stored CRC, computed CRC, detail (local type or base type), latest
+    timestamp of the listed messages (FIT s, -1 if none)];
     segments[s] = [start, header size, data size, wanted messages listed when it ended whole];
     messages[i] = [offset of content, definition id, kind, timestamp (FIT s, -1 if none)] for
     data messages whose global number has a kind in `kind_of`;
@@ -73,7 +74,7 @@ def walk(buf: np.ndarray, kind_of: np.ndarray):  # type: ignore[no-untyped-def] 
     fields[f] = [field number, size, base type, offset in message].
     """
     n = buf.shape[0]
-    status = np.zeros(8, np.int64)
+    status = np.zeros(9, np.int64)
     segs = np.zeros((n // 14 + 2, 4), np.int64)
     msgs = np.empty((n + 1, 4), np.int64)
     defs = np.empty((n // 6 + 2, 6), np.int64)
@@ -87,6 +88,7 @@ def walk(buf: np.ndarray, kind_of: np.ndarray):  # type: ignore[no-untyped-def] 
     err = 0
     detail = 0
     last_ts = np.int64(-1)
+    latest = np.int64(-1)
     while pos < n and code == OK:
         err = pos
         if pos + 12 > n:
@@ -151,6 +153,7 @@ def walk(buf: np.ndarray, kind_of: np.ndarray):  # type: ignore[no-untyped-def] 
                     msgs[n_msgs, 2] = k
                     msgs[n_msgs, 3] = ts
                     n_msgs += 1
+                    latest = max(latest, ts)
                 p = stop
             elif h & 0x40:  # definition message
                 stop = p + 6
@@ -227,6 +230,7 @@ def walk(buf: np.ndarray, kind_of: np.ndarray):  # type: ignore[no-untyped-def] 
                     msgs[n_msgs, 2] = k
                     msgs[n_msgs, 3] = ts
                     n_msgs += 1
+                    latest = max(latest, ts)
                 p = stop
         if code != OK:
             break
@@ -252,6 +256,7 @@ def walk(buf: np.ndarray, kind_of: np.ndarray):  # type: ignore[no-untyped-def] 
     status[3] = n_msgs
     status[4] = n_segs
     status[7] = detail
+    status[8] = latest
     return status, segs[:n_segs].copy(), msgs[:n_msgs], defs[:n_defs], fields[:n_fields]
 
 
