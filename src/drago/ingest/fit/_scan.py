@@ -58,6 +58,16 @@ def _u32(buf: np.ndarray, p: int, big: bool) -> int:  # pragma: no cover - compi
     return (np.int64(a) << 24) | (np.int64(b) << 16) | (np.int64(c) << 8) | np.int64(d)
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _room(rows: np.ndarray, n: int) -> np.ndarray:  # pragma: no cover - compiled
+    """`rows`, or a copy twice as long when its n rows fill it."""
+    if n < rows.shape[0]:
+        return rows
+    grown = np.empty((2 * rows.shape[0], rows.shape[1]), rows.dtype)
+    grown[:n] = rows[:n]
+    return grown
+
+
 @njit(cache=True, nogil=True)
 def walk(buf: np.ndarray, kind_of: np.ndarray):  # type: ignore[no-untyped-def]  # pragma: no cover
     """Walk every segment and message of a FIT file once.
@@ -72,13 +82,29 @@ def walk(buf: np.ndarray, kind_of: np.ndarray):  # type: ignore[no-untyped-def] 
     definitions[d] = [global number, big endian, first field row, n fields, message size,
     offset of the timestamp field or -1];
     fields[f] = [field number, size, base type, offset in message].
+
+    A message can be one byte, but real ones are 10-60: the message list gets one row per 16
+    bytes, and in the rare file whose messages are smaller the walk is redone with the count
+    it found. A one-row-per-byte bound made the allocator map fresh pages on every large
+    file (32 bytes of list per byte of file), and a list that grows in the loop made the loop
+    1.7x slower (issue 19).
     """
+    cap = buf.shape[0] // 16 + 64
+    out = _walk(buf, kind_of, cap)
+    if out[0][3] > cap:
+        out = _walk(buf, kind_of, out[0][3])
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _walk(buf: np.ndarray, kind_of: np.ndarray, cap: int):  # type: ignore[no-untyped-def]  # pragma: no cover
+    """`walk` with room for `cap` messages; status[3] is the count even when it is larger."""
     n = buf.shape[0]
     status = np.zeros(9, np.int64)
-    segs = np.zeros((n // 14 + 2, 4), np.int64)
-    msgs = np.empty((n + 1, 4), np.int64)
-    defs = np.empty((n // 6 + 2, 6), np.int64)
-    fields = np.empty((n // 3 + 2, 4), np.int64)
+    segs = np.empty((4, 4), np.int64)
+    msgs = np.empty((cap, 4), np.int64)
+    defs = np.empty((64, 6), np.int64)
+    fields = np.empty((1024, 4), np.int64)
     n_msgs = 0
     n_defs = 0
     n_fields = 0
@@ -113,6 +139,7 @@ def walk(buf: np.ndarray, kind_of: np.ndarray):  # type: ignore[no-untyped-def] 
                     status[5] = stored
                     status[6] = computed
                     break
+        segs = _room(segs, n_segs)
         segs[n_segs, 0] = pos
         segs[n_segs, 1] = hsize
         segs[n_segs, 2] = dsize
@@ -148,10 +175,11 @@ def walk(buf: np.ndarray, kind_of: np.ndarray):  # type: ignore[no-untyped-def] 
                     ts = -1
                 k = kind_of[defs[d, 0]]
                 if k >= 0:
-                    msgs[n_msgs, 0] = p + 1
-                    msgs[n_msgs, 1] = d
-                    msgs[n_msgs, 2] = k
-                    msgs[n_msgs, 3] = ts
+                    if n_msgs < cap:
+                        msgs[n_msgs, 0] = p + 1
+                        msgs[n_msgs, 1] = d
+                        msgs[n_msgs, 2] = k
+                        msgs[n_msgs, 3] = ts
                     n_msgs += 1
                     latest = max(latest, ts)
                 p = stop
@@ -180,6 +208,7 @@ def walk(buf: np.ndarray, kind_of: np.ndarray):  # type: ignore[no-untyped-def] 
                         code = BAD_BASE_TYPE
                         detail = buf[q + 2]
                         break
+                    fields = _room(fields, n_fields)
                     fields[n_fields, 0] = buf[q]
                     fields[n_fields, 1] = buf[q + 1]
                     fields[n_fields, 2] = bt
@@ -197,6 +226,7 @@ def walk(buf: np.ndarray, kind_of: np.ndarray):  # type: ignore[no-untyped-def] 
                     for _ in range(ndev):
                         size += np.int64(buf[q + 1])
                         q += 3
+                defs = _room(defs, n_defs)
                 defs[n_defs, 0] = gnum
                 defs[n_defs, 1] = 1 if big else 0
                 defs[n_defs, 2] = first
@@ -225,10 +255,11 @@ def walk(buf: np.ndarray, kind_of: np.ndarray):  # type: ignore[no-untyped-def] 
                         last_ts = value
                 k = kind_of[defs[d, 0]]
                 if k >= 0:
-                    msgs[n_msgs, 0] = p + 1
-                    msgs[n_msgs, 1] = d
-                    msgs[n_msgs, 2] = k
-                    msgs[n_msgs, 3] = ts
+                    if n_msgs < cap:
+                        msgs[n_msgs, 0] = p + 1
+                        msgs[n_msgs, 1] = d
+                        msgs[n_msgs, 2] = k
+                        msgs[n_msgs, 3] = ts
                     n_msgs += 1
                     latest = max(latest, ts)
                 p = stop
@@ -257,7 +288,7 @@ def walk(buf: np.ndarray, kind_of: np.ndarray):  # type: ignore[no-untyped-def] 
     status[4] = n_segs
     status[7] = detail
     status[8] = latest
-    return status, segs[:n_segs].copy(), msgs[:n_msgs], defs[:n_defs], fields[:n_fields]
+    return status, segs[:n_segs].copy(), msgs[: min(n_msgs, cap)], defs[:n_defs], fields[:n_fields]
 
 
 @njit(cache=True, nogil=True, inline="always")

@@ -208,27 +208,38 @@ def _clock_offset(values: np.ndarray, bounds: list[int], latest: int) -> float:
 
 
 def _frames(
-    block: np.ndarray, ints: np.ndarray, floats: np.ndarray, n_lap: int, n_rr: int
+    block: np.ndarray,
+    stamps: np.ndarray,
+    untimed: int,
+    ints: np.ndarray,
+    floats: np.ndarray,
+    n_lap: int,
+    n_rr: int,
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """The records, laps and RR frames from the kernels' buffers, one Polars conversion each.
 
-    `block` holds the record rows (UTC microseconds, then floats; NaN = absent), `ints` and
-    `floats` the buffers of `_tables.tables`. Each buffer is converted once (null where NaN),
-    its columns are slices of it, and each frame is joined from them by `hstack`: the generic
-    `pl.DataFrame` constructor costs tens of microseconds a frame, most of a small file's
-    decode (issue 19).
+    `block` holds the record rows (FIT seconds, then floats; NaN = absent) and `stamps` their
+    UTC microseconds (`untimed` of them missing), `ints` and `floats` the buffers of
+    `_tables.tables`. Each buffer is converted once (null where NaN), its columns are slices
+    of it, and each frame is joined from them by `hstack`: the generic `pl.DataFrame`
+    constructor costs tens of microseconds a frame, most of a small file's decode (issue 19).
     """
     n_rec = block.shape[1]
-    whole = pl.Series(RECORD_NAMES[0], block[1:].reshape(-1), nan_to_null=True)
+    if untimed:  # nulls where a record has no time
+        micros = (block[0] + _EPOCH_S) * 1e6
+        time = pl.Series(RECORD_NAMES[0], micros, nan_to_null=True).cast(pl.Int64).cast(_TIME)
+    else:
+        time = pl.Series(RECORD_NAMES[0], stamps).cast(_TIME)
+    whole = pl.Series("", block[1:].reshape(-1), nan_to_null=True)
     index = pl.Series("session_index", ints, dtype=pl.Int32)
     records = (
         index.slice(0, n_rec)
         .to_frame()
         .hstack(
             [
-                whole.slice(0, n_rec).cast(pl.Int64).cast(_TIME),
+                time,
                 *(
-                    whole.slice(i * n_rec, n_rec).alias(name)
+                    whole.slice((i - 1) * n_rec, n_rec).alias(name)
                     for i, name in enumerate(RECORD_NAMES)
                     if i
                 ),
@@ -283,7 +294,7 @@ def build(
     bounds = start.tolist()
     offset = _clock_offset(values, bounds, latest)
     # Records: every column in its final unit in one compiled pass over the bytes.
-    block, first_s, last_s = _kernels.records(
+    block, stamps, first_s, last_s, untimed = _kernels.records(
         buf,
         msgs,
         defs,
@@ -320,7 +331,7 @@ def build(
         p.ROW_RECORDS_BEFORE,
         _EPOCH_S,
     )
-    records, laps, rr = _frames(block, ints, floats, lap.shape[1], int(n_rr))
+    records, laps, rr = _frames(block, stamps, int(untimed), ints, floats, lap.shape[1], int(n_rr))
     return Recording(
         format="fit",
         sessions=sessions,
