@@ -182,5 +182,18 @@ def test_walk_of_tiny_messages_lists_them_all() -> None:
     assert (np.diff(msgs[:, 0]) > 0).all() and (msgs[:, 0] < buf.shape[0]).all()
 
 
+def test_walk_of_many_segments_and_definitions_lists_them_all() -> None:
+    """A chained file of more segments (64) and definitions (1,024) than the walk's first
+    tables hold is walked again with the protocol's bounds and lists everything."""
+    one = (DATA / "wahoo-elemnt-roam-unterminated-strings.fit").read_bytes()
+    single = _scan.walk(np.frombuffer(one, np.uint8), profile.KIND_OF_MESG)
+    status, segs, msgs, defs, fields = _scan.walk(
+        np.frombuffer(one * 70, np.uint8), profile.KIND_OF_MESG
+    )
+    assert status[0] == _scan.OK and len(segs) == 70 and len(defs) > 1024
+    assert (len(msgs), len(defs), len(fields)) == tuple(70 * len(t) for t in single[2:])
+    assert (segs[:, 0] == np.arange(70) * len(one)).all()
+
+
 if __name__ == "__main__":
     RECORDED.write_text(json.dumps({_key(p): outcomes(p) for p in FILES}, indent=1) + "\n")

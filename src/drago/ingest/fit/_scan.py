@@ -30,6 +30,7 @@ NO_CRC = 5  # data complete, the 2-byte file CRC missing
 BAD_CRC = 6  # file CRC does not match
 UNDEFINED_LOCAL = 7  # data message of a local type with no definition
 BAD_BASE_TYPE = 8  # field definition with an unknown base type
+_FULL = 9  # internal to `walk`: more segments, definitions or fields than the tables hold
 
 
 #: Size in bytes of each base type (index = base type & 0x1F); 0 = not a FIT base type.
@@ -58,18 +59,9 @@ def _u32(buf: np.ndarray, p: int, big: bool) -> int:  # pragma: no cover - compi
     return (np.int64(a) << 24) | (np.int64(b) << 16) | (np.int64(c) << 8) | np.int64(d)
 
 
-@njit(cache=True, nogil=True, inline="always")
-def _room(rows: np.ndarray, n: int) -> np.ndarray:  # pragma: no cover - compiled
-    """`rows`, or a copy twice as long when its n rows fill it."""
-    if n < rows.shape[0]:
-        return rows
-    grown = np.empty((2 * rows.shape[0], rows.shape[1]), rows.dtype)
-    grown[:n] = rows[:n]
-    return grown
-
-
-@njit(cache=True, nogil=True)
-def walk(buf: np.ndarray, kind_of: np.ndarray):  # type: ignore[no-untyped-def]  # pragma: no cover
+def walk(
+    buf: np.ndarray, kind_of: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Walk every segment and message of a FIT file once.
 
     Returns (status, segments, messages, definitions, fields):
@@ -87,24 +79,33 @@ def walk(buf: np.ndarray, kind_of: np.ndarray):  # type: ignore[no-untyped-def] 
     bytes, and in the rare file whose messages are smaller the walk is redone with the count
     it found. A one-row-per-byte bound made the allocator map fresh pages on every large
     file (32 bytes of list per byte of file), and a list that grows in the loop made the loop
-    1.7x slower (issue 19).
+    1.7x slower and its compile three times longer (issue 19).
     """
-    cap = buf.shape[0] // 16 + 64
-    out = _walk(buf, kind_of, cap)
-    if out[0][3] > cap:
-        out = _walk(buf, kind_of, out[0][3])
-    return out
+    n = buf.shape[0]
+    caps = np.array(
+        [n // 16 + 64, min(n // 14 + 2, 64), min(n // 6 + 2, 1024), min(n // 3 + 2, 16384)]
+    )
+    while True:  # at most three passes (a loop in Numba tripled the compile)
+        out = _walk(buf, kind_of, caps)
+        if out[0][0] == _FULL:  # the bounds: a segment takes >= 14 bytes, a definition
+            caps[1:] = (n // 14 + 2, n // 6 + 2, n // 3 + 2)  # >= 6, a field >= 3
+        elif out[0][3] > caps[0]:
+            caps[0] = out[0][3]
+        else:
+            return out  # type: ignore[no-any-return]
 
 
 @njit(cache=True, nogil=True)
-def _walk(buf: np.ndarray, kind_of: np.ndarray, cap: int):  # type: ignore[no-untyped-def]  # pragma: no cover
-    """`walk` with room for `cap` messages; status[3] is the count even when it is larger."""
+def _walk(buf: np.ndarray, kind_of: np.ndarray, caps: np.ndarray):  # type: ignore[no-untyped-def]  # pragma: no cover
+    """`walk` with room for caps = [messages, segments, definitions, fields]: status[3] is the
+    count of messages even when it is larger, status[0] `_FULL` when another table is full."""
     n = buf.shape[0]
+    cap = caps[0]
     status = np.zeros(9, np.int64)
-    segs = np.empty((4, 4), np.int64)
+    segs = np.empty((caps[1], 4), np.int64)  # every row is written before use
     msgs = np.empty((cap, 4), np.int64)
-    defs = np.empty((64, 6), np.int64)
-    fields = np.empty((1024, 4), np.int64)
+    defs = np.empty((caps[2], 6), np.int64)
+    fields = np.empty((caps[3], 4), np.int64)
     n_msgs = 0
     n_defs = 0
     n_fields = 0
@@ -139,7 +140,9 @@ def _walk(buf: np.ndarray, kind_of: np.ndarray, cap: int):  # type: ignore[no-un
                     status[5] = stored
                     status[6] = computed
                     break
-        segs = _room(segs, n_segs)
+        if n_segs == segs.shape[0]:
+            code = _FULL
+            break
         segs[n_segs, 0] = pos
         segs[n_segs, 1] = hsize
         segs[n_segs, 2] = dsize
@@ -198,6 +201,9 @@ def _walk(buf: np.ndarray, kind_of: np.ndarray, cap: int):  # type: ignore[no-un
                 hi, lo = (buf[p + 3], buf[p + 4]) if big else (buf[p + 4], buf[p + 3])
                 gnum = (np.int64(hi) << 8) | np.int64(lo)
                 nf = np.int64(buf[p + 5])
+                if n_defs == defs.shape[0] or n_fields + nf > fields.shape[0]:
+                    code = _FULL
+                    break
                 first = n_fields
                 size = np.int64(0)
                 ts_at = np.int64(-1)
@@ -208,7 +214,6 @@ def _walk(buf: np.ndarray, kind_of: np.ndarray, cap: int):  # type: ignore[no-un
                         code = BAD_BASE_TYPE
                         detail = buf[q + 2]
                         break
-                    fields = _room(fields, n_fields)
                     fields[n_fields, 0] = buf[q]
                     fields[n_fields, 1] = buf[q + 1]
                     fields[n_fields, 2] = bt
@@ -226,7 +231,6 @@ def _walk(buf: np.ndarray, kind_of: np.ndarray, cap: int):  # type: ignore[no-un
                     for _ in range(ndev):
                         size += np.int64(buf[q + 1])
                         q += 3
-                defs = _room(defs, n_defs)
                 defs[n_defs, 0] = gnum
                 defs[n_defs, 1] = 1 if big else 0
                 defs[n_defs, 2] = first
