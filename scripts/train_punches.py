@@ -3,7 +3,7 @@
 Usage: python scripts/train_punches.py DIR [DIR ...] [--out src/drago/analysis/punches/model.json]
 (or `make train-punches PUNCH_DATA="DIR [DIR ...]"`). Each DIR holds any of the sources
 described in scripts/punch_data.py (PBFC gloves, the Kharchenko phone, the PunchingBand
-wristband, the Tyson phones).
+wristband, the Tyson phones, the PunchRecognition arm IMU).
 Needs scikit-learn (a development dependency; drago itself needs only NumPy).
 
 Recipe (fixed before any evaluation; docs/punches.md):
@@ -15,8 +15,8 @@ Recipe (fixed before any evaluation; docs/punches.md):
   session (`punch_data.augment`: rotation, mirror, 25-200 Hz, amplitude, noise);
 - weights: per class, (n / (classes x n_class)) ** power, power 1 (balanced) or 0.5 chosen
   with C;
-- sources: `punch_data.TRAIN_SOURCES` only (the Tyson phones are evaluated, not trained on:
-  see docs/punches.md);
+- sources: `punch_data.TRAIN_SOURCES` only (the Tyson phones and the PunchRecognition arm
+  IMU are evaluated, not trained on: see docs/punches.md);
 - C and the class-weight power: chosen by leaving groups of training subjects out
   (`choose`), scoring
   the mean per-subject accuracy; the softmax temperature is then fitted on those
