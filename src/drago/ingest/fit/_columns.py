@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from drago.ingest.fit._scan import _read, element_type
+from drago.ingest.fit._scan import BASE_SIZE, INVALID, SIGN_BITS, _read_as, element_type
 
 #: The `Recording.records` columns `records` gives, in order after session_index: the
 #: timestamp (UTC microseconds, an int64 array of its own), then the rows of its float block
@@ -125,7 +125,7 @@ def records(  # type: ignore[no-untyped-def]  # pragma: no cover - compiled
     (`cols[j]` is the column of `RAW_FIELDS[j]`; the compressed field takes three), the offset
     and base type of the last field element that fills it (a field whose size is not a
     multiple of its base type's is bytes), so a message costs one read per column it has,
-    from one call site (`_read` is inlined; fourteen sites took 34 s CPU to compile once).
+    from one call site (`_read_as` is inlined; fourteen sites took 34 s CPU to compile once).
     Every column is written in its final unit; `time_offset_s` anchors a device-relative
     clock (0 when the file has a real one). Returns (block, stamps, first_s, last_s, untimed):
     a (len(RECORD_ROWS), n) block of the FIT seconds then `RECORD_ROWS[1:]`, the UTC
@@ -174,16 +174,20 @@ def records(  # type: ignore[no-untyped-def]  # pragma: no cover - compiled
         cols[10],
         cols[11],
     )
-    # The raw columns each definition has, as rows of (column, offset, base type) side by
-    # side: a message's reads then walk one small row (three lookups apart cost 15 %).
-    present = np.zeros((n_rdefs, n_raw, 3), np.int64)
+    # The raw columns each definition has, as rows of (column, offset, then the base type's
+    # size, invalid value and sign bits) side by side: a message's reads then walk one small
+    # row (lookups in four tables cost 15 % more).
+    present = np.zeros((n_rdefs, n_raw, 5), np.int64)
     n_present = np.zeros(n_rdefs, np.int64)
     for rd in range(n_rdefs):
         for k in range(n_raw):
             if src[rd, k] >= 0:
-                present[rd, n_present[rd], 0] = k
-                present[rd, n_present[rd], 1] = src[rd, k]
-                present[rd, n_present[rd], 2] = src_bt[rd, k]
+                row = present[rd, n_present[rd]]
+                row[0] = k
+                row[1] = src[rd, k]
+                row[2] = BASE_SIZE[src_bt[rd, k]]
+                row[3] = INVALID[src_bt[rd, k]]
+                row[4] = SIGN_BITS[src_bt[rd, k]]
                 n_present[rd] += 1
     has_comp = False
     for rd in range(n_rdefs):
@@ -226,8 +230,15 @@ def records(  # type: ignore[no-untyped-def]  # pragma: no cover - compiled
         if rd != last_rd:  # the columns a definition lacks stay NaN while it repeats
             raw[:] = np.nan
             last_rd = rd
-        for j in range(n_present[rd]):  # one read site: Numba inlines `_read` once
-            raw[present[rd, j, 0]] = _read(buf, m + present[rd, j, 1], present[rd, j, 2], big)
+        for j in range(n_present[rd]):  # one read site: Numba inlines `_read_as` once
+            raw[present[rd, j, 0]] = _read_as(
+                buf,
+                m + present[rd, j, 1],
+                present[rd, j, 2],
+                present[rd, j, 3],
+                present[rd, j, 4],
+                big,
+            )
         out[1, r] = raw[hr]
         s = raw[espd] / scale[2] - offset[2]
         if np.isnan(s):

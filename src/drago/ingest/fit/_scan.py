@@ -313,7 +313,15 @@ def _read(buf: np.ndarray, p: int, bt: int, big: bool) -> float:  # pragma: no c
     into its callers by Numba (`inline="always"`): the per-field read of the kernels is a
     few instructions (the chain of type tests and the call it replaces cost 4-10x more).
     """
-    size = BASE_SIZE[bt]
+    return _read_as(buf, p, BASE_SIZE[bt], INVALID[bt], SIGN_BITS[bt], big)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _read_as(
+    buf: np.ndarray, p: int, size: int, invalid: int, bits: int, big: bool
+) -> float:  # pragma: no cover - compiled
+    """`_read` with the base type's size, invalid value and sign bits given (a caller that
+    reads the same fields of many messages looks them up once)."""
     if size == 1:
         v = np.int64(buf[p])
     elif size == 2:
@@ -323,10 +331,8 @@ def _read(buf: np.ndarray, p: int, bt: int, big: bool) -> float:  # pragma: no c
         v = _u32(buf, p, big)
     else:
         return np.nan  # float64 and 64-bit integers are not wanted here
-    invalid = INVALID[bt]
     if v == invalid or invalid == NOT_READ:
         return np.nan
-    bits = SIGN_BITS[bt]
     if bits and v >= (np.int64(1) << (bits - 1)):
         v -= np.int64(1) << bits
     return float(v)
