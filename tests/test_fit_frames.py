@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 import drago.ingest.fit as fit
 from drago.errors import BadInput
-from drago.ingest.fit import _scan, profile
+from drago.ingest.fit import _base, _scan, profile
 
 DATA = Path(__file__).parent / "data" / "fit"
 RECORDED = Path(__file__).parent / "fit_frames.json"
@@ -118,7 +118,7 @@ def test_read_follows_the_base_type_table(raw: bytes, bt: int, big: bool) -> Non
     """The kernels' table-driven element read equals the protocol's definition."""
     want = reference_read(raw, bt, big)
     buf = np.frombuffer(raw, np.uint8)
-    for got in (_scan._read.py_func(buf, 0, bt, big), _scan._read(buf, 0, bt, big)):
+    for got in (_base._read.py_func(buf, 0, bt, big), _base._read(buf, 0, bt, big)):
         assert got == want or (np.isnan(got) and np.isnan(want))
 
 
@@ -133,7 +133,7 @@ def test_read_compiled_on_a_grid_of_values() -> None:
                     size = BASE_TYPES[bt][0]
                     raw = (value & ((1 << 8 * size) - 1)).to_bytes(size, "big" if big else "little")
                     raw += b"\xa5" * (4 - size)
-                got = _scan._read(np.frombuffer(raw, np.uint8), 0, bt, big)
+                got = _base._read(np.frombuffer(raw, np.uint8), 0, bt, big)
                 want = reference_read(raw, bt, big)
                 assert got == want or (np.isnan(got) and np.isnan(want)), (bt, big, value)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from drago.ingest.fit._scan import BASE_SIZE, INVALID, SIGN_BITS, _read_as, element_type
+from drago.ingest.fit._base import BASE_SIZE, INVALID, SIGN_BITS, _read_as, element_type
 
 #: The `Recording.records` columns `records` gives, in order after session_index: the
 #: timestamp (UTC microseconds, an int64 array of its own), then the rows of its float block
