@@ -114,6 +114,7 @@ def test_a_hidden_athlete_raises_what_a_missing_one_raises(store: Store) -> None
         )
         assert lab.athletes.get(" drago ").profile["name"] == OWN
         assert lab.athletes.list()["name"].to_list() == [OWN]
+        assert list(lab.athletes.time_zones()) == [OWN]  # `drago sessions`' local times
 
 
 def test_a_hidden_team_raises_what_a_missing_one_raises(store: Store) -> None:
@@ -132,6 +133,7 @@ def test_an_admin_lab_sees_everything(store: Store) -> None:
     with ScopedLab(store.db, None, role="admin") as lab:
         assert lab.sessions.get(store.session)["athlete"] == OTHER
         assert lab.athletes.list().height == 3
+        assert len(lab.athletes.time_zones()) == 3
         assert lab.fights.report(store.fight).rounds  # the glove fills rounds
 
 

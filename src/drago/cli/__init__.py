@@ -8,11 +8,12 @@ keystroke pays only for the command typed.
 
 from __future__ import annotations
 
-import gc
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer._click.exceptions import ClickException, NoArgsIsHelpError
+from typer._click.exceptions import UsageError as ClickUsageError
 from typer.core import TyperCommand, TyperGroup
 
 from drago.cli import lazy
@@ -63,9 +64,17 @@ class DragoGroup(TyperGroup):
                 exc.message = f"{message.rstrip('.')}. Did you mean {suggestions}?"  # type: ignore[attr-defined]
             raise
 
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
+        try:
+            return super().parse_args(ctx, args)  # type: ignore[no-any-return]
+        except ClickException as exc:
+            raise _one_line(exc) from exc
+
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
         try:
             return super().invoke(ctx)
+        except ClickException as exc:
+            raise _one_line(exc) from exc
         except DragoError as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
@@ -83,6 +92,24 @@ class DragoGroup(TyperGroup):
 
             error(message)
             raise typer.Exit(1) from exc
+
+
+def _one_line(exc: ClickException) -> ClickException | typer.Exit:
+    """A usage mistake Click found (an unknown option, a value not allowed, a missing argument)
+    as drago's one `error:` line naming the command, with where to read its usage, instead of
+    Click's usage block and boxed message; `drago` or a group typed alone still prints its help.
+    """
+    if isinstance(exc, NoArgsIsHelpError):
+        return exc
+    from drago.cli.output import error
+
+    message = exc.format_message().strip().replace("\n", " ").rstrip(".")
+    context = exc.ctx if isinstance(exc, ClickUsageError) else None
+    if context is not None:
+        path = "drago" + context.command_path[len(context.find_root().command_path) :]
+        message = f"{path}: {message[:1].lower()}{message[1:]} (see '{path} --help')"
+    error(message)
+    return typer.Exit(exc.exit_code)
 
 
 app = typer.Typer(
@@ -124,15 +151,10 @@ def open_lab(ctx: typer.Context, *, read_only: bool = False) -> Lab:
 __all__ = ["DragoGroup", "app", "main", "open_lab"]
 
 
-#: The collector's first threshold for a command's process (CPython's default: 700).
-GC_YOUNG_THRESHOLD = 100_000
-
-
 def main() -> None:
-    """Run the command line. Starting a command creates some 100,000 objects that live as long
-    as the process (modules, classes, Polars' and Rich's tables); with CPython's default
-    threshold the collector scans them over and over, about 25 ms of CPU before the command
-    does anything (issue 19). A higher first threshold lets them settle; cycles are still
-    collected, every 100,000 net new objects."""
-    gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
-    app()
+    """Run the command line. The `drago` command and `python -m drago` start in
+    `drago.__main__.main`, which tunes the garbage collector before this module is imported;
+    this entry point (that of installs made before 2026-12-06) goes there too."""
+    from drago.__main__ import main as run
+
+    run()

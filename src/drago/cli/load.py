@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import datetime
 from typing import Annotated
 
 import polars as pl
 import typer
 
-from drago.cli import app, open_lab
-from drago.cli.output import Fmt, OutputFormat, emit, stdout
+from drago.cli import app, open_lab, output, tables
+from drago.cli.output import Fmt, OutputFormat, emit
+from drago.cli.tables import BOLD, RESET, styled
 from drago.vocab import ACWR_BAND_LABEL, ACWR_BAND_RATIO, LoadMethod
 
 #: The load methods as the CLI offers them (one vocabulary: `drago.vocab`).
@@ -43,6 +45,8 @@ BAND_WORDS = {
     "caution": "more than usual: watch recovery",
     "spike": "a spike well above usual: look at the load and recovery (a prompt, not injury risk)",
 }
+#: The title of `drago status`'s table of recent days.
+TITLE = "last 14 days"
 
 
 @app.command("load")
@@ -99,38 +103,38 @@ def status(
         return
     day = report.today
     band = day.get("acwr_band")
-    from rich.markup import escape
-
-    stdout.print(
-        f"[bold]{escape(report.athlete)}[/bold] on {report.day.isoformat()} ({method.value} load)",
-        markup=True,
-    )
-    stdout.print(
-        f"  fitness (CTL) {_num(day['ctl'])}   fatigue (ATL) {_num(day['atl'])}   "
-        f"form (TSB) {_num(day['tsb'])}",
-        highlight=False,
-    )
     acwr = day.get(ACWR_BAND_RATIO)
     words = BAND_WORDS.get(band or "", "not enough history yet (28 days)")
-    stdout.print(
+    name = f"{BOLD}{report.athlete}{RESET}" if styled(sys.stdout) else report.athlete
+    lines = [
+        f"{name} on {report.day.isoformat()} ({method.value} load)",
+        f"  fitness (CTL) {_num(day['ctl'])}   fatigue (ATL) {_num(day['atl'])}   "
+        f"form (TSB) {_num(day['tsb'])}",
         f"  ACWR ({ACWR_BAND_LABEL}) {_num(acwr, 2)}: {band or 'no band'}, {words}; "
         f"EWMA {_num(day.get('acwr_ewma'), 2)}",
-        highlight=False,
-    )
-    stdout.print(
         f"  monotony {_num(day.get('monotony'), 2)}   strain {_num(day.get('strain'))}",
-        highlight=False,
-    )
+    ]
+    sys.stdout.write("\n".join(lines) + "\n")
     peak = max((v or 0.0) for v in report.recent["load"].to_list()) or 1.0
-    from rich.table import Table
+    header = ("date", "load", "", "TSB")
+    rows = [
+        (
+            row["date"].isoformat(),
+            _num(row["load"]),
+            "█" * round(20 * (row["load"] or 0.0) / peak),
+            _num(row["tsb"]),
+        )
+        for row in report.recent.iter_rows(named=True)
+    ]
+    if not tables.draw(header, rows, title=TITLE):  # a terminal too narrow: Rich folds it
+        from rich.table import Table
 
-    grid = Table(title="last 14 days", header_style="bold")
-    for column in ("date", "load", "", "TSB"):
-        grid.add_column(column)
-    for row in report.recent.iter_rows(named=True):
-        bar = "█" * round(20 * (row["load"] or 0.0) / peak)
-        grid.add_row(row["date"].isoformat(), _num(row["load"]), bar, _num(row["tsb"]))
-    stdout.print(grid)
+        grid = Table(title=TITLE, header_style="bold")
+        for column in header:
+            grid.add_column(column)
+        for cells in rows:
+            grid.add_row(*cells)
+        output.stdout.print(grid)
 
 
 def _num(value: float | None, digits: int = 1) -> str:
@@ -149,4 +153,4 @@ def recompute(
     Example: drago recompute rocky
     """
     n = open_lab(ctx).load.recompute(athlete=name)
-    stdout.print(f"recomputed {n} sessions", highlight=False)
+    output.stdout.print(f"recomputed {n} sessions", highlight=False)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import polars as pl
 import typer
 
+from drago.cli import tables
 from drago.csv_cells import write_csv
 
 if TYPE_CHECKING:
@@ -48,6 +49,16 @@ Fmt = Annotated[
 ]
 
 
+def _finite(frame: pl.DataFrame) -> pl.DataFrame:
+    """Non-finite floats (an overflowed reading, a ratio over zero) as null: JSON has no inf."""
+    floats = [name for name, dtype in frame.schema.items() if dtype.is_float()]
+    if not floats:
+        return frame
+    return frame.with_columns(
+        pl.when(pl.col(name).is_finite()).then(pl.col(name)).alias(name) for name in floats
+    )
+
+
 def _plain(frame: pl.DataFrame, *, short: bool = False, flat: bool = False) -> pl.DataFrame:
     """Dates and times as ISO 8601 text; UTC instants end in Z (`short`: minutes, for tables);
     `flat`: lists as `;`-separated text (CSV holds no nested values)."""
@@ -74,22 +85,26 @@ def _plain(frame: pl.DataFrame, *, short: bool = False, flat: bool = False) -> p
 def emit(frame: pl.DataFrame, fmt: OutputFormat, *, table: pl.DataFrame | None = None) -> None:
     """Print a frame; `table` is an optional human-friendly version for the table format."""
     if fmt is OutputFormat.json:
-        rows: list[dict[str, Any]] = _plain(frame).to_dicts()
+        rows: list[dict[str, Any]] = _plain(_finite(frame)).to_dicts()
         sys.stdout.write(json.dumps(rows, indent=2, allow_nan=False, default=str) + "\n")
     elif fmt is OutputFormat.csv:
         sys.stdout.write(write_csv(_plain(frame, flat=True)))
     else:
-        from rich.console import Console
-        from rich.table import Table
-
         shown = _plain(table if table is not None else frame, short=True, flat=True)
-        grid = Table(show_lines=False, header_style="bold")
-        for name in shown.columns:
-            grid.add_column(name, overflow="fold")
-        for row in shown.iter_rows():
-            grid.add_row(*("" if value is None else _cell(value) for value in row))
-        console = Console(width=None if sys.stdout.isatty() else PIPE_WIDTH, markup=False)
-        console.print(grid)
+        texts = [
+            ["" if value is None else _cell(value) for value in row] for row in shown.iter_rows()
+        ]
+        width = None if sys.stdout.isatty() else PIPE_WIDTH
+        if not tables.draw(shown.columns, texts, width=width):  # Rich folds what does not fit
+            from rich.console import Console
+            from rich.table import Table
+
+            grid = Table(show_lines=False, header_style="bold")
+            for name in shown.columns:
+                grid.add_column(name, overflow="fold")
+            for cells in texts:
+                grid.add_row(*cells)
+            Console(width=width, markup=False).print(grid)
 
 
 def json_safe(value: Any) -> Any:

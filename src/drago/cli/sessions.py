@@ -45,7 +45,7 @@ def sessions(
     """
     lab = open_lab(ctx)
     frame = lab.sessions.list(athlete=athlete, team=team, since=since.date() if since else None)
-    zones = dict(lab.athletes.list().select("name", "tz").iter_rows())
+    zones = lab.athletes.time_zones()
     local = [  # a loop, not map_elements: Polars would parse the lambda's bytecode first
         local_text(start, zones.get(name))
         for start, name in frame.select("start", "athlete").iter_rows()

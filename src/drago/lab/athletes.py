@@ -13,7 +13,6 @@ import polars as pl
 from drago.errors import UsageError
 from drago.lab.base import check_hr_pair, check_range, check_tz
 from drago.lab.context import LabContext, Service
-from drago.store import accounts as account_rows
 from drago.store import athletes as athlete_rows
 from drago.store import teams as team_rows
 from drago.vocab import SEXES
@@ -181,6 +180,16 @@ class AthletesService(Service):
             frame = frame.filter(pl.col("id").is_in(sorted(self.ctx.visible)))
         return frame
 
+    def time_zones(self) -> dict[str, str]:
+        """The time zone of each athlete the caller may see, by name: for a listing's local
+        times, without `list`'s values and estimates from data (a query that costs a listing
+        as much as its own; issue 19)."""
+        return {
+            name: tz
+            for athlete_id, name, tz in athlete_rows.time_zones(self.store)
+            if self.ctx.visible is None or athlete_id in self.ctx.visible
+        }
+
     def get(self, name: str) -> AthleteView:
         """One athlete: profile, dated values, and the estimates from data."""
         row = athlete_rows.get_athlete(self.store, name)
@@ -193,6 +202,8 @@ class AthletesService(Service):
 
     def id_of(self, name: str) -> int | None:
         """The id of athlete `name` (any case), None when there is none."""
+        from drago.store import accounts as account_rows  # team mode's: not every command's
+
         return account_rows.athlete_id_by_name(self.store, name)
 
 

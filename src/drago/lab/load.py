@@ -59,13 +59,13 @@ class LoadService(Service):
         inputs = load_rows.load_inputs(self.store, athlete_id=athlete_id, ids=session_ids)
         if inputs.height == 0:
             return 0
-        inputs = self._with_hr_values(with_local_date(inputs))
-        records = load_rows.hr_records(
-            self.store, inputs.filter(pl.col("n_records") > 0)["id"].to_list()
-        )
+        recorded = inputs.filter(pl.col("n_records") > 0)
+        if recorded.height:  # the HR values in force matter only to sessions with records
+            recorded = self._with_hr_values(with_local_date(recorded))
+        records = load_rows.hr_records(self.store, recorded["id"].to_list())
         keys = ["sex", "zone_model", *LOAD_VALUES.values()]
         computed = []
-        for group in inputs.filter(pl.col("n_records") > 0).partition_by(keys, as_dict=False):
+        for group in recorded.partition_by(keys, as_dict=False) if recorded.height else []:
             from drago.analysis.trimp import session_loads  # NumPy: not for hand-logged sessions
 
             first = group.row(0, named=True)
@@ -99,13 +99,27 @@ class LoadService(Service):
             if column not in out.columns:
                 dtype = pl.List(pl.Float64) if column == "zone_s" else pl.Float64
                 out = out.with_columns(pl.lit(None, dtype).alias(column))
-        suspects = session_plausibility(
-            load_rows.plausibility_inputs(self.store, inputs["id"].to_list())
-        )
+        suspects = session_plausibility(self._plausibility_inputs(inputs))
         with self.store.transaction():
             load_rows.write_loads(self.store, out)
             load_rows.write_suspects(self.store, suspects)
         return out.height
+
+    def _plausibility_inputs(self, inputs: pl.DataFrame) -> pl.DataFrame:
+        """What `session_plausibility` reads: from the records of the sessions that have some;
+        a session without records (logged by hand) has no span, HR or speed to read, so its
+        row is made from `inputs` without a query."""
+        recorded = inputs.filter(pl.col("n_records") > 0)["id"].to_list()
+        plain = inputs.filter(pl.col("n_records") == 0).select(
+            "id",
+            "activity",
+            "duration_s",
+            *(pl.lit(None, pl.Float64).alias(c) for c in load_rows.MEASURED_PLAUSIBILITY),
+        )
+        if not recorded:
+            return plain
+        measured = load_rows.plausibility_inputs(self.store, recorded)
+        return pl.concat([measured, plain], how="vertical_relaxed") if plain.height else measured
 
     def _with_hr_values(self, inputs: pl.DataFrame) -> pl.DataFrame:
         """Each session's HR values: the dated value in force on its local date, else the

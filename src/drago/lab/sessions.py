@@ -19,15 +19,12 @@ from drago.lab.athletes import listing
 from drago.lab.base import check_not_future, check_range
 from drago.lab.context import LabContext, Service
 from drago.lab.load import LoadService
-from drago.store import accounts as account_rows
 from drago.store import athletes as athlete_rows
 from drago.store import edits
 from drago.store import loads as load_rows
 from drago.store import teams as team_rows
 from drago.store.db import utc_now
-from drago.store.privacy import remove_files
 from drago.store.sessions import insert_session, list_sessions
-from drago.store.streams import lap_count
 from drago.vocab import HANDS
 
 if TYPE_CHECKING:
@@ -177,10 +174,14 @@ class SessionsService(Service):
 
     def athlete_id_of(self, session_id: int) -> int | None:
         """The id of the athlete a session belongs to, None when there is no such session."""
+        from drago.store import accounts as account_rows  # team mode's: not every command's
+
         return account_rows.athlete_id_of_session(self.store, session_id)
 
     def get(self, session_id: int) -> dict[str, Any]:
         """One session as a row of the listing, with its lap count, or NotFound."""
+        from drago.store.streams import lap_count  # with the record schema: not for listings
+
         self.row(session_id)
         row = self.list(session_id=session_id).row(0, named=True)
         row["n_laps"] = lap_count(self.store, session_id)
@@ -226,6 +227,8 @@ class SessionsService(Service):
             sha = edits.delete_session(self.store, session_id)
         if sha is None:
             return False
+        from drago.store.privacy import remove_files  # erasing: not every command's
+
         remove_files(list(self.store.originals.root.glob(f"{sha}.*")))
         return True
 

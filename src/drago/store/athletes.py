@@ -126,6 +126,14 @@ def values(store: Store, athlete_id: int) -> pl.DataFrame:
     )
 
 
+def time_zones(store: Store) -> list[tuple[int, str, str]]:
+    """`(id, name, tz)` of every athlete: what a listing needs to show local times."""
+    return [
+        (int(i), str(name), str(tz))
+        for i, name, tz in store.run("SELECT id, name, tz FROM athletes")
+    ]
+
+
 def list_athletes(store: Store) -> pl.DataFrame:
     """Every athlete with their latest dated values, session count and data-based estimates."""
     return store.frame(

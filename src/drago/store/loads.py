@@ -30,12 +30,13 @@ def _ids_clause(ids: Sequence[int] | None) -> str:
 def load_inputs(
     store: Store, *, athlete_id: int | None = None, ids: Sequence[int] | None = None
 ) -> pl.DataFrame:
-    """Sessions with what their load depends on: athlete, time zone, sex, zone model, RPE."""
+    """Sessions with what their load depends on (athlete, time zone, sex, zone model, RPE),
+    and their activity (for the plausibility rules)."""
     params = [] if athlete_id is None else [athlete_id]
     athlete = "true" if athlete_id is None else "s.athlete_id = ?"
     return store.frame(
         f"""
-        SELECT s.id, s.athlete_id, s.start_utc, s.duration_s, s.rpe, s.n_records,
+        SELECT s.id, s.athlete_id, s.start_utc, s.duration_s, s.rpe, s.n_records, s.activity,
                {COUNTS_SQL} AS counts, a.tz, a.sex,
                coalesce(a.zone_model, 'karvonen') AS zone_model
         FROM sessions s JOIN athletes a ON a.id = s.athlete_id
@@ -87,6 +88,10 @@ def load_history(store: Store, athlete_ids: Sequence[int]) -> pl.DataFrame:
     )
 
 
+#: The columns of `plausibility_inputs` read from the records.
+MEASURED_PLAUSIBILITY = ("span_s", "hr_min_bpm", "hr_max_bpm", "speed_p99_ms")
+
+
 def plausibility_inputs(store: Store, ids: Sequence[int]) -> pl.DataFrame:
     """Per session: `id`, `activity`, `duration_s`, the span of its records (`span_s`), the
     lowest and highest HR sample above 0 (`hr_min_bpm`, `hr_max_bpm`) and the 99th percentile
@@ -104,9 +109,19 @@ def plausibility_inputs(store: Store, ids: Sequence[int]) -> pl.DataFrame:
     )
 
 
+#: Up to this many sessions, loads and reasons are written row by row with parameters:
+#: registering an Arrow stream and joining it costs a one-session write (`drago log`) about
+#: 6 ms of CPU more (issue 19); beyond, the join is the faster.
+ROW_BY_ROW_MAX = 16
+
+
 def write_suspects(store: Store, reasons: pl.DataFrame) -> None:
     """Set `suspect_reason` (null: plausible) of the sessions in `reasons` (`id`, `reason`)."""
     if reasons.height == 0:
+        return
+    if reasons.height <= ROW_BY_ROW_MAX:
+        for row in reasons.select("reason", "id").iter_rows():
+            store.run("UPDATE sessions SET suspect_reason = ? WHERE id = ?", list(row))
         return
     store.con.register("suspect_reasons", ArrowStream(reasons.select("id", "reason")))
     try:
@@ -126,6 +141,12 @@ def set_trusted(store: Store, session_id: int, trusted: bool) -> None:
 def write_loads(store: Store, loads: pl.DataFrame) -> None:
     """Set the load columns of the sessions in `loads` (column `id` plus `LOAD_COLUMNS`)."""
     if loads.height == 0:
+        return
+    if loads.height <= ROW_BY_ROW_MAX:
+        assignments = ", ".join(f"{c} = ?" for c in LOAD_COLUMNS)
+        update = f"UPDATE sessions SET {assignments}, loads_utc = now()::TIMESTAMP WHERE id = ?"
+        for row in loads.select(*LOAD_COLUMNS, "id").iter_rows():
+            store.run(update, list(row))
         return
     frame = loads.select("id", *LOAD_COLUMNS)
     store.con.register("computed_loads", ArrowStream(frame))

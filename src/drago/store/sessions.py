@@ -6,14 +6,16 @@ from collections.abc import Mapping
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import polars as pl
 
-from drago.recording import RECORD_SCHEMA, Recording, SessionMeta
 from drago.store.db import ArrowStream, Store, utc_now
 from drago.store.duplicates import link_duplicates
+
+if TYPE_CHECKING:  # the schemas load with the writes that use them: listings need neither
+    from drago.recording import Recording, SessionMeta
 
 #: SQL truth of "this session counts in the load" (alias `s` for sessions): not a duplicate,
 #: and not a recording flagged implausible unless a person trusted it.
@@ -170,6 +172,8 @@ def _with_session_id(frame: pl.DataFrame, ids: Mapping[int, int]) -> pl.DataFram
 
 
 def _insert_streams(store: Store, recording: Recording, ids: Mapping[int, int]) -> None:
+    from drago.recording import RECORD_SCHEMA
+
     records = _with_session_id(recording.records, ids).select(
         "session_id",
         pl.col("timestamp").dt.replace_time_zone(None).alias("ts_utc"),
