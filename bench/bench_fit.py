@@ -66,7 +66,7 @@ def _kernels(data: bytes) -> int:
         p.RECORD,
         p.RECORD,
     )
-    block = _columns.records(
+    block, _stamps, _first_s, _last_s, _untimed = _columns.records(
         buf,
         msgs,
         defs,

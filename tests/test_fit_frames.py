@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 import drago.ingest.fit as fit
 from drago.errors import BadInput
-from drago.ingest.fit import _scan
+from drago.ingest.fit import _base, _scan, profile
 
 DATA = Path(__file__).parent / "data" / "fit"
 RECORDED = Path(__file__).parent / "fit_frames.json"
@@ -118,7 +118,7 @@ def test_read_follows_the_base_type_table(raw: bytes, bt: int, big: bool) -> Non
     """The kernels' table-driven element read equals the protocol's definition."""
     want = reference_read(raw, bt, big)
     buf = np.frombuffer(raw, np.uint8)
-    for got in (_scan._read.py_func(buf, 0, bt, big), _scan._read(buf, 0, bt, big)):
+    for got in (_base._read.py_func(buf, 0, bt, big), _base._read(buf, 0, bt, big)):
         assert got == want or (np.isnan(got) and np.isnan(want))
 
 
@@ -133,9 +133,66 @@ def test_read_compiled_on_a_grid_of_values() -> None:
                     size = BASE_TYPES[bt][0]
                     raw = (value & ((1 << 8 * size) - 1)).to_bytes(size, "big" if big else "little")
                     raw += b"\xa5" * (4 - size)
-                got = _scan._read(np.frombuffer(raw, np.uint8), 0, bt, big)
+                got = _base._read(np.frombuffer(raw, np.uint8), 0, bt, big)
                 want = reference_read(raw, bt, big)
                 assert got == want or (np.isnan(got) and np.isnan(want)), (bt, big, value)
+
+
+def _untime(data: bytes, every: int) -> tuple[bytes, list[int]]:
+    """The file with the timestamp of every `every`-th record set to FIT's invalid value (CRC
+    rewritten), and the rows of those records."""
+    out = bytearray(data)
+    buf = np.frombuffer(data, np.uint8)
+    _status, _segs, msgs, defs, _fields = _scan.walk(buf, profile.KIND_OF_MESG)
+    rows = []
+    records = [i for i in range(len(msgs)) if msgs[i, 2] == profile.RECORD]
+    for row, i in enumerate(records):
+        at = int(defs[msgs[i, 1], 5])
+        if row % every == 1 and at >= 0:
+            start = int(msgs[i, 0]) + at
+            out[start : start + 4] = b"\xff" * 4
+            rows.append(row)
+    end = out[0] + int.from_bytes(out[4:8], "little")
+    crc = fit._crc.crc16(np.frombuffer(bytes(out[:end]), np.uint8), 0, end)
+    out[end : end + 2] = int(crc).to_bytes(2, "little")
+    return bytes(out), rows
+
+
+def test_records_without_a_time_get_a_null_timestamp() -> None:
+    """A record whose timestamp is the invalid value keeps its values and a null time (the
+    decoder's path for files where some records have no time; no sample file has one)."""
+    data = (DATA / "garmin-fenix5-run-short-hrv.fit").read_bytes()
+    whole = fit.decode(data).records
+    damaged, rows = _untime(data, 3)
+    got = fit.decode(damaged).records
+    assert rows and got.schema == whole.schema and got.height == whole.height
+    nulls = got["timestamp"].is_null().to_numpy()
+    assert np.flatnonzero(nulls).tolist() == rows
+    kept = pl.Series(~nulls)
+    assert got.filter(kept).equals(whole.filter(kept))
+    assert got.drop("timestamp").equals(whole.drop("timestamp"))
+
+
+def test_walk_of_tiny_messages_lists_them_all() -> None:
+    """Messages of under 16 bytes on average overflow the walk's first list; the walk is
+    redone with the count and lists every message (fr70: 7.5 bytes a message)."""
+    buf = np.frombuffer((DATA / "garmin-fr70-compressed-timestamps.fit").read_bytes(), np.uint8)
+    status, _segs, msgs, _defs, _fields = _scan.walk(buf, profile.KIND_OF_MESG)
+    assert status[0] == _scan.OK and status[3] == len(msgs) > buf.shape[0] // 16 + 64
+    assert (np.diff(msgs[:, 0]) > 0).all() and (msgs[:, 0] < buf.shape[0]).all()
+
+
+def test_walk_of_many_segments_and_definitions_lists_them_all() -> None:
+    """A chained file of more segments (64) and definitions (1,024) than the walk's first
+    tables hold is walked again with the protocol's bounds and lists everything."""
+    one = (DATA / "wahoo-elemnt-roam-unterminated-strings.fit").read_bytes()
+    single = _scan.walk(np.frombuffer(one, np.uint8), profile.KIND_OF_MESG)
+    status, segs, msgs, defs, fields = _scan.walk(
+        np.frombuffer(one * 70, np.uint8), profile.KIND_OF_MESG
+    )
+    assert status[0] == _scan.OK and len(segs) == 70 and len(defs) > 1024
+    assert (len(msgs), len(defs), len(fields)) == tuple(70 * len(t) for t in single[2:])
+    assert (segs[:, 0] == np.arange(70) * len(one)).all()
 
 
 if __name__ == "__main__":

@@ -15,11 +15,13 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from drago.ingest.fit._scan import _read, element_type
+from drago.ingest.fit._base import BASE_SIZE, INVALID, SIGN_BITS, _read_as, element_type
 
-#: Rows of the block `records` returns, in `Recording.records` order after session_index.
+#: The `Recording.records` columns `records` gives, in order after session_index: the
+#: timestamp (UTC microseconds, an int64 array of its own), then the rows of its float block
+#: after the FIT seconds (NaN = absent).
 RECORD_ROWS = (
-    "timestamp",  # UTC microseconds (float; NaN = no time)
+    "timestamp",
     "hr_bpm",
     "speed_ms",
     "distance_m",
@@ -116,16 +118,20 @@ def records(  # type: ignore[no-untyped-def]  # pragma: no cover - compiled
     epoch_s: float,
     semicircle_deg: float,
 ):
-    """The record columns straight from the bytes: FIT seconds, then `RECORD_ROWS`.
+    """The record columns straight from the bytes, in their final units (see `RECORD_ROWS`).
 
     Reads the record messages of the walk's list `msgs` (kind `rec_kind`) with the base-type
     rules of `_scan.extract`: each record definition first gets, for each raw column
     (`cols[j]` is the column of `RAW_FIELDS[j]`; the compressed field takes three), the offset
     and base type of the last field element that fills it (a field whose size is not a
     multiple of its base type's is bytes), so a message costs one read per column it has,
-    from one call site (`_read` is inlined; fourteen sites took 34 s CPU to compile once).
+    from one call site (`_read_as` is inlined; fourteen sites took 34 s CPU to compile once).
     Every column is written in its final unit; `time_offset_s` anchors a device-relative
-    clock (0 when the file has a real one). Returns a (1 + len(RECORD_ROWS), n) block.
+    clock (0 when the file has a real one). Returns (block, stamps, first_s, last_s, untimed):
+    a (len(RECORD_ROWS), n) block of the FIT seconds then `RECORD_ROWS[1:]`, the UTC
+    microseconds as int64 (0 where a record has no time; Polars takes them without a float
+    cast, 20x cheaper), the first and last times in FIT seconds (NaN when no record has a
+    time) and the count of records without a time.
     """
     n_defs = defs.shape[0]
     n_raw = 0
@@ -168,12 +174,20 @@ def records(  # type: ignore[no-untyped-def]  # pragma: no cover - compiled
         cols[10],
         cols[11],
     )
-    present = np.zeros((n_rdefs, n_raw), np.int64)  # the raw columns each definition has
+    # The raw columns each definition has, as rows of (column, offset, then the base type's
+    # size, invalid value and sign bits) side by side: a message's reads then walk one small
+    # row (lookups in four tables cost 15 % more).
+    present = np.zeros((n_rdefs, n_raw, 5), np.int64)
     n_present = np.zeros(n_rdefs, np.int64)
     for rd in range(n_rdefs):
         for k in range(n_raw):
             if src[rd, k] >= 0:
-                present[rd, n_present[rd]] = k
+                row = present[rd, n_present[rd]]
+                row[0] = k
+                row[1] = src[rd, k]
+                row[2] = BASE_SIZE[src_bt[rd, k]]
+                row[3] = INVALID[src_bt[rd, k]]
+                row[4] = SIGN_BITS[src_bt[rd, k]]
                 n_present[rd] += 1
     has_comp = False
     for rd in range(n_rdefs):
@@ -182,12 +196,17 @@ def records(  # type: ignore[no-untyped-def]  # pragma: no cover - compiled
     for i in range(msgs.shape[0]):
         if msgs[i, 2] == rec_kind:
             n += 1
-    out = np.empty((1 + len(RECORD_ROWS), n))
+    out = np.empty((len(RECORD_ROWS), n))
+    stamps = np.zeros(n, np.int64)
+    untimed = 0
     # Fresh pages cost more than the arithmetic here: the compressed field's three bytes
     # get rows only in the files that have it.
     comp_raw = np.full((3, n if has_comp else 0), np.nan)
     any_compressed = False
     raw = np.empty(n_raw)
+    first_s = np.inf
+    last_s = -np.inf
+    last_rd = -1
     r = 0
     for i in range(msgs.shape[0]):
         if msgs[i, 2] != rec_kind:
@@ -200,26 +219,41 @@ def records(  # type: ignore[no-untyped-def]  # pragma: no cover - compiled
         if msgs[i, 3] >= 0:
             t = float(msgs[i, 3]) + time_offset_s
         out[0, r] = t
-        out[1, r] = (t + epoch_s) * 1e6
-        raw[:] = np.nan
-        for j in range(n_present[rd]):  # one read site: Numba inlines `_read` once
-            k = present[rd, j]
-            raw[k] = _read(buf, m + src[rd, k], src_bt[rd, k], big)
-        out[2, r] = raw[hr]
+        if np.isnan(t):
+            untimed += 1
+        else:
+            stamps[r] = np.int64((t + epoch_s) * 1e6)
+        if t < first_s:
+            first_s = t
+        if t > last_s:
+            last_s = t
+        if rd != last_rd:  # the columns a definition lacks stay NaN while it repeats
+            raw[:] = np.nan
+            last_rd = rd
+        for j in range(n_present[rd]):  # one read site: Numba inlines `_read_as` once
+            raw[present[rd, j, 0]] = _read_as(
+                buf,
+                m + present[rd, j, 1],
+                present[rd, j, 2],
+                present[rd, j, 3],
+                present[rd, j, 4],
+                big,
+            )
+        out[1, r] = raw[hr]
         s = raw[espd] / scale[2] - offset[2]
         if np.isnan(s):
             s = raw[spd] / scale[1] - offset[1]
-        out[3, r] = s
-        out[4, r] = raw[dist] / scale[3] - offset[3]
+        out[2, r] = s
+        out[3, r] = raw[dist] / scale[3] - offset[3]
         a = raw[ealt] / scale[5] - offset[5]
         if np.isnan(a):
             a = raw[alt] / scale[4] - offset[4]
-        out[5, r] = a
-        out[6, r] = raw[cad]
-        out[7, r] = raw[pwr]
-        out[8, r] = raw[lat] * semicircle_deg
-        out[9, r] = raw[lon] * semicircle_deg
-        out[10, r] = raw[temp]
+        out[4, r] = a
+        out[5, r] = raw[cad]
+        out[6, r] = raw[pwr]
+        out[7, r] = raw[lat] * semicircle_deg
+        out[8, r] = raw[lon] * semicircle_deg
+        out[9, r] = raw[temp]
         if has_comp and not np.isnan(raw[comp]):
             any_compressed = True
             comp_raw[0, r] = raw[comp]
@@ -238,8 +272,10 @@ def records(  # type: ignore[no-untyped-def]  # pragma: no cover - compiled
             d12 = (x1 >> 4) | (x2 << 4)
             total = float(d12) if last < 0 else total + float((d12 - last) % 4096)
             last = d12
+            if np.isnan(out[2, i]):
+                out[2, i] = (x0 | ((x1 & 0x0F) << 8)) / 100.0
             if np.isnan(out[3, i]):
-                out[3, i] = (x0 | ((x1 & 0x0F) << 8)) / 100.0
-            if np.isnan(out[4, i]):
-                out[4, i] = total / 16.0
-    return out
+                out[3, i] = total / 16.0
+    if first_s > last_s:  # no record has a time
+        first_s = last_s = np.nan
+    return out, stamps, first_s, last_s, untimed

@@ -12,7 +12,8 @@ def _crc_tables() -> np.ndarray:
 
     Row 0 is the byte-at-a-time table equivalent to the SDK's nibble algorithm (FIT protocol,
     "CRC"); row k advances a byte's contribution by k more bytes, so eight bytes are folded
-    per step instead of one.
+    per step instead of one. Entries are uint32: the 8 KB table stays in L1 cache and the
+    loop runs 1.7x faster than with int64 entries (issue 19).
     """
     nibble = (
         0x0000,
@@ -32,7 +33,7 @@ def _crc_tables() -> np.ndarray:
         0x8801,
         0x4400,
     )
-    table = np.zeros((8, 256), dtype=np.int64)
+    table = np.zeros((8, 256), dtype=np.uint32)
     for byte in range(256):
         crc = 0
         for part in (byte & 0xF, byte >> 4):
@@ -54,10 +55,10 @@ CRC_TABLES = _crc_tables()
 def crc16(buf: np.ndarray, start: int, stop: int) -> int:  # pragma: no cover - compiled
     """FIT CRC-16 of buf[start:stop], eight bytes per step (slicing-by-8)."""
     t = CRC_TABLES
-    crc = np.int64(0)
+    crc = np.uint32(0)
     i = start
     while i + 8 <= stop:
-        x = crc ^ (np.int64(buf[i]) | (np.int64(buf[i + 1]) << 8))
+        x = crc ^ (np.uint32(buf[i]) | (np.uint32(buf[i + 1]) << 8))
         crc = (
             t[7, x & 0xFF]
             ^ t[6, x >> 8]
@@ -72,4 +73,4 @@ def crc16(buf: np.ndarray, start: int, stop: int) -> int:  # pragma: no cover - 
     while i < stop:
         crc = (crc >> 8) ^ t[0, (crc ^ buf[i]) & 0xFF]
         i += 1
-    return crc
+    return np.int64(crc)

@@ -58,10 +58,14 @@ def _decode(data: bytes, path: str | Path | None, recover: bool) -> Recording:
                 recoverable=True,
             )
         msgs = msgs[:keep]
+    # The latest time of any listed message (-1: none), for the device-relative clock rule.
+    latest = int(status[8])
+    if reason is not None:
+        latest = int(msgs[:, 3].max()) if len(msgs) else -1
     values, start = _scan.extract(
         buf, msgs, defs, fields, KIND_OF_MESG, COL_START, COL_WIDTH, N_COLS, RECORD, RECORD
     )
-    recording = build(data, buf, msgs, values, start, defs, fields, path=path)
+    recording = build(data, buf, msgs, values, start, defs, fields, latest=latest, path=path)
     if reason is not None:
         recording.recovered = True
         recording.recovery_reason = reason

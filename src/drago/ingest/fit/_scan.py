@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from drago.ingest.fit._base import BASE_SIZE, _read, _u32, element_type
 from drago.ingest.fit._crc import crc16
 
 # Status codes of `walk` (status[0]); the decoder turns them into sentences.
@@ -30,54 +31,56 @@ NO_CRC = 5  # data complete, the 2-byte file CRC missing
 BAD_CRC = 6  # file CRC does not match
 UNDEFINED_LOCAL = 7  # data message of a local type with no definition
 BAD_BASE_TYPE = 8  # field definition with an unknown base type
+_FULL = 9  # internal to `walk`: more segments, definitions or fields than the tables hold
 
 
-#: Size in bytes of each base type (index = base type & 0x1F); 0 = not a FIT base type.
-BASE_SIZE = np.array([1, 1, 1, 2, 2, 4, 4, 1, 4, 8, 1, 2, 4, 1, 8, 8, 8] + [0] * 15, np.int64)
-#: Invalid value of each integer base type (FIT protocol, "Base Types"): all ones for enum and
-#: unsigned types, the largest positive value for signed ones, 0 for the "z" types; the byte
-#: type has none here (-1: invalid only when every byte is, which the caller decides), and
-#: strings and floats are not read (`NOT_READ`).
-NOT_READ = -2
-INVALID = np.array(
-    [0xFF, 0x7F, 0xFF, 0x7FFF, 0xFFFF, 0x7FFFFFFF, 0xFFFFFFFF, NOT_READ, NOT_READ, NOT_READ]
-    + [0, 0, 0, -1, NOT_READ, NOT_READ, NOT_READ]
-    + [NOT_READ] * 15,
-    np.int64,
-)
-#: Width in bits of the signed base types (sint8, sint16, sint32), 0 for the others.
-SIGN_BITS = np.array([0, 8, 0, 16, 0, 32] + [0] * 26, np.int64)
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _u32(buf: np.ndarray, p: int, big: bool) -> int:  # pragma: no cover - compiled
-    if big:
-        a, b, c, d = buf[p], buf[p + 1], buf[p + 2], buf[p + 3]
-    else:
-        a, b, c, d = buf[p + 3], buf[p + 2], buf[p + 1], buf[p]
-    return (np.int64(a) << 24) | (np.int64(b) << 16) | (np.int64(c) << 8) | np.int64(d)
-
-
-@njit(cache=True, nogil=True)
-def walk(buf: np.ndarray, kind_of: np.ndarray):  # type: ignore[no-untyped-def]  # pragma: no cover
+def walk(
+    buf: np.ndarray, kind_of: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Walk every segment and message of a FIT file once.
 
     Returns (status, segments, messages, definitions, fields):
     status = [code, byte offset of the damage, segment of the damage, wanted messages listed,
-    segments walked, stored CRC, computed CRC, detail (local type or base type)];
+    segments walked, stored CRC, computed CRC, detail (local type or base type), latest
+    timestamp of the listed messages (FIT s, -1 if none)];
     segments[s] = [start, header size, data size, wanted messages listed when it ended whole];
     messages[i] = [offset of content, definition id, kind, timestamp (FIT s, -1 if none)] for
     data messages whose global number has a kind in `kind_of`;
     definitions[d] = [global number, big endian, first field row, n fields, message size,
     offset of the timestamp field or -1];
     fields[f] = [field number, size, base type, offset in message].
+
+    A message can be one byte, but real ones are 10-60: the message list gets one row per 16
+    bytes, and in the rare file whose messages are smaller the walk is redone with the count
+    it found. A one-row-per-byte bound made the allocator map fresh pages on every large
+    file (32 bytes of list per byte of file), and a list that grows in the loop made the loop
+    1.7x slower and its compile three times longer (issue 19).
     """
     n = buf.shape[0]
-    status = np.zeros(8, np.int64)
-    segs = np.zeros((n // 14 + 2, 4), np.int64)
-    msgs = np.empty((n + 1, 4), np.int64)
-    defs = np.empty((n // 6 + 2, 6), np.int64)
-    fields = np.empty((n // 3 + 2, 4), np.int64)
+    caps = np.array(
+        [n // 16 + 64, min(n // 14 + 2, 64), min(n // 6 + 2, 1024), min(n // 3 + 2, 16384)]
+    )
+    while True:  # at most three passes (a loop in Numba tripled the compile)
+        out = _walk(buf, kind_of, caps)
+        if out[0][0] == _FULL:  # the bounds: a segment takes >= 14 bytes, a definition
+            caps[1:] = (n // 14 + 2, n // 6 + 2, n // 3 + 2)  # >= 6, a field >= 3
+        elif out[0][3] > caps[0]:
+            caps[0] = out[0][3]
+        else:
+            return out  # type: ignore[no-any-return]
+
+
+@njit(cache=True, nogil=True)
+def _walk(buf: np.ndarray, kind_of: np.ndarray, caps: np.ndarray):  # type: ignore[no-untyped-def]  # pragma: no cover
+    """`walk` with room for caps = [messages, segments, definitions, fields]: status[3] is the
+    count of messages even when it is larger, status[0] `_FULL` when another table is full."""
+    n = buf.shape[0]
+    cap = caps[0]
+    status = np.zeros(9, np.int64)
+    segs = np.empty((caps[1], 4), np.int64)  # every row is written before use
+    msgs = np.empty((cap, 4), np.int64)
+    defs = np.empty((caps[2], 6), np.int64)
+    fields = np.empty((caps[3], 4), np.int64)
     n_msgs = 0
     n_defs = 0
     n_fields = 0
@@ -87,6 +90,7 @@ def walk(buf: np.ndarray, kind_of: np.ndarray):  # type: ignore[no-untyped-def] 
     err = 0
     detail = 0
     last_ts = np.int64(-1)
+    latest = np.int64(-1)
     while pos < n and code == OK:
         err = pos
         if pos + 12 > n:
@@ -111,6 +115,9 @@ def walk(buf: np.ndarray, kind_of: np.ndarray):  # type: ignore[no-untyped-def] 
                     status[5] = stored
                     status[6] = computed
                     break
+        if n_segs == segs.shape[0]:
+            code = _FULL
+            break
         segs[n_segs, 0] = pos
         segs[n_segs, 1] = hsize
         segs[n_segs, 2] = dsize
@@ -146,11 +153,13 @@ def walk(buf: np.ndarray, kind_of: np.ndarray):  # type: ignore[no-untyped-def] 
                     ts = -1
                 k = kind_of[defs[d, 0]]
                 if k >= 0:
-                    msgs[n_msgs, 0] = p + 1
-                    msgs[n_msgs, 1] = d
-                    msgs[n_msgs, 2] = k
-                    msgs[n_msgs, 3] = ts
+                    if n_msgs < cap:
+                        msgs[n_msgs, 0] = p + 1
+                        msgs[n_msgs, 1] = d
+                        msgs[n_msgs, 2] = k
+                        msgs[n_msgs, 3] = ts
                     n_msgs += 1
+                    latest = max(latest, ts)
                 p = stop
             elif h & 0x40:  # definition message
                 stop = p + 6
@@ -167,6 +176,9 @@ def walk(buf: np.ndarray, kind_of: np.ndarray):  # type: ignore[no-untyped-def] 
                 hi, lo = (buf[p + 3], buf[p + 4]) if big else (buf[p + 4], buf[p + 3])
                 gnum = (np.int64(hi) << 8) | np.int64(lo)
                 nf = np.int64(buf[p + 5])
+                if n_defs == defs.shape[0] or n_fields + nf > fields.shape[0]:
+                    code = _FULL
+                    break
                 first = n_fields
                 size = np.int64(0)
                 ts_at = np.int64(-1)
@@ -222,11 +234,13 @@ def walk(buf: np.ndarray, kind_of: np.ndarray):  # type: ignore[no-untyped-def] 
                         last_ts = value
                 k = kind_of[defs[d, 0]]
                 if k >= 0:
-                    msgs[n_msgs, 0] = p + 1
-                    msgs[n_msgs, 1] = d
-                    msgs[n_msgs, 2] = k
-                    msgs[n_msgs, 3] = ts
+                    if n_msgs < cap:
+                        msgs[n_msgs, 0] = p + 1
+                        msgs[n_msgs, 1] = d
+                        msgs[n_msgs, 2] = k
+                        msgs[n_msgs, 3] = ts
                     n_msgs += 1
+                    latest = max(latest, ts)
                 p = stop
         if code != OK:
             break
@@ -252,44 +266,8 @@ def walk(buf: np.ndarray, kind_of: np.ndarray):  # type: ignore[no-untyped-def] 
     status[3] = n_msgs
     status[4] = n_segs
     status[7] = detail
-    return status, segs[:n_segs].copy(), msgs[:n_msgs], defs[:n_defs], fields[:n_fields]
-
-
-@njit(cache=True, nogil=True, inline="always")
-def element_type(size: int, bt: int) -> tuple[int, int]:  # pragma: no cover - compiled
-    """(base type, element size) a field of `size` bytes is read as: its own, or bytes (uint8)
-    when the size is not a multiple of the base type's, as Garmin's FIT SDK does."""
-    es = BASE_SIZE[bt]
-    if size % es != 0:
-        return 2, 1
-    return bt, es
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _read(buf: np.ndarray, p: int, bt: int, big: bool) -> float:  # pragma: no cover
-    """One integer element of base type `bt` at buf[p], NaN when it is the invalid value.
-
-    Table-driven (`INVALID`, `SIGN_BITS`): one branch per size, none per type, and inlined
-    into its callers by Numba (`inline="always"`): the per-field read of the kernels is a
-    few instructions (the chain of type tests and the call it replaces cost 4-10x more).
-    """
-    size = BASE_SIZE[bt]
-    if size == 1:
-        v = np.int64(buf[p])
-    elif size == 2:
-        hi, lo = (buf[p], buf[p + 1]) if big else (buf[p + 1], buf[p])
-        v = (np.int64(hi) << 8) | np.int64(lo)
-    elif size == 4:
-        v = _u32(buf, p, big)
-    else:
-        return np.nan  # float64 and 64-bit integers are not wanted here
-    invalid = INVALID[bt]
-    if v == invalid or invalid == NOT_READ:
-        return np.nan
-    bits = SIGN_BITS[bt]
-    if bits and v >= (np.int64(1) << (bits - 1)):
-        v -= np.int64(1) << bits
-    return float(v)
+    status[8] = latest
+    return status, segs[:n_segs].copy(), msgs[: min(n_msgs, cap)], defs[:n_defs], fields[:n_fields]
 
 
 @njit(cache=True, nogil=True)

@@ -20,7 +20,7 @@ from drago.errors import BadInput
 from drago.ingest.fit import _columns as _kernels
 from drago.ingest.fit import _names, _tables
 from drago.ingest.fit import profile as p
-from drago.recording import Recording, SessionMeta
+from drago.recording import LAP_SCHEMA, RR_SCHEMA, Recording, SessionMeta, empty_frame
 
 SEMICIRCLE_DEG = 180.0 / 2**31
 #: Where `_columns.records` finds its raw fields, and their scales and offsets.
@@ -43,62 +43,32 @@ LAP_OFFSET = np.array([p.SCALES.get((p.LAP, f), (1.0, 0.0))[1] for f in LAP_FIEL
 LAP_NAMES = ("start", "duration_s", "distance_m", "hr_avg_bpm", "hr_max_bpm")
 
 
-class _Kind:
-    """The messages of one kind: a column-major block of the kernel's value matrix."""
-
-    def __init__(self, values: np.ndarray, start: np.ndarray, kind: int) -> None:
-        self.kind = kind
-        self.v = values[:, int(start[kind]) : int(start[kind + 1])]
-        self.n = self.v.shape[1]
-
-    def raw(self, name: str) -> np.ndarray:
-        """Raw values of field `name` (NaN where absent or invalid)."""
-        out: np.ndarray = self.v[p.COLUMN[self.kind, name]]
-        return out
-
-    def col(self, name: str) -> np.ndarray:
-        """Field `name` in profile units: raw / scale - offset."""
-        scale, offset = p.SCALES.get((self.kind, name), (1.0, 0.0))
-        raw = self.raw(name)
-        return raw if scale == 1.0 and offset == 0.0 else raw / scale - offset
-
-    @property
-    def time(self) -> np.ndarray:
-        """FIT date_time of each message (its timestamp field or compressed header), NaN if none."""
-        out: np.ndarray = self.v[p.ROW_TIME]
-        return out
-
-    def message(self, i: int) -> int:
-        """Row of message i in the walk's message list."""
-        return int(self.v[p.ROW_MESSAGE, i])
+#: Rows of the value matrix read for each session: start_time, total_elapsed_time, the
+#: message's time, sport, sub_sport, total_timer_time, total_distance.
+_SESSION_ROWS = np.array(
+    [
+        *(p.COLUMN[p.SESSION, name] for name in ("start_time", "total_elapsed_time")),
+        p.ROW_TIME,
+        *(
+            p.COLUMN[p.SESSION, name]
+            for name in ("sport", "sub_sport", "total_timer_time", "total_distance")
+        ),
+    ],
+    np.int64,
+)
+_SESSION_SCALE = {
+    name: p.SCALES.get((p.SESSION, name), (1.0, 0.0))
+    for name in ("total_elapsed_time", "total_timer_time", "total_distance")
+}
+_EPOCH_S = float(p.FIT_EPOCH_S)
+_TIME = pl.Datetime("us", "UTC")
+_EMPTY_LAPS = empty_frame(LAP_SCHEMA)
+_EMPTY_RR = empty_frame(RR_SCHEMA)
 
 
-def _first(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """`a` where it is a number, else `b`."""
-    return np.where(np.isnan(a), b, a)
-
-
-def _zero(a: np.ndarray) -> np.ndarray:
-    """`a` with NaN as 0 (`np.nan_to_num` for finite data, without its per-call set-up)."""
-    return np.where(np.isnan(a), 0.0, a)
-
-
-def _columns(
-    block: np.ndarray, names: tuple[str, ...], n: int | None = None, *, extra: int = 0
-) -> tuple[list[pl.Series], pl.Series]:
-    """Rows of `n` values (a time row in UTC microseconds, then floats; NaN = absent) as Series
-    named `names`, and the `extra` values after them.
-
-    `block` is a (rows, n) array, or flat with `n` given. All rows go through one null-aware
-    conversion over one buffer and are sliced from it: each conversion costs tens of
-    microseconds of Python, a large part of the time of decoding a small file (issue 19).
-    """
-    if n is None:
-        n = block.shape[1]
-    whole = pl.Series("", np.ascontiguousarray(block).reshape(-1), nan_to_null=True)
-    time = whole.slice(0, n).cast(pl.Int64).cast(pl.Datetime("us", "UTC")).alias(names[0])
-    rows = [time, *(whole.slice(i * n, n).alias(name) for i, name in enumerate(names) if i)]
-    return rows, whole.slice(len(names) * n, extra)
+def _unit(value: float, scale: tuple[float, float]) -> float:
+    """A raw value in profile units (raw / scale - offset), as `_Kind.col` did in NumPy."""
+    return value if scale == (1.0, 0.0) else value / scale[0] - scale[1]
 
 
 def _string(
@@ -106,39 +76,44 @@ def _string(
 ) -> str:
     """A string field of one message ('' when absent), cut at its NUL (FIT strings may lack one)."""
     first, count = int(defs[d, 2]), int(defs[d, 3])
-    for f in range(first, first + count):
-        if fields[f, 0] == num and fields[f, 2] == 7:
-            start = offset + int(fields[f, 3])
-            raw = data[start : start + int(fields[f, 1])].split(b"\0", 1)[0]
+    for number, size, base_type, at in fields[first : first + count].tolist():
+        if number == num and base_type == 7:
+            start = offset + at
+            raw = data[start : start + size].split(b"\0", 1)[0]
             return raw.decode("utf-8", "replace").strip()
     return ""
 
 
 def _name(table: dict[int, str], value: float) -> str | None:
-    if np.isnan(value):
+    if value != value:  # NaN: absent
         return None
     return table.get(int(value), str(int(value)))
 
 
 def _device(
-    data: bytes, msgs: np.ndarray, fid: _Kind, dev: _Kind, defs: np.ndarray, fields: np.ndarray
+    data: bytes,
+    msgs: np.ndarray,
+    values: np.ndarray,
+    bounds: list[int],
+    defs: np.ndarray,
+    fields: np.ndarray,
 ) -> str | None:
     """'maker product' from file_id (product name string, else the profile's product name)."""
-    if fid.n == 0:
+    fid = bounds[p.FILE_ID]
+    if fid == bounds[p.FILE_ID + 1]:
         return None
-    maker_raw = fid.raw("manufacturer")[0]
-    product_raw = fid.raw("product")[0]
-    row = msgs[fid.message(0)]
-    product = _string(data, int(row[0]), int(row[1]), defs, fields, p.FILE_ID_PRODUCT_NAME)
+    maker_raw = float(values[p.COLUMN[p.FILE_ID, "manufacturer"], fid])
+    product_raw = float(values[p.COLUMN[p.FILE_ID, "product"], fid])
+    offset, d = msgs[int(values[p.ROW_MESSAGE, fid])].tolist()[:2]
+    product = _string(data, offset, d, defs, fields, p.FILE_ID_PRODUCT_NAME)
     if not product:
-        for i in np.flatnonzero(dev.raw("device_index") == 0)[:1]:
-            row = msgs[dev.message(int(i))]
-            product = _string(
-                data, int(row[0]), int(row[1]), defs, fields, p.DEVICE_INFO_PRODUCT_NAME
-            )
+        dev = values[:, bounds[p.DEVICE_INFO] : bounds[p.DEVICE_INFO + 1]]
+        for i in np.flatnonzero(dev[p.COLUMN[p.DEVICE_INFO, "device_index"]] == 0)[:1]:
+            offset, d = msgs[int(dev[p.ROW_MESSAGE, i])].tolist()[:2]
+            product = _string(data, offset, d, defs, fields, p.DEVICE_INFO_PRODUCT_NAME)
     maker = _name(_names.MANUFACTURER, maker_raw)
-    if not product and not np.isnan(product_raw):
-        code = -1 if np.isnan(maker_raw) else int(maker_raw)
+    if not product and product_raw == product_raw:
+        code = -1 if maker_raw != maker_raw else int(maker_raw)
         if code in p.GARMIN_PRODUCT_MAKERS:
             product = _names.GARMIN_PRODUCT.get(int(product_raw), str(int(product_raw)))
         elif code == p.FAVERO_MAKER:
@@ -150,71 +125,155 @@ def _device(
 
 
 def _sessions(
-    ses: _Kind, sport: _Kind, rec_ts: np.ndarray, device: str | None
+    values: np.ndarray, bounds: list[int], first_s: float, last_s: float, device: str | None
 ) -> tuple[list[SessionMeta], np.ndarray, np.ndarray]:
     """Sessions and their [start, end] windows in FIT seconds.
 
-    From the FIT session messages, else one session over the records' span with the sport
-    of the `sport` message (msg 12) if any.
+    From the FIT session messages, else one session over the records' span (`first_s` to
+    `last_s`) with the sport of the `sport` message (msg 12) if any. A session has few
+    messages: plain Python floats here cost less than a dozen NumPy calls (issue 19).
     """
-    if ses.n:
-        elapsed = ses.col("total_elapsed_time")
-        starts = _first(ses.col("start_time"), ses.time - _zero(elapsed))
-        if np.isnan(starts).any():
-            starts = _first(starts, np.full(ses.n, np.nanmin(rec_ts)))
-        ends = starts + _zero(elapsed)
-        sports = [_name(_names.SPORT, v) for v in ses.raw("sport")]
-        subs = [_name(_names.SUB_SPORT, v) for v in ses.raw("sub_sport")]
-        timers = ses.col("total_timer_time")
-        dists = ses.col("total_distance")
+    metas: list[tuple[float, float, float, str | None, str | None, float, float]] = []
+    if bounds[p.SESSION] < bounds[p.SESSION + 1]:
+        rows = values[_SESSION_ROWS, bounds[p.SESSION] : bounds[p.SESSION + 1]]
+        for start_raw, elapsed_raw, at, sport, sub, timer_raw, dist_raw in rows.T.tolist():
+            elapsed = _unit(elapsed_raw, _SESSION_SCALE["total_elapsed_time"])
+            known = 0.0 if elapsed != elapsed else elapsed
+            begin = start_raw if start_raw == start_raw else at - known
+            if begin != begin:
+                begin = first_s
+            metas.append(
+                (
+                    begin,
+                    begin + known,
+                    elapsed,
+                    _name(_names.SPORT, sport),
+                    _name(_names.SUB_SPORT, sub),
+                    _unit(timer_raw, _SESSION_SCALE["total_timer_time"]),
+                    _unit(dist_raw, _SESSION_SCALE["total_distance"]),
+                )
+            )
     else:
-        starts, ends = np.array([np.nanmin(rec_ts)]), np.array([np.nanmax(rec_ts)])
-        elapsed = ends - starts
-        sports = [_name(_names.SPORT, sport.raw("sport")[0]) if sport.n else None]
-        subs = [_name(_names.SUB_SPORT, sport.raw("sub_sport")[0]) if sport.n else None]
-        timers = dists = np.array([np.nan])
+        sport = sub = None
+        if bounds[p.SPORT] < bounds[p.SPORT + 1]:
+            sport = _name(_names.SPORT, float(values[p.COLUMN[p.SPORT, "sport"], bounds[p.SPORT]]))
+            sub = _name(
+                _names.SUB_SPORT, float(values[p.COLUMN[p.SPORT, "sub_sport"], bounds[p.SPORT]])
+            )
+        metas.append((first_s, last_s, last_s - first_s, sport, sub, np.nan, np.nan))
     sessions = [
         SessionMeta(
             index=i,
-            start=datetime.fromtimestamp(float(starts[i]) + p.FIT_EPOCH_S, tz=UTC),
-            duration_s=0.0 if np.isnan(elapsed[i]) else float(elapsed[i]),
-            activity=activity_for(sports[i], subs[i]),
-            sport=sports[i],
-            sub_sport=subs[i],
-            timer_s=None if np.isnan(timers[i]) else float(timers[i]),
-            distance_m=None if np.isnan(dists[i]) else float(dists[i]),
+            start=datetime.fromtimestamp(begin + p.FIT_EPOCH_S, tz=UTC),
+            duration_s=0.0 if elapsed != elapsed else elapsed,
+            activity=activity_for(sport, sub),
+            sport=sport,
+            sub_sport=sub,
+            timer_s=None if timer != timer else timer,
+            distance_m=None if dist != dist else dist,
             device=device,
         )
-        for i in range(len(starts))
+        for i, (begin, _end, elapsed, sport, sub, timer, dist) in enumerate(metas)
     ]
+    starts = np.array([m[0] for m in metas])
+    ends = np.array([m[1] for m in metas])
     return sessions, starts, ends
 
 
-def _clock_offset(msgs: np.ndarray, values: np.ndarray, start: np.ndarray) -> float:
+def _clock_offset(values: np.ndarray, bounds: list[int], latest: int) -> float:
     """Seconds that move a device-relative clock onto the activity's local time (0: none).
 
     date_time values below 0x10000000 count seconds since the device was switched on (FIT
-    protocol, "date_time"). When every time in the file is such, and the `activity` message
-    pairs one with its `local_timestamp`, the difference anchors them all; the session and
-    lap times in `values` are moved in place (the records by `_columns.records`). The UTC
-    offset of that local time is unknown, so the result is local time read as UTC.
+    protocol, "date_time"). When every time in the file is such (`latest`, the latest time of
+    any message, -1 when none has one), and the `activity` message pairs one with its
+    `local_timestamp`, the difference anchors them all; the session and lap times in
+    `values` are moved in place (the records by `_columns.records`). The UTC offset of that
+    local time is unknown, so the result is local time read as UTC.
     """
-    activity = _Kind(values, start, p.ACTIVITY)
-    if activity.n == 0:
+    if bounds[p.ACTIVITY] == bounds[p.ACTIVITY + 1]:
         return 0.0
-    latest = int(msgs[:, 3].max())  # -1: no message has a time
     if latest < 0 or latest >= p.MIN_DATE_TIME:
         return 0.0
-    local, at = activity.raw("local_timestamp"), activity.time
+    activity = values[:, bounds[p.ACTIVITY] : bounds[p.ACTIVITY + 1]]
+    local, at = activity[p.COLUMN[p.ACTIVITY, "local_timestamp"]], activity[p.ROW_TIME]
     paired = np.isfinite(local) & np.isfinite(at) & (local >= p.MIN_DATE_TIME)
     if not paired.any():
         return 0.0
     offset = float(local[paired][0] - at[paired][0])
     values[p.ROW_TIME] += offset
     for kind in (p.SESSION, p.LAP):
-        block = values[p.COLUMN[kind, "start_time"], int(start[kind]) : int(start[kind + 1])]
+        block = values[p.COLUMN[kind, "start_time"], bounds[kind] : bounds[kind + 1]]
         block[block < p.MIN_DATE_TIME] += offset
     return offset
+
+
+def _frames(
+    block: np.ndarray,
+    stamps: np.ndarray,
+    untimed: int,
+    ints: np.ndarray,
+    floats: np.ndarray,
+    n_lap: int,
+    n_rr: int,
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """The records, laps and RR frames from the kernels' buffers, one Polars conversion each.
+
+    `block` holds the record rows (FIT seconds, then floats; NaN = absent) and `stamps` their
+    UTC microseconds (`untimed` of them missing), `ints` and `floats` the buffers of
+    `_tables.tables`. Each buffer is converted once (null where NaN), its columns are slices
+    of it, and each frame is joined from them by `hstack`: the generic `pl.DataFrame`
+    constructor costs tens of microseconds a frame, most of a small file's decode (issue 19).
+    """
+    n_rec = block.shape[1]
+    if untimed:  # nulls where a record has no time
+        micros = (block[0] + _EPOCH_S) * 1e6
+        time = pl.Series(RECORD_NAMES[0], micros, nan_to_null=True).cast(pl.Int64).cast(_TIME)
+    else:
+        time = pl.Series(RECORD_NAMES[0], stamps).cast(_TIME)
+    whole = pl.Series("", block[1:].reshape(-1), nan_to_null=True)
+    index = pl.Series("session_index", ints, dtype=pl.Int32)
+    records = (
+        index.slice(0, n_rec)
+        .to_frame()
+        .hstack(
+            [
+                time,
+                *(
+                    whole.slice((i - 1) * n_rec, n_rec).alias(name)
+                    for i, name in enumerate(RECORD_NAMES)
+                    if i
+                ),
+            ]
+        )
+    )
+    if n_lap == 0 and n_rr == 0:
+        return records, _EMPTY_LAPS.clear(), _EMPTY_RR.clear()
+    values = pl.Series(LAP_NAMES[0], floats, nan_to_null=True)
+    laps = _EMPTY_LAPS.clear()
+    if n_lap:
+        laps = (
+            index.slice(n_rec, n_lap)
+            .to_frame()
+            .hstack(
+                [
+                    index.slice(n_rec + n_lap, n_lap).alias("lap_index"),
+                    values.slice(0, n_lap).cast(pl.Int64).cast(_TIME),
+                    *(
+                        values.slice(i * n_lap, n_lap).alias(name)
+                        for i, name in enumerate(LAP_NAMES)
+                        if i
+                    ),
+                ]
+            )
+        )
+    rr = _EMPTY_RR.clear()
+    if n_rr:
+        rr = (
+            index.slice(n_rec + 2 * n_lap, n_rr)
+            .to_frame()
+            .hstack([values.slice(5 * n_lap, n_rr).alias("rr_ms")])
+        )
+    return records, laps, rr
 
 
 def build(
@@ -226,13 +285,16 @@ def build(
     defs: np.ndarray,
     fields: np.ndarray,
     *,
+    latest: int,
     path: str | Path | None,
 ) -> Recording:
     """Assemble sessions, records, laps and RR intervals from the walk's message list and the
-    kernel's value matrix of the other kinds (the records are read from `buf` here)."""
-    offset = _clock_offset(msgs, values, start)
+    kernel's value matrix of the other kinds (the records are read from `buf` here); `latest`
+    is the latest time of any listed message (-1: none has one)."""
+    bounds = start.tolist()
+    offset = _clock_offset(values, bounds, latest)
     # Records: every column in its final unit in one compiled pass over the bytes.
-    block = _kernels.records(
+    block, stamps, first_s, last_s, untimed = _kernels.records(
         buf,
         msgs,
         defs,
@@ -245,58 +307,31 @@ def build(
         RAW_SCALE,
         RAW_OFFSET,
         offset,
-        float(p.FIT_EPOCH_S),
+        _EPOCH_S,
         SEMICIRCLE_DEG,
     )
-    rec_ts = block[0]
-    n_rec = rec_ts.shape[0]
-    if n_rec == 0 or np.isnan(rec_ts).all():
+    if block.shape[1] == 0 or first_s != first_s:
         raise BadInput(path, "no timed samples (no record messages with a timestamp)")
-    device = _device(
-        data,
-        msgs,
-        _Kind(values, start, p.FILE_ID),
-        _Kind(values, start, p.DEVICE_INFO),
-        defs,
-        fields,
-    )
-    sessions, starts, ends = _sessions(
-        _Kind(values, start, p.SESSION), _Kind(values, start, p.SPORT), rec_ts, device
-    )
-
+    device = _device(data, msgs, values, bounds, defs, fields)
+    sessions, starts, ends = _sessions(values, bounds, first_s, last_s, device)
     # Sessions of the records, laps numbered within their session, RR intervals: one
-    # compiled pass, its integer and float columns each converted to Polars once.
-    lap, hrv = _Kind(values, start, p.LAP), _Kind(values, start, p.HRV)
+    # compiled pass, its integer and float buffers each converted to Polars once.
+    lap = values[:, bounds[p.LAP] : bounds[p.LAP + 1]]
     ints, floats, n_rr = _tables.tables(
-        rec_ts,
+        block[0],
         starts,
         ends,
-        lap.v,
+        lap,
         LAP_ROWS,
         LAP_SCALE,
         LAP_OFFSET,
-        hrv.v,
+        values[:, bounds[p.HRV] : bounds[p.HRV + 1]],
         p.HRV_SLOTS,
         p.ROW_TIME,
         p.ROW_RECORDS_BEFORE,
-        float(p.FIT_EPOCH_S),
+        _EPOCH_S,
     )
-    whole = pl.Series("", ints, dtype=pl.Int32)
-    n_lap = lap.n
-    records = pl.DataFrame(
-        [whole.slice(0, n_rec).alias("session_index"), *_columns(block[1:], RECORD_NAMES)[0]]
-    )
-    lap_columns, rr_ms = _columns(floats, LAP_NAMES, n_lap, extra=int(n_rr))
-    laps = pl.DataFrame(
-        [
-            whole.slice(n_rec, n_lap).alias("session_index"),
-            whole.slice(n_rec + n_lap, n_lap).alias("lap_index"),
-            *lap_columns,
-        ]
-    )
-    rr = pl.DataFrame(
-        [whole.slice(n_rec + 2 * n_lap, int(n_rr)).alias("session_index"), rr_ms.alias("rr_ms")]
-    )
+    records, laps, rr = _frames(block, stamps, int(untimed), ints, floats, lap.shape[1], int(n_rr))
     return Recording(
         format="fit",
         sessions=sessions,
