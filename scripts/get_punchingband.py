@@ -10,9 +10,12 @@ Apache-2.0. scripts/punch_data.py reads the folder (`_band`).
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from clone_folder import git_show, write_indexed
 
 COMMIT = "8d1bec3cdcf286f54289d86ad88651f7837e0a62"
 #: file type -> drago class ('' = not used: body punches have no class here).
@@ -38,19 +41,19 @@ def main() -> None:
     if len(sys.argv) != 3:
         sys.exit("usage: get_punchingband.py CLONE OUT_DIR")
     clone, out = Path(sys.argv[1]), Path(sys.argv[2]) / "punchingband"
-    (out / "data").mkdir(parents=True, exist_ok=True)
-    rows = ["file,source_label,drago_label,hand,subject"]
-    for kind, label in FILES.items():
-        name = f"data/PunchData-{kind}.csv"
-        blob = f"{COMMIT}:punchdata/raw/right/PunchData-{kind}.csv"
-        text = subprocess.run(
-            ["git", "-C", str(clone), "show", blob], check=True, capture_output=True
-        ).stdout
-        (out / name).write_bytes(text)
-        rows.append(f"{name},{kind},{label},right,scottlerch")
-    (out / "index.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
-    (out / "SOURCES.md").write_text(SOURCES, encoding="utf-8")
-    print(f"wrote {out}")
+    write_indexed(
+        out,
+        "file,source_label,drago_label,hand,subject",
+        (
+            (
+                f"data/PunchData-{kind}.csv",
+                git_show(clone, COMMIT, f"punchdata/raw/right/PunchData-{kind}.csv"),
+                f"data/PunchData-{kind}.csv,{kind},{label},right,scottlerch",
+            )
+            for kind, label in FILES.items()
+        ),
+        SOURCES,
+    )
 
 
 if __name__ == "__main__":

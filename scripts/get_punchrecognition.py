@@ -11,9 +11,12 @@ scripts/punch_data.py reads it (`_punchrec`).
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from clone_folder import git_show, write_indexed
 
 COMMIT = "dbd8d958b1327ac6cce16e3442258223b4fc507f"
 RATE_HZ = 200.0
@@ -55,19 +58,19 @@ def main() -> None:
     if len(sys.argv) != 3:
         sys.exit("usage: get_punchrecognition.py CLONE OUT_DIR")
     clone, out = Path(sys.argv[1]), Path(sys.argv[2]) / "punchrecognition"
-    (out / "data").mkdir(parents=True, exist_ok=True)
-    rows = ["file,source_label,drago_label,hand,subject,rate_hz"]
-    for stem, (label, hand) in FILES.items():
-        name = f"data/{stem}.csv"
-        blob = f"{COMMIT}:original_files/{stem}.csv"
-        text = subprocess.run(
-            ["git", "-C", str(clone), "show", blob], check=True, capture_output=True
-        ).stdout
-        (out / name).write_bytes(text)
-        rows.append(f"{name},{stem},{label},{hand},punchrecognition,{RATE_HZ:g}")
-    (out / "index.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
-    (out / "SOURCES.md").write_text(SOURCES, encoding="utf-8")
-    print(f"wrote {out}")
+    write_indexed(
+        out,
+        "file,source_label,drago_label,hand,subject,rate_hz",
+        (
+            (
+                f"data/{stem}.csv",
+                git_show(clone, COMMIT, f"original_files/{stem}.csv"),
+                f"data/{stem}.csv,{stem},{label},{hand},punchrecognition,{RATE_HZ:g}",
+            )
+            for stem, (label, hand) in FILES.items()
+        ),
+        SOURCES,
+    )
 
 
 if __name__ == "__main__":

@@ -12,12 +12,12 @@ scripts/punch_data.py reads the folder (`_tyson`).
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from clone_folder import git_files, git_show
 from punch_data import TYSON_LABELS
 
 COMMIT = "13f0f3e0426063c6af83c7d39dce522c93c9294b"
@@ -40,12 +40,7 @@ def main() -> None:
     if len(sys.argv) != 3:
         sys.exit("usage: get_tyson.py CLONE OUT_DIR")
     clone, out = Path(sys.argv[1]), Path(sys.argv[2]) / "tyson"
-    listing = subprocess.run(
-        ["git", "-C", str(clone), "ls-tree", "-r", "--name-only", COMMIT, "Data/Raw Data"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.splitlines()
+    listing = git_files(clone, COMMIT, "Data/Raw Data")
     folders = sorted({str(Path(p).parent) for p in listing if Path(p).name in STREAMS})
     kept = 0
     for folder in folders:
@@ -57,11 +52,7 @@ def main() -> None:
         dest = out / Path(folder).parent.name / rec
         dest.mkdir(parents=True, exist_ok=True)
         for s in STREAMS:
-            blob = subprocess.run(
-                ["git", "-C", str(clone), "show", f"{COMMIT}:{folder}/{s}"],
-                check=True,
-                capture_output=True,
-            ).stdout
+            blob = git_show(clone, COMMIT, f"{folder}/{s}")
             (dest / s).write_bytes(blob)
         kept += 1
     out.mkdir(parents=True, exist_ok=True)
