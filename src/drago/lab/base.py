@@ -8,7 +8,8 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from drago.analysis.plausibility import FIRST_DAY, LAST_DAY
+from drago.analysis.plausibility import FIRST_DAY as FIRST_DAY
+from drago.analysis.plausibility import LAST_DAY as LAST_DAY
 from drago.errors import ImplausibleValue, UsageError
 from drago.store import athletes as athlete_rows
 

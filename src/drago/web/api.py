@@ -19,6 +19,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
 from drago.errors import UsageError
+from drago.lab.base import FIRST_DAY, LAST_DAY
 from drago.vocab import LoadMethodName
 from drago.web.app import MAX_UPLOAD_BYTES, WebLab, error_response, lab_dependency
 from drago.web.app import upload_too_large as too_large
@@ -30,8 +31,6 @@ router = APIRouter(prefix="/api", tags=["api"])
 LabDep = Annotated[WebLab, Depends(lab_dependency)]
 #: Page sizes of the list endpoints.
 DEFAULT_LIMIT, MAX_LIMIT = 500, 5000
-#: Dates the API accepts (a typo like 0202 would otherwise ask for 1,800 years of days).
-FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2100, 12, 31)
 UPLOAD_CHUNK = 1024 * 1024
 
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page.")]

@@ -21,6 +21,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from pydantic import BaseModel, ConfigDict, Field
 
 from drago.errors import NotFound, UsageError
+from drago.lab.base import FIRST_DAY
 from drago.vocab import WELLNESS_ITEMS
 from drago.web.api import ERRORS, LabDep, Name
 from drago.web.app import MAX_UPLOAD_BYTES, templates
@@ -31,7 +32,6 @@ Item = Annotated[int, Field(ge=1, le=7)]
 Rpe = Annotated[float, Field(ge=0, le=10, multiple_of=0.5)]
 #: An entry may be dated at most a day ahead (the athlete's "today" east of the server).
 AHEAD_DAYS = 1
-FIRST_DAY = date(1900, 1, 1)
 
 
 def same_origin(request: Request) -> None:
