@@ -31,6 +31,8 @@ from typing import Any
 import httpx
 import numpy as np
 
+from machine import cpu_model
+
 ROOT = Path(__file__).parents[1]
 FIT = ROOT / "tests" / "data" / "fit" / "garmin-edge530-indoor-hrv.fit"
 PHONE = ROOT / "tests" / "data" / "punch" / "phone"
@@ -38,16 +40,7 @@ PHONE_MAP = "time=seconds_elapsed,ax=accX,ay=accY,az=accZ,gx=gyrX,gy=gyrY,gz=gyr
 
 
 def machine() -> str:
-    names = (
-        [
-            ln.split(":", 1)[1].strip()
-            for ln in Path("/proc/cpuinfo").read_text().splitlines()
-            if ln.startswith("model name")
-        ]
-        if Path("/proc/cpuinfo").exists()
-        else []
-    )
-    cpu = names[0] if names else platform.processor() or "?"
+    cpu = cpu_model() or platform.processor() or "?"
     return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 

@@ -26,6 +26,8 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+from machine import cpu_model
+
 ROOT = Path(__file__).resolve().parents[1]
 RUNS = 15
 FIT = ROOT / "tests" / "data" / "fit" / "garmin-fr110-run.fit"
@@ -34,14 +36,7 @@ TARGET = 1.5
 
 def machine() -> str:
     """CPU model, cores, Python and the versions of the libraries the baseline imports."""
-    model = platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    model = cpu_model() or platform.machine()
     versions = subprocess.run(
         [
             sys.executable,

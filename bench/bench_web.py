@@ -29,20 +29,13 @@ import polars as pl
 from drago.lab import Lab
 from drago.store import readiness as readiness_rows
 from drago.store.db import utc_now
+from machine import cpu_model
 
 SESSION_S = 1800
 
 
 def machine() -> str:
-    cpu = platform.processor() or "?"
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        names = [
-            ln.split(":", 1)[1].strip()
-            for ln in cpuinfo.read_text().splitlines()
-            if ln.startswith("model name")
-        ]
-        cpu = names[0] if names else cpu
+    cpu = cpu_model() or platform.processor() or "?"
     return (
         f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} logical cores, "
         f"Python {platform.python_version()}"
