@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
 
 from tests.conftest import Cli
 
@@ -119,3 +123,28 @@ def test_listing_formats(cli: Cli, athlete: Callable[..., str]) -> None:
     assert csv[0].startswith("id,athlete,team,start,activity") and len(csv) == 3
     table = cli("sessions").stdout
     assert "sparring" in table and "rocky" in table
+
+
+def test_a_logged_session_and_its_load_are_one_transaction(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The session row and its load commit together: when writing the load fails, the store
+    keeps no session without a load (and a logged session always has its sRPE load)."""
+    from drago.lab import Lab
+    from drago.store import loads as load_rows
+
+    with Lab(db) as lab:
+        lab.athletes.add("rocky", sex="m")
+        day = date(2026, 1, 15)
+        args = {"athlete": "rocky", "day": day, "minutes": 45.0, "rpe": 7.0, "activity": "run"}
+        session_id = lab.sessions.log(**args)
+        [row] = lab.sessions.list().to_dicts()
+        assert row["id"] == session_id and row["srpe_load"] == 315.0
+
+        def broken(*_: object) -> None:
+            raise OSError(28, "No space left on device")
+
+        monkeypatch.setattr(load_rows, "write_loads", broken)
+        with pytest.raises(OSError, match="No space left"):
+            lab.sessions.log(**args)
+        assert lab.sessions.list()["id"].to_list() == [session_id]

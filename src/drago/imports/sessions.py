@@ -11,7 +11,8 @@ from drago.errors import BadInput
 from drago.imports.decoded import Candidate, Decoded, Failed, FileOutcome, ImportOptions, Sessions
 from drago.ingest import read_bytes
 from drago.store import Store
-from drago.store.sessions import FileInfo, insert_recording
+from drago.store.file_info import FileInfo
+from drago.store.sessions import insert_recording
 
 
 def claims(name: Path, head: bytes, options: ImportOptions) -> bool:

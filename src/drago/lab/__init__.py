@@ -26,17 +26,19 @@ from drago.store.faults import fault_message
 
 if TYPE_CHECKING:
     from drago.lab.accounts import AccountsService
-    from drago.lab.athletes import AthletesService, AthleteView, TeamsService
+    from drago.lab.athlete_view import AthleteView
+    from drago.lab.athletes import AthletesService, TeamsService
     from drago.lab.audit import AuditService
     from drago.lab.camp import CampService
     from drago.lab.fight import FightsService
     from drago.lab.gym import GymService
     from drago.lab.lake import LakeService
-    from drago.lab.load import LoadService, Status
+    from drago.lab.load import LoadService
     from drago.lab.privacy import Erased, PrivacyService, restore
     from drago.lab.punches import PunchesService
     from drago.lab.readiness import ReadinessService
     from drago.lab.sessions import SessionsService
+    from drago.lab.status import Status
     from drago.lab.streams import StreamsService
     from drago.lab.tape import TapeService, TapeSide
     from drago.lab.today import TodayService
@@ -57,10 +59,10 @@ __all__ = [
 
 #: Names this package exports from service modules, imported when first asked for.
 _LAZY = {
-    "AthleteView": "drago.lab.athletes",
+    "AthleteView": "drago.lab.athlete_view",
     "Erased": "drago.lab.privacy",
     "restore": "drago.lab.privacy",
-    "Status": "drago.lab.load",
+    "Status": "drago.lab.status",
     "TapeSide": "drago.lab.tape",
 }
 

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -18,16 +17,8 @@ from drago.store import teams as team_rows
 from drago.vocab import SEXES
 
 if TYPE_CHECKING:
+    from drago.lab.athlete_view import AthleteView
     from drago.lab.load import LoadService
-
-
-@dataclass(frozen=True)
-class AthleteView:
-    """One athlete: profile, dated values, and what the data says when values are missing."""
-
-    profile: dict[str, Any]
-    values: pl.DataFrame
-    estimates: dict[str, float | None]
 
 
 def _check_pairs(
@@ -199,6 +190,8 @@ class AthletesService(Service):
             "hr_max_bpm": listing["hr_max_observed_bpm"],
             "hr_rest_bpm": listing["hr_low_observed_bpm"],
         }
+        from drago.lab.athlete_view import AthleteView
+
         return AthleteView(listing, athlete_rows.values(self.store, row.id), estimates)
 
     def id_of(self, name: str) -> int | None:

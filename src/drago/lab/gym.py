@@ -24,7 +24,8 @@ from drago.lab.context import LabContext, Service
 from drago.lab.load import LoadService
 from drago.lab.readiness import ReadinessService
 from drago.lab.readiness_now import ReadinessNow, readiness_now
-from drago.lab.sessions import SessionLine, SessionsService, session_line
+from drago.lab.session_week import SessionLine, session_line
+from drago.lab.sessions import SessionsService
 from drago.store import athletes as athlete_rows
 from drago.vocab import WELLNESS_COLUMNS
 

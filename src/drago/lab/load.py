@@ -4,9 +4,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import polars as pl
@@ -16,13 +15,15 @@ from drago.analysis.load import daily_series
 from drago.analysis.plausibility import session_plausibility
 from drago.analysis.srpe import srpe_load
 from drago.errors import NotFound, UsageError
-from drago.lab.athletes import listing
 from drago.lab.base import MIN_HR_RESERVE_BPM
 from drago.lab.context import LabContext, Service
 from drago.lab.lake import LakeService
 from drago.store import athletes as athlete_rows
 from drago.store import loads as load_rows
 from drago.vocab import LOAD_METHODS
+
+if TYPE_CHECKING:
+    from drago.lab.status import Status
 
 #: Dated athlete values that per-session load depends on, and their names in `session_loads`.
 LOAD_VALUES = {
@@ -33,14 +34,10 @@ LOAD_VALUES = {
 }
 
 
-@dataclass(frozen=True)
-class Status:
-    """One athlete's load status on a day, and the days before it."""
-
-    athlete: str
-    day: date
-    today: dict[str, Any]
-    recent: pl.DataFrame
+def _check_method(method: str) -> None:
+    """UsageError unless `method` is one of the load methods."""
+    if method not in LOAD_METHODS:
+        raise UsageError(f"unknown load method {method!r}: use one of {', '.join(LOAD_METHODS)}")
 
 
 class LoadService(Service):
@@ -124,6 +121,8 @@ class LoadService(Service):
     def _with_hr_values(self, inputs: pl.DataFrame) -> pl.DataFrame:
         """Each session's HR values: the dated value in force on its local date, else the
         athlete's estimate from data (highest HR seen; lowest sustained HR)."""
+        from drago.lab.athletes import listing  # sessions with records only
+
         ids = inputs["athlete_id"].unique().to_list()
         values = load_rows.athlete_values_all(self.store, ids)
         estimates = listing(self.ctx).select(
@@ -170,10 +169,7 @@ class LoadService(Service):
     ) -> pl.DataFrame:
         """The daily series (load, CTL, ATL, TSB, ACWR, monotony, strain) of one athlete, from
         the first session (or `since`) to `until` (default: `as_of`, default today)."""
-        if method not in LOAD_METHODS:
-            raise UsageError(
-                f"unknown load method {method!r}: use one of {', '.join(LOAD_METHODS)}"
-            )
+        _check_method(method)
         try:
             row = athlete_rows.get_athlete(self.store, name)
         except NotFound:  # an athlete of the attached lake (computed there with its method)
@@ -181,6 +177,18 @@ class LoadService(Service):
                 raise
             lake = self._lake.series(name, since=since, until=until or as_of)
             return lake.filter(pl.col("load").is_not_null()).select("date", *LOAD_COLUMNS)
+        return self._athlete_series(row, since=since, until=until, as_of=as_of, method=method)
+
+    def _athlete_series(
+        self,
+        row: athlete_rows.AthleteRow,
+        *,
+        since: date | None,
+        until: date | None,
+        as_of: date | None,
+        method: str,
+    ) -> pl.DataFrame:
+        """`series` of an athlete of the store, found already (`row`)."""
         end = until or as_of or datetime.now(ZoneInfo(row.tz)).date()
         if (as_of is not None and as_of < end) or self.store.in_transaction:
             return self._compute_series(row.id, since, end, as_of, method)
@@ -208,16 +216,21 @@ class LoadService(Service):
 
     def status(self, name: str, *, as_of: date | None = None, method: str = "auto") -> Status:
         """Fitness, fatigue, form, ACWR band, monotony and strain on `as_of` (default today)."""
+        from drago.lab.status import Status
+
         try:
             row = athlete_rows.get_athlete(self.store, name)
-            shown, day = row.name, as_of or datetime.now(ZoneInfo(row.tz)).date()
         except NotFound:  # an athlete of the attached lake: its series ends with its data
             if self._lake.attached() is None:
                 raise
             last = self._lake.series(name)["date"].max()
             assert isinstance(last, date)
             shown, day = name, as_of or last
-        series = self.series(name, until=day, as_of=day, method=method)
+            series = self.series(name, until=day, as_of=day, method=method)
+        else:  # the row found once serves the series too
+            shown, day = row.name, as_of or datetime.now(ZoneInfo(row.tz)).date()
+            _check_method(method)
+            series = self._athlete_series(row, since=None, until=day, as_of=day, method=method)
         if series.height == 0:
             raise UsageError(f"{shown} has no sessions up to {day.isoformat()}")
         return Status(shown, day, series.row(-1, named=True), series.tail(14))

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from drago.lab.gym import GymService
     from drago.lab.load import LoadService
     from drago.lab.readiness import ReadinessService
-    from drago.lab.sessions import SessionLine
+    from drago.lab.session_week import SessionLine
 
 #: How the now view is named on every surface.
 NOW_LABEL: Final = "now, including today's training (not the morning verdict)"

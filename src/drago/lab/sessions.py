@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from datetime import date as Day
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -15,7 +13,6 @@ import polars as pl
 from drago.activities import check_activity
 from drago.analysis.load import session_load, srpe_trimp_ratio
 from drago.errors import UsageError
-from drago.lab.athletes import listing
 from drago.lab.base import check_day, check_range
 from drago.lab.context import LabContext, Service
 from drago.lab.load import LoadService
@@ -29,6 +26,7 @@ from drago.vocab import HANDS
 
 if TYPE_CHECKING:
     from drago.imports import FileOutcome, ImportReport
+    from drago.lab.session_week import SessionWeek
 
 #: Local time given to a hand-logged session without one (midday keeps the local date safe).
 DEFAULT_LOG_TIME = time(12, 0)
@@ -71,6 +69,7 @@ class SessionsService(Service):
         UsageError and nothing imported.
         """
         from drago.imports import ImportOptions, import_paths  # the decoders: only to import
+        from drago.lab.athletes import listing
 
         row = athlete_rows.get_athlete(self.store, athlete)
         if as_kind not in (None, "morning", "activity"):
@@ -128,9 +127,9 @@ class SessionsService(Service):
             "recovered": False,
             "created_utc": utc_now(),
         }
-        with self.store.transaction():
+        with self.store.transaction():  # the session and its load: both or neither
             session_id = insert_session(self.store, fields)
-        self._load.recompute(session_ids=[session_id])
+            self._load.recompute(session_ids=[session_id])
         return session_id
 
     def list(
@@ -239,6 +238,8 @@ class SessionsService(Service):
         day's load as the load series counts it, the week's sessions, its total, and the load
         series' row on the session's day (fitness, fatigue, ACWR, monotony): what a hand-logged
         session, without records, still tells."""
+        from drago.lab.session_week import DayLoad, SessionWeek, session_line
+
         row = self.get(session_id)
         tz = athlete_rows.get_athlete(self.store, str(row["athlete"])).tz
         day = row["start"].astimezone(ZoneInfo(tz)).date()
@@ -266,53 +267,3 @@ class SessionsService(Service):
         total = sum(d.load or 0.0 for d in days)
         lines = [session_line(s) for s in local.sort("start").iter_rows(named=True)]
         return SessionWeek(session_id, day, monday, days, total, today, lines)
-
-
-@dataclass(frozen=True)
-class SessionLine:
-    """A session as the gym pages list it: local day and time, minutes, RPE, notes."""
-
-    id: int
-    day: date
-    time: str
-    activity: str
-    minutes: float
-    rpe: float | None
-    notes: str | None
-
-
-@dataclass(frozen=True)
-class DayLoad:
-    """One day's load as the load series counts it (None: no series that day)."""
-
-    date: date
-    load: float | None
-
-
-@dataclass(frozen=True)
-class SessionWeek:
-    """The training week (Monday to Sunday, local dates) around session `session_id` on
-    `date`: each day's load, their total, the load series' row on the session's day (`day`:
-    load, ctl, atl, tsb, acwr_ewma, acwr_band, monotony, strain; empty without a series),
-    and the week's sessions."""
-
-    session_id: int
-    date: Day
-    monday: Day
-    days: list[DayLoad]
-    total_load: float
-    day: dict[str, Any]
-    sessions: list[SessionLine] = field(default_factory=list)
-
-
-def session_line(s: dict[str, Any]) -> SessionLine:
-    """A row of the sessions listing with its local `day` and time (`local`) as a line."""
-    return SessionLine(
-        id=s["id"],
-        day=s["day"],
-        time=s["local"].strftime("%H:%M"),
-        activity=s["activity"],
-        minutes=round(s["duration_s"] / 60.0, 1),
-        rpe=s["rpe"],
-        notes=s["notes"],
-    )

@@ -158,7 +158,13 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """All of it or none of it: commit on success, roll back on any exception."""
+        """All of it or none of it: commit on success, roll back on any exception. Inside
+        another transaction, a block joins it (DuckDB has no nested transactions): its writes
+        commit or roll back with the enclosing block's, so a caller can make one file or one
+        logged session a single transaction with the loads computed for it."""
+        if self.in_transaction:
+            yield self.con
+            return
         self.con.begin()
         self.in_transaction = True
         try:

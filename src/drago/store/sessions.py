@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from contextlib import suppress
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +15,7 @@ from drago.store.duplicates import link_duplicates
 
 if TYPE_CHECKING:  # the schemas load with the writes that use them: listings need neither
     from drago.recording import Recording, SessionMeta
+    from drago.store.file_info import FileInfo
 
 #: SQL truth of "this session counts in the load" (alias `s` for sessions): not a duplicate,
 #: and not a recording flagged implausible unless a person trusted it.
@@ -44,17 +44,6 @@ SESSION_FIELDS = (
     "recovery_reason",
     "created_utc",
 )
-
-
-@dataclass(frozen=True)
-class FileInfo:
-    """What the store keeps about an original besides its bytes."""
-
-    sha256: str
-    format: str
-    ext: str
-    original_name: str
-    size_bytes: int
 
 
 def naive_utc(moment: datetime) -> datetime:
