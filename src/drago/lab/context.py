@@ -10,8 +10,7 @@ may not see, whichever service gathered it.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from drago.errors import DragoError
 from drago.lab.memo import Memo
@@ -24,9 +23,10 @@ class Forbidden(DragoError):
     """Something a caller may see but not change (HTTP 403)."""
 
 
-@dataclass(frozen=True)
-class LabContext:
-    """The store a lab works on, its memo, and the caller (see the module docstring)."""
+class LabContext(NamedTuple):
+    """The store a lab works on, its memo, and the caller (see the module docstring); a named
+    tuple, not a frozen dataclass: as immutable, and creating the class costs every command a
+    fifth of the dataclass's 1 ms of CPU (issue 19)."""
 
     store: Store
     memo: Memo
