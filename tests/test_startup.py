@@ -14,8 +14,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from typer._click.exceptions import BadParameter
+from typer._click.types import DateTime
 
 from drago.cli import lazy
+from drago.cli.output import Dates
 from tests.conftest import Cli, Stores
 
 DATA = Path(__file__).parent / "data"
@@ -73,11 +78,12 @@ NOT_FOR_EVERYDAY = frozenset(
     }
 )
 #: What one of them does not need although another does: the athletes' service (sessions
-#: shows local times) and the status report.
+#: shows local times), the status report, and `_strptime` (`drago.cli.output.Dates` reads
+#: "2026-10-20" without it).
 NOT_FOR_COMMAND = {
     "sessions": frozenset({"drago.lab.status"}),
-    "status": frozenset({"drago.lab.athletes"}),
-    "log": frozenset({"drago.lab.athletes", "drago.lab.status"}),
+    "status": frozenset({"drago.lab.athletes", "_strptime"}),
+    "log": frozenset({"drago.lab.athletes", "drago.lab.status", "_strptime"}),
 }
 #: Modules of `drago.cli` that any command may load besides its own: printing.
 HELPERS = frozenset({"output", "tables"})
@@ -249,3 +255,27 @@ def test_status_reads_the_athlete_once(store: Path, monkeypatch: pytest.MonkeyPa
     assert calls == ["rocky"]
     assert report.athlete == "rocky" and report.day == date(2026, 10, 20)
     assert report.recent.height == 14 and report.today["date"] == date(2026, 10, 20)
+
+
+def _read(kind: DateTime, text: str) -> tuple[str, object]:
+    try:
+        return "value", kind.convert(text, None, None)
+    except BadParameter as exc:
+        return "error", exc.message
+
+
+@given(
+    st.one_of(
+        st.text(alphabet="0123456789-: T", max_size=12),
+        st.tuples(st.integers(0, 9999), st.integers(0, 99), st.integers(0, 99)).map(
+            lambda d: f"{d[0]:04d}-{d[1]:02d}-{d[2]:02d}"
+        ),
+        st.tuples(st.integers(0, 99), st.integers(0, 99)).map(lambda t: f"{t[0]:02d}:{t[1]:02d}"),
+        st.text(max_size=12),
+    )
+)
+def test_dates_read_text_as_typers_datetime(text: str) -> None:
+    """`Dates` (the options' type of --date, --since, --as-of, --time) answers every text as
+    Typer's `DateTime` with the same formats does: the same datetime or the same error."""
+    for formats in (["%Y-%m-%d"], ["%H:%M"]):
+        assert _read(Dates(formats), text) == _read(DateTime(formats), text)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from drago.cli import app, open_lab, output
+from drago.cli.output import CLOCK, DAY
 from drago.vocab import Hand, RrKind
 
 if TYPE_CHECKING:
@@ -41,7 +42,10 @@ def import_(
     day: Annotated[
         datetime | None,
         typer.Option(
-            "--date", formats=["%Y-%m-%d"], help="RR files: the local date of the measurement."
+            "--date",
+            formats=["%Y-%m-%d"],
+            click_type=DAY,
+            help="RR files: the local date of the measurement.",
         ),
     ] = None,
     hand: Annotated[
@@ -146,7 +150,9 @@ def log(
     athlete: Athlete,
     day: Annotated[
         datetime,
-        typer.Option("--date", formats=["%Y-%m-%d"], help="Local date, YYYY-MM-DD."),
+        typer.Option(
+            "--date", formats=["%Y-%m-%d"], click_type=DAY, help="Local date, YYYY-MM-DD."
+        ),
     ],
     minutes: Annotated[float, typer.Option("--minutes", help="Duration in minutes.")],
     rpe: Annotated[float, typer.Option("--rpe", help="Session RPE on the CR-10 scale (0-10).")],
@@ -160,7 +166,12 @@ def log(
     ],
     at: Annotated[
         datetime | None,
-        typer.Option("--time", formats=["%H:%M"], help="Local start time, HH:MM (default 12:00)."),
+        typer.Option(
+            "--time",
+            formats=["%H:%M"],
+            click_type=CLOCK,
+            help="Local start time, HH:MM (default 12:00).",
+        ),
     ] = None,
     notes: Annotated[
         str | None, typer.Option("--notes", help="Free text: what, where, how.")

@@ -10,7 +10,7 @@ import polars as pl
 import typer
 
 from drago.cli import app, open_lab, output, tables
-from drago.cli.output import Fmt, OutputFormat, emit
+from drago.cli.output import DAY, Fmt, OutputFormat, emit
 from drago.cli.tables import BOLD, RESET, styled
 from drago.vocab import ACWR_BAND_LABEL, ACWR_BAND_RATIO, LoadMethod
 
@@ -21,11 +21,13 @@ Method = LoadMethod
 Name = Annotated[str, typer.Argument(help="The athlete's name.")]
 Since = Annotated[
     datetime | None,
-    typer.Option("--since", formats=["%Y-%m-%d"], help="First day shown (local)."),
+    typer.Option("--since", formats=["%Y-%m-%d"], click_type=DAY, help="First day shown (local)."),
 ]
 Until = Annotated[
     datetime | None,
-    typer.Option("--until", formats=["%Y-%m-%d"], help="Last day (default: --as-of)."),
+    typer.Option(
+        "--until", formats=["%Y-%m-%d"], click_type=DAY, help="Last day (default: --as-of)."
+    ),
 ]
 MethodOpt = Annotated[
     Method,
@@ -36,7 +38,12 @@ MethodOpt = Annotated[
 ]
 AsOf = Annotated[
     datetime | None,
-    typer.Option("--as-of", formats=["%Y-%m-%d"], help="The day to report on (default today)."),
+    typer.Option(
+        "--as-of",
+        formats=["%Y-%m-%d"],
+        click_type=DAY,
+        help="The day to report on (default today).",
+    ),
 ]
 #: What each EWMA ACWR band means in plain words (Gabbett 2016; see docs/metrics.md caveats).
 BAND_WORDS = {

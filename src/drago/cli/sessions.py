@@ -10,7 +10,7 @@ import polars as pl
 import typer
 
 from drago.cli import app, open_lab
-from drago.cli.output import Fmt, OutputFormat, emit
+from drago.cli.output import DAY, Fmt, OutputFormat, emit
 
 
 def local_text(start: datetime | None, tz: str | None) -> str | None:
@@ -32,7 +32,9 @@ def sessions(
     ] = None,
     since: Annotated[
         datetime | None,
-        typer.Option("--since", formats=["%Y-%m-%d"], help="First day (UTC), YYYY-MM-DD."),
+        typer.Option(
+            "--since", formats=["%Y-%m-%d"], click_type=DAY, help="First day (UTC), YYYY-MM-DD."
+        ),
     ] = None,
     fmt: Fmt = OutputFormat.table,
 ) -> None:
