@@ -98,8 +98,7 @@ class LoadService(Service):
                 out = out.with_columns(pl.lit(None, dtype).alias(column))
         suspects = session_plausibility(self._plausibility_inputs(inputs))
         with self.store.transaction():
-            load_rows.write_loads(self.store, out)
-            load_rows.write_suspects(self.store, suspects)
+            load_rows.write_loads(self.store, out, suspects)
         return out.height
 
     def _plausibility_inputs(self, inputs: pl.DataFrame) -> pl.DataFrame:
