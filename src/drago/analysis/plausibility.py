@@ -28,6 +28,7 @@ from typing import Final
 
 import polars as pl
 
+from drago.analysis.plan import ENGINE
 from drago.errors import ImplausibleValue
 
 #: HR samples outside this range (bpm, samples of 0 are "no contact" and ignored).
@@ -72,11 +73,18 @@ def check_finite(
     ...
     drago.errors.ImplausibleValue: daily frame: 'load' must hold finite numbers, not NaN or infinity
     """
-    for name in columns:
-        if name not in frame.columns or not frame.schema[name].is_float():
-            continue
-        values = frame[name]
-        if values.is_infinite().any() or (not nan_is_missing and values.is_nan().any()):
+    floats = [c for c in columns if c in frame.columns and frame.schema[c].is_float()]
+    if not floats:
+        return
+    # one pass over the columns: is_finite is false for NaN and infinity (null skipped)
+    bad = (
+        [pl.col(c).is_infinite().any() for c in floats]
+        if nan_is_missing
+        else [pl.col(c).is_finite().all().not_() for c in floats]
+    )
+    flags = frame.select(bad).row(0)
+    for name, flagged in zip(floats, flags, strict=True):
+        if flagged:
             raise ImplausibleValue(
                 f"{what}: {name!r} must hold finite numbers, not NaN or infinity"
             )
@@ -137,7 +145,7 @@ def session_plausibility(sessions: pl.DataFrame) -> pl.DataFrame:
     Čoh M., Hébert-Losier K., Štuhec S., Babić V., Supej M. (2018) Kinematics of Usain Bolt's
     maximal sprint velocity. Kinesiology 50(2), 172-180.
     """
-    sessions = sessions.with_columns(
+    typed = sessions.lazy().with_columns(
         pl.col("duration_s", "span_s", "hr_min_bpm", "hr_max_bpm", "speed_p99_ms").cast(pl.Float64),
         pl.col("activity").cast(pl.String),
     )
@@ -171,7 +179,10 @@ def session_plausibility(sessions: pl.DataFrame) -> pl.DataFrame:
         )
     )
     reason = pl.concat_str(span, hr_out, hr_low, speed, separator="; ", ignore_nulls=True)
-    out = sessions.select(pl.col("id"), reason.alias("reason"))
-    return out.with_columns(
-        pl.when(pl.col("reason") == "").then(None).otherwise(pl.col("reason")).alias("reason")
+    return (
+        typed.select(pl.col("id"), reason.alias("reason"))
+        .with_columns(
+            pl.when(pl.col("reason") == "").then(None).otherwise(pl.col("reason")).alias("reason")
+        )
+        .collect(engine=ENGINE)
     )
