@@ -2,8 +2,8 @@
 reference the faster implementation must equal (tests/test_load_equivalence.py).
 
 Copied verbatim from src/drago/analysis/load.py, pmc.py, acwr.py, plausibility.py and daily.py
-of that commit, docstrings shortened; `exp_load` and `acwr_band_expr` were not changed and are
-imported. Not used by drago itself.
+of that commit, docstrings shortened; `exp_load`, `acwr_band_expr` and `_whole` were not changed
+and are imported. Not used by drago itself.
 """
 
 from __future__ import annotations
@@ -14,6 +14,15 @@ import polars as pl
 
 from drago.analysis.acwr import acwr_band_expr
 from drago.analysis.load import DAILY_SCHEMA, METHOD_COLUMNS, SRPE_TO_TRIMP_FALLBACK
+from drago.analysis.plausibility import (
+    FOOT_SPEED_MS,
+    HR_PLAUSIBLE_BPM,
+    ON_FOOT,
+    OTHER_SPEED_MS,
+    SPAN_SLACK_FRACTION,
+    SPAN_SLACK_S,
+    _whole,
+)
 from drago.analysis.pmc import exp_load
 from drago.errors import ImplausibleValue
 from drago.vocab import ACWR_BAND_RATIO
@@ -315,3 +324,44 @@ def ref_with_local_date(frame: pl.DataFrame, column: str = "start_utc") -> pl.Da
     if not parts:
         return frame.with_columns(pl.lit(None, pl.Date).alias("date"))
     return pl.concat(parts).sort("athlete_id", "date", "id")
+
+
+def ref_session_plausibility(sessions: pl.DataFrame) -> pl.DataFrame:
+    sessions = sessions.with_columns(
+        pl.col("duration_s", "span_s", "hr_min_bpm", "hr_max_bpm", "speed_p99_ms").cast(pl.Float64),
+        pl.col("activity").cast(pl.String),
+    )
+    low, high = HR_PLAUSIBLE_BPM
+    slack = pl.max_horizontal(pl.lit(SPAN_SLACK_S), pl.col("duration_s") * SPAN_SLACK_FRACTION)
+    limit = (
+        pl.when(pl.col("activity").is_in(list(ON_FOOT)))
+        .then(pl.lit(FOOT_SPEED_MS))
+        .otherwise(pl.lit(OTHER_SPEED_MS))
+    )
+    span = pl.when(pl.col("span_s") > pl.col("duration_s") + slack).then(
+        pl.format(
+            "HR stream spans {} h in a {} h recording",
+            (pl.col("span_s") / 3600).round(1),
+            (pl.col("duration_s") / 3600).round(1),
+        )
+    )
+    hr_out = pl.when(pl.col("hr_max_bpm") > high).then(
+        pl.format("HR {} bpm outside 25-240 bpm", _whole(pl.col("hr_max_bpm")))
+    )
+    hr_low = pl.when(pl.col("hr_min_bpm") < low).then(
+        pl.format("HR {} bpm outside 25-240 bpm", _whole(pl.col("hr_min_bpm")))
+    )
+    speed = pl.when(pl.col("speed_p99_ms") > limit).then(
+        pl.format(
+            "speed {} m/s beyond any human {}",
+            pl.col("speed_p99_ms").round(1),
+            pl.when(pl.col("activity").is_in(list(ON_FOOT)))
+            .then(pl.lit("on foot"))
+            .otherwise(pl.lit("in this sport")),
+        )
+    )
+    reason = pl.concat_str(span, hr_out, hr_low, speed, separator="; ", ignore_nulls=True)
+    out = sessions.select(pl.col("id"), reason.alias("reason"))
+    return out.with_columns(
+        pl.when(pl.col("reason") == "").then(None).otherwise(pl.col("reason")).alias("reason")
+    )

@@ -17,7 +17,7 @@ from polars.testing import assert_frame_equal
 from drago.analysis.acwr import acwr, monotony_strain
 from drago.analysis.daily import with_local_date
 from drago.analysis.load import daily_load, daily_series, session_load, srpe_trimp_ratio
-from drago.analysis.plausibility import check_finite
+from drago.analysis.plausibility import check_finite, session_plausibility
 from drago.analysis.pmc import check_daily, pmc
 from tests.load_reference import (
     ref_acwr,
@@ -28,6 +28,7 @@ from tests.load_reference import (
     ref_monotony_strain,
     ref_pmc,
     ref_session_load,
+    ref_session_plausibility,
     ref_srpe_trimp_ratio,
     ref_with_local_date,
 )
@@ -237,3 +238,36 @@ def test_with_local_date_equals_the_previous_implementation(
         },
     )
     same(lambda: with_local_date(frame), lambda: ref_with_local_date(frame))
+
+
+MEASURE = st.one_of(
+    st.none(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.floats(0.0, 300.0),
+    st.floats(0.0, 100_000.0),
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["run", "ride", "sparring", "other", None]),
+            *(MEASURE for _ in range(5)),
+        ),
+        max_size=12,
+    )
+)
+def test_session_plausibility_equals_the_previous_implementation(
+    rows: list[tuple[Any, ...]],
+) -> None:
+    names = ("duration_s", "span_s", "hr_min_bpm", "hr_max_bpm", "speed_p99_ms")
+    frame = pl.DataFrame(
+        {
+            "id": list(range(len(rows))),
+            "activity": [r[0] for r in rows],
+            **{name: [r[i + 1] for r in rows] for i, name in enumerate(names)},
+        },
+        schema={"id": pl.Int64, "activity": pl.String, **dict.fromkeys(names, pl.Float64)},
+    )
+    same(lambda: session_plausibility(frame), lambda: ref_session_plausibility(frame))
