@@ -76,7 +76,13 @@ def _counts(sessions: pl.DataFrame) -> pl.Expr:
 
 def _ratios(counted: pl.LazyFrame, min_pairs: int, fallback: float) -> pl.LazyFrame:
     """`srpe_trimp_ratio` of checked, counted sessions, as a plan: one grouping by athlete."""
-    paired = pl.col("trimp_banister").is_not_null() & (pl.col("srpe_load") > 0).fill_null(False)
+    # a session without an athlete id pairs with no one (it gets the fallback, as no join
+    # would match it)
+    paired = (
+        pl.col("trimp_banister").is_not_null()
+        & (pl.col("srpe_load") > 0).fill_null(False)
+        & pl.col("athlete_id").is_not_null()
+    )
     ratio = pl.col("trimp_banister") / pl.col("srpe_load")
     own = pl.col("pairs") >= min_pairs
     return (
@@ -218,8 +224,11 @@ def _calendar(
     )
     # each athlete's span (days since 1970): first to last counted session, widened to
     # `start`, cut at `end`; every athlete of `sessions` (one without a counted session has a
-    # span only through `start` and `end`); in athlete order, each at its offset
-    day = pl.col("date").cast(pl.Int32).filter(_counts(sessions))
+    # span only through `start` and `end`, and so do sessions with a null athlete id, which
+    # no join matches); in athlete order, each at its offset
+    day = (
+        pl.col("date").cast(pl.Int32).filter(_counts(sessions) & pl.col("athlete_id").is_not_null())
+    )
     spans = (
         sessions.lazy()
         .group_by(pl.col("athlete_id").cast(pl.Int64))
