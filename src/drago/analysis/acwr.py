@@ -12,6 +12,7 @@ from typing import Final
 
 import polars as pl
 
+from drago.analysis.plan import ENGINE
 from drago.analysis.pmc import check_daily
 from drago.vocab import ACWR_BAND_RATIO
 
@@ -83,6 +84,17 @@ def acwr(
     if not 0 < acute_days < chronic_days:
         raise ValueError(f"need 0 < acute_days < chronic_days, got {acute_days}, {chronic_days}")
     check_daily(daily, by=by, load=load)
+    first, then = acwr_columns(acute_days=acute_days, chronic_days=chronic_days, by=by, load=load)
+    return daily.lazy().with_columns(first).with_columns(then).collect(engine=ENGINE)
+
+
+def acwr_columns(
+    *, acute_days: int, chronic_days: int, by: str = "athlete_id", load: str = "load"
+) -> tuple[list[pl.Expr], list[pl.Expr]]:
+    """The columns `acwr` adds, as two passes of expressions over a checked daily frame: the
+    three ratios, then `acwr_band` (which reads the rolling one)."""
+    if not 0 < acute_days < chronic_days:
+        raise ValueError(f"need 0 < acute_days < chronic_days, got {acute_days}, {chronic_days}")
     value = pl.col(load).cast(pl.Float64)
     old_days = chronic_days - acute_days
     # loads are non-negative (check_daily): a negative mean is the running sum's rounding
@@ -93,11 +105,14 @@ def acwr(
     acute_ewma = value.ewm_mean(alpha=2.0 / (acute_days + 1), adjust=False).over(by)
     chronic_ewma = value.ewm_mean(alpha=2.0 / (chronic_days + 1), adjust=False).over(by)
     enough = pl.int_range(pl.len()).over(by) >= chronic_days - 1
-    return daily.with_columns(
-        _ratio(acute, chronic).alias("acwr_rolling"),
-        _ratio(acute, uncoupled).alias("acwr_rolling_uncoupled"),
-        pl.when(enough).then(_ratio(acute_ewma, chronic_ewma)).alias("acwr_ewma"),
-    ).with_columns(acwr_band_expr(pl.col(ACWR_BAND_RATIO)).alias("acwr_band"))
+    return (
+        [
+            _ratio(acute, chronic).alias("acwr_rolling"),
+            _ratio(acute, uncoupled).alias("acwr_rolling_uncoupled"),
+            pl.when(enough).then(_ratio(acute_ewma, chronic_ewma)).alias("acwr_ewma"),
+        ],
+        [acwr_band_expr(pl.col(ACWR_BAND_RATIO)).alias("acwr_band")],
+    )
 
 
 def acwr_band(value: float) -> str:
@@ -172,11 +187,20 @@ def monotony_strain(
     if days < 2:
         raise ValueError(f"monotony needs a window of at least 2 days, not {days}")
     check_daily(daily, by=by, load=load)
+    first, then = monotony_strain_columns(days=days, by=by, load=load)
+    return daily.lazy().with_columns(first).with_columns(then).collect(engine=ENGINE)
+
+
+def monotony_strain_columns(
+    *, days: int, by: str = "athlete_id", load: str = "load"
+) -> tuple[list[pl.Expr], list[pl.Expr]]:
+    """The columns `monotony_strain` adds, as two passes of expressions over a checked daily
+    frame: `monotony`, then `strain` (which reads it)."""
+    if days < 2:
+        raise ValueError(f"monotony needs a window of at least 2 days, not {days}")
     value = pl.col(load).cast(pl.Float64)
     mean = value.rolling_mean(days, min_samples=days).over(by)
     sd = value.rolling_std(days, min_samples=days).over(by)
     total = value.rolling_sum(days, min_samples=days).over(by)
     monotony = pl.when(sd > 1e-9 * (mean.abs() + 1.0)).then(mean / sd)
-    return daily.with_columns(monotony.alias("monotony")).with_columns(
-        (total * pl.col("monotony")).alias("strain")
-    )
+    return [monotony.alias("monotony")], [(total * pl.col("monotony")).alias("strain")]

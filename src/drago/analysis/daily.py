@@ -18,6 +18,7 @@ from typing import Final
 import polars as pl
 
 from drago.analysis.load import daily_series
+from drago.analysis.plan import ENGINE
 from drago.vocab import WELLNESS_ITEMS
 
 # drago.analysis.readiness (NumPy) is imported where readiness is computed: `drago status`
@@ -90,8 +91,10 @@ def with_local_date(frame: pl.DataFrame, column: str = "start_utc") -> pl.DataFr
     >>> with_local_date(s)["date"].to_list()
     [datetime.date(2026, 1, 1)]
     """
+    # a time zone is a literal of the conversion: one part per zone, converted and sorted in
+    # one plan
     parts = [
-        part.with_columns(
+        part.lazy().with_columns(
             pl.col(column)
             .dt.replace_time_zone("UTC")
             .dt.convert_time_zone(str(part["tz"][0]))
@@ -102,7 +105,7 @@ def with_local_date(frame: pl.DataFrame, column: str = "start_utc") -> pl.DataFr
     ]
     if not parts:
         return frame.with_columns(pl.lit(None, pl.Date).alias("date"))
-    return pl.concat(parts).sort("athlete_id", "date", "id")
+    return pl.concat(parts).sort("athlete_id", "date", "id").collect(engine=ENGINE)
 
 
 def day_inputs(

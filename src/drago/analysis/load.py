@@ -14,9 +14,16 @@ from typing import Final
 
 import polars as pl
 
-from drago.analysis.acwr import ACUTE_DAYS, CHRONIC_DAYS, MONOTONY_DAYS, acwr, monotony_strain
+from drago.analysis.acwr import (
+    ACUTE_DAYS,
+    CHRONIC_DAYS,
+    MONOTONY_DAYS,
+    acwr_columns,
+    monotony_strain_columns,
+)
+from drago.analysis.plan import ENGINE
 from drago.analysis.plausibility import check_finite
-from drago.analysis.pmc import ATL_DAYS, CTL_DAYS, pmc
+from drago.analysis.pmc import ATL_DAYS, CTL_DAYS, pmc_columns
 
 #: Load methods and the session column each one sums; `auto` mixes TRIMP and converted sRPE.
 METHOD_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
@@ -39,9 +46,9 @@ DAILY_SCHEMA: Final[dict[str, pl.DataType]] = {
 }
 
 
-def _check_sessions(sessions: pl.DataFrame, method: str, *, dated: bool = True) -> pl.DataFrame:
-    """Validate, and return the counted sessions with NaN loads turned to null (an infinite
-    load is refused: `ImplausibleValue`)."""
+def _checked(sessions: pl.DataFrame, method: str, *, dated: bool = True) -> pl.LazyFrame:
+    """Validate, and return the counted sessions (a plan, not yet run) with NaN loads turned to
+    null (an infinite load is refused: `ImplausibleValue`)."""
     if method not in METHOD_COLUMNS:
         raise ValueError(f"unknown load method {method!r}; valid: {', '.join(METHOD_COLUMNS)}")
     needed = {"athlete_id", *METHOD_COLUMNS[method]} | ({"date"} if dated else set())
@@ -50,12 +57,47 @@ def _check_sessions(sessions: pl.DataFrame, method: str, *, dated: bool = True) 
         raise ValueError(f"sessions frame lacks columns: {', '.join(sorted(missing))}")
     if dated and sessions.schema["date"] != pl.Date:
         raise ValueError(f"sessions 'date' must be a local pl.Date, not {sessions.schema['date']}")
-    counts = pl.col("counts").fill_null(True) if "counts" in sessions.columns else pl.lit(True)
     present = [c for c in ("trimp_banister", "trimp_edwards", "srpe_load") if c in sessions]
     check_finite(sessions, tuple(present), what="sessions", nan_is_missing=True)
-    return sessions.filter(counts).with_columns(
-        pl.col("athlete_id").cast(pl.Int64),
-        *(pl.col(c).cast(pl.Float64).fill_nan(None) for c in present),
+    return (
+        sessions.lazy()
+        .filter(_counts(sessions))
+        .with_columns(
+            pl.col("athlete_id").cast(pl.Int64),
+            *(pl.col(c).cast(pl.Float64).fill_nan(None) for c in present),
+        )
+    )
+
+
+def _counts(sessions: pl.DataFrame) -> pl.Expr:
+    """Whether each session counts: `counts`, where missing or null true."""
+    return pl.col("counts").fill_null(True) if "counts" in sessions.columns else pl.lit(True)
+
+
+def _ratios(counted: pl.LazyFrame, min_pairs: int, fallback: float) -> pl.LazyFrame:
+    """`srpe_trimp_ratio` of checked, counted sessions, as a plan: one grouping by athlete."""
+    # a session without an athlete id pairs with no one (it gets the fallback, as no join
+    # would match it)
+    paired = (
+        pl.col("trimp_banister").is_not_null()
+        & (pl.col("srpe_load") > 0).fill_null(False)
+        & pl.col("athlete_id").is_not_null()
+    )
+    ratio = pl.col("trimp_banister") / pl.col("srpe_load")
+    own = pl.col("pairs") >= min_pairs
+    return (
+        counted.group_by("athlete_id")
+        .agg(
+            ratio.filter(paired).median().alias("fitted"),
+            paired.sum().cast(pl.UInt32).alias("pairs"),
+        )
+        .select(
+            "athlete_id",
+            pl.when(own).then(pl.col("fitted")).otherwise(fallback).alias("srpe_to_trimp"),
+            "pairs",
+            pl.when(own).then(pl.lit("athlete")).otherwise(pl.lit("population")).alias("source"),
+        )
+        .sort("athlete_id")
     )
 
 
@@ -97,27 +139,8 @@ def srpe_trimp_ratio(
     """
     if fallback <= 0:
         raise ValueError(f"fallback ratio must be positive, not {fallback}")
-    counted = _check_sessions(sessions, "auto", dated=False)
-    paired = counted.filter(
-        pl.col("trimp_banister").is_not_null() & (pl.col("srpe_load") > 0)
-    ).with_columns((pl.col("trimp_banister") / pl.col("srpe_load")).alias("ratio"))
-    fitted = paired.group_by("athlete_id").agg(
-        pl.col("ratio").median().alias("fitted"), pl.len().cast(pl.UInt32).alias("pairs")
-    )
-    own = pl.col("pairs") >= min_pairs
-    return (
-        counted.select("athlete_id")
-        .unique()
-        .join(fitted, on="athlete_id", how="left")
-        .with_columns(pl.col("pairs").fill_null(0))
-        .select(
-            "athlete_id",
-            pl.when(own).then(pl.col("fitted")).otherwise(fallback).alias("srpe_to_trimp"),
-            "pairs",
-            pl.when(own).then(pl.lit("athlete")).otherwise(pl.lit("population")).alias("source"),
-        )
-        .sort("athlete_id")
-    )
+    counted = _checked(sessions, "auto", dated=False)
+    return _ratios(counted, min_pairs, fallback).collect(engine=ENGINE)
 
 
 def session_load(sessions: pl.DataFrame, ratios: pl.DataFrame | None = None) -> pl.DataFrame:
@@ -137,17 +160,17 @@ def session_load(sessions: pl.DataFrame, ratios: pl.DataFrame | None = None) -> 
     >>> session_load(s).select("load", "load_method").rows()
     [(168.0, 'srpe x 0.40 (population)'), (90.0, 'trimp_banister')]
     """
-    frame = sessions.with_columns(
+    if ratios is None:
+        ratios = srpe_trimp_ratio(sessions)
+    frame = sessions.lazy().with_columns(
         pl.col("athlete_id").cast(pl.Int64),
         pl.col("trimp_banister", "srpe_load").cast(pl.Float64).fill_nan(None),
     )
-    if ratios is None:
-        ratios = srpe_trimp_ratio(frame)
-    counts = pl.col("counts").fill_null(True) if "counts" in frame.columns else pl.lit(True)
     joined = frame.join(
-        ratios.select(pl.col("athlete_id").cast(pl.Int64), "srpe_to_trimp", "source"),
+        ratios.lazy().select(pl.col("athlete_id").cast(pl.Int64), "srpe_to_trimp", "source"),
         on="athlete_id",
         how="left",
+        maintain_order="left",
     ).with_columns(pl.col("srpe_to_trimp").fill_null(SRPE_TO_TRIMP_FALLBACK))
     value = pl.coalesce("trimp_banister", pl.col("srpe_load") * pl.col("srpe_to_trimp"))
     method = (
@@ -162,10 +185,15 @@ def session_load(sessions: pl.DataFrame, ratios: pl.DataFrame | None = None) -> 
             )
         )
     )
-    return joined.with_columns(
-        pl.when(counts).then(value).alias("load"),
-        pl.when(counts).then(method).otherwise(pl.lit("not counted")).alias("load_method"),
-    ).drop("srpe_to_trimp", "source")
+    counts = _counts(sessions)
+    return (
+        joined.with_columns(
+            pl.when(counts).then(value).alias("load"),
+            pl.when(counts).then(method).otherwise(pl.lit("not counted")).alias("load_method"),
+        )
+        .drop("srpe_to_trimp", "source")
+        .collect(engine=ENGINE)
+    )
 
 
 def _calendar(
@@ -178,11 +206,14 @@ def _calendar(
     ends: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Daily load from min(first session, start) to end, untrimmed (see `daily_load`); `ends`
-    (`athlete_id`, `end`) gives some athletes their own end instead of `end`."""
-    counted = _check_sessions(sessions, method)
+    (`athlete_id`, `end`) gives some athletes their own end instead of `end`.
+
+    One plan: each athlete's span, the athlete-days with sessions placed by their row in the
+    calendar, and the calendar itself; the loads are then scattered into their rows."""
+    counted = _checked(sessions, method)
     if method == "auto":
-        ratio = srpe_trimp_ratio(counted, min_pairs=min_pairs, fallback=srpe_fallback)
-        counted = counted.join(ratio.select("athlete_id", "srpe_to_trimp"), on="athlete_id")
+        ratio = _ratios(counted, min_pairs, srpe_fallback).select("athlete_id", "srpe_to_trimp")
+        counted = counted.join(ratio, on="athlete_id")
         value = pl.coalesce("trimp_banister", pl.col("srpe_load") * pl.col("srpe_to_trimp"))
     else:
         value = pl.col(METHOD_COLUMNS[method][0])
@@ -192,17 +223,16 @@ def _calendar(
         value.cast(pl.Float64).alias("load"),
     )
     # each athlete's span (days since 1970): first to last counted session, widened to
-    # `start`, cut at `end`; athletes in athlete order, each span at its offset in the calendar
+    # `start`, cut at `end`; every athlete of `sessions` (one without a counted session has a
+    # span only through `start` and `end`, and so do sessions with a null athlete id, which
+    # no join matches); in athlete order, each at its offset
+    day = (
+        pl.col("date").cast(pl.Int32).filter(_counts(sessions) & pl.col("athlete_id").is_not_null())
+    )
     spans = (
-        sessions.select(pl.col("athlete_id").cast(pl.Int64))
-        .unique()
-        .join(
-            frame.group_by("athlete_id").agg(
-                pl.col("day").min().alias("lo"), pl.col("day").max().alias("hi")
-            ),
-            on="athlete_id",
-            how="left",
-        )
+        sessions.lazy()
+        .group_by(pl.col("athlete_id").cast(pl.Int64))
+        .agg(day.min().alias("lo"), day.max().alias("hi"))
     )
     if start is not None:
         first = pl.lit(start).cast(pl.Int32)
@@ -210,7 +240,7 @@ def _calendar(
     if end is not None:
         spans = spans.with_columns(pl.lit(end).cast(pl.Int32).alias("hi"))
     if ends is not None and ends.height:
-        own = ends.select(pl.col("athlete_id").cast(pl.Int64), pl.col("end").cast(pl.Int32))
+        own = ends.lazy().select(pl.col("athlete_id").cast(pl.Int64), pl.col("end").cast(pl.Int32))
         spans = spans.join(own, on="athlete_id", how="left").select(
             "athlete_id", "lo", pl.coalesce("end", "hi").alias("hi")
         )
@@ -220,14 +250,9 @@ def _calendar(
         .with_columns((pl.col("hi") - pl.col("lo") + 1).cast(pl.Int64).alias("length"))
         .with_columns((pl.col("length").cum_sum() - pl.col("length")).alias("offset"))
     )
-    total = int(spans["length"].sum())
-    if total == 0:
-        return pl.DataFrame(schema=DAILY_SCHEMA)
-    # the athlete-days with sessions, by their row in the calendar (one integer key; lazy,
-    # so Polars runs the join and the grouping as one parallel plan)
+    # the athlete-days with sessions, by their row in the calendar (one integer key)
     placed = (
-        frame.lazy()
-        .join(spans.lazy(), on="athlete_id", how="inner")
+        frame.join(spans, on="athlete_id", how="inner")
         .filter(pl.col("day").is_between(pl.col("lo"), pl.col("hi")))
         .group_by((pl.col("offset") + pl.col("day") - pl.col("lo")).alias("row"))
         .agg(
@@ -235,18 +260,27 @@ def _calendar(
             pl.len().alias("sessions"),
             pl.col("load").null_count().alias("sessions_without_load"),
         )
-        .collect()
     )
-    calendar = spans.select(
+    days = spans.select(
         pl.col("athlete_id").repeat_by("length").explode(),
         pl.int_ranges("lo", pl.col("hi") + 1).explode().cast(pl.Date).alias("date"),
+        *(pl.lit(0, DAILY_SCHEMA[c]).alias(c) for c in _PLACED),
     )
-    columns = {}
-    for column, dtype in DAILY_SCHEMA.items():
-        if column in placed.columns:
-            series = pl.zeros(total, dtype, eager=True)
-            columns[column] = series.scatter(placed["row"], placed[column].cast(dtype))
-    return calendar.with_columns(**columns).cast(DAILY_SCHEMA)  # type: ignore[arg-type]
+    calendar, placed_rows = pl.collect_all([days, placed], engine=ENGINE)
+    if calendar.height == 0:
+        return pl.DataFrame(schema=DAILY_SCHEMA)
+    rows = placed_rows["row"]
+    return pl.DataFrame(
+        [
+            calendar["athlete_id"],
+            calendar["date"],
+            *(calendar[c].scatter(rows, placed_rows[c].cast(DAILY_SCHEMA[c])) for c in _PLACED),
+        ]
+    )
+
+
+#: The columns of `daily_load` that sum the day's sessions (0 on a day without).
+_PLACED: Final = ("load", "sessions", "sessions_without_load")
 
 
 def daily_load(
@@ -334,7 +368,32 @@ def daily_series(
     paradox. Br J Sports Med 50(5), 273-280. Formulas: docs/metrics.md, "Daily series".
     """
     daily = _calendar(sessions, method, start, end, min_pairs, srpe_fallback, ends)
-    out = pmc(daily, ctl_days=ctl_days, atl_days=atl_days)
-    out = acwr(out, acute_days=acute_days, chronic_days=chronic_days)
-    out = monotony_strain(out, days=monotony_days)
-    return out.filter(pl.col("date") >= start) if start is not None else out
+    # the calendar is consecutive days per athlete by construction: of `check_daily`, only
+    # the loads' finiteness is left to check (a sum of huge loads can overflow)
+    check_finite(daily, ("load",), what="daily frame")
+    passes = (
+        pmc_columns(ctl_days=ctl_days, atl_days=atl_days),
+        acwr_columns(acute_days=acute_days, chronic_days=chronic_days),
+        monotony_strain_columns(days=monotony_days),
+    )
+    plan = daily.lazy().with_columns(*(e for first, _ in passes for e in first))
+    plan = plan.with_columns(*(e for _, then in passes for e in then)).select(_SERIES_COLUMNS)
+    if start is not None:
+        plan = plan.filter(pl.col("date") >= start)
+    return plan.collect(engine=ENGINE)
+
+
+#: The columns of `daily_series`, in order: `daily_load`'s, then `pmc`'s, `acwr`'s and
+#: `monotony_strain`'s.
+_SERIES_COLUMNS: Final = (
+    *DAILY_SCHEMA,
+    "ctl",
+    "atl",
+    "tsb",
+    "acwr_rolling",
+    "acwr_rolling_uncoupled",
+    "acwr_ewma",
+    "acwr_band",
+    "monotony",
+    "strain",
+)

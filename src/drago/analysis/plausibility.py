@@ -72,11 +72,18 @@ def check_finite(
     ...
     drago.errors.ImplausibleValue: daily frame: 'load' must hold finite numbers, not NaN or infinity
     """
-    for name in columns:
-        if name not in frame.columns or not frame.schema[name].is_float():
-            continue
-        values = frame[name]
-        if values.is_infinite().any() or (not nan_is_missing and values.is_nan().any()):
+    floats = [c for c in columns if c in frame.columns and frame.schema[c].is_float()]
+    if not floats:
+        return
+    # one pass over the columns: is_finite is false for NaN and infinity (null skipped)
+    bad = (
+        [pl.col(c).is_infinite().any() for c in floats]
+        if nan_is_missing
+        else [pl.col(c).is_finite().all().not_() for c in floats]
+    )
+    flags = frame.select(bad).row(0)
+    for name, flagged in zip(floats, flags, strict=True):
+        if flagged:
             raise ImplausibleValue(
                 f"{what}: {name!r} must hold finite numbers, not NaN or infinity"
             )
@@ -137,41 +144,34 @@ def session_plausibility(sessions: pl.DataFrame) -> pl.DataFrame:
     Čoh M., Hébert-Losier K., Štuhec S., Babić V., Supej M. (2018) Kinematics of Usain Bolt's
     maximal sprint velocity. Kinesiology 50(2), 172-180.
     """
-    sessions = sessions.with_columns(
-        pl.col("duration_s", "span_s", "hr_min_bpm", "hr_max_bpm", "speed_p99_ms").cast(pl.Float64),
-        pl.col("activity").cast(pl.String),
-    )
+    # one select (one Polars operation): the inputs cast where they are read
+    number = {
+        c: pl.col(c).cast(pl.Float64)
+        for c in ("duration_s", "span_s", "hr_min_bpm", "hr_max_bpm", "speed_p99_ms")
+    }
+    on_foot = pl.col("activity").cast(pl.String).is_in(list(ON_FOOT))
     low, high = HR_PLAUSIBLE_BPM
-    slack = pl.max_horizontal(pl.lit(SPAN_SLACK_S), pl.col("duration_s") * SPAN_SLACK_FRACTION)
-    limit = (
-        pl.when(pl.col("activity").is_in(list(ON_FOOT)))
-        .then(pl.lit(FOOT_SPEED_MS))
-        .otherwise(pl.lit(OTHER_SPEED_MS))
-    )
-    span = pl.when(pl.col("span_s") > pl.col("duration_s") + slack).then(
+    slack = pl.max_horizontal(pl.lit(SPAN_SLACK_S), number["duration_s"] * SPAN_SLACK_FRACTION)
+    limit = pl.when(on_foot).then(pl.lit(FOOT_SPEED_MS)).otherwise(pl.lit(OTHER_SPEED_MS))
+    span = pl.when(number["span_s"] > number["duration_s"] + slack).then(
         pl.format(
             "HR stream spans {} h in a {} h recording",
-            (pl.col("span_s") / 3600).round(1),
-            (pl.col("duration_s") / 3600).round(1),
+            (number["span_s"] / 3600).round(1),
+            (number["duration_s"] / 3600).round(1),
         )
     )
-    hr_out = pl.when(pl.col("hr_max_bpm") > high).then(
-        pl.format("HR {} bpm outside 25-240 bpm", _whole(pl.col("hr_max_bpm")))
+    hr_out = pl.when(number["hr_max_bpm"] > high).then(
+        pl.format("HR {} bpm outside 25-240 bpm", _whole(number["hr_max_bpm"]))
     )
-    hr_low = pl.when(pl.col("hr_min_bpm") < low).then(
-        pl.format("HR {} bpm outside 25-240 bpm", _whole(pl.col("hr_min_bpm")))
+    hr_low = pl.when(number["hr_min_bpm"] < low).then(
+        pl.format("HR {} bpm outside 25-240 bpm", _whole(number["hr_min_bpm"]))
     )
-    speed = pl.when(pl.col("speed_p99_ms") > limit).then(
+    speed = pl.when(number["speed_p99_ms"] > limit).then(
         pl.format(
             "speed {} m/s beyond any human {}",
-            pl.col("speed_p99_ms").round(1),
-            pl.when(pl.col("activity").is_in(list(ON_FOOT)))
-            .then(pl.lit("on foot"))
-            .otherwise(pl.lit("in this sport")),
+            number["speed_p99_ms"].round(1),
+            pl.when(on_foot).then(pl.lit("on foot")).otherwise(pl.lit("in this sport")),
         )
     )
     reason = pl.concat_str(span, hr_out, hr_low, speed, separator="; ", ignore_nulls=True)
-    out = sessions.select(pl.col("id"), reason.alias("reason"))
-    return out.with_columns(
-        pl.when(pl.col("reason") == "").then(None).otherwise(pl.col("reason")).alias("reason")
-    )
+    return sessions.select(pl.col("id"), reason.replace("", None).alias("reason"))

@@ -12,6 +12,7 @@ from typing import Final
 
 import polars as pl
 
+from drago.analysis.plan import ENGINE
 from drago.analysis.plausibility import check_finite
 
 #: Default time constants, in days, of chronic (fitness) and acute (fatigue) training load.
@@ -38,11 +39,12 @@ def check_daily(daily: pl.DataFrame, *, by: str = "athlete_id", load: str = "loa
     check_finite(daily, (load,), what="daily frame")
     if daily[load].null_count():
         raise ValueError(f"daily frame has null {load!r}: days off must be 0")
-    step = daily.select(
-        pl.col("date").diff().over(by).dt.total_days().alias("step"),
-        (pl.col(by).diff() >= 0).alias("sorted"),
-    )
-    if step["step"].drop_nulls().ne(1).any() or step["sorted"].drop_nulls().not_().any():
+    # one pass for both: a step other than one day within an athlete, or an athlete id that
+    # goes down (`any` skips each athlete's first row, whose diff is null)
+    broken = daily.select(
+        (pl.col("date").diff().over(by).dt.total_days() != 1).any() | (pl.col(by).diff() < 0).any()
+    ).item()
+    if broken:
         raise ValueError(
             f"daily frame must hold consecutive days per athlete, sorted by {by} and date "
             "(use daily_load)"
@@ -109,8 +111,21 @@ def pmc(
     GoldenCheetah, `src/Metrics/PMCData.cpp` (PMC: lte/ste/sb), https://github.com/GoldenCheetah.
     """
     check_daily(daily, by=by, load=load)
+    first, then = pmc_columns(ctl_days=ctl_days, atl_days=atl_days, by=by, load=load)
+    return daily.lazy().with_columns(first).with_columns(then).collect(engine=ENGINE)
+
+
+def pmc_columns(
+    *, ctl_days: float, atl_days: float, by: str = "athlete_id", load: str = "load"
+) -> tuple[list[pl.Expr], list[pl.Expr]]:
+    """The columns `pmc` adds, as two passes of expressions over a checked daily frame:
+    `ctl` and `atl`, then `tsb` (which reads them). `daily_series` adds them with those of
+    `acwr` and `monotony_strain` in one plan."""
     value = pl.col(load).cast(pl.Float64)
-    return daily.with_columns(
-        exp_load(value, ctl_days, by=by).alias("ctl"),
-        exp_load(value, atl_days, by=by).alias("atl"),
-    ).with_columns((pl.col("ctl") - pl.col("atl")).shift(1).over(by).fill_null(0.0).alias("tsb"))
+    return (
+        [
+            exp_load(value, ctl_days, by=by).alias("ctl"),
+            exp_load(value, atl_days, by=by).alias("atl"),
+        ],
+        [(pl.col("ctl") - pl.col("atl")).shift(1).over(by).fill_null(0.0).alias("tsb")],
+    )
