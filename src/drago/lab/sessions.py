@@ -73,6 +73,7 @@ class SessionsService(Service):
         from drago.imports import ImportOptions, import_paths  # the decoders: only to import
 
         row = athlete_rows.get_athlete(self.store, athlete)
+        self.store.check_writable()  # before a worker starts or an original is kept
         if as_kind not in (None, "morning", "activity"):
             raise UsageError(f"--as must be morning or activity, not {as_kind!r}")
         if hand is not None and hand not in HANDS:

@@ -10,6 +10,8 @@ import shutil
 import tarfile
 import tempfile
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -27,21 +29,65 @@ def backup(store: Store, target: Path) -> dict[str, Any]:
 
     The store stays open (and so locked against other writers) for the whole copy, so the
     snapshot is consistent; an import started meanwhile waits for the lock or fails cleanly.
+    The archive is written under a hidden name and renamed when whole; an error names
+    `target`, and leaves neither it nor the hidden file behind.
     """
     store.run("CHECKPOINT")
-    members: list[tuple[str, Path]] = [(DB_NAME, store.path)]
-    for sha, ext in store.run("SELECT DISTINCT sha256, ext FROM files ORDER BY sha256"):
-        path = store.originals.path_for(sha, ext)
-        members.append((f"originals/{path.name}", path))
     partial = target.with_name(f".{target.name}.partial")
-    target.parent.mkdir(parents=True, exist_ok=True)
+    scratch = target.with_name(f".{target.name}.snapshot")
     try:
-        manifest = _write(store, partial, members)
-    except BaseException:  # a full disk, an interrupt: no partial archive is left behind
-        partial.unlink(missing_ok=True)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with _database_file(store, scratch) as database:
+            members: list[tuple[str, Path]] = [(DB_NAME, database)]
+            for sha, ext in store.run("SELECT DISTINCT sha256, ext FROM files ORDER BY sha256"):
+                path = store.originals.path_for(sha, ext)
+                members.append((f"originals/{path.name}", path))
+            manifest = _write(store, partial, members)
+        partial.replace(target)
+    except BaseException as exc:  # a full disk, an interrupt: no partial archive is left behind
+        _discard(partial)
+        if isinstance(exc, OSError) and _ours(exc, partial, scratch):
+            raise OSError(exc.errno, exc.strerror, str(target)) from exc  # the path typed
         raise
-    partial.replace(target)
     return manifest
+
+
+def _ours(exc: OSError, *hidden: Path) -> bool:
+    """Whether the system refused one of the hidden files a backup writes before its rename."""
+    named = [str(name) for name in (exc.filename, exc.filename2) if name is not None]
+    return any(name.startswith(str(path)) for name in named for path in hidden)
+
+
+def _discard(path: Path) -> None:
+    """Remove `path` if it is there (on a read-only mount even a missing file is EROFS)."""
+    with suppress(OSError):
+        path.unlink(missing_ok=True)
+
+
+@contextmanager
+def _database_file(store: Store, scratch: Path) -> Iterator[Path]:
+    """The database file to archive: the store's own, checkpointed; for a store the system
+    will not let drago write (`store.readonly`), whose last commits may still be in a
+    write-ahead log that CHECKPOINT cannot merge, a checkpointed copy made in the folder
+    `scratch` (removed after)."""
+    wal = Path(f"{store.path}.wal")
+    if store.refused is None or not wal.exists():
+        yield store.path
+        return
+    shutil.rmtree(scratch, ignore_errors=True)
+    try:
+        scratch.mkdir()
+        copy = scratch / DB_NAME
+        shutil.copyfile(store.path, copy)
+        shutil.copyfile(wal, f"{copy}.wal")
+        con = duckdb.connect(str(copy))  # replays the log; closing checkpoints it
+        try:
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        yield copy
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _write(store: Store, partial: Path, members: list[tuple[str, Path]]) -> dict[str, Any]:

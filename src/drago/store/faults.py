@@ -35,6 +35,11 @@ def fault_message(exc: BaseException) -> str | None:
             f"the store file is damaged ({text}): restore the last backup with "
             "drago restore, or import your files into a new store"
         )
+    if isinstance(exc, duckdb.InvalidInputException) and "read-only mode" in lowered:
+        return (
+            "the store is read-only (the system refused to write it); this command changes "
+            "it: run it with write access to the store's folder, or on a writable copy"
+        )
     if isinstance(exc, OSError) and exc.errno is not None:
         return _refused(exc)
     return None
