@@ -240,3 +240,33 @@ def test_a_damaged_store_is_the_apis_error_body(store: Path, tmp_path: Path, dam
             body = answer.json()
             assert body["ok"] is False and body["status"] == 503, body
             assert "damaged" in body["error"] or "cannot open the store" in body["error"]
+
+
+def test_a_store_created_on_a_full_disk_leaves_no_empty_file(small_disk: Path) -> None:
+    """DuckDB left a 0-byte file when it could not write a new store's first bytes; every
+    later command then failed on it ("not a valid DuckDB database file") even with space
+    freed. Now: one line saying the disk is full, no file, and the next try creates it."""
+    filler = fill(small_disk)
+    cli = Cli(small_disk / "lab" / "drago.duckdb")
+    line = one_error_line(cli("athlete", "add", "Drago", "--sex", "m", code=None))
+    assert str(cli.db) in line and "the disk is full" in line, line
+    assert not cli.db.exists()
+    filler.unlink()
+    cli("athlete", "add", "Drago", "--sex", "m")
+    assert cli.json("athlete", "list")[0]["name"] == "Drago"
+
+
+def test_an_empty_or_folder_store_path_is_one_line(tmp_path: Path) -> None:
+    """A 0-byte store file says so and what to do (and is left alone: not drago's to delete);
+    a store path that is a folder names it."""
+    empty = tmp_path / "empty" / "drago.duckdb"
+    empty.parent.mkdir()
+    empty.write_bytes(b"")
+    folder = tmp_path / "folder" / "drago.duckdb"
+    folder.mkdir(parents=True)
+    for command in (("sessions",), ("athlete", "add", "Drago", "--sex", "m")):
+        line = one_error_line(Cli(empty)(*command, code=None))
+        assert str(empty) in line and "empty" in line and "restore" in line, line
+        line = one_error_line(Cli(folder)(*command, code=None))
+        assert str(folder) in line and "directory" in line, line
+    assert empty.read_bytes() == b"" and folder.is_dir() and not list(folder.iterdir())

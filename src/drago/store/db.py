@@ -16,7 +16,7 @@ import duckdb
 import polars as pl
 
 from drago.errors import DragoError
-from drago.store import readonly
+from drago.store import faults, readonly
 from drago.store.originals import Originals
 
 DB_NAME = "drago.duckdb"
@@ -69,11 +69,11 @@ def _connect(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
             if not read_only and readonly.is_refusal(str(exc)):
                 raise readonly.WriteRefused(path, _first_line(exc)) from exc
             if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
-                raise DragoError(f"{path}: cannot open the store: {_first_line(exc)}") from exc
+                raise faults.open_error(path, exc) from exc
             time.sleep(pause)
             pause = min(pause * 2, 0.5)
         except duckdb.Error as exc:
-            raise DragoError(f"{path}: cannot open the store: {_first_line(exc)}") from exc
+            raise faults.open_error(path, exc) from exc
 
 
 def _first_line(exc: Exception) -> str:
@@ -110,10 +110,17 @@ class Store:
         self.path = Path(path).expanduser() if path is not None else default_db_path()
         #: Why this store cannot be written (asked read-only, or the system refused), or None.
         self.refused: str | None = readonly.ASKED if read_only else None
+        new = False
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            new = not self.path.exists()
             self.refused = readonly.refused_write(self.path)
-        self.con = self._open()
+        try:
+            self.con = self._open()
+        except BaseException:
+            if new:
+                faults.discard_unborn(self.path)
+            raise
         self.originals = Originals(self.path.parent / "originals", self.check_writable)
         #: Counts committed writes, so caches of derived values know when they are stale.
         self.generation = 0
