@@ -270,3 +270,23 @@ def test_an_empty_or_folder_store_path_is_one_line(tmp_path: Path) -> None:
         line = one_error_line(Cli(folder)(*command, code=None))
         assert str(folder) in line and "directory" in line, line
     assert empty.read_bytes() == b"" and folder.is_dir() and not list(folder.iterdir())
+
+
+def test_a_restore_on_a_full_disk_says_so_and_leaves_nothing(
+    small_disk: Path, tmp_path: Path
+) -> None:
+    """A good backup restored onto a full disk was called "not a drago backup"; now the line
+    says the disk is full, and the data directory the restore made is gone again."""
+    source = Cli(tmp_path / "lab" / "drago.duckdb")
+    source("athlete", "add", "Drago", "--sex", "m", "--tz", "UTC")
+    source("import", FIT_FILE, "--athlete", "Drago")
+    archive = tmp_path / "backup.tar.gz"
+    source("backup", "-o", str(archive))
+    filler = fill(small_disk)
+    target = Cli(small_disk / "restored" / "lab" / "drago.duckdb")
+    line = one_error_line(target("restore", str(archive), code=None))
+    assert "the disk is full" in line and "not a drago backup" not in line, line
+    assert sorted(p.name for p in small_disk.iterdir()) == ["filler"]
+    filler.unlink()
+    target("restore", str(archive))
+    assert target.json("sessions") == source.json("sessions")

@@ -181,14 +181,45 @@ def restore(source: Path, db_path: Path) -> dict[str, Any]:
     never read whole: the manifest is checked against the members' sizes before anything is
     written; each member is written to a staging folder while its checksum is computed; the
     database must open as a drago store; only then are the files moved into place (a failure
-    leaves the directory as it was)."""
+    leaves the directory as it was). The system refusing to write (a full disk, a read-only
+    folder) is said as such, not as a damaged backup."""
     folder = db_path.parent
     if folder.exists() and any(folder.iterdir()):
         raise UsageError(f"{folder} is not empty: restore into an empty data directory")
     manifest, _ = _manifest(source)
     wanted = {e["path"]: e for e in manifest["files"]}
-    folder.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".restore-", dir=folder))
+    made = [p for p in (folder, *folder.parents) if not p.exists()]
+    placed: list[Path] = []
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            staging = Path(tempfile.mkdtemp(prefix=".restore-", dir=folder))
+        except OSError as exc:
+            raise OSError(exc.errno, exc.strerror, str(folder)) from exc
+        try:
+            _unpack(source, staging, wanted)
+            _check_database(source, staging / DB_NAME)
+            for name in wanted:
+                final = db_path if name == DB_NAME else folder / PurePosixPath(name)
+                final.parent.mkdir(parents=True, exist_ok=True)
+                (staging / name).replace(final)
+                placed.append(final)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    except BaseException:
+        for path in placed:
+            _discard(path)
+        for empty in (folder / "originals", *made):  # the folders this restore made
+            with suppress(OSError):
+                empty.rmdir()
+        raise
+    return manifest
+
+
+def _unpack(source: Path, staging: Path, wanted: dict[str, dict[str, Any]]) -> None:
+    """Write the wanted members of the backup `source` under `staging`, checking each one's
+    SHA-256. A damaged archive is a BadInput; the system refusing a write (an OSError with an
+    errno: a full disk, a read-only folder) is raised as it is, for `fault_message`."""
     try:
         with tarfile.open(source, "r|gz") as archive:
             for member in archive:
@@ -207,16 +238,10 @@ def restore(source: Path, db_path: Path) -> dict[str, Any]:
                     raise BadInput(
                         source, f"backup member {member.name} does not match its checksum"
                     )
-        _check_database(source, staging / DB_NAME)
-        for name in wanted:
-            final = db_path if name == DB_NAME else folder / PurePosixPath(name)
-            final.parent.mkdir(parents=True, exist_ok=True)
-            (staging / name).replace(final)
     except (OSError, tarfile.TarError, EOFError, zlib.error) as exc:
+        if isinstance(exc, OSError) and exc.errno is not None:
+            raise  # the system said no (gzip's own errors carry no errno)
         raise _not_backup(source, str(exc).splitlines()[0] if str(exc) else "damaged") from exc
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return manifest
 
 
 def _check_database(source: Path, path: Path) -> None:
