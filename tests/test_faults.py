@@ -290,3 +290,28 @@ def test_a_restore_on_a_full_disk_says_so_and_leaves_nothing(
     filler.unlink()
     target("restore", str(archive))
     assert target.json("sessions") == source.json("sessions")
+
+
+@pytest.fixture
+def lab_with_a_run(tmp_path: Path) -> Cli:
+    cli = Cli(tmp_path / "lab" / "drago.duckdb")
+    cli("athlete", "add", "Drago", "--sex", "m", "--tz", "UTC")
+    cli("import", FIT_FILE, "--athlete", "Drago")
+    return cli
+
+
+def hidden_or_temporary(folder: Path) -> list[str]:
+    return [str(p) for p in folder.rglob("*") if p.name.startswith(".") or p.suffix == ".tmp"]
+
+
+def test_an_export_on_a_full_disk_leaves_nothing(small_disk: Path, lab_with_a_run: Cli) -> None:
+    """An athlete's export is whole or absent: a full disk left a folder of empty Parquet
+    files behind, under a line saying nothing was half-written."""
+    filler = fill(small_disk)
+    out = small_disk / "rocky-export"
+    line = one_error_line(lab_with_a_run("athlete", "export", "Drago", "-o", str(out), code=None))
+    assert "the disk is full" in line, line
+    assert sorted(p.name for p in small_disk.iterdir()) == ["filler"]
+    filler.unlink()
+    lab_with_a_run("athlete", "export", "Drago", "-o", str(out))
+    assert (out / "manifest.json").is_file() and not hidden_or_temporary(small_disk)

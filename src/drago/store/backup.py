@@ -19,6 +19,7 @@ from typing import Any
 import duckdb
 
 from drago.errors import BadInput, UsageError
+from drago.store import outputs
 from drago.store.db import DB_NAME, Store
 
 MANIFEST = "manifest.json"
@@ -33,8 +34,8 @@ def backup(store: Store, target: Path) -> dict[str, Any]:
     `target`, and leaves neither it nor the hidden file behind.
     """
     store.run("CHECKPOINT")
-    partial = target.with_name(f".{target.name}.partial")
-    scratch = target.with_name(f".{target.name}.snapshot")
+    partial = outputs.hidden(target)
+    scratch = outputs.hidden(target, "snapshot")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         with _database_file(store, scratch) as database:
@@ -45,23 +46,11 @@ def backup(store: Store, target: Path) -> dict[str, Any]:
             manifest = _write(store, partial, members)
         partial.replace(target)
     except BaseException as exc:  # a full disk, an interrupt: no partial archive is left behind
-        _discard(partial)
-        if isinstance(exc, OSError) and _ours(exc, partial, scratch):
-            raise OSError(exc.errno, exc.strerror, str(target)) from exc  # the path typed
+        outputs.discard(partial)
+        if isinstance(exc, OSError) and (typed := outputs.as_typed(exc, target, partial, scratch)):
+            raise typed from exc
         raise
     return manifest
-
-
-def _ours(exc: OSError, *hidden: Path) -> bool:
-    """Whether the system refused one of the hidden files a backup writes before its rename."""
-    named = [str(name) for name in (exc.filename, exc.filename2) if name is not None]
-    return any(name.startswith(str(path)) for name in named for path in hidden)
-
-
-def _discard(path: Path) -> None:
-    """Remove `path` if it is there (on a read-only mount even a missing file is EROFS)."""
-    with suppress(OSError):
-        path.unlink(missing_ok=True)
 
 
 @contextmanager
@@ -208,7 +197,7 @@ def restore(source: Path, db_path: Path) -> dict[str, Any]:
             shutil.rmtree(staging, ignore_errors=True)
     except BaseException:
         for path in placed:
-            _discard(path)
+            outputs.discard(path)
         for empty in (folder / "originals", *made):  # the folders this restore made
             with suppress(OSError):
                 empty.rmdir()

@@ -15,6 +15,7 @@ import polars as pl
 from drago.store import accounts as account_rows
 from drago.store import audit as audit_rows
 from drago.store import camp as camp_rows
+from drago.store import outputs
 from drago.store.db import Store
 
 #: Per-athlete tables and the query that selects that athlete's rows (`?` = athlete id).
@@ -81,9 +82,29 @@ def export_athlete(
     and a manifest.
 
     `extra` maps more table file names to frames (e.g. the daily series) written alongside.
-    Returns the manifest (also written as `manifest.json`, with a SHA-256 per file).
+    Returns the manifest (also written as `manifest.json`, with a SHA-256 per file). Written
+    whole or not at all: in a hidden folder beside `out`, renamed to `out` (new or empty)
+    when complete (`outputs`).
     """
-    out.mkdir(parents=True, exist_ok=True)
+    partial = outputs.hidden(out)
+    outputs.discard_folder(partial)  # left by a process killed while exporting
+    try:
+        partial.mkdir(parents=True)
+        manifest = _export(store, athlete_id, partial, extra, fmt)
+        if out.is_dir():
+            out.rmdir()  # new or empty (the caller checked): the export takes its place
+        partial.rename(out)
+    except BaseException as exc:
+        outputs.discard_folder(partial)
+        if isinstance(exc, OSError) and (typed := outputs.as_typed(exc, out, partial)):
+            raise typed from exc
+        raise
+    return manifest
+
+
+def _export(
+    store: Store, athlete_id: int, out: Path, extra: dict[str, Any] | None, fmt: str
+) -> dict[str, Any]:
     written: list[Path] = []
     counts: dict[str, int] = {}
     for table, query in ATHLETE_TABLES.items():
