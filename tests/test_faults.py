@@ -315,3 +315,35 @@ def test_an_export_on_a_full_disk_leaves_nothing(small_disk: Path, lab_with_a_ru
     filler.unlink()
     lab_with_a_run("athlete", "export", "Drago", "-o", str(out))
     assert (out / "manifest.json").is_file() and not hidden_or_temporary(small_disk)
+
+
+def test_a_lake_export_on_a_full_disk_keeps_the_old_lake(
+    small_disk: Path, lab_with_a_run: Cli
+) -> None:
+    """Updating a lake on a full disk truncated its athletes file to 0 bytes (and a partition
+    left truncated would be taken for unchanged by the next export, whose rows' hash matches
+    the manifest): every file is now written under .tmp and renamed when whole."""
+    lake = small_disk / "lake"
+    cli = lab_with_a_run
+    cli("lake", "export", "--to", str(lake))
+    before = {p: p.read_bytes() for p in lake.rglob("*") if p.is_file()}
+    cli(
+        "log",
+        "--athlete",
+        "Drago",
+        "--date",
+        "2026-01-02",
+        "--minutes",
+        "30",
+        "--rpe",
+        "6",
+        "--activity",
+        "pads",
+    )
+    filler = fill(small_disk)
+    line = one_error_line(cli("lake", "export", "--to", str(lake), code=None))
+    assert "the disk is full" in line, line
+    assert {p: p.read_bytes() for p in lake.rglob("*") if p.is_file()} == before
+    filler.unlink()
+    cli("lake", "export", "--to", str(lake))
+    assert not hidden_or_temporary(lake)

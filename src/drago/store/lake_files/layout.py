@@ -24,6 +24,7 @@ from urllib.parse import quote
 import polars as pl
 
 from drago.errors import BadInput
+from drago.store import outputs
 
 MANIFEST: Final = "manifest.json"
 FORMAT: Final = "drago-lake"
@@ -174,8 +175,13 @@ def read_manifest(root: Path, *, kind: str = FORMAT) -> dict[str, Any]:
 def write_manifest(root: Path, manifest: dict[str, Any]) -> None:
     """Write the manifest last and atomically: a reader sees the old lake or the new one."""
     tmp = root / (MANIFEST + ".tmp")
-    tmp.write_text(json.dumps(manifest, indent=1, sort_keys=True, default=str), encoding="utf-8")
-    tmp.replace(root / MANIFEST)
+    try:
+        text = json.dumps(manifest, indent=1, sort_keys=True, default=str)
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(root / MANIFEST)
+    except BaseException:
+        outputs.discard(tmp)  # a full disk: the old manifest stays, no stray .tmp
+        raise
 
 
 def files(
