@@ -347,3 +347,19 @@ def test_a_lake_export_on_a_full_disk_keeps_the_old_lake(
     filler.unlink()
     cli("lake", "export", "--to", str(lake))
     assert not hidden_or_temporary(lake)
+
+
+def test_a_chart_on_a_full_disk_keeps_the_old_one(small_disk: Path, lab_with_a_run: Cli) -> None:
+    """A chart drawn on a full disk was left as an empty file under the one error line: charts
+    are drawn into a hidden file and renamed when whole (so one drawn over stays whole)."""
+    chart = small_disk / "load.png"
+    lab_with_a_run("plot", "load", "Drago", "-o", str(chart), "--since", "2015-08-01")
+    before = chart.read_bytes()
+    filler = fill(small_disk)
+    for out in (small_disk / "new.svg", chart):
+        command = ("plot", "load", "Drago", "-o", str(out), "--since", "2015-08-01")
+        line = one_error_line(lab_with_a_run(*command, code=None))
+        assert "the disk is full" in line, line
+    assert chart.read_bytes() == before
+    assert sorted(p.name for p in small_disk.iterdir()) == ["filler", "load.png"]
+    filler.unlink()
