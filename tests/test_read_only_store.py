@@ -41,6 +41,7 @@ WRITES: dict[str, tuple[str, ...]] = {
         *("--soreness", "2"),
     ),
     "recompute": ("recompute",),
+    "watch": ("watch", str(UPLOAD.parent), "--athlete", "Drago", "--count", "1"),
     "athlete delete": ("athlete", "delete", "Rocky", "--yes"),
 }
 

@@ -100,6 +100,11 @@ class SessionsService(Service):
                 self._load.recompute(session_ids=new)
         return report
 
+    def check_writable(self) -> None:
+        """Raise `ReadOnlyStore` now when the store cannot be written (a read-only file,
+        folder or mount), before a command that will import waits for files."""
+        self.store.check_writable()
+
     def log(
         self,
         *,
