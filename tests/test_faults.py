@@ -363,3 +363,24 @@ def test_a_chart_on_a_full_disk_keeps_the_old_one(small_disk: Path, lab_with_a_r
     assert chart.read_bytes() == before
     assert sorted(p.name for p in small_disk.iterdir()) == ["filler", "load.png"]
     filler.unlink()
+
+
+def test_an_erasure_without_room_to_rewrite_the_store_erases_nothing(small_disk: Path) -> None:
+    """Erasing deletes the rows, then rewrites the store so their bytes go too. With room for
+    the first and not the second (seen on a 16 MiB tmpfs with 400 KiB free: DuckDB's "Failed
+    to create checkpoint"), the athlete was gone but their bytes stayed, the line said to run
+    the command again, and the rerun found no such athlete. Now nothing is erased unless the
+    disk has room for a copy of the whole store."""
+    cli = Cli(small_disk / "lab" / "drago.duckdb")
+    cli("athlete", "add", "Ivan", "--sex", "m")
+    cli("import", FIT_FILE, "--athlete", "Ivan")
+    originals = sorted((small_disk / "lab" / "originals").iterdir())
+    filler = fill(small_disk)
+    os.truncate(filler, filler.stat().st_size - 128 * 1024)  # room for a commit, not a copy
+    line = one_error_line(cli("athlete", "delete", "Ivan", "--yes", code=None))
+    assert str(cli.db) in line and "nothing was erased" in line, line
+    assert [a["name"] for a in cli.json("athlete", "list")] == ["Ivan"]
+    assert sorted((small_disk / "lab" / "originals").iterdir()) == originals
+    assert sorted(p.name for p in cli.db.parent.iterdir()) == ["drago.duckdb", "originals"]
+    filler.unlink()
+    assert "erased athlete Ivan" in cli("athlete", "delete", "Ivan", "--yes").stdout

@@ -240,9 +240,13 @@ class Store:
         fresh.unlink(missing_ok=True)
         self.run("CHECKPOINT")
         self.run(f"ATTACH '{fresh}' AS drago_compact")
+        copied = False
         try:
             self.run(f'COPY FROM DATABASE "{row[0]}" TO drago_compact')
+            copied = True
         finally:
+            if not copied:
+                fresh.unlink(missing_ok=True)  # a full disk: no half copy beside the store
             self.run("DETACH drago_compact")
         self.con.close()
         os.replace(fresh, self.path)

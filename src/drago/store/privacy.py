@@ -12,6 +12,7 @@ from typing import Any
 
 import polars as pl
 
+from drago.errors import DragoError
 from drago.store import accounts as account_rows
 from drago.store import audit as audit_rows
 from drago.store import camp as camp_rows
@@ -199,3 +200,25 @@ def remove_files(paths: list[Path]) -> int:
             os.remove(path)
             count += 1
     return count
+
+
+#: Room beyond the store's size an erasure asks for (DuckDB's checkpoint, the new file's own
+#: headers and metadata, blocks compressed less well): a tenth more and 1 MiB, drago convention.
+COMPACT_MARGIN_BYTES = 1024 * 1024
+
+
+def check_room_to_compact(store: Store, what: str) -> None:
+    """Refuse an erasure, before anything is erased, when the store's disk lacks the room to
+    rewrite the store (`Store.compact` copies it whole): erased rows whose bytes stay in the
+    file, and a rerun that no longer finds what to erase, would break the promise of erasure."""
+    used = sum(
+        path.stat().st_size for path in (store.path, Path(f"{store.path}.wal")) if path.exists()
+    )
+    needed = used + used // 10 + COMPACT_MARGIN_BYTES
+    free = shutil.disk_usage(store.path.parent).free
+    if free < needed:
+        raise DragoError(
+            f"{store.path}: erasing {what} rewrites the store, which needs about "
+            f"{needed / 1e6:.0f} MB free on its disk ({free / 1e6:.0f} MB are): nothing was "
+            "erased; free some space and run the command again"
+        )
