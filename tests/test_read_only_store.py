@@ -18,7 +18,7 @@ import pytest
 from drago.errors import DragoError
 from drago.store import Store
 from tests.conftest import Cli, Stores
-from tests.web_store import UPLOAD, build_store
+from tests.web_store import RUN, UPLOAD, build_store
 
 READS: tuple[tuple[str, ...], ...] = (
     ("sessions",),
@@ -29,6 +29,8 @@ READS: tuple[tuple[str, ...], ...] = (
     ("readiness", "Drago"),
 )
 LOG = ("log", "--athlete", "Drago", "--date", "2026-01-02", "--minutes", "30", "--rpe", "6")
+#: A live session that ends within a second of replay.
+BRIEF = ("--speed", "1000", "--rounds", "1", "--round-s", "1", "--rest-s", "0")
 WRITES: dict[str, tuple[str, ...]] = {
     "import": ("import", str(UPLOAD), "--athlete", "Drago"),
     "log": (*LOG, "--activity", "pads"),
@@ -42,6 +44,7 @@ WRITES: dict[str, tuple[str, ...]] = {
     ),
     "recompute": ("recompute",),
     "watch": ("watch", str(UPLOAD.parent), "--athlete", "Drago", "--count", "1"),
+    "live": ("live", "--no-browser", "--port", "0", "--replay", f"Drago={RUN}", *BRIEF),
     "athlete delete": ("athlete", "delete", "Rocky", "--yes"),
 }
 
