@@ -232,3 +232,22 @@ def test_a_store_on_a_read_only_folder_is_read_whole(
     assert answers(restored) == expected
     line = one_line(Cli(db)("backup", "-o", str(db.parent / "here.tar.gz"), code=None))
     assert str(db.parent / "here.tar.gz") in line and "partial" not in line, line
+
+
+def test_team_mode_on_a_read_only_store_is_refused_before_serving(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Team mode writes its audit log on every request: on a read-only store it would answer
+    every request with an error, so it refuses to start, in one line."""
+    import uvicorn
+
+    from drago.lab import Lab
+
+    with Lab(store) as lab:
+        lab.accounts.add_user("coach", role="admin", password="a long enough password")
+    served: list[object] = []
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **kw: served.append(a))
+    refuse_writes(monkeypatch)
+    line = one_line(Cli(store)("serve", "--team", code=None))
+    assert str(store) in line and "read-only" in line, line
+    assert not served
