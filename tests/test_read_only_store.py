@@ -8,7 +8,8 @@ import os
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -176,20 +177,17 @@ CRASH_AFTER_COMMIT = textwrap.dedent(
 )
 
 
-@pytest.fixture
-def read_only_folder(tmp_path: Path, store: Path) -> Iterator[Path]:
-    """The store (with a leftover write-ahead log) in a folder the system will not let drago
-    write: a tmpfs remounted read-only as root (root ignores permissions), else chmod a-w."""
-    subprocess.run([sys.executable, "-c", CRASH_AFTER_COMMIT, str(store)], check=True)
-    assert Path(f"{store}.wal").exists()
-    folder = tmp_path / "stick"
+@contextmanager
+def made_read_only(folder: Path, fill: Callable[[Path], object]) -> Iterator[Path]:
+    """`folder`, filled by `fill`, then made a folder the system will not let drago write: a
+    tmpfs remounted read-only as root (root ignores permissions), else chmod a-w."""
     folder.mkdir()
     if os.geteuid() != 0:
-        copy_store_and_log(store, folder)
+        fill(folder)
         targets = [folder, *folder.rglob("*")]
         for path in targets:
             path.chmod(path.stat().st_mode & ~0o222)
-        yield folder / store.name
+        yield folder
         for path in targets:
             path.chmod(path.stat().st_mode | 0o200)
         return
@@ -201,11 +199,20 @@ def read_only_folder(tmp_path: Path, store: Path) -> Iterator[Path]:
     if done.returncode != 0:
         pytest.skip(f"root, and cannot mount a tmpfs to make read-only: {done.stderr.strip()}")
     try:
-        copy_store_and_log(store, folder)
+        fill(folder)
         subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
-        yield folder / store.name
+        yield folder
     finally:
         subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+@pytest.fixture
+def read_only_folder(tmp_path: Path, store: Path) -> Iterator[Path]:
+    """The store, with a leftover write-ahead log, in a read-only folder."""
+    subprocess.run([sys.executable, "-c", CRASH_AFTER_COMMIT, str(store)], check=True)
+    assert Path(f"{store}.wal").exists()
+    with made_read_only(tmp_path / "stick", lambda f: copy_store_and_log(store, f)) as folder:
+        yield folder / store.name
 
 
 def copy_store_and_log(store: Path, folder: Path) -> None:
@@ -251,3 +258,21 @@ def test_team_mode_on_a_read_only_store_is_refused_before_serving(
     line = one_line(Cli(store)("serve", "--team", code=None))
     assert str(store) in line and "read-only" in line, line
     assert not served
+
+
+def test_the_demo_in_a_read_only_home_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`make demo` runs `drago demo` in $DRAGO_HOME: read-only, it names the folder in one
+    line."""
+    from typer.testing import CliRunner
+
+    from drago.cli import app
+
+    with made_read_only(tmp_path / "home", lambda f: None) as home:
+        monkeypatch.setenv("DRAGO_HOME", str(home))
+        monkeypatch.delenv("DRAGO_DB", raising=False)
+        line = one_line(CliRunner().invoke(app, ["demo"]))
+        assert str(home / "demo") in line, line
+        assert "Read-only file system" in line or "Permission denied" in line, line
+        assert not list(home.iterdir())
