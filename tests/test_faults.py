@@ -384,3 +384,34 @@ def test_an_erasure_without_room_to_rewrite_the_store_erases_nothing(small_disk:
     assert sorted(p.name for p in cli.db.parent.iterdir()) == ["drago.duckdb", "originals"]
     filler.unlink()
     assert "erased athlete Ivan" in cli("athlete", "delete", "Ivan", "--yes").stdout
+
+
+#: Logs a session and exits without closing the store: the commit stays in its write-ahead log.
+LEAVE_A_WAL = textwrap.dedent(
+    """
+    import os, sys
+    from datetime import date
+    from drago.lab import Lab
+
+    lab = Lab(sys.argv[1])
+    lab.store.run("SET checkpoint_threshold = '1TB'")
+    lab.sessions.log(athlete="Drago", day=date(2026, 1, 3), minutes=40, rpe=7, activity="pads")
+    os._exit(0)
+    """
+)
+
+
+def test_a_damaged_write_ahead_log_says_what_to_do(lab_with_a_run: Cli) -> None:
+    """A corrupted drago.duckdb.wal failed every command with DuckDB's checksum sentence and
+    no way out; the line now says the log is damaged and how to open the store without it."""
+    cli = lab_with_a_run
+    before = cli.json("sessions")
+    subprocess.run([sys.executable, "-c", LEAVE_A_WAL, str(cli.db)], check=True)
+    wal = Path(f"{cli.db}.wal")
+    data = wal.read_bytes()
+    wal.write_bytes(data[:64] + bytes(b ^ 0xFF for b in data[64:]))
+    line = one_error_line(cli("sessions", code=None))
+    assert str(cli.db) in line and "write-ahead log is damaged" in line, line
+    assert f"move {wal.name} aside" in line and "drago restore" in line
+    wal.rename(wal.with_name("aside.wal"))
+    assert cli.json("sessions") == before  # as at the last checkpoint

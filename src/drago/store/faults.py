@@ -67,6 +67,13 @@ def open_error(path: Path, exc: Exception) -> DragoError:
             f"{path}: cannot open the store: the disk is full ({text}); free some space and "
             "run the command again"
         )
+    lowered = text.lower()
+    if "wal" in lowered and any(word in lowered for word in DAMAGE):
+        return DragoError(
+            f"{path}: the store's write-ahead log is damaged ({text}): move {path.name}.wal "
+            "aside to open the store as it was at its last checkpoint (the commits in the log "
+            "are lost), or restore the last backup with drago restore"
+        )
     try:
         empty = path.is_file() and path.stat().st_size == 0
     except OSError:
