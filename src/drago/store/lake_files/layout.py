@@ -96,8 +96,11 @@ def schema(table: str) -> dict[str, pl.DataType]:
 
 
 def conform(frame: pl.DataFrame, table: str) -> pl.DataFrame:
-    """`frame` with exactly the table's columns and types (missing ones null)."""
+    """`frame` with exactly the table's columns and types (missing ones null). A frame of no
+    columns is an empty table (selecting literals from it would make one row of nulls)."""
     columns = schema(table)
+    if frame.width == 0:
+        return pl.DataFrame(schema=columns)
     return frame.select(
         (pl.col(c) if c in frame.columns else pl.lit(None)).cast(t).alias(c)
         for c, t in columns.items()
