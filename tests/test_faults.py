@@ -415,3 +415,26 @@ def test_a_damaged_write_ahead_log_says_what_to_do(lab_with_a_run: Cli) -> None:
     assert f"move {wal.name} aside" in line and "drago restore" in line
     wal.rename(wal.with_name("aside.wal"))
     assert cli.json("sessions") == before  # as at the last checkpoint
+
+
+def test_attaching_a_lake_on_a_full_disk_leaves_no_note_cut_short(
+    small_disk: Path, tmp_path: Path
+) -> None:
+    """lake.json was written in place: on a full disk it was left empty, and every look-up of
+    an athlete not in the store then failed on it ("unreadable attached-lake note")."""
+    cli = Cli(small_disk / "lab" / "drago.duckdb")
+    cli("athlete", "add", "Drago", "--sex", "m", "--tz", "UTC")
+    day = ("--athlete", "Drago", "--date", "2026-01-02")
+    cli("log", *day, "--minutes", "30", "--rpe", "6", "--activity", "pads")
+    lake, out = tmp_path / "lake", tmp_path / "out"
+    cli("lake", "export", "--to", str(lake))
+    cli("lake", "compute", str(lake), "--engine", "local", "--out", str(out))
+    filler = fill(small_disk)
+    line = one_error_line(cli("lake", "attach", str(out), code=None))
+    assert "the disk is full" in line, line
+    assert sorted(p.name for p in cli.db.parent.iterdir()) == ["drago.duckdb"]
+    missing = cli("load", "Nobody", code=None)
+    assert missing.exit_code == 2 and "unreadable" not in missing.output, missing.output
+    filler.unlink()
+    cli("lake", "attach", str(out))
+    assert (cli.db.parent / "lake.json").is_file()
