@@ -199,4 +199,26 @@ def test_hostile_backups_are_refused_in_one_line_before_anything_is_written(
     forged = _rewrite(swapped, tmp_path / "forged.tar.gz", fix)
     result = Cli(tmp_path / "forged" / "drago.duckdb")("restore", str(forged), code=1)
     assert "is not a drago store" in result.stderr and result.stderr.count("\n") == 1
-    assert not any((tmp_path / "forged").iterdir())
+    assert not (tmp_path / "forged").exists()  # the folder the restore made is gone again
+
+
+def test_a_failed_backup_names_the_path_typed_and_leaves_nothing(
+    tmp_path: Path, cli: Cli, athlete: Callable[..., str]
+) -> None:
+    """The archive is written under a hidden `.NAME.partial` and renamed: when the system
+    refuses either step, the one line names the path the user typed, not the hidden file, and
+    no `.partial` is left behind."""
+    athlete("drago")
+    out = tmp_path / "out"
+    out.mkdir()
+    taken = out / "taken.tar.gz"  # the rename fails: a folder holds the name
+    taken.mkdir()
+    (out / ".blocked.tar.gz.partial").mkdir()  # the hidden file cannot be created
+    for target in (taken, out / "blocked.tar.gz"):
+        answer = cli("backup", "-o", str(target), code=None)
+        lines = [line for line in answer.output.splitlines() if line.strip()]
+        assert answer.exit_code == 1 and len(lines) == 1, answer.output
+        assert f"error: {target}: Is a directory" in lines[0], lines
+        assert "partial" not in lines[0]
+    assert sorted(p.name for p in out.iterdir()) == [".blocked.tar.gz.partial", "taken.tar.gz"]
+    assert not list(taken.iterdir())

@@ -240,3 +240,201 @@ def test_a_damaged_store_is_the_apis_error_body(store: Path, tmp_path: Path, dam
             body = answer.json()
             assert body["ok"] is False and body["status"] == 503, body
             assert "damaged" in body["error"] or "cannot open the store" in body["error"]
+
+
+def test_a_store_created_on_a_full_disk_leaves_no_empty_file(small_disk: Path) -> None:
+    """DuckDB left a 0-byte file when it could not write a new store's first bytes; every
+    later command then failed on it ("not a valid DuckDB database file") even with space
+    freed. Now: one line saying the disk is full, no file, and the next try creates it."""
+    filler = fill(small_disk)
+    cli = Cli(small_disk / "lab" / "drago.duckdb")
+    line = one_error_line(cli("athlete", "add", "Drago", "--sex", "m", code=None))
+    assert str(cli.db) in line and "the disk is full" in line, line
+    assert not cli.db.exists()
+    filler.unlink()
+    cli("athlete", "add", "Drago", "--sex", "m")
+    assert cli.json("athlete", "list")[0]["name"] == "Drago"
+
+
+def test_an_empty_or_folder_store_path_is_one_line(tmp_path: Path) -> None:
+    """A 0-byte store file says so and what to do (and is left alone: not drago's to delete);
+    a store path that is a folder names it."""
+    empty = tmp_path / "empty" / "drago.duckdb"
+    empty.parent.mkdir()
+    empty.write_bytes(b"")
+    folder = tmp_path / "folder" / "drago.duckdb"
+    folder.mkdir(parents=True)
+    for command in (("sessions",), ("athlete", "add", "Drago", "--sex", "m")):
+        line = one_error_line(Cli(empty)(*command, code=None))
+        assert str(empty) in line and "empty" in line and "restore" in line, line
+        line = one_error_line(Cli(folder)(*command, code=None))
+        assert str(folder) in line and "directory" in line, line
+    assert empty.read_bytes() == b"" and folder.is_dir() and not list(folder.iterdir())
+
+
+def test_a_restore_on_a_full_disk_says_so_and_leaves_nothing(
+    small_disk: Path, tmp_path: Path
+) -> None:
+    """A good backup restored onto a full disk was called "not a drago backup"; now the line
+    says the disk is full, and the data directory the restore made is gone again."""
+    source = Cli(tmp_path / "lab" / "drago.duckdb")
+    source("athlete", "add", "Drago", "--sex", "m", "--tz", "UTC")
+    source("import", FIT_FILE, "--athlete", "Drago")
+    archive = tmp_path / "backup.tar.gz"
+    source("backup", "-o", str(archive))
+    filler = fill(small_disk)
+    target = Cli(small_disk / "restored" / "lab" / "drago.duckdb")
+    line = one_error_line(target("restore", str(archive), code=None))
+    assert "the disk is full" in line and "not a drago backup" not in line, line
+    assert sorted(p.name for p in small_disk.iterdir()) == ["filler"]
+    filler.unlink()
+    target("restore", str(archive))
+    assert target.json("sessions") == source.json("sessions")
+
+
+@pytest.fixture
+def lab_with_a_run(tmp_path: Path) -> Cli:
+    cli = Cli(tmp_path / "lab" / "drago.duckdb")
+    cli("athlete", "add", "Drago", "--sex", "m", "--tz", "UTC")
+    cli("import", FIT_FILE, "--athlete", "Drago")
+    return cli
+
+
+def hidden_or_temporary(folder: Path) -> list[str]:
+    return [str(p) for p in folder.rglob("*") if p.name.startswith(".") or p.suffix == ".tmp"]
+
+
+def test_an_export_on_a_full_disk_leaves_nothing(small_disk: Path, lab_with_a_run: Cli) -> None:
+    """An athlete's export is whole or absent: a full disk left a folder of empty Parquet
+    files behind, under a line saying nothing was half-written."""
+    filler = fill(small_disk)
+    out = small_disk / "rocky-export"
+    line = one_error_line(lab_with_a_run("athlete", "export", "Drago", "-o", str(out), code=None))
+    assert "the disk is full" in line, line
+    assert sorted(p.name for p in small_disk.iterdir()) == ["filler"]
+    filler.unlink()
+    lab_with_a_run("athlete", "export", "Drago", "-o", str(out))
+    assert (out / "manifest.json").is_file() and not hidden_or_temporary(small_disk)
+
+
+def test_a_lake_export_on_a_full_disk_keeps_the_old_lake(
+    small_disk: Path, lab_with_a_run: Cli
+) -> None:
+    """Updating a lake on a full disk truncated its athletes file to 0 bytes (and a partition
+    left truncated would be taken for unchanged by the next export, whose rows' hash matches
+    the manifest): every file is now written under .tmp and renamed when whole."""
+    lake = small_disk / "lake"
+    cli = lab_with_a_run
+    cli("lake", "export", "--to", str(lake))
+    before = {p: p.read_bytes() for p in lake.rglob("*") if p.is_file()}
+    cli(
+        "log",
+        "--athlete",
+        "Drago",
+        "--date",
+        "2026-01-02",
+        "--minutes",
+        "30",
+        "--rpe",
+        "6",
+        "--activity",
+        "pads",
+    )
+    filler = fill(small_disk)
+    line = one_error_line(cli("lake", "export", "--to", str(lake), code=None))
+    assert "the disk is full" in line, line
+    assert {p: p.read_bytes() for p in lake.rglob("*") if p.is_file()} == before
+    filler.unlink()
+    cli("lake", "export", "--to", str(lake))
+    assert not hidden_or_temporary(lake)
+
+
+def test_a_chart_on_a_full_disk_keeps_the_old_one(small_disk: Path, lab_with_a_run: Cli) -> None:
+    """A chart drawn on a full disk was left as an empty file under the one error line: charts
+    are drawn into a hidden file and renamed when whole (so one drawn over stays whole)."""
+    chart = small_disk / "load.png"
+    lab_with_a_run("plot", "load", "Drago", "-o", str(chart), "--since", "2015-08-01")
+    before = chart.read_bytes()
+    filler = fill(small_disk)
+    for out in (small_disk / "new.svg", chart):
+        command = ("plot", "load", "Drago", "-o", str(out), "--since", "2015-08-01")
+        line = one_error_line(lab_with_a_run(*command, code=None))
+        assert "the disk is full" in line, line
+    assert chart.read_bytes() == before
+    assert sorted(p.name for p in small_disk.iterdir()) == ["filler", "load.png"]
+    filler.unlink()
+
+
+def test_an_erasure_without_room_to_rewrite_the_store_erases_nothing(small_disk: Path) -> None:
+    """Erasing deletes the rows, then rewrites the store so their bytes go too. With room for
+    the first and not the second (seen on a 16 MiB tmpfs with 400 KiB free: DuckDB's "Failed
+    to create checkpoint"), the athlete was gone but their bytes stayed, the line said to run
+    the command again, and the rerun found no such athlete. Now nothing is erased unless the
+    disk has room for a copy of the whole store."""
+    cli = Cli(small_disk / "lab" / "drago.duckdb")
+    cli("athlete", "add", "Ivan", "--sex", "m")
+    cli("import", FIT_FILE, "--athlete", "Ivan")
+    originals = sorted((small_disk / "lab" / "originals").iterdir())
+    filler = fill(small_disk)
+    os.truncate(filler, filler.stat().st_size - 128 * 1024)  # room for a commit, not a copy
+    line = one_error_line(cli("athlete", "delete", "Ivan", "--yes", code=None))
+    assert str(cli.db) in line and "nothing was erased" in line, line
+    assert [a["name"] for a in cli.json("athlete", "list")] == ["Ivan"]
+    assert sorted((small_disk / "lab" / "originals").iterdir()) == originals
+    assert sorted(p.name for p in cli.db.parent.iterdir()) == ["drago.duckdb", "originals"]
+    filler.unlink()
+    assert "erased athlete Ivan" in cli("athlete", "delete", "Ivan", "--yes").stdout
+
+
+#: Logs a session and exits without closing the store: the commit stays in its write-ahead log.
+LEAVE_A_WAL = textwrap.dedent(
+    """
+    import os, sys
+    from datetime import date
+    from drago.lab import Lab
+
+    lab = Lab(sys.argv[1])
+    lab.store.run("SET checkpoint_threshold = '1TB'")
+    lab.sessions.log(athlete="Drago", day=date(2026, 1, 3), minutes=40, rpe=7, activity="pads")
+    os._exit(0)
+    """
+)
+
+
+def test_a_damaged_write_ahead_log_says_what_to_do(lab_with_a_run: Cli) -> None:
+    """A corrupted drago.duckdb.wal failed every command with DuckDB's checksum sentence and
+    no way out; the line now says the log is damaged and how to open the store without it."""
+    cli = lab_with_a_run
+    before = cli.json("sessions")
+    subprocess.run([sys.executable, "-c", LEAVE_A_WAL, str(cli.db)], check=True)
+    wal = Path(f"{cli.db}.wal")
+    data = wal.read_bytes()
+    wal.write_bytes(data[:64] + bytes(b ^ 0xFF for b in data[64:]))
+    line = one_error_line(cli("sessions", code=None))
+    assert str(cli.db) in line and "write-ahead log is damaged" in line, line
+    assert f"move {wal.name} aside" in line and "drago restore" in line
+    wal.rename(wal.with_name("aside.wal"))
+    assert cli.json("sessions") == before  # as at the last checkpoint
+
+
+def test_attaching_a_lake_on_a_full_disk_leaves_no_note_cut_short(
+    small_disk: Path, tmp_path: Path
+) -> None:
+    """lake.json was written in place: on a full disk it was left empty, and every look-up of
+    an athlete not in the store then failed on it ("unreadable attached-lake note")."""
+    cli = Cli(small_disk / "lab" / "drago.duckdb")
+    cli("athlete", "add", "Drago", "--sex", "m", "--tz", "UTC")
+    day = ("--athlete", "Drago", "--date", "2026-01-02")
+    cli("log", *day, "--minutes", "30", "--rpe", "6", "--activity", "pads")
+    lake, out = tmp_path / "lake", tmp_path / "out"
+    cli("lake", "export", "--to", str(lake))
+    cli("lake", "compute", str(lake), "--engine", "local", "--out", str(out))
+    filler = fill(small_disk)
+    line = one_error_line(cli("lake", "attach", str(out), code=None))
+    assert "the disk is full" in line, line
+    assert sorted(p.name for p in cli.db.parent.iterdir()) == ["drago.duckdb"]
+    missing = cli("load", "Nobody", code=None)
+    assert missing.exit_code == 2 and "unreadable" not in missing.output, missing.output
+    filler.unlink()
+    cli("lake", "attach", str(out))
+    assert (cli.db.parent / "lake.json").is_file()

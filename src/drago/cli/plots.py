@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
@@ -39,6 +41,23 @@ def _check_out(out: Path) -> str:
     return suffix
 
 
+@contextmanager
+def _whole(out: Path) -> Iterator[Path]:
+    """The file to draw into: a hidden one beside `out`, renamed to `out` once drawn and
+    removed if drawing fails, so a full disk leaves no empty chart (nor an old chart cut
+    short); the system's refusal names `out`, not the hidden file."""
+    hidden = out.with_name(f".{out.name}.partial")
+    try:
+        yield hidden
+        hidden.replace(out)
+    except BaseException as exc:
+        with suppress(OSError):
+            hidden.unlink(missing_ok=True)
+        if isinstance(exc, OSError) and str(hidden) in (exc.filename, exc.filename2):
+            raise OSError(exc.errno, exc.strerror, str(out)) from exc
+        raise
+
+
 @plot_app.command("load")
 def load(
     ctx: typer.Context,
@@ -70,7 +89,8 @@ def load(
         method=method.value,
     )
     try:
-        render(series, out, title=pmc_title(name, method.value))
+        with _whole(out) as target:
+            render(series, target, title=pmc_title(name, method.value))
     except NothingToPlot as exc:
         raise UsageError(f"{name}: {exc}") from exc
     days = series["date"].sort()
@@ -101,7 +121,8 @@ def readiness(
         name, since=since.date() if since else None, as_of=as_of.date() if as_of else None
     )
     try:
-        render(days, out, title=f"{name}: morning readiness")
+        with _whole(out) as target:
+            render(days, target, title=f"{name}: morning readiness")
     except NothingToPlot as exc:
         raise UsageError(f"{name}: {exc}") from exc
     stdout.print(f"drew {days.height} days to {out}", highlight=False)
@@ -122,11 +143,12 @@ def punches(
     report = lab.punches.of_session(session_id)
     trace = lab.punches.imu_trace(session_id)
     title = f"session {session_id}: {report.n_punches} punches"
-    if suffix == ".html":
-        punches_figure_html(trace, report.to_dict(), out, title=title)
-    else:
-        figure = report.to_dict()
-        punches_figure_static(trace, figure, out, title=title, fmt=suffix.lstrip("."))
+    with _whole(out) as target:
+        if suffix == ".html":
+            punches_figure_html(trace, report.to_dict(), target, title=title)
+        else:
+            figure = report.to_dict()
+            punches_figure_static(trace, figure, target, title=title, fmt=suffix.lstrip("."))
     stdout.print(f"drew {report.n_punches} punches to {out}", highlight=False)
 
 
@@ -166,10 +188,11 @@ def camp(
     first, last = days["date"][0], days["date"][-1]
     title = f"{name}: camp to {last}"
     try:
-        if suffix == ".html":
-            camp_figure_html(days, out, title=title)
-        else:
-            camp_figure_static(days, out, title=title, fmt=suffix.lstrip("."))
+        with _whole(out) as target:
+            if suffix == ".html":
+                camp_figure_html(days, target, title=title)
+            else:
+                camp_figure_static(days, target, title=title, fmt=suffix.lstrip("."))
     except NothingToPlot as exc:
         raise UsageError(f"{name}: {exc}") from exc
     stdout.print(f"drew the camp {first} to {last} to {out}", highlight=False)

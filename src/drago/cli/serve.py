@@ -107,6 +107,7 @@ def run_team_server(
         error("--tls-cert and --tls-key go together")
         raise typer.Exit(2)
     with Lab(db) as lab:
+        lab.sessions.check_writable()  # team mode writes its audit log and logins
         if lab.accounts.users().height == 0:
             error("team mode needs an account: add one with drago user add LOGIN --role admin")
             raise typer.Exit(2)

@@ -53,6 +53,7 @@ def watch_cmd(
     db = root.obj["db"] if root.obj else None
     with Lab(db) as lab:
         name = str(lab.athletes.get(athlete).profile["name"])
+        lab.sessions.check_writable()  # a read-only store: say so now, not at the first file
     stop = threading.Event()
     handled: list[int] = [0]
     failed: list[bool] = []

@@ -14,6 +14,7 @@ from drago.store import backup as store_backup
 from drago.store import default_db_path
 from drago.store.privacy import (
     EXPORT_FORMATS,
+    check_room_to_compact,
     delete_athlete_rows,
     export_athlete,
     remove_files,
@@ -49,6 +50,8 @@ class PrivacyService(Service):
     def erase(self, name: str) -> Erased:
         """Erase an athlete: every row, every original, and the freed bytes of the store."""
         row = athlete_rows.get_athlete(self.store, name)
+        self.store.check_writable()
+        check_room_to_compact(self.store, f"athlete {row.name}")
         with self.store.transaction():
             rows, originals = delete_athlete_rows(self.store, row.id)
         removed = remove_files(originals)

@@ -72,6 +72,7 @@ class SessionsService(Service):
         from drago.lab.athletes import listing
 
         row = athlete_rows.get_athlete(self.store, athlete)
+        self.store.check_writable()  # before a worker starts or an original is kept
         if as_kind not in (None, "morning", "activity"):
             raise UsageError(f"--as must be morning or activity, not {as_kind!r}")
         if hand is not None and hand not in HANDS:
@@ -97,6 +98,11 @@ class SessionsService(Service):
             else:
                 self._load.recompute(session_ids=new)
         return report
+
+    def check_writable(self) -> None:
+        """Raise `ReadOnlyStore` now when the store cannot be written (a read-only file,
+        folder or mount), before a command that will import waits for files."""
+        self.store.check_writable()
 
     def log(
         self,

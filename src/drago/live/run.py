@@ -113,6 +113,7 @@ def plan(
     from drago.live.imu_stream import UdpImu
 
     with Lab(db) as lab:
+        lab.sessions.check_writable()  # a read-only store: say so now, not when the bout ends
         folder = journal_dir(lab.store.path)
         recovered = recover(lab, folder)
         athletes: dict[str, Athlete] = {}

@@ -10,6 +10,8 @@ import shutil
 import tarfile
 import tempfile
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -17,6 +19,7 @@ from typing import Any
 import duckdb
 
 from drago.errors import BadInput, UsageError
+from drago.store import outputs
 from drago.store.db import DB_NAME, Store
 
 MANIFEST = "manifest.json"
@@ -27,21 +30,53 @@ def backup(store: Store, target: Path) -> dict[str, Any]:
 
     The store stays open (and so locked against other writers) for the whole copy, so the
     snapshot is consistent; an import started meanwhile waits for the lock or fails cleanly.
+    The archive is written under a hidden name and renamed when whole; an error names
+    `target`, and leaves neither it nor the hidden file behind.
     """
     store.run("CHECKPOINT")
-    members: list[tuple[str, Path]] = [(DB_NAME, store.path)]
-    for sha, ext in store.run("SELECT DISTINCT sha256, ext FROM files ORDER BY sha256"):
-        path = store.originals.path_for(sha, ext)
-        members.append((f"originals/{path.name}", path))
-    partial = target.with_name(f".{target.name}.partial")
-    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = outputs.hidden(target)
+    scratch = outputs.hidden(target, "snapshot")
     try:
-        manifest = _write(store, partial, members)
-    except BaseException:  # a full disk, an interrupt: no partial archive is left behind
-        partial.unlink(missing_ok=True)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with _database_file(store, scratch) as database:
+            members: list[tuple[str, Path]] = [(DB_NAME, database)]
+            for sha, ext in store.run("SELECT DISTINCT sha256, ext FROM files ORDER BY sha256"):
+                path = store.originals.path_for(sha, ext)
+                members.append((f"originals/{path.name}", path))
+            manifest = _write(store, partial, members)
+        partial.replace(target)
+    except BaseException as exc:  # a full disk, an interrupt: no partial archive is left behind
+        outputs.discard(partial)
+        if isinstance(exc, OSError) and (typed := outputs.as_typed(exc, target, partial, scratch)):
+            raise typed from exc
         raise
-    partial.replace(target)
     return manifest
+
+
+@contextmanager
+def _database_file(store: Store, scratch: Path) -> Iterator[Path]:
+    """The database file to archive: the store's own, checkpointed; for a store the system
+    will not let drago write (`store.readonly`), whose last commits may still be in a
+    write-ahead log that CHECKPOINT cannot merge, a checkpointed copy made in the folder
+    `scratch` (removed after)."""
+    wal = Path(f"{store.path}.wal")
+    if store.refused is None or not wal.exists():
+        yield store.path
+        return
+    shutil.rmtree(scratch, ignore_errors=True)
+    try:
+        scratch.mkdir()
+        copy = scratch / DB_NAME
+        shutil.copyfile(store.path, copy)
+        shutil.copyfile(wal, f"{copy}.wal")
+        con = duckdb.connect(str(copy))  # replays the log; closing checkpoints it
+        try:
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        yield copy
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _write(store: Store, partial: Path, members: list[tuple[str, Path]]) -> dict[str, Any]:
@@ -135,14 +170,45 @@ def restore(source: Path, db_path: Path) -> dict[str, Any]:
     never read whole: the manifest is checked against the members' sizes before anything is
     written; each member is written to a staging folder while its checksum is computed; the
     database must open as a drago store; only then are the files moved into place (a failure
-    leaves the directory as it was)."""
+    leaves the directory as it was). The system refusing to write (a full disk, a read-only
+    folder) is said as such, not as a damaged backup."""
     folder = db_path.parent
     if folder.exists() and any(folder.iterdir()):
         raise UsageError(f"{folder} is not empty: restore into an empty data directory")
     manifest, _ = _manifest(source)
     wanted = {e["path"]: e for e in manifest["files"]}
-    folder.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".restore-", dir=folder))
+    made = [p for p in (folder, *folder.parents) if not p.exists()]
+    placed: list[Path] = []
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            staging = Path(tempfile.mkdtemp(prefix=".restore-", dir=folder))
+        except OSError as exc:
+            raise OSError(exc.errno, exc.strerror, str(folder)) from exc
+        try:
+            _unpack(source, staging, wanted)
+            _check_database(source, staging / DB_NAME)
+            for name in wanted:
+                final = db_path if name == DB_NAME else folder / PurePosixPath(name)
+                final.parent.mkdir(parents=True, exist_ok=True)
+                (staging / name).replace(final)
+                placed.append(final)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    except BaseException:
+        for path in placed:
+            outputs.discard(path)
+        for empty in (folder / "originals", *made):  # the folders this restore made
+            with suppress(OSError):
+                empty.rmdir()
+        raise
+    return manifest
+
+
+def _unpack(source: Path, staging: Path, wanted: dict[str, dict[str, Any]]) -> None:
+    """Write the wanted members of the backup `source` under `staging`, checking each one's
+    SHA-256. A damaged archive is a BadInput; the system refusing a write (an OSError with an
+    errno: a full disk, a read-only folder) is raised as it is, for `fault_message`."""
     try:
         with tarfile.open(source, "r|gz") as archive:
             for member in archive:
@@ -161,16 +227,10 @@ def restore(source: Path, db_path: Path) -> dict[str, Any]:
                     raise BadInput(
                         source, f"backup member {member.name} does not match its checksum"
                     )
-        _check_database(source, staging / DB_NAME)
-        for name in wanted:
-            final = db_path if name == DB_NAME else folder / PurePosixPath(name)
-            final.parent.mkdir(parents=True, exist_ok=True)
-            (staging / name).replace(final)
     except (OSError, tarfile.TarError, EOFError, zlib.error) as exc:
+        if isinstance(exc, OSError) and exc.errno is not None:
+            raise  # the system said no (gzip's own errors carry no errno)
         raise _not_backup(source, str(exc).splitlines()[0] if str(exc) else "damaged") from exc
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return manifest
 
 
 def _check_database(source: Path, path: Path) -> None:

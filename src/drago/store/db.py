@@ -16,6 +16,7 @@ import duckdb
 import polars as pl
 
 from drago.errors import DragoError
+from drago.store import faults, readonly
 from drago.store.originals import Originals
 
 DB_NAME = "drago.duckdb"
@@ -65,12 +66,14 @@ def _connect(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
         try:
             return duckdb.connect(str(path), read_only=read_only)
         except duckdb.IOException as exc:
+            if not read_only and readonly.is_refusal(str(exc)):
+                raise readonly.WriteRefused(path, _first_line(exc)) from exc
             if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
-                raise DragoError(f"{path}: cannot open the store: {_first_line(exc)}") from exc
+                raise faults.open_error(path, exc) from exc
             time.sleep(pause)
             pause = min(pause * 2, 0.5)
         except duckdb.Error as exc:
-            raise DragoError(f"{path}: cannot open the store: {_first_line(exc)}") from exc
+            raise faults.open_error(path, exc) from exc
 
 
 def _first_line(exc: Exception) -> str:
@@ -98,20 +101,53 @@ class ArrowStream:
 class Store:
     """A drago store: one DuckDB file and its `originals/` folder.
 
-    Opening applies any migration not yet applied, each in its own transaction.
+    Opening applies any migration not yet applied, each in its own transaction. A store the
+    operating system will not let drago write is opened read-only (`store.readonly`): reading
+    works, writing raises `ReadOnlyStore` before anything is written.
     """
 
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
         self.path = Path(path).expanduser() if path is not None else default_db_path()
+        #: Why this store cannot be written (asked read-only, or the system refused), or None.
+        self.refused: str | None = readonly.ASKED if read_only else None
+        new = False
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.con = _connect(self.path, read_only=read_only)
-        self.originals = Originals(self.path.parent / "originals")
+            new = not self.path.exists()
+            self.refused = readonly.refused_write(self.path)
+        try:
+            self.con = self._open()
+        except BaseException:
+            if new:
+                faults.discard_unborn(self.path)
+            raise
+        self.originals = Originals(self.path.parent / "originals", self.check_writable)
         #: Counts committed writes, so caches of derived values know when they are stale.
         self.generation = 0
         self.in_transaction = False
-        if not read_only:
-            self._migrate()
+        try:
+            if self.refused is None:
+                self._migrate()
+            else:
+                self._check_schema()
+        except BaseException:
+            self.con.close()  # a process keeps no read-only handle that blocks a later write
+            raise
+
+    def _open(self) -> duckdb.DuckDBPyConnection:
+        if self.refused is None:
+            try:
+                return _connect(self.path, read_only=False)
+            except readonly.WriteRefused as exc:
+                self.refused = exc.reason
+        if not self.path.exists() and self.refused != readonly.ASKED:
+            raise DragoError(f"{self.path}: cannot create the store: {self.refused}")
+        return _connect(self.path, read_only=True)
+
+    def check_writable(self) -> None:
+        """Raise `ReadOnlyStore` (one line naming the store) unless this store can be written."""
+        if self.refused is not None:
+            raise readonly.ReadOnlyStore(self.path, self.refused)
 
     def close(self) -> None:
         self.con.close()
@@ -140,6 +176,16 @@ class Store:
         row = self.one("SELECT max(version) FROM schema_migrations")
         return int(row[0]) if row and row[0] is not None else 0
 
+    def _check_schema(self) -> None:
+        """A store opened read-only must need no migration: its tables would not be drago's."""
+        try:
+            current = self.schema_version
+        except duckdb.CatalogException:
+            current = 0
+        pending = migrations(after=current)
+        if pending:
+            raise readonly.needs_migration(self.path, self.refused or "", pending[-1][0])
+
     def _migrate(self) -> None:
         try:
             current = self.schema_version
@@ -162,6 +208,7 @@ class Store:
         another transaction, a block joins it (DuckDB has no nested transactions): its writes
         commit or roll back with the enclosing block's, so a caller can make one file or one
         logged session a single transaction with the loads computed for it."""
+        self.check_writable()
         if self.in_transaction:
             yield self.con
             return
@@ -199,9 +246,13 @@ class Store:
         fresh.unlink(missing_ok=True)
         self.run("CHECKPOINT")
         self.run(f"ATTACH '{fresh}' AS drago_compact")
+        copied = False
         try:
             self.run(f'COPY FROM DATABASE "{row[0]}" TO drago_compact')
+            copied = True
         finally:
+            if not copied:
+                fresh.unlink(missing_ok=True)  # a full disk: no half copy beside the store
             self.run("DETACH drago_compact")
         self.con.close()
         os.replace(fresh, self.path)
@@ -210,7 +261,12 @@ class Store:
 
     def run(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
         """Execute a statement and fetch all of its rows (leaving no result open)."""
-        return self.con.execute(sql, params or []).fetchall()
+        try:
+            return self.con.execute(sql, params or []).fetchall()
+        except duckdb.InvalidInputException as exc:
+            if self.refused is not None and "read-only" in str(exc):
+                raise readonly.ReadOnlyStore(self.path, self.refused) from exc
+            raise
 
     def one(self, sql: str, params: list[Any] | None = None) -> tuple[Any, ...] | None:
         """The first row of a query, or None."""

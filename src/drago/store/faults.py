@@ -7,8 +7,12 @@ these."""
 from __future__ import annotations
 
 import errno
+from contextlib import suppress
+from pathlib import Path
 
 import duckdb
+
+from drago.errors import DragoError
 
 #: Words of DuckDB's errors about a file that is not whole.
 DAMAGE = (
@@ -35,6 +39,11 @@ def fault_message(exc: BaseException) -> str | None:
             f"the store file is damaged ({text}): restore the last backup with "
             "drago restore, or import your files into a new store"
         )
+    if isinstance(exc, duckdb.InvalidInputException) and "read-only mode" in lowered:
+        return (
+            "the store is read-only (the system refused to write it); this command changes "
+            "it: run it with write access to the store's folder, or on a writable copy"
+        )
     if isinstance(exc, OSError) and exc.errno is not None:
         return _refused(exc)
     return None
@@ -48,3 +57,39 @@ def _refused(exc: OSError) -> str:
         return f"the operating system refused: {reason}"
     where = " -> ".join(paths)
     return f"{where}: {reason} (the system refused it; fix the path or its permissions)"
+
+
+def open_error(path: Path, exc: Exception) -> DragoError:
+    """Why the store at `path` could not be opened, in one line naming it."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if any(word in text.lower() for word in FULL):
+        return DragoError(
+            f"{path}: cannot open the store: the disk is full ({text}); free some space and "
+            "run the command again"
+        )
+    lowered = text.lower()
+    if "wal" in lowered and any(word in lowered for word in DAMAGE):
+        return DragoError(
+            f"{path}: the store's write-ahead log is damaged ({text}): move {path.name}.wal "
+            "aside to open the store as it was at its last checkpoint (the commits in the log "
+            "are lost), or restore the last backup with drago restore"
+        )
+    try:
+        empty = path.is_file() and path.stat().st_size == 0
+    except OSError:
+        empty = False
+    if empty:
+        return DragoError(
+            f"{path}: the store file is empty (0 bytes: its creation was cut short, or it is "
+            "not a drago store): delete it to start a new store, or restore a backup with "
+            "drago restore"
+        )
+    return DragoError(f"{path}: cannot open the store: {text}")
+
+
+def discard_unborn(path: Path) -> None:
+    """Remove the empty file DuckDB leaves when it cannot write a new store's first bytes (a
+    full disk), so the next try creates the store instead of failing on an empty file."""
+    with suppress(OSError):
+        if path.stat().st_size == 0:
+            path.unlink()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -16,8 +17,10 @@ def sha256_hex(data: bytes) -> str:
 class Originals:
     """The archive folder of original recordings."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, check_writable: Callable[[], None] | None = None) -> None:
         self.root = root
+        #: Raises when the store cannot be written (`Store.check_writable`), before any byte is.
+        self.check_writable = check_writable
 
     def path_for(self, sha256: str, ext: str) -> Path:
         return self.root / f"{sha256}.{ext.lstrip('.').lower()}"
@@ -27,6 +30,8 @@ class Originals:
         target = self.path_for(sha256, ext)
         if target.exists() and target.stat().st_size == len(data):
             return target
+        if self.check_writable is not None:
+            self.check_writable()
         self.root.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".incoming-")
         try:

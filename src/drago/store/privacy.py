@@ -12,9 +12,11 @@ from typing import Any
 
 import polars as pl
 
+from drago.errors import DragoError
 from drago.store import accounts as account_rows
 from drago.store import audit as audit_rows
 from drago.store import camp as camp_rows
+from drago.store import outputs
 from drago.store.db import Store
 
 #: Per-athlete tables and the query that selects that athlete's rows (`?` = athlete id).
@@ -81,9 +83,29 @@ def export_athlete(
     and a manifest.
 
     `extra` maps more table file names to frames (e.g. the daily series) written alongside.
-    Returns the manifest (also written as `manifest.json`, with a SHA-256 per file).
+    Returns the manifest (also written as `manifest.json`, with a SHA-256 per file). Written
+    whole or not at all: in a hidden folder beside `out`, renamed to `out` (new or empty)
+    when complete (`outputs`).
     """
-    out.mkdir(parents=True, exist_ok=True)
+    partial = outputs.hidden(out)
+    outputs.discard_folder(partial)  # left by a process killed while exporting
+    try:
+        partial.mkdir(parents=True)
+        manifest = _export(store, athlete_id, partial, extra, fmt)
+        if out.is_dir():
+            out.rmdir()  # new or empty (the caller checked): the export takes its place
+        partial.rename(out)
+    except BaseException as exc:
+        outputs.discard_folder(partial)
+        if isinstance(exc, OSError) and (typed := outputs.as_typed(exc, out, partial)):
+            raise typed from exc
+        raise
+    return manifest
+
+
+def _export(
+    store: Store, athlete_id: int, out: Path, extra: dict[str, Any] | None, fmt: str
+) -> dict[str, Any]:
     written: list[Path] = []
     counts: dict[str, int] = {}
     for table, query in ATHLETE_TABLES.items():
@@ -178,3 +200,25 @@ def remove_files(paths: list[Path]) -> int:
             os.remove(path)
             count += 1
     return count
+
+
+#: Room beyond the store's size an erasure asks for (DuckDB's checkpoint, the new file's own
+#: headers and metadata, blocks compressed less well): a tenth more and 1 MiB, drago convention.
+COMPACT_MARGIN_BYTES = 1024 * 1024
+
+
+def check_room_to_compact(store: Store, what: str) -> None:
+    """Refuse an erasure, before anything is erased, when the store's disk lacks the room to
+    rewrite the store (`Store.compact` copies it whole): erased rows whose bytes stay in the
+    file, and a rerun that no longer finds what to erase, would break the promise of erasure."""
+    used = sum(
+        path.stat().st_size for path in (store.path, Path(f"{store.path}.wal")) if path.exists()
+    )
+    needed = used + used // 10 + COMPACT_MARGIN_BYTES
+    free = shutil.disk_usage(store.path.parent).free
+    if free < needed:
+        raise DragoError(
+            f"{store.path}: erasing {what} rewrites the store, which needs about "
+            f"{needed / 1e6:.0f} MB free on its disk ({free / 1e6:.0f} MB are): nothing was "
+            "erased; free some space and run the command again"
+        )

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Final
 
 from drago.errors import BadInput
+from drago.store import outputs
 from drago.store.lake_files.layout import FORMAT, MANIFEST, RESULTS_FORMAT, read_manifest
 
 ATTACH_FILE: Final = "lake.json"
@@ -43,7 +44,16 @@ def attach(store_path: Path, path: Path) -> tuple[Path, Path | None]:
         "attached_utc": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     store_path.parent.mkdir(parents=True, exist_ok=True)
-    (store_path.parent / ATTACH_FILE).write_text(json.dumps(note, indent=1), encoding="utf-8")
+    final = store_path.parent / ATTACH_FILE
+    tmp = outputs.hidden(final)
+    try:  # whole or not at all: a note cut short would fail every look-up of the lake
+        tmp.write_text(json.dumps(note, indent=1), encoding="utf-8")
+        tmp.replace(final)
+    except BaseException as exc:
+        outputs.discard(tmp)
+        if isinstance(exc, OSError) and (typed := outputs.as_typed(exc, final, tmp)):
+            raise typed from exc
+        raise
     return results, lake
 
 

@@ -24,6 +24,7 @@ from urllib.parse import quote
 import polars as pl
 
 from drago.errors import BadInput
+from drago.store import outputs
 
 MANIFEST: Final = "manifest.json"
 FORMAT: Final = "drago-lake"
@@ -95,8 +96,11 @@ def schema(table: str) -> dict[str, pl.DataType]:
 
 
 def conform(frame: pl.DataFrame, table: str) -> pl.DataFrame:
-    """`frame` with exactly the table's columns and types (missing ones null)."""
+    """`frame` with exactly the table's columns and types (missing ones null). A frame of no
+    columns is an empty table (selecting literals from it would make one row of nulls)."""
     columns = schema(table)
+    if frame.width == 0:
+        return pl.DataFrame(schema=columns)
     return frame.select(
         (pl.col(c) if c in frame.columns else pl.lit(None)).cast(t).alias(c)
         for c, t in columns.items()
@@ -174,8 +178,13 @@ def read_manifest(root: Path, *, kind: str = FORMAT) -> dict[str, Any]:
 def write_manifest(root: Path, manifest: dict[str, Any]) -> None:
     """Write the manifest last and atomically: a reader sees the old lake or the new one."""
     tmp = root / (MANIFEST + ".tmp")
-    tmp.write_text(json.dumps(manifest, indent=1, sort_keys=True, default=str), encoding="utf-8")
-    tmp.replace(root / MANIFEST)
+    try:
+        text = json.dumps(manifest, indent=1, sort_keys=True, default=str)
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(root / MANIFEST)
+    except BaseException:
+        outputs.discard(tmp)  # a full disk: the old manifest stays, no stray .tmp
+        raise
 
 
 def files(

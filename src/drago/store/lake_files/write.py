@@ -13,6 +13,7 @@ from typing import Any
 import polars as pl
 
 from drago.errors import BadInput
+from drago.store import outputs
 from drago.store.lake_files.layout import (
     ATHLETES_FILE,
     FORMAT,
@@ -63,6 +64,19 @@ def month_of(column: str) -> pl.Expr:
     return pl.col(column).dt.strftime("%Y-%m").alias("month")
 
 
+def write_whole(frame: pl.DataFrame, path: Path, **options: Any) -> None:
+    """Write `frame` as Parquet at `path` whole or not at all: as `NAME.tmp`, renamed when
+    complete. A full disk leaves the old file, never a truncated one that the next export
+    would take for unchanged (its rows' hash is the manifest's)."""
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        frame.write_parquet(tmp, **options)
+        tmp.replace(path)
+    except BaseException:
+        outputs.discard(tmp)
+        raise
+
+
 def write_partitions(
     root: Path,
     table: str,
@@ -90,7 +104,7 @@ def write_partitions(
             done.unchanged += 1
             continue
         (root / path).parent.mkdir(parents=True, exist_ok=True)
-        rows.write_parquet(root / path, statistics=True)
+        write_whole(rows, root / path, statistics=True)
         entries[path] = {"athlete": athlete, "rows": rows.height, "sha256": sha}
         if month_key is not None:
             entries[path]["month"] = month_key
@@ -132,7 +146,7 @@ def write_lake(
     if old is not None:
         athletes = pl.concat([old.filter(~pl.col("athlete").is_in(list(names))), athletes])
     athletes = athletes.sort("athlete")
-    athletes.write_parquet(root / ATHLETES_FILE)
+    write_whole(athletes, root / ATHLETES_FILE)
     listing = manifest.setdefault("tables", {})
     for table in PARTITIONED:
         entries = listing.setdefault(table, {}).setdefault("partitions", {})
