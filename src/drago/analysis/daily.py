@@ -17,7 +17,7 @@ from typing import Final
 
 import polars as pl
 
-from drago.analysis.load import daily_series
+from drago.analysis.load import SERIES_COLUMNS, daily_series
 from drago.analysis.plan import ENGINE
 from drago.vocab import WELLNESS_ITEMS
 
@@ -25,20 +25,7 @@ from drago.vocab import WELLNESS_ITEMS
 # and `drago sessions` use this module's load part only (issue 19, the first keystroke).
 
 #: Columns of the load part of `athlete_daily` (from `daily_series`).
-LOAD_COLUMNS: Final = (
-    "load",
-    "sessions",
-    "sessions_without_load",
-    "ctl",
-    "atl",
-    "tsb",
-    "acwr_rolling",
-    "acwr_rolling_uncoupled",
-    "acwr_ewma",
-    "acwr_band",
-    "monotony",
-    "strain",
-)
+LOAD_COLUMNS: Final = tuple(c for c in SERIES_COLUMNS if c not in ("athlete_id", "date"))
 #: Columns of the readiness part of `athlete_daily` (from `readiness_series`).
 READINESS_COLUMNS: Final = (
     "ln_rmssd",

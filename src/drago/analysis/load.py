@@ -377,7 +377,7 @@ def daily_series(
         monotony_strain_columns(days=monotony_days),
     )
     plan = daily.lazy().with_columns(*(e for first, _ in passes for e in first))
-    plan = plan.with_columns(*(e for _, then in passes for e in then)).select(_SERIES_COLUMNS)
+    plan = plan.with_columns(*(e for _, then in passes for e in then)).select(SERIES_COLUMNS)
     if start is not None:
         plan = plan.filter(pl.col("date") >= start)
     return plan.collect(engine=ENGINE)
@@ -385,7 +385,7 @@ def daily_series(
 
 #: The columns of `daily_series`, in order: `daily_load`'s, then `pmc`'s, `acwr`'s and
 #: `monotony_strain`'s.
-_SERIES_COLUMNS: Final = (
+SERIES_COLUMNS: Final = (
     *DAILY_SCHEMA,
     "ctl",
     "atl",
