@@ -142,7 +142,8 @@ def test_a_read_only_store_serves_the_dashboard_and_refuses_uploads(
         body = sent.json()
         assert body["ok"] is False and body["status"] == sent.status_code, body
         assert "read-only" in body["error"] and str(store) in body["error"], body
-    assert answers(store) == expected
+        assert sent.status_code == 503 and "Retry-After" not in sent.headers  # asking again
+    assert answers(store) == expected  # would not help, unlike a store busy for a moment
 
 
 def test_a_read_only_store_needing_a_migration_says_so(
@@ -276,3 +277,18 @@ def test_the_demo_in_a_read_only_home_is_one_line(
         assert str(home / "demo") in line, line
         assert "Read-only file system" in line or "Permission denied" in line, line
         assert not list(home.iterdir())
+
+
+def test_a_busy_store_says_when_to_ask_again_and_a_read_only_one_does_not() -> None:
+    """503 means "not now": `Retry-After` when the store is busy (another process holds it),
+    none when it is read-only (asking again will not help)."""
+    from starlette.requests import Request
+
+    from drago.store.readonly import ReadOnlyStore
+    from drago.web.app import drago_error_response
+
+    request = Request({"type": "http", "method": "POST", "path": "/api/x", "headers": []})
+    busy = drago_error_response(request, DragoError("store: Could not set lock on file"))
+    assert busy.status_code == 503 and busy.headers["Retry-After"] == "5"
+    refused = drago_error_response(request, ReadOnlyStore(Path("s.duckdb"), "read-only mount"))
+    assert refused.status_code == 503 and "retry-after" not in refused.headers

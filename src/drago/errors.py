@@ -25,6 +25,11 @@ class BadInput(DragoError):
         return (type(self), (self.path, self.reason), {"recoverable": self.recoverable})
 
 
+class ReadOnly(DragoError):
+    """A change asked of a store that can only be read: asking again will not help until the
+    store is writable (the web answers 503 without `Retry-After`)."""
+
+
 class UsageError(DragoError):
     """A command used wrongly: an unknown athlete, a value out of range (exit code 2)."""
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from drago.errors import DragoError
+from drago.errors import DragoError, ReadOnly
 
 #: Words of the operating system's refusals, as DuckDB quotes them ("Cannot open file ...: ").
 REFUSALS = ("permission denied", "read-only file system", "operation not permitted")
@@ -22,7 +22,7 @@ REFUSALS = ("permission denied", "read-only file system", "operation not permitt
 ASKED = "opened read-only"
 
 
-class ReadOnlyStore(DragoError):
+class ReadOnlyStore(ReadOnly):
     """A write to a store that can only be read."""
 
     def __init__(self, path: Path, reason: str) -> None:

@@ -16,7 +16,14 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from drago.errors import BadInput, DragoError, ImplausibleValue, NotFound, UsageError
+from drago.errors import (
+    BadInput,
+    DragoError,
+    ImplausibleValue,
+    NotFound,
+    ReadOnly,
+    UsageError,
+)
 from drago.lab import Lab, Memo, fault_message
 from drago.lab.scoped import Forbidden
 from drago.plots import plotly_js_path
@@ -68,10 +75,16 @@ def error_status(exc: DragoError) -> int:
     return 503  # the store is busy (another process holds it) or cannot be opened
 
 
-def error_response(request: Request, status: int, message: str) -> Response:
+def drago_error_response(request: Request, exc: DragoError) -> Response:
+    """The answer to one of drago's errors: its status (`error_status`) and its sentence."""
+    return error_response(request, error_status(exc), str(exc), retry=not isinstance(exc, ReadOnly))
+
+
+def error_response(request: Request, status: int, message: str, *, retry: bool = True) -> Response:
     """The one error body of the API, `{"ok": false, "error": ..., "status": ...}`; pages
-    get the same sentence as a small HTML page."""
-    headers = {"Retry-After": "5"} if status == 503 else None
+    get the same sentence as a small HTML page. A 503 says when to ask again (`Retry-After`)
+    unless `retry` is false: asking again would not help."""
+    headers = {"Retry-After": "5"} if status == 503 and retry else None
     if request.url.path.startswith("/api") or request.url.path == "/openapi.json":
         body = {"ok": False, "error": message, "status": status}
         return JSONResponse(body, status_code=status, headers=headers)
@@ -135,7 +148,7 @@ def create_app(
 
     @app.exception_handler(DragoError)
     async def drago_error(request: Request, exc: DragoError) -> Response:
-        return error_response(request, error_status(exc), str(exc))
+        return drago_error_response(request, exc)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

@@ -32,7 +32,7 @@ from starlette.concurrency import run_in_threadpool
 from drago.errors import DragoError
 from drago.lab.accounts import Principal
 from drago.web.access import Decision, Kind, Rule, ScopedLab, decide, match_rule
-from drago.web.app import error_response, error_status
+from drago.web.app import drago_error_response, error_response
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -155,7 +155,7 @@ class TeamGuard:
         try:
             principal, decision = await run_in_threadpool(with_lab, request, check)
         except DragoError as exc:
-            await error_response(request, error_status(exc), str(exc))(scope, receive, send)
+            await drago_error_response(request, exc)(scope, receive, send)
             return
         except Exception:  # a fault of the guard is answered and audited, never a reset
             log.exception("access check of %s %s failed", request.method, scope["path"])
