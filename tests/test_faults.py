@@ -44,6 +44,14 @@ POOL = textwrap.dedent(
 )
 
 
+#: A hand-logged session of pads for Drago: the small write the full-disk tests attempt.
+LOG_PADS = (
+    "log",
+    *("--athlete", "Drago", "--date", "2026-01-02"),
+    *("--minutes", "30", "--rpe", "6", "--activity", "pads"),
+)
+
+
 def alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -159,19 +167,7 @@ def test_a_full_disk_is_one_line_and_loses_nothing(small_disk: Path) -> None:
     run = (FIT_FILE, "--athlete", "Drago")
     commands = {
         "import": ("import", *run),
-        "log": (
-            "log",
-            "--athlete",
-            "Drago",
-            "--date",
-            "2026-01-02",
-            "--minutes",
-            "30",
-            "--rpe",
-            "6",
-            "--activity",
-            "pads",
-        ),
+        "log": LOG_PADS,
         "backup": ("backup", "-o", str(small_disk / "backup.tar.gz")),
     }
     for what, command in commands.items():
@@ -327,19 +323,7 @@ def test_a_lake_export_on_a_full_disk_keeps_the_old_lake(
     cli = lab_with_a_run
     cli("lake", "export", "--to", str(lake))
     before = {p: p.read_bytes() for p in lake.rglob("*") if p.is_file()}
-    cli(
-        "log",
-        "--athlete",
-        "Drago",
-        "--date",
-        "2026-01-02",
-        "--minutes",
-        "30",
-        "--rpe",
-        "6",
-        "--activity",
-        "pads",
-    )
+    cli(*LOG_PADS)
     filler = fill(small_disk)
     line = one_error_line(cli("lake", "export", "--to", str(lake), code=None))
     assert "the disk is full" in line, line
